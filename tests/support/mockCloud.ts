@@ -218,7 +218,7 @@ export class StackRun {
 
 /** Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud. */
 export async function runProgram(
-  program: () => Promise<Record<string, unknown> | void>,
+  program: () => Promise<Record<string, unknown> | undefined>,
   options: RunOptions,
 ): Promise<StackRun> {
   const project = readProjectFile().name;

@@ -51,13 +51,10 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
       merged[`${project.name}:${key}`] = declaration.default;
     }
   }
-  Object.assign(merged, readStackFile(stack));
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) {
-      delete merged[key];
-    } else {
-      merged[key] = value;
-    }
-  }
-  return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, asConfigString(v)]));
+  Object.assign(merged, readStackFile(stack), overrides);
+  return Object.fromEntries(
+    Object.entries(merged)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, asConfigString(v)]),
+  );
 }
