@@ -2,7 +2,8 @@
  * The fake AWS account behind the mock cloud: AZ tables per region, invoke results, and the
  * computed outputs AWS would add to a resource (ids, ARNs, AZ names of subnets, ...).
  *
- * Components that need another fake add it here, in one place, so every test sees the same cloud.
+ * Components that need another fake add it here, in one place, so every test and the offline plan
+ * see the same cloud.
  */
 
 export const FAKE_ACCOUNT_ID = "123456789012";
@@ -35,7 +36,7 @@ export const FAKE_REGIONS: Record<string, FakeAz[]> = {
 export function regionAzs(region: string): FakeAz[] {
   const azs = FAKE_REGIONS[region];
   if (!azs) {
-    throw new Error(`mock cloud: no fake AZ table for region ${region}; add it to tests/support/fakeAws.ts`);
+    throw new Error(`mock cloud: no fake AZ table for region ${region}; add it to stacks/offline/fakeAws.ts`);
   }
   return azs;
 }
