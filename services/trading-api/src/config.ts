@@ -1,0 +1,152 @@
+/**
+ * Environment configuration, validated once at start. A bad value stops the process with one message
+ * that names every offending variable, so a broken launch template fails its first health check
+ * loudly instead of serving with a silent default.
+ */
+import { z } from "zod";
+import { DEFAULT_PORT } from "./contract";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  region: string;
+  tableName: string;
+  /** DAX cluster discovery endpoint (dax:// or daxs://); unset means DynamoDB serves every call. */
+  daxEndpoint?: string;
+  /** DynamoDB endpoint override (DynamoDB Local); unset means the regional endpoint. */
+  dynamoDbEndpoint?: string;
+  /** Current secret first; a previous one is still accepted for cursors during rotation. */
+  cursorSecrets: string[];
+  logLevel: LogLevel;
+  shutdownDrainMs: number;
+  shutdownGraceMs: number;
+  bodyLimitBytes: number;
+  idempotencyTtlSeconds: number;
+  dynamoDbMaxAttempts: number;
+  dynamoDbTimeoutMs: number;
+  retryAfterSeconds: number;
+}
+
+/** Variables, defaults and rules; exported so the README and tests have one list. */
+export const ENVIRONMENT = {
+  PORT: { default: String(DEFAULT_PORT), description: "listening port" },
+  HOST: { default: "0.0.0.0", description: "listening address" },
+  AWS_REGION: { default: undefined, description: "region of the table (required)" },
+  TABLE_NAME: { default: undefined, description: "DynamoDB table name (required)" },
+  DAX_ENDPOINT: { default: undefined, description: "DAX cluster discovery endpoint, dax:// or daxs:// (optional)" },
+  DYNAMODB_ENDPOINT: { default: undefined, description: "DynamoDB endpoint override, e.g. DynamoDB Local (optional)" },
+  CURSOR_SECRET: { default: undefined, description: "HMAC key for pagination cursors, >= 32 characters (required)" },
+  CURSOR_SECRET_PREVIOUS: { default: undefined, description: "previous cursor key, still accepted during rotation (optional)" },
+  LOG_LEVEL: { default: "info", description: LOG_LEVELS.join("|") },
+  SHUTDOWN_DRAIN_MS: { default: "10000", description: "after SIGTERM, how long readiness reports 503 before the listener closes" },
+  SHUTDOWN_GRACE_MS: { default: "20000", description: "after the listener closes, the longest wait for in-flight requests" },
+  BODY_LIMIT_BYTES: { default: "16384", description: "largest request body; larger bodies get 413" },
+  IDEMPOTENCY_TTL_SECONDS: { default: "604800", description: "how long a client order id stays bound to its order" },
+  DYNAMODB_MAX_ATTEMPTS: { default: "3", description: "SDK attempts per DynamoDB call (throttling included)" },
+  DYNAMODB_TIMEOUT_MS: { default: "3000", description: "socket timeout per DynamoDB request" },
+  RETRY_AFTER_SECONDS: { default: "1", description: "Retry-After sent with 503 on throttling" },
+} as const satisfies Record<string, { default: string | undefined; description: string }>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: `must be an integer between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+}
+
+function required(what: string) {
+  return z.string({ error: `is required (${what})` });
+}
+
+const secret = (label: string) =>
+  z.string({ error: `is required (${label})` }).min(32, { error: "must be at least 32 characters" });
+
+const url = (schemes: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(" or ")}` },
+  );
+
+const schema = z.object({
+  PORT: integer(1, 65535),
+  HOST: z.string().min(1, { error: "must not be empty" }),
+  AWS_REGION: required("e.g. us-east-1").regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, {
+    error: "must be an AWS region such as us-east-1",
+  }),
+  TABLE_NAME: required("the trading table").regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+    error: "must be 3-255 characters of letters, digits, '_', '-', '.'",
+  }),
+  DAX_ENDPOINT: url(["dax:", "daxs:"]).optional(),
+  DYNAMODB_ENDPOINT: url(["http:", "https:"]).optional(),
+  CURSOR_SECRET: secret("HMAC key for pagination cursors"),
+  CURSOR_SECRET_PREVIOUS: secret("previous cursor key").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
+  SHUTDOWN_DRAIN_MS: integer(0, 300_000),
+  SHUTDOWN_GRACE_MS: integer(0, 300_000),
+  BODY_LIMIT_BYTES: integer(256, 1_048_576),
+  IDEMPOTENCY_TTL_SECONDS: integer(3600, 31_536_000),
+  DYNAMODB_MAX_ATTEMPTS: integer(1, 10),
+  DYNAMODB_TIMEOUT_MS: integer(100, 60_000),
+  RETRY_AFTER_SECONDS: integer(1, 60),
+});
+
+const SECRET_VARIABLES = new Set(["CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS"]);
+
+/** Reads the variables in {@link ENVIRONMENT}; throws {@link ConfigError} naming each bad one. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(ENVIRONMENT)) {
+    // systemd and launch templates often write VAR= for "unset"; treat empty as unset.
+    const raw = env[name];
+    input[name] = raw === undefined || raw.trim() === "" ? spec.default : raw.trim();
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const seen = new Set<string>();
+    const problems: { variable: string; message: string }[] = [];
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0]);
+      if (seen.has(variable)) continue;
+      seen.add(variable);
+      const value = input[variable];
+      const shown = value !== undefined && !SECRET_VARIABLES.has(variable) ? ` (got "${value}")` : "";
+      problems.push({ variable, message: `${issue.message}${shown}` });
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    region: e.AWS_REGION,
+    tableName: e.TABLE_NAME,
+    daxEndpoint: e.DAX_ENDPOINT,
+    dynamoDbEndpoint: e.DYNAMODB_ENDPOINT,
+    cursorSecrets: e.CURSOR_SECRET_PREVIOUS ? [e.CURSOR_SECRET, e.CURSOR_SECRET_PREVIOUS] : [e.CURSOR_SECRET],
+    logLevel: e.LOG_LEVEL,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    dynamoDbMaxAttempts: e.DYNAMODB_MAX_ATTEMPTS,
+    dynamoDbTimeoutMs: e.DYNAMODB_TIMEOUT_MS,
+    retryAfterSeconds: e.RETRY_AFTER_SECONDS,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Process entry point (the file the infrastructure bundles with esbuild): read and validate the
+ * environment, build one set of store clients for the process, listen, and drain on SIGTERM.
+ */
+import { createTableClients } from "./clients";
+import { ConfigError, loadConfig } from "./config";
+import { startServer } from "./server";
+
+/** EX_CONFIG from sysexits.h: systemd and operators can tell bad configuration from a crash. */
+const EXIT_CONFIG = 78;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // No logger exists yet; write the same JSON shape pino would so log pipelines still parse it.
+    process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), msg: error.message, problems: error.problems })}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+
+  const clients = createTableClients({
+    region: config.region,
+    maxAttempts: config.dynamoDbMaxAttempts,
+    timeoutMs: config.dynamoDbTimeoutMs,
+    ...(config.dynamoDbEndpoint ? { dynamoDbEndpoint: config.dynamoDbEndpoint } : {}),
+    ...(config.daxEndpoint ? { daxEndpoint: config.daxEndpoint } : {}),
+  });
+  const server = await startServer(config, clients);
+  server.app.log.info({ port: server.port, dax: Boolean(config.daxEndpoint) }, "trading-api listening");
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    server.shutdown(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), msg: "trading-api failed to start", err: String(error) })}\n`);
+  process.exit(1);
+});

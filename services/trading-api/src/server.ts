@@ -1,0 +1,86 @@
+/**
+ * Listening and graceful shutdown, separate from main.ts so tests can drive the real sequence
+ * without sending signals to the test runner.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { buildApp, Lifecycle } from "./app";
+import type { TableClients } from "./clients";
+import type { Config } from "./config";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  port: number;
+  lifecycle: Lifecycle;
+  /**
+   * 1. readiness reports 503 at once (the ALB health check takes the target out of rotation);
+   * 2. requests are still served for `shutdownDrainMs`, because the ALB keeps routing until its
+   *    health check has failed enough times;
+   * 3. the listener closes and in-flight requests finish, for at most `shutdownGraceMs`;
+   * 4. remaining sockets are destroyed and the store clients released.
+   * Calling it again returns the same promise.
+   */
+  shutdown(reason: string): Promise<void>;
+}
+
+export type ServerConfig = Pick<
+  Config,
+  | "port"
+  | "host"
+  | "tableName"
+  | "cursorSecrets"
+  | "idempotencyTtlSeconds"
+  | "bodyLimitBytes"
+  | "retryAfterSeconds"
+  | "shutdownDrainMs"
+  | "shutdownGraceMs"
+  | "logLevel"
+>;
+
+export async function startServer(
+  config: ServerConfig,
+  clients: TableClients,
+  options: { logger?: FastifyServerOptions["logger"] } = {},
+): Promise<RunningServer> {
+  const lifecycle = new Lifecycle();
+  const app = buildApp({
+    clients,
+    tableName: config.tableName,
+    cursorSecrets: config.cursorSecrets,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    bodyLimitBytes: config.bodyLimitBytes,
+    retryAfterSeconds: config.retryAfterSeconds,
+    logger: options.logger ?? { level: config.logLevel },
+    lifecycle,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      lifecycle.draining = true;
+      app.log.info({ reason, drainMs: config.shutdownDrainMs }, "shutdown: readiness now 503, still serving");
+      await sleep(config.shutdownDrainMs);
+      app.log.info({ graceMs: config.shutdownGraceMs }, "shutdown: listener closing, waiting for in-flight requests");
+      const closed = app.close();
+      const grace = new AbortController();
+      const outcome = await Promise.race([
+        closed.then(() => "closed" as const),
+        sleep(config.shutdownGraceMs, "timeout" as const, { signal: grace.signal }).catch(() => "closed" as const),
+      ]);
+      grace.abort();
+      if (outcome === "timeout") {
+        app.log.warn("shutdown: grace period over, closing remaining connections");
+        app.server.closeAllConnections();
+        await closed;
+      }
+      clients.close();
+      app.log.info("shutdown: complete");
+    })();
+    return stopping;
+  };
+
+  return { app, port, lifecycle, shutdown };
+}
