@@ -59,6 +59,8 @@ export interface StackFileRunOptions {
 
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
+  /** The root stack's outputs as registered, unknowns included (a preview's outputs have some). */
+  stackOutputs: Record<string, unknown> = {};
   readonly invokes: RecordedInvoke[] = [];
   private readonly providerRegions = new Map<string, string>();
 
@@ -163,6 +165,25 @@ class RecordingMonitor extends MockMonitor {
       callback(err, response);
     });
   }
+
+  // Components and the root stack register their outputs after construction; keep them, with
+  // unknowns, because a preview's outputs cannot be read back through Output.promise().
+  override registerResourceOutputs(
+    req: { getUrn(): string; getOutputs(): unknown },
+    callback: (err: unknown, response: unknown) => void,
+  ): void {
+    const outputs = req.getOutputs()
+      ? (pulumi.runtime.deserializeProperties(req.getOutputs() as never, true) as Record<string, unknown>)
+      : {};
+    const record = this.recorded.find((r) => r.urn === req.getUrn());
+    if (record) {
+      record.outputs = outputs;
+      if (record.type === "pulumi:pulumi:Stack") {
+        this.stackOutputs = outputs;
+      }
+    }
+    super.registerResourceOutputs(req, callback);
+  }
 }
 
 /** The result of one program run under the mock cloud, with queries over what was registered. */
@@ -231,7 +252,7 @@ export async function runProgram(
   // it would also surface as an unhandled rejection from the SDK's internal promises.
   let failure: unknown;
   try {
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
       try {
         return (await program()) ?? undefined;
       } catch (err) {
@@ -244,7 +265,7 @@ export async function runProgram(
     if (failure !== undefined) {
       throw new ProgramRunFailure(failure instanceof Error ? failure : new Error(String(failure)), monitor.recorded);
     }
-    return new StackRun(options.stack, options.preview ?? false, monitor.recorded, monitor.invokes, outputs ?? {});
+    return new StackRun(options.stack, options.preview ?? false, monitor.recorded, monitor.invokes, monitor.stackOutputs);
   } finally {
     pulumi.runtime.setAllConfig({});
   }

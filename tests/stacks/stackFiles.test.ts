@@ -1,0 +1,74 @@
+import { expect } from "chai";
+import { z } from "zod";
+import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { parseStackConfig, PROJECT, stackConfigSchema, stackConfigShape } from "../../stacks/config";
+import { readProjectFile, stackConfig, STACKS } from "../support/mockCloud";
+
+describe("stack files", () => {
+  const configs = STACKS.map((stack) => parseStackConfig(stack, stackConfig(stack)));
+
+  it("give the three stacks VPC CIDRs that do not overlap, so the regions can be peered", () => {
+    for (let i = 0; i < configs.length; i++) {
+      for (let j = i + 1; j < configs.length; j++) {
+        const [a, b] = [configs[i], configs[j]];
+        expect(cidrsOverlap(parseCidr(a.vpcCidr), parseCidr(b.vpcCidr)), `${a.stack} vs ${b.stack}`).to.equal(false);
+      }
+    }
+  });
+
+  it("declare each prod stack's peers, so a later overlap is caught by validation", () => {
+    for (const config of configs.filter((c) => c.isProduction)) {
+      const others = configs.filter((c) => c.stack !== config.stack).map((c) => c.vpcCidr);
+      expect(config.peerVpcCidrs, config.stack).to.have.members(others);
+    }
+  });
+
+  it("make prod-eu-west-1 a replica of prod-us-east-1 and the others primaries", () => {
+    const byStack = Object.fromEntries(configs.map((c) => [c.stack, c]));
+    expect(byStack["prod-eu-west-1"].role).to.equal("replica");
+    expect(byStack["prod-eu-west-1"].primaryStack?.split("/")).to.deep.equal([
+      byStack["prod-eu-west-1"].primaryStack?.split("/")[0],
+      PROJECT,
+      "prod-us-east-1",
+    ]);
+    expect(byStack["prod-us-east-1"].role).to.equal("primary");
+    expect(byStack["dev"].role).to.equal("primary");
+  });
+});
+
+describe("Pulumi.yaml config block", () => {
+  const project = readProjectFile();
+  const declared = project.config;
+  const json = z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, { type?: string; default?: unknown; items?: { type?: string } }>;
+    required?: string[];
+  };
+  const pulumiType = (t: string | undefined) => (t === "number" ? "integer" : t);
+
+  it("names the project whose namespace stacks/config.ts reads", () => {
+    expect(project.name).to.equal(PROJECT);
+  });
+
+  for (const key of Object.keys(stackConfigShape)) {
+    it(`declares ${key} as stacks/config.ts does`, () => {
+      const schema = json.properties[key];
+      const required = (json.required ?? []).includes(key) && schema.default === undefined;
+      if (schema.default === undefined && !required) {
+        // The CLI would make a declared key without a default mandatory.
+        expect(declared[key], `${key} is optional without a default and must not be declared`).to.equal(undefined);
+        return;
+      }
+      expect(declared[key], `${key} must be declared in Pulumi.yaml`).to.not.equal(undefined);
+      expect(declared[key].type).to.equal(pulumiType(schema.type));
+      expect(declared[key].default).to.deep.equal(schema.default);
+      if (schema.type === "array") {
+        expect(declared[key].items?.type).to.equal(pulumiType(schema.items?.type));
+      }
+      expect(declared[key].description, `${key} needs a description`).to.be.a("string").and.not.empty;
+    });
+  }
+
+  it("declares no key that stacks/config.ts does not know", () => {
+    expect(Object.keys(declared).filter((k) => !(k in stackConfigShape))).to.deep.equal([]);
+  });
+});
