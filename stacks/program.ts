@@ -2,6 +2,7 @@
  * The platform, composed per stack role. `stacks/index.ts` hands this function to the Pulumi
  * runtime; the test harness calls it directly under mocks.
  */
+import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
 
@@ -16,6 +17,13 @@ export async function main(): Promise<Record<string, unknown>> {
     azSlotsPerTier: config.azSlotsPerTier,
     natGatewayMode: config.natGatewayMode,
     flowLogRetentionDays: config.flowLogRetentionDays,
+  });
+
+  // Step 2: the cluster's security groups, before the data stores, which admit the app group.
+  const clusterSecurityGroups = new ClusterSecurityGroups("trading", {
+    vpcId: network.vpcId,
+    ingressCidrs: config.clusterIngressCidrs,
+    appPort: config.clusterAppPort,
   });
 
   return {
@@ -33,6 +41,10 @@ export async function main(): Promise<Record<string, unknown>> {
       publicRouteTableId: network.publicRouteTableId,
       appRouteTableIds: network.appRouteTableIds,
       dataRouteTableIds: network.dataRouteTableIds,
+    },
+    cluster: {
+      albSecurityGroupId: clusterSecurityGroups.albSecurityGroupId,
+      appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
     },
   };
 }

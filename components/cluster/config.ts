@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { DEFAULT_PORT } from "../../services/trading-api/src/contract";
+import { parseCidr } from "../network/cidr";
+import type { ReportIssue } from "../network/config";
+
+/**
+ * Instance families the fleet may run on, current-generation non-burstable only: a trading API on a
+ * burstable type (t3/t4g) runs out of CPU credits exactly when the market is busiest. Graviton
+ * (m7g, c7g) is the price/performance default; Intel (m7i, c7i) stays available for a fallback when
+ * Graviton capacity is short in an AZ.
+ */
+export const INSTANCE_FAMILIES = ["m7g", "c7g", "m7i", "c7i"] as const;
+/**
+ * Sizes: `large` (2 vCPU) is the smallest that gives Node's event loop a core of its own beside GC,
+ * the CloudWatch agent and SSM; above `4xlarge` one Node process cannot use the cores, and scaling
+ * out across AZs beats scaling up.
+ */
+export const INSTANCE_SIZES = ["large", "xlarge", "2xlarge", "4xlarge"] as const;
+export const INSTANCE_TYPES = INSTANCE_FAMILIES.flatMap((family) => INSTANCE_SIZES.map((size) => `${family}.${size}`));
+
+export type CpuArchitecture = "arm64" | "x86_64";
+
+/** Graviton families end in "g"; the AMI parameter differs per architecture. */
+export function architectureOf(instanceType: string): CpuArchitecture {
+  const family = instanceType.split(".")[0] ?? "";
+  return /\dg[a-z]*$/.test(family) ? "arm64" : "x86_64";
+}
+
+export const SCALING_METRICS = ["alb-requests", "cpu"] as const;
+export type ScalingMetric = (typeof SCALING_METRICS)[number];
+
+/** Production needs one instance per AZ at all times. */
+export const PRODUCTION_MIN_SIZE = 3;
+
+const int = (min: number, max: number, fallback: number, text: string) =>
+  z.number().int().min(min).max(max).default(fallback).describe(`${text} (${min}-${max}). Default ${fallback}.`);
+
+/** Stack config keys owned by TradingCluster (namespace `trading-platform:`). */
+export const clusterConfigShape = {
+  clusterInstanceType: z
+    .enum(INSTANCE_TYPES as [string, ...string[]])
+    .default("m7g.large")
+    .describe(`EC2 instance type of the fleet, one of ${INSTANCE_TYPES.join(", ")}. Default m7g.large.`),
+  clusterMinSize: int(1, 100, PRODUCTION_MIN_SIZE, "Smallest number of instances; at least 3 in prod (one per AZ)"),
+  clusterDesiredCapacity: int(1, 100, PRODUCTION_MIN_SIZE, "Instances at first deploy, between clusterMinSize and clusterMaxSize"),
+  clusterMaxSize: int(1, 100, 9, "Largest number of instances the scaling policy may reach"),
+  clusterHealthCheckGraceSeconds: int(
+    30,
+    900,
+    120,
+    "Seconds after launch before failing ELB health checks replace an instance (boot installs Node.js and fetches the service)",
+  ),
+  clusterDeregistrationDelaySeconds: int(
+    0,
+    3600,
+    30,
+    "Seconds the ALB drains a deregistering target before it is terminated",
+  ),
+  clusterScalingMetric: z
+    .enum(SCALING_METRICS)
+    .default("alb-requests")
+    .describe('Target-tracking metric: "alb-requests" (ALB requests per target) or "cpu" (average CPU). Default alb-requests.'),
+  clusterScalingRequestsPerTarget: int(
+    1,
+    1_000_000,
+    1000,
+    "Target of ALB requests per target per minute when clusterScalingMetric is alb-requests",
+  ),
+  clusterScalingCpuPercent: int(10, 90, 50, "Target average CPU percent when clusterScalingMetric is cpu"),
+  clusterIngressCidrs: z
+    .array(z.string())
+    .describe("IPv4 CIDRs that may reach the load balancer on 443/80 (0.0.0.0/0 for a public API). Required."),
+  clusterCertificateArn: z
+    .string()
+    .optional()
+    .describe(
+      "ARN of the ACM certificate (arn:aws:acm:<this region>:<account>:certificate/<uuid>) for the HTTPS listener. Optional; required in prod. Without it the ALB serves plain HTTP.",
+    ),
+  clusterAccessLogRetentionDays: int(1, 3653, 90, "Days ALB access logs are kept in their bucket"),
+  clusterAppPort: int(1024, 65535, DEFAULT_PORT, "Port the service listens on (unprivileged: it runs as a system user)"),
+  clusterCursorSecretVersion: int(
+    1,
+    1_000_000,
+    1,
+    "Rotation counter of the pagination-cursor key in SSM Parameter Store; raise it to generate a new key and roll the fleet",
+  ),
+};
+
+type ClusterConfig = z.output<z.ZodObject<typeof clusterConfigShape>>;
+
+const CERTIFICATE_ARN = /^arn:(aws|aws-cn|aws-us-gov):acm:([a-z0-9-]+):(\d{12}):certificate\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** Parses an ACM certificate ARN; undefined when it is not one. */
+export function parseCertificateArn(arn: string): { partition: string; region: string; account: string } | undefined {
+  const match = CERTIFICATE_ARN.exec(arn);
+  return match ? { partition: match[1], region: match[2], account: match[3] } : undefined;
+}
+
+/** Checks that involve several cluster keys, or the cluster keys and the stack. */
+export function checkClusterConfig(
+  cfg: ClusterConfig & { region: string; isProduction: boolean; environment: string },
+  report: ReportIssue,
+): void {
+  if (cfg.isProduction && cfg.clusterMinSize < PRODUCTION_MIN_SIZE) {
+    report("clusterMinSize", `must be at least ${PRODUCTION_MIN_SIZE} in a prod stack (one instance per AZ); got ${cfg.clusterMinSize}`);
+  }
+  if (cfg.clusterMinSize > cfg.clusterMaxSize) {
+    report("clusterMinSize", `${cfg.clusterMinSize} is greater than clusterMaxSize ${cfg.clusterMaxSize}; need min <= desired <= max`);
+  } else if (cfg.clusterDesiredCapacity < cfg.clusterMinSize || cfg.clusterDesiredCapacity > cfg.clusterMaxSize) {
+    report(
+      "clusterDesiredCapacity",
+      `${cfg.clusterDesiredCapacity} is outside clusterMinSize..clusterMaxSize (${cfg.clusterMinSize}..${cfg.clusterMaxSize}); need min <= desired <= max`,
+    );
+  }
+  cfg.clusterIngressCidrs.forEach((cidr, index) => {
+    try {
+      parseCidr(cidr);
+    } catch (err) {
+      report(`clusterIngressCidrs[${index}]`, `is malformed: ${(err as Error).message}`);
+    }
+  });
+  const duplicates = cfg.clusterIngressCidrs.filter((c, i) => cfg.clusterIngressCidrs.indexOf(c) !== i);
+  if (duplicates.length > 0) {
+    report("clusterIngressCidrs", `lists ${[...new Set(duplicates)].join(", ")} more than once; each CIDR may appear once`);
+  }
+  if (cfg.clusterCertificateArn === undefined) {
+    if (cfg.isProduction) {
+      report(
+        "clusterCertificateArn",
+        "is required in a prod stack: the ALB must serve HTTPS (arn:aws:acm:<region>:<account>:certificate/<uuid>)",
+      );
+    }
+    return;
+  }
+  const certificate = parseCertificateArn(cfg.clusterCertificateArn);
+  if (!certificate) {
+    report(
+      "clusterCertificateArn",
+      `"${cfg.clusterCertificateArn}" is not an ACM certificate ARN; expected arn:aws:acm:${cfg.region}:<12-digit account>:certificate/<uuid>`,
+    );
+  } else if (certificate.region !== cfg.region) {
+    report(
+      "clusterCertificateArn",
+      `is in region ${certificate.region}, but an ALB can only use an ACM certificate of its own region (${cfg.region})`,
+    );
+  }
+}
