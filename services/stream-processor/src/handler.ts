@@ -144,7 +144,7 @@ export function createHandler(deps: ProcessorDeps): (event: DynamoDBStreamEvent)
 const environment = z.object({
   TABLE_NAME: z.string({ error: "TABLE_NAME is required" }).min(1, { error: "TABLE_NAME is required" }),
   AWS_REGION: z.string({ error: "AWS_REGION is required" }).min(1, { error: "AWS_REGION is required" }),
-  DYNAMODB_ENDPOINT: z.url({ error: "DYNAMODB_ENDPOINT must be an http(s) URL" }).optional(),
+  DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/, error: "DYNAMODB_ENDPOINT must be an http(s) URL" }).optional(),
 });
 
 /** Builds the handler's dependencies from the Lambda environment; throws naming the bad variable. */
