@@ -1,0 +1,140 @@
+/**
+ * What DataTier may be configured with, and the pure rules derived from it: engine versions,
+ * instance and node classes, parameter group families, placement over AZs and physical names.
+ * Plain functions, unit tested without Pulumi.
+ */
+
+/**
+ * Aurora PostgreSQL versions the platform is tested against. A version not listed here is refused
+ * by config validation rather than by the RDS API halfway through a deployment.
+ */
+export const AURORA_POSTGRES_VERSIONS = ["16.6", "16.8", "16.9", "17.4", "17.5"] as const;
+export const DEFAULT_AURORA_POSTGRES_VERSION = "17.5";
+
+/**
+ * Aurora instance classes. Graviton memory-optimised (r6g/r7g) for production; burstable t4g only
+ * outside prod, where running out of CPU credits is an inconvenience rather than an outage.
+ */
+export const DB_INSTANCE_CLASSES = [
+  "db.t4g.medium",
+  "db.t4g.large",
+  "db.r6g.large",
+  "db.r6g.xlarge",
+  "db.r6g.2xlarge",
+  "db.r7g.large",
+  "db.r7g.xlarge",
+  "db.r7g.2xlarge",
+  "db.r7g.4xlarge",
+] as const;
+export const DEFAULT_DB_INSTANCE_CLASS = "db.r7g.large";
+
+export const CACHE_ENGINES = ["valkey", "redis"] as const;
+export type CacheEngine = (typeof CACHE_ENGINES)[number];
+
+/**
+ * Engine versions per cache engine. All of them support IAM authentication (Valkey 7.2+, Redis OSS
+ * 7.0+), which is how the application authenticates; older versions are left out for that reason.
+ */
+export const CACHE_ENGINE_VERSIONS: Record<CacheEngine, readonly string[]> = {
+  valkey: ["7.2", "8.0", "8.1", "8.2"],
+  redis: ["7.0", "7.1"],
+};
+export const DEFAULT_CACHE_ENGINE_VERSION: Record<CacheEngine, string> = { valkey: "8.1", redis: "7.1" };
+
+/** Cache node types; t4g (burstable) only outside prod. r6gd (data tiering) is left out on purpose. */
+export const CACHE_NODE_TYPES = [
+  "cache.t4g.micro",
+  "cache.t4g.small",
+  "cache.t4g.medium",
+  "cache.m6g.large",
+  "cache.m7g.large",
+  "cache.m7g.xlarge",
+  "cache.m7g.2xlarge",
+  "cache.r6g.large",
+  "cache.r6g.xlarge",
+  "cache.r7g.large",
+  "cache.r7g.xlarge",
+  "cache.r7g.2xlarge",
+  "cache.r7g.4xlarge",
+] as const;
+export const DEFAULT_CACHE_NODE_TYPE = "cache.r7g.large";
+
+/** Enhanced Monitoring intervals RDS accepts (0 turns it off). */
+export const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+
+/** Performance Insights keeps 7 days free, or whole months (31-day multiples up to 23) or 731 days. */
+export function isPerformanceInsightsRetention(days: number): boolean {
+  return days === 7 || days === 731 || (days % 31 === 0 && days / 31 >= 1 && days / 31 <= 23);
+}
+
+/** Largest writer + readers an Aurora cluster holds (one writer, fifteen replicas). */
+export const MAX_DB_INSTANCES = 16;
+/** Largest node count of a cluster-mode-disabled replication group (one primary, five replicas). */
+export const MAX_CACHE_NODES = 6;
+
+/** Burstable classes run on CPU credits: `db.t4g.medium`, `cache.t4g.small`. */
+export function isBurstable(instanceClass: string): boolean {
+  return /^(db|cache)\.t\d/.test(instanceClass);
+}
+
+/** "17.5" → "aurora-postgresql17": the family follows the major version. */
+export function auroraParameterFamily(engineVersion: string): string {
+  const major = /^(\d+)\.\d+$/.exec(engineVersion)?.[1];
+  if (!major) {
+    throw new Error(`"${engineVersion}" is not an Aurora PostgreSQL version like 17.5`);
+  }
+  return `aurora-postgresql${major}`;
+}
+
+/** ("valkey", "8.1") → "valkey8"; ("redis", "7.1") → "redis7". */
+export function cacheParameterFamily(engine: CacheEngine, engineVersion: string): string {
+  const major = /^(\d+)\.\d+$/.exec(engineVersion)?.[1];
+  if (!major) {
+    throw new Error(`"${engineVersion}" is not a ${engine} version like 8.1`);
+  }
+  return `${engine}${major}`;
+}
+
+/**
+ * The AZ (as an index into the stack's AZ list) of each of `count` nodes: round robin, so the first
+ * `zoneCount` nodes land in distinct AZs and no AZ holds two nodes while another holds none.
+ */
+export function spreadOverZones(count: number, zoneCount: number): number[] {
+  if (zoneCount < 1) {
+    throw new Error("at least one AZ is needed to place nodes");
+  }
+  return Array.from({ length: count }, (_, i) => i % zoneCount);
+}
+
+/**
+ * Aurora promotion tier of the i-th instance. Instance 0 is created first and becomes the writer;
+ * readers get tiers 1, 2, … in order so that the failover target is predictable (the reader in the
+ * next AZ first) instead of Aurora picking among equal tiers. Tiers stop at 15.
+ */
+export function promotionTier(index: number): number {
+  return Math.min(index, 15);
+}
+
+/**
+ * A stack-scoped physical identifier: lower case, letters, digits and single hyphens, starting with
+ * a letter. RDS cluster identifiers allow 63 characters, ElastiCache identifiers 40; a name that
+ * would not fit fails here, with the name, instead of in the AWS API.
+ */
+export function physicalId(parts: string[], maxLength: number): string {
+  const id = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (!/^[a-z]/.test(id)) {
+    throw new Error(`identifier "${id}" must start with a letter`);
+  }
+  if (id.length > maxLength) {
+    throw new Error(`identifier "${id}" is ${id.length} characters; at most ${maxLength} are allowed`);
+  }
+  return id;
+}
+
+/** Identifier length limits of the services involved. */
+export const ID_LIMITS = { rdsCluster: 63, rdsSnapshot: 255, elasticache: 40, elasticacheUser: 40 } as const;
