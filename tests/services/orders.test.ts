@@ -391,10 +391,8 @@ describe("trading-api against DynamoDB Local", function () {
       const ids: string[] = [];
       let cursor: string | null = null;
       for (let guard = 0; guard < 100; guard++) {
-        const res = await app.inject({
-          method: "GET",
-          url: `/v1/symbols/${symbol}/open-orders?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-        });
+        const url: string = `/v1/symbols/${symbol}/open-orders?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+        const res = await app.inject({ method: "GET", url });
         expect(res.statusCode, res.body).to.equal(200);
         const body = res.json<{ orders: { orderId: string }[]; nextCursor: string | null }>();
         ids.push(...body.orders.map((o) => o.orderId));
