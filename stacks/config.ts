@@ -11,6 +11,8 @@ import { z } from "zod";
 import { azIdPrefixForRegion, isAzIdOfRegion, isWellFormedAzId } from "../components/network/azIds";
 import { checkNetworkConfig, networkConfigShape, ReportIssue } from "../components/network/config";
 import { checkClusterConfig, clusterConfigShape } from "../components/cluster/config";
+import { checkDataConfig, dataConfigShape } from "../components/data/config";
+import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/config";
 
 /** The Pulumi project name, and so the namespace of this project's config keys. */
 export const PROJECT = "trading-platform";
@@ -41,7 +43,7 @@ const baseShape = {
 };
 
 /** Every `trading-platform:` key, with type, default and description. Components spread theirs in. */
-export const stackConfigShape = { ...baseShape, ...networkConfigShape, ...clusterConfigShape };
+export const stackConfigShape = { ...baseShape, ...networkConfigShape, ...clusterConfigShape, ...dataConfigShape, ...dynamoConfigShape };
 export const stackConfigSchema = z.object(stackConfigShape);
 
 const awsShape = {
@@ -61,7 +63,7 @@ export type StackConfig = z.output<typeof stackConfigSchema> & {
 };
 
 /** Checks that span several keys; each component adds its own. */
-const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [checkPlacement, checkRole, checkNetworkConfig, checkClusterConfig];
+const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [checkPlacement, checkRole, checkNetworkConfig, checkClusterConfig, checkDataConfig, checkDynamoConfig];
 
 /** A bad stack file. Pulumi prints a RunError's message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {

@@ -3,6 +3,10 @@
  * runtime; the test harness calls it directly under mocks.
  */
 import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
+import { TradingCluster } from "../components/cluster/tradingCluster";
+import { DataTier, dataZonesOf } from "../components/data/dataTier";
+import { cacheEngineVersionOf } from "../components/data/config";
+import { dynamoTier } from "../components/dynamo/tier";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
 
@@ -26,6 +30,65 @@ export async function main(): Promise<Record<string, unknown>> {
     appPort: config.clusterAppPort,
   });
 
+  // Step 3: the DynamoDB hot path (primary) or this region's replica of it (replica), with DAX
+  // admitting the app group; `dynamo.access` is what TradingCluster needs.
+  const dynamo = await dynamoTier("trading", config, {
+    vpcId: network.vpcId,
+    dataSubnets: network.zones.map((zone) => zone.dataSubnet),
+    appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
+  });
+
+  // Step 4: Aurora PostgreSQL and the cache in the data subnets, reachable only from the app group.
+  const data = new DataTier("trading", {
+    vpcId: network.vpcId,
+    zones: dataZonesOf(network.zones),
+    appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
+    identifier: `trading-${config.stack}`,
+    database: {
+      engineVersion: config.dataDbEngineVersion,
+      instanceClass: config.dataDbInstanceClass,
+      instanceCount: config.dataDbInstanceCount,
+      backupRetentionDays: config.dataBackupRetentionDays,
+      deletionProtection: config.dataDbDeletionProtection,
+      monitoringIntervalSeconds: config.dataDbMonitoringIntervalSeconds,
+      performanceInsightsRetentionDays: config.dataDbPerformanceInsightsRetentionDays,
+    },
+    cache: {
+      engine: config.dataCacheEngine,
+      engineVersion: cacheEngineVersionOf(config),
+      nodeType: config.dataCacheNodeType,
+      nodeCount: config.dataCacheNodeCount,
+      snapshotRetentionDays: config.dataCacheSnapshotRetentionDays,
+    },
+    skipFinalSnapshot: config.dataSkipFinalSnapshot,
+    logRetentionDays: config.dataLogRetentionDays,
+  });
+
+  // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
+  const cluster = new TradingCluster("trading", {
+    vpcId: network.vpcId,
+    appSubnetIds: network.zones.map((zone) => zone.appSubnet.id),
+    publicSubnetIds: network.zones.map((zone) => zone.publicSubnet.id),
+    albSecurityGroupId: clusterSecurityGroups.albSecurityGroupId,
+    appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
+    hotPath: dynamo.access,
+    instanceType: config.clusterInstanceType,
+    minSize: config.clusterMinSize,
+    desiredCapacity: config.clusterDesiredCapacity,
+    maxSize: config.clusterMaxSize,
+    healthCheckGraceSeconds: config.clusterHealthCheckGraceSeconds,
+    deregistrationDelaySeconds: config.clusterDeregistrationDelaySeconds,
+    scalingMetric: config.clusterScalingMetric,
+    scalingRequestsPerTarget: config.clusterScalingRequestsPerTarget,
+    scalingCpuPercent: config.clusterScalingCpuPercent,
+    certificateArn: config.clusterCertificateArn,
+    accessLogRetentionDays: config.clusterAccessLogRetentionDays,
+    appPort: config.clusterAppPort,
+    deletionProtection: config.isProduction,
+    instanceTags: config.defaultTags,
+    cursorSecretRotation: config.clusterCursorSecretVersion,
+  });
+
   return {
     environment: config.environment,
     role: config.role,
@@ -42,9 +105,32 @@ export async function main(): Promise<Record<string, unknown>> {
       appRouteTableIds: network.appRouteTableIds,
       dataRouteTableIds: network.dataRouteTableIds,
     },
+    dynamo: dynamo.outputs,
     cluster: {
       albSecurityGroupId: clusterSecurityGroups.albSecurityGroupId,
       appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
+      albDnsName: cluster.albDnsName,
+      albZoneId: cluster.albZoneId,
+      albArn: cluster.albArn,
+      endpoint: cluster.endpoint,
+      targetGroupArn: cluster.targetGroupArn,
+      asgName: cluster.asgName,
+      instanceRoleArn: cluster.instanceRoleArn,
+      artifactBucketName: cluster.artifactBucketName,
+      serviceLogGroupName: cluster.serviceLogGroupName,
+    },
+    data: {
+      dbWriterEndpoint: data.dbWriterEndpoint,
+      dbReaderEndpoint: data.dbReaderEndpoint,
+      dbPort: data.dbPort,
+      dbName: data.dbName,
+      dbMasterSecretArn: data.dbMasterSecretArn,
+      dbSecurityGroupId: data.dbSecurityGroupId,
+      cachePrimaryEndpoint: data.cachePrimaryEndpoint,
+      cacheReaderEndpoint: data.cacheReaderEndpoint,
+      cachePort: data.cachePort,
+      cacheUserName: data.access.cacheUserName,
+      cacheSecurityGroupId: data.cacheSecurityGroupId,
     },
   };
 }

@@ -85,7 +85,30 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     dnsSuffix: "amazonaws.com",
     reverseDnsPrefix: "com.amazonaws",
   }),
+  // Public parameters of the current Amazon Linux 2023 AMIs; any other parameter fails loudly.
+  "aws:ssm/getParameter:getParameter": (inputs, region) => {
+    const name = String(inputs.name);
+    const match = /^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-(arm64|x86_64)$/.exec(name);
+    if (!match) {
+      throw new Error(`mock cloud: no fake SSM parameter ${name}; add it to stacks/offline/fakeAws.ts`);
+    }
+    const ami = match[1] === "arm64" ? "ami-0a1b2c3d4e5f60718" : "ami-0f9e8d7c6b5a40312";
+    return { id: name, name, arn: `arn:aws:ssm:${region}::parameter${name}`, type: "String", value: ami, insecureValue: ami, version: 42 };
+  },
+  "aws:elb/getServiceAccount:getServiceAccount": (_inputs, region) => {
+    const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+    if (!account) {
+      throw new Error(`mock cloud: no Elastic Load Balancing account for ${region}; add it to stacks/offline/fakeAws.ts`);
+    }
+    return { id: account, arn: `arn:aws:iam::${account}:root`, region };
+  },
 };
+
+/** AWS's Elastic Load Balancing accounts that deliver access logs, per region (AWS documentation). */
+const ELB_LOG_DELIVERY_ACCOUNTS: Record<string, string> = { "us-east-1": "127311923021", "eu-west-1": "156460612806" };
+
+/** Hosted zone of ALBs per region (Route 53 alias targets). */
+const ALB_HOSTED_ZONES: Record<string, string> = { "us-east-1": "Z35SXDOTRQ7X7K", "eu-west-1": "Z32O12XQLNTSW2" };
 
 /** The service part of a resource type token: "aws:ec2/subnet:Subnet" → "ec2". */
 function serviceOf(type: string): string {
@@ -115,11 +138,130 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     throw new Error("mock cloud: a subnet needs availabilityZoneId or availabilityZone");
   },
   "aws:ec2/eip:Eip": (_name, _inputs, _region, id) => ({ allocationId: id, publicIp: "198.51.100.10" }),
+  // Auto-named resources: the provider picks `<name>-<7 random characters>` when no name is given.
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:rds/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = String(inputs.name ?? autoName(name));
+    return { name: roleName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROAFAKE${roleName.length}` };
+  },
+  "aws:kms/key:Key": (name, _inputs, region) => ({
+    keyId: `key-${name}`,
+    arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/key-${name}`,
+  }),
+  "aws:rds/cluster:Cluster": (name, inputs, region) => {
+    const id = String(inputs.clusterIdentifier ?? name);
+    return {
+      arn: `arn:aws:rds:${region}:${FAKE_ACCOUNT_ID}:cluster:${id}`,
+      endpoint: `${id}.cluster-cfake0000000.${region}.rds.amazonaws.com`,
+      readerEndpoint: `${id}.cluster-ro-cfake0000000.${region}.rds.amazonaws.com`,
+      clusterResourceId: `cluster-FAKE${id.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+      port: inputs.port ?? 5432,
+      // Only when RDS manages the password does it create (and report) a secret.
+      masterUserSecrets: inputs.manageMasterUserPassword
+        ? [
+            {
+              secretArn: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:rds!cluster-${id}-AbCdEf`,
+              kmsKeyId: inputs.masterUserSecretKmsKeyId,
+              secretStatus: "active",
+            },
+          ]
+        : [],
+    };
+  },
+  "aws:rds/clusterInstance:ClusterInstance": (name, _inputs, region) => ({
+    endpoint: `${name}.cfake0000000.${region}.rds.amazonaws.com`,
+  }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
+    const id = String(inputs.replicationGroupId ?? name);
+    return {
+      arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:replicationgroup:${id}`,
+      primaryEndpointAddress: `master.${id}.fake00.${region}.cache.amazonaws.com`,
+      readerEndpointAddress: `replica.${id}.fake00.${region}.cache.amazonaws.com`,
+      memberClusters: Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-00${i + 1}`),
+    };
+  },
+  "aws:elasticache/user:User": (_name, inputs, region) => ({
+    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:user:${String(inputs.userId)}`,
+  }),
+  "aws:elasticache/userGroup:UserGroup": (_name, inputs, region) => ({
+    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:usergroup:${String(inputs.userGroupId)}`,
+  }),
   "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
     const logGroupName = typeof inputs.name === "string" ? inputs.name : `${String(inputs.namePrefix ?? "")}${name}`;
     return { name: logGroupName, arn: `arn:aws:logs:${region}:${FAKE_ACCOUNT_ID}:log-group:${logGroupName}` };
   },
+  "aws:s3/bucket:Bucket": (_name, _inputs, _region, id) => ({ bucket: id, arn: `arn:aws:s3:::${id}` }),
+  // A new version id per key, as S3 gives every upload its own version.
+  "aws:s3/bucketObjectv2:BucketObjectv2": (_name, inputs) => ({
+    versionId: `v${Buffer.from(String(inputs.key)).toString("base64url").slice(-24)}`,
+  }),
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
+  "aws:ssm/parameter:Parameter": (name, inputs, region) => {
+    const parameterName = String(inputs.name ?? name);
+    return { name: parameterName, arn: `arn:aws:ssm:${region}:${FAKE_ACCOUNT_ID}:parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`, version: 1 };
+  },
+  "aws:iam/role:Role": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => {
+    const arnSuffix = `app/${name}/50dc6c495c0c9188`;
+    return {
+      arnSuffix,
+      arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:loadbalancer/${arnSuffix}`,
+      dnsName: `${name}-1234567890.${region}.elb.amazonaws.com`,
+      zoneId: ALB_HOSTED_ZONES[region] ?? "ZFAKEALBZONE",
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (name, _inputs, region) => {
+    const arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
+    return { arnSuffix, arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:${arnSuffix}` };
+  },
+  "aws:autoscaling/group:Group": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  "aws:dynamodb/table:Table": (name, inputs, region) => {
+    const tableName = String(inputs.name ?? name);
+    const arn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`;
+    const streamLabel = "2026-01-05T09:30:00.000";
+    return { name: tableName, arn, ...(inputs.streamEnabled ? { streamArn: `${arn}/stream/${streamLabel}`, streamLabel } : {}) };
+  },
+  // A replica is the global table's name in this (the replica's) region.
+  "aws:dynamodb/tableReplica:TableReplica": (_name, inputs, region) => {
+    const tableName = String(inputs.globalTableArn).split(":table/")[1];
+    return { arn: `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`, kmsKeyArn: inputs.kmsKeyArn };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, region) => {
+    const queueName = String(inputs.name ?? name);
+    return {
+      name: queueName,
+      arn: `arn:aws:sqs:${region}:${FAKE_ACCOUNT_ID}:${queueName}`,
+      url: `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${queueName}`,
+    };
+  },
+  "aws:lambda/function:Function": (name, inputs, region) => {
+    const functionName = String(inputs.name ?? name);
+    return { name: functionName, arn: `arn:aws:lambda:${region}:${FAKE_ACCOUNT_ID}:function:${functionName}`, version: "$LATEST" };
+  },
+  "aws:dax/cluster:Cluster": (_name, inputs, region) => {
+    const clusterName = String(inputs.clusterName);
+    const clusterAddress = `${clusterName}.fake00.dax-clusters.${region}.amazonaws.com`;
+    const port = inputs.clusterEndpointEncryptionType === "TLS" ? 9111 : 8111;
+    const zones = Array.isArray(inputs.availabilityZones) ? (inputs.availabilityZones as string[]) : [];
+    return {
+      arn: `arn:aws:dax:${region}:${FAKE_ACCOUNT_ID}:cache/${clusterName}`,
+      clusterAddress,
+      port,
+      configurationEndpoint: `${clusterAddress}:${port}`,
+      nodes: zones.map((availabilityZone, i) => ({ id: `${clusterName}-${"abcdefghijk"[i]}`, availabilityZone, port })),
+    };
+  },
+  "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  "aws:dax/parameterGroup:ParameterGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
 };
+
+/** The name the provider gives a resource declared without one (lower case: RDS requires it). */
+function autoName(name: string): string {
+  return `${name}-a1b2c3d`.toLowerCase();
+}
 
 /** Outputs of a created resource: its inputs, an id and ARN, and the type's computed fields. */
 export function fakeOutputs(type: string, name: string, inputs: Props, region: string): { id: string; state: Props } {

@@ -1,0 +1,200 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DAX_TLS_PORT, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
+
+/** A subnet as DAX needs it: where it is, so the nodes can be placed one per AZ. */
+export interface DaxSubnet {
+  id: pulumi.Input<string>;
+  /** AZ name of the subnet (aws.ec2.Subnet's `availabilityZone` output), in this account's naming. */
+  availabilityZone: pulumi.Input<string>;
+}
+
+/** Inputs of DaxCluster. */
+export interface DaxClusterArgs {
+  /** Cluster name (see daxClusterName): at most 20 characters, unique per region and account. Required. */
+  clusterName: string;
+  /** VPC of the subnets and of the app security group. Required. */
+  vpcId: pulumi.Input<string>;
+  /**
+   * Private data subnets, one per AZ, in AZ order. Nodes go round-robin over their AZs, so the
+   * placement follows the AZ IDs the network was built on. Required; at least one.
+   */
+  subnets: DaxSubnet[];
+  /** The only security group admitted on the DAX TLS port; it also gets the matching egress rule. Required. */
+  appSecurityGroupId: pulumi.Input<string>;
+  /** Node type (see DAX_NODE_TYPES). Required; changing it replaces the cluster. */
+  nodeType: pulumi.Input<string>;
+  /** Number of nodes, 1-11; plain because it sizes the AZ list. Required. */
+  replicationFactor: number;
+  /** DAX item cache TTL, ms. Required. */
+  itemTtlMillis: pulumi.Input<number>;
+  /** DAX query cache TTL, ms. Required. */
+  queryTtlMillis: pulumi.Input<number>;
+  /** ARN of the table (in this region) DAX fronts. Required. */
+  tableArn: pulumi.Input<string>;
+  /** ARNs of the table's GSIs in this region. Required; may be empty. */
+  indexArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC). Default sun:05:00-sun:06:00, outside market hours. */
+  maintenanceWindow?: pulumi.Input<string>;
+}
+
+/** Item and query operations DAX performs on the table on the application's behalf. */
+export const DAX_TABLE_ACTIONS = [
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+] as const;
+
+/**
+ * A DAX cluster in front of one table: encrypted at rest, TLS endpoint, nodes spread over the data
+ * subnets' AZs, a parameter group with the configured TTLs, a service role limited to the table
+ * and its indexes, and a security group admitting the TLS port from the app security group only
+ * (plus the matching egress rule on the app group).
+ */
+export class DaxCluster extends pulumi.ComponentResource {
+  public readonly clusterArn: pulumi.Output<string>;
+  /** TLS discovery endpoint (daxs://<cluster address>). */
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** AZ names the nodes are placed in, one per node. */
+  public readonly nodeAvailabilityZones: pulumi.Output<string[]>;
+  public readonly cluster: aws.dax.Cluster;
+
+  constructor(name: string, args: DaxClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:dynamo:DaxCluster", name, {}, opts);
+    const parent = { parent: this };
+    if (args.subnets.length === 0) {
+      throw new Error(`DaxCluster ${name}: needs at least one subnet`);
+    }
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: args.vpcId,
+        description: `DAX ${args.clusterName}: TLS port ${DAX_TLS_PORT} from the app instances only`,
+        tags: { Name: `${name}-dax` },
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-in-app`,
+      {
+        securityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: DAX_TLS_PORT,
+        toPort: DAX_TLS_PORT,
+        referencedSecurityGroupId: args.appSecurityGroupId,
+        description: "DAX TLS from the app instances",
+      },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-app-out`,
+      {
+        securityGroupId: args.appSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: DAX_TLS_PORT,
+        toPort: DAX_TLS_PORT,
+        referencedSecurityGroupId: securityGroup.id,
+        description: `To DAX ${args.clusterName} (TLS)`,
+      },
+      parent,
+    );
+
+    const subnetGroup = new aws.dax.SubnetGroup(
+      `${name}-subnets`,
+      { description: `Data subnets of DAX ${args.clusterName}`, subnetIds: args.subnets.map((s) => s.id) },
+      parent,
+    );
+    const parameterGroup = new aws.dax.ParameterGroup(
+      `${name}-params`,
+      {
+        description: `Cache TTLs of DAX ${args.clusterName}`,
+        parameters: [
+          { name: "record-ttl-millis", value: pulumi.output(args.itemTtlMillis).apply(String) },
+          { name: "query-ttl-millis", value: pulumi.output(args.queryTtlMillis).apply(String) },
+        ],
+      },
+      parent,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `DAX ${args.clusterName}: access to its table and the table's indexes only`,
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "dax.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              // Only DAX acting for this account may assume it (confused-deputy guard).
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const tableAccess = new aws.iam.RolePolicy(
+      `${name}-table-access`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: [...DAX_TABLE_ACTIONS],
+              Resource: pulumi.all([args.tableArn, args.indexArns]).apply(([table, indexes]) => [table, ...indexes]),
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+
+    this.nodeAvailabilityZones = pulumi
+      .all(args.subnets.map((s) => s.availabilityZone))
+      .apply((names) => daxNodeAvailabilityZones(names, args.replicationFactor));
+
+    this.cluster = new aws.dax.Cluster(
+      `${name}-cluster`,
+      {
+        clusterName: args.clusterName,
+        description: `Read cache of the trading table`,
+        nodeType: args.nodeType,
+        replicationFactor: args.replicationFactor,
+        availabilityZones: this.nodeAvailabilityZones,
+        subnetGroupName: subnetGroup.name,
+        parameterGroupName: parameterGroup.name,
+        securityGroupIds: [securityGroup.id],
+        iamRoleArn: role.arn,
+        serverSideEncryption: { enabled: true },
+        clusterEndpointEncryptionType: "TLS",
+        maintenanceWindow: args.maintenanceWindow ?? "sun:05:00-sun:06:00",
+      },
+      // The role must carry its permissions before DAX first assumes it.
+      { parent: this, dependsOn: [tableAccess] },
+    );
+
+    this.clusterArn = this.cluster.arn;
+    this.endpoint = this.cluster.clusterAddress.apply(daxTlsEndpoint);
+    this.securityGroupId = securityGroup.id;
+    this.registerOutputs({
+      clusterArn: this.clusterArn,
+      endpoint: this.endpoint,
+      securityGroupId: this.securityGroupId,
+      nodeAvailabilityZones: this.nodeAvailabilityZones,
+    });
+  }
+}

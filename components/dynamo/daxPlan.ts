@@ -1,0 +1,72 @@
+/**
+ * DAX facts and placement, as pure functions (unit tested without Pulumi).
+ *
+ * - Node types: current-generation r5 (memory optimised) and t3 (burstable, non-production only:
+ *   a cache that runs out of CPU credits at the market open is worse than none). r4/t2 are previous
+ *   generation. A cluster's node type cannot be changed: a new type means a new cluster.
+ * - A cluster has 1 to 11 nodes (a primary and up to 10 read replicas); production needs at least
+ *   3 across AZs, so losing an AZ leaves a primary and a replica.
+ * - `availabilityZones` must list exactly `replicationFactor` AZ names, one per node.
+ * - TLS clusters listen on 9111 (plain ones on 8111); clients connect with `daxs://`.
+ */
+
+export const DAX_PRODUCTION_NODE_TYPES = [
+  "dax.r5.large",
+  "dax.r5.xlarge",
+  "dax.r5.2xlarge",
+  "dax.r5.4xlarge",
+  "dax.r5.8xlarge",
+  "dax.r5.12xlarge",
+  "dax.r5.16xlarge",
+  "dax.r5.24xlarge",
+] as const;
+export const DAX_BURSTABLE_NODE_TYPES = ["dax.t3.small", "dax.t3.medium"] as const;
+export const DAX_NODE_TYPES = [...DAX_PRODUCTION_NODE_TYPES, ...DAX_BURSTABLE_NODE_TYPES] as const;
+export type DaxNodeType = (typeof DAX_NODE_TYPES)[number];
+
+export const DAX_MAX_NODES = 11;
+export const DAX_PRODUCTION_MIN_NODES = 3;
+/** Port of a DAX cluster whose endpoint encryption is TLS. */
+export const DAX_TLS_PORT = 9111;
+
+export function isBurstableDaxNodeType(nodeType: string): boolean {
+  return (DAX_BURSTABLE_NODE_TYPES as readonly string[]).includes(nodeType);
+}
+
+/**
+ * One AZ name per node: nodes go round-robin over the given AZs (in order), so with at least as
+ * many nodes as AZs every AZ gets one, and no AZ gets two before every AZ has one.
+ */
+export function daxNodeAvailabilityZones(azNames: readonly string[], replicationFactor: number): string[] {
+  if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > DAX_MAX_NODES) {
+    throw new RangeError(`replicationFactor must be a whole number from 1 to ${DAX_MAX_NODES}; got ${replicationFactor}`);
+  }
+  if (azNames.length === 0) {
+    throw new RangeError("need at least one AZ to place DAX nodes in");
+  }
+  if (new Set(azNames).size !== azNames.length) {
+    throw new RangeError(`AZ names must be distinct; got ${azNames.join(", ")}`);
+  }
+  return Array.from({ length: replicationFactor }, (_, node) => azNames[node % azNames.length]);
+}
+
+const CLUSTER_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * DAX cluster name `trading-<environment>`: a DAX name is at most 20 characters, lowercase
+ * letters, digits and single hyphens, starting with a letter, and unique per region and account.
+ */
+export function daxClusterName(environment: string): string {
+  const name = `trading-${environment}`;
+  if (name.length > 20 || !CLUSTER_NAME.test(name)) {
+    throw new RangeError(
+      `DAX cluster name "${name}" is invalid: at most 20 characters, lowercase letters, digits and single hyphens, starting with a letter`,
+    );
+  }
+  return name;
+}
+
+/** The TLS discovery endpoint clients use (the DAX SDK defaults to port 9111 for daxs://). */
+export function daxTlsEndpoint(clusterAddress: string): string {
+  return `daxs://${clusterAddress}`;
+}

@@ -1,0 +1,149 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { HotPathAccess } from "./access";
+import { ScheduledCapacity } from "./capacity";
+import { DaxCluster } from "./daxCluster";
+import type { HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
+import { DynamoOutputs, DynamoStackOutputs } from "./outputs";
+import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
+
+/** Inputs of GlobalReplica. */
+export interface GlobalReplicaArgs {
+  /** The primary's validated `dynamo` outputs (readPrimaryDynamoOutputs). Required. */
+  primary: DynamoOutputs;
+  /** The StackReference the outputs came from; the replica depends on it. Optional. */
+  primaryReference?: pulumi.Resource;
+  /** Read scaling of this region's replica table. Required. */
+  tableRead: ScalingSpec;
+  /** Read scaling of each of this region's replica GSIs. Required. */
+  indexRead: ScalingSpec;
+  /** Scheduled read-range changes (write scaling follows the primary). Default none. */
+  scheduledActions?: ScheduledCapacity[];
+  /** IANA time zone of the scheduled actions. Default UTC. */
+  scheduleTimezone?: string;
+  /** Deletion protection of the replica (on in prod). Default true. */
+  deletionProtection?: pulumi.Input<boolean>;
+  network: HotPathNetworkArgs;
+  dax: HotPathDaxArgs;
+}
+
+/**
+ * A replica of the primary's global table (version 2019.11.21) in this stack's region, with this
+ * region's customer-managed KMS key and PITR, its own auto scaling (reads from this stack's config,
+ * writes as the primary publishes them, because DynamoDB keeps write scaling equal across regions)
+ * and a regional DAX cluster (DAX does not replicate). The TableReplica has no `region` argument:
+ * it is created by this stack's provider, i.e. in `aws:region` of the replica stack.
+ *
+ * The stream processor is not repeated here: it runs in the primary region only, so the stream
+ * fields of the outputs name the primary's.
+ */
+export class GlobalReplica extends pulumi.ComponentResource {
+  public readonly tableName: pulumi.Output<string>;
+  /** ARN of the replica table in this region. */
+  public readonly tableArn: pulumi.Output<string>;
+  public readonly globalTableArn: pulumi.Output<string>;
+  public readonly indexArns: pulumi.Output<string[]>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly daxEndpoint: pulumi.Output<string>;
+  public readonly daxClusterArn: pulumi.Output<string>;
+  public readonly access: HotPathAccess;
+  public readonly stackOutputs: DynamoStackOutputs;
+  public readonly replica: aws.dynamodb.TableReplica;
+  public readonly autoScaling: TableAutoScaling;
+  public readonly dax: DaxCluster;
+
+  constructor(name: string, args: GlobalReplicaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:dynamo:GlobalReplica", name, {}, opts);
+    const parent = { parent: this };
+    const primary = args.primary;
+    if ((args.scheduledActions ?? []).some((action) => action.write)) {
+      throw new Error(`GlobalReplica ${name}: write capacity can only be scheduled in the primary stack`);
+    }
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the ${primary.tableName} replica, its stream and backups in this region`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      parent,
+    );
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${primary.tableName}`, targetKeyId: key.keyId }, parent);
+
+    this.replica = new aws.dynamodb.TableReplica(
+      `${name}-replica`,
+      {
+        globalTableArn: primary.globalTableArn,
+        kmsKeyArn: key.arn,
+        pointInTimeRecovery: true,
+        deletionProtectionEnabled: args.deletionProtection ?? true,
+      },
+      { parent: this, dependsOn: args.primaryReference ? [args.primaryReference] : [] },
+    );
+
+    // The scalable targets name the table, which exists in this region only once the replica does.
+    const tableName = this.replica.arn.apply(() => primary.tableName);
+    this.autoScaling = new TableAutoScaling(
+      `${name}-scaling`,
+      {
+        tableName,
+        indexNames: primary.indexNames,
+        table: { read: args.tableRead, write: primary.writeScaling.table },
+        index: { read: args.indexRead, write: primary.writeScaling.index },
+        scheduledActions: args.scheduledActions,
+        scheduleTimezone: args.scheduleTimezone,
+      },
+      parent,
+    );
+
+    this.tableName = tableName;
+    this.tableArn = this.replica.arn;
+    this.globalTableArn = this.replica.globalTableArn;
+    this.indexArns = this.replica.arn.apply((arn) => primary.indexNames.map((index) => `${arn}/index/${index}`));
+    this.kmsKeyArn = key.arn;
+
+    this.dax = new DaxCluster(
+      `${name}-dax`,
+      {
+        clusterName: args.dax.clusterName,
+        vpcId: args.network.vpcId,
+        subnets: args.network.dataSubnets,
+        appSecurityGroupId: args.network.appSecurityGroupId,
+        nodeType: args.dax.nodeType,
+        replicationFactor: args.dax.replicationFactor,
+        itemTtlMillis: args.dax.itemTtlMillis,
+        queryTtlMillis: args.dax.queryTtlMillis,
+        tableArn: this.tableArn,
+        indexArns: this.indexArns,
+      },
+      parent,
+    );
+    this.daxEndpoint = this.dax.endpoint;
+    this.daxClusterArn = this.dax.clusterArn;
+    this.access = {
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      indexArns: this.indexArns,
+      daxClusterArn: this.daxClusterArn,
+      daxEndpoint: this.daxEndpoint,
+    };
+
+    this.stackOutputs = {
+      region: aws.getRegionOutput({}, parent).region,
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      globalTableArn: this.globalTableArn,
+      streamArn: pulumi.output(primary.streamArn),
+      indexNames: pulumi.output(primary.indexNames),
+      indexArns: this.indexArns,
+      kmsKeyArn: this.kmsKeyArn,
+      daxEndpoint: this.daxEndpoint,
+      daxClusterArn: this.daxClusterArn,
+      streamProcessorFunctionName: pulumi.output(primary.streamProcessorFunctionName),
+      dlqUrl: pulumi.output(primary.dlqUrl),
+      writeScaling: pulumi.output(primary.writeScaling),
+    };
+    this.registerOutputs({ ...this.stackOutputs });
+  }
+}

@@ -1,0 +1,251 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ATTRIBUTE_DEFINITIONS,
+  GLOBAL_SECONDARY_INDEXES,
+  STREAM_VIEW_TYPE,
+  TABLE_KEY,
+  TTL_ATTRIBUTE,
+} from "../../services/table/schema";
+import type { HotPathAccess } from "./access";
+import { CapacityPlan, indexesCoverTableWrites, ScheduledCapacity } from "./capacity";
+import { DaxCluster, DaxSubnet } from "./daxCluster";
+import { DynamoStackOutputs, WriteScaling } from "./outputs";
+import { StreamConsumer } from "./streamConsumer";
+import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
+
+/** DAX settings shared by DynamoHotPath and GlobalReplica. */
+export interface HotPathDaxArgs {
+  /** Cluster name (daxClusterName). Required. */
+  clusterName: string;
+  /** Node type from DAX_NODE_TYPES. Required. */
+  nodeType: pulumi.Input<string>;
+  /** Nodes, 1-11 (>= 3 in prod), spread round-robin over the data subnets' AZs. Required. */
+  replicationFactor: number;
+  /** Item cache TTL, ms. Required. */
+  itemTtlMillis: pulumi.Input<number>;
+  /** Query cache TTL, ms. Required. */
+  queryTtlMillis: pulumi.Input<number>;
+}
+
+/** Where DAX lives: shared by DynamoHotPath and GlobalReplica. */
+export interface HotPathNetworkArgs {
+  vpcId: pulumi.Input<string>;
+  /** Data subnets, one per AZ (aws.ec2.Subnet satisfies this). */
+  dataSubnets: DaxSubnet[];
+  /** App security group (ClusterSecurityGroups): the only group admitted to DAX. */
+  appSecurityGroupId: pulumi.Input<string>;
+}
+
+/** Stream consumer settings. */
+export interface HotPathStreamArgs {
+  /** Records per invocation. Default 100. */
+  batchSize?: pulumi.Input<number>;
+  /** Seconds to gather records before invoking. Default 1. */
+  batchingWindowSeconds?: pulumi.Input<number>;
+  /** Retries before a batch goes to the on-failure queue. Default 5. */
+  maxRetryAttempts?: pulumi.Input<number>;
+  /** Oldest record still retried, seconds. Default 3600. */
+  maxRecordAgeSeconds?: pulumi.Input<number>;
+  /** Function memory, MB. Default 256. */
+  memoryMb?: pulumi.Input<number>;
+  /** Log retention, days. Default 90. */
+  logRetentionDays?: pulumi.Input<number>;
+}
+
+/** Inputs of DynamoHotPath. */
+export interface DynamoHotPathArgs {
+  /** Table name, from services/table/schema.ts `tableName()`. Required. */
+  tableName: string;
+  /** Capacity plan (planCapacity) for the table and every GSI of the schema. Required. */
+  capacity: CapacityPlan;
+  /** Scheduled range changes for the table and every GSI. Default none. */
+  scheduledActions?: ScheduledCapacity[];
+  /** IANA time zone of the scheduled actions. Default UTC. */
+  scheduleTimezone?: string;
+  /** DynamoDB deletion protection (on in prod). Default true. */
+  deletionProtection?: pulumi.Input<boolean>;
+  network: HotPathNetworkArgs;
+  dax: HotPathDaxArgs;
+  /** Stream consumer settings. Default: every field's default. */
+  stream?: HotPathStreamArgs;
+}
+
+const spec = (s: ScalingSpec): ScalingSpec => ({ min: s.min, max: s.max, targetUtilization: s.targetUtilization });
+
+/**
+ * The primary region's DynamoDB hot path: the single trading table (provisioned, sparse sharded
+ * GSI, stream NEW_AND_OLD_IMAGES, PITR, customer-managed KMS key with rotation, TTL), auto scaling
+ * of reads and writes on the table and every GSI, the stream processor, and a DAX cluster. The
+ * table owns the global table: replicas are added by GlobalReplica in other stacks, hence
+ * `ignoreChanges: ["replicas"]`, and `globalTableArn` resolves only once write scaling exists.
+ */
+export class DynamoHotPath extends pulumi.ComponentResource {
+  public readonly tableName: pulumi.Output<string>;
+  public readonly tableArn: pulumi.Output<string>;
+  /** The table's ARN, resolved only after every write auto scaling policy exists (see DynamoOutputs). */
+  public readonly globalTableArn: pulumi.Output<string>;
+  public readonly streamArn: pulumi.Output<string>;
+  public readonly indexNames: pulumi.Output<string[]>;
+  public readonly indexArns: pulumi.Output<string[]>;
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly daxEndpoint: pulumi.Output<string>;
+  public readonly daxClusterArn: pulumi.Output<string>;
+  public readonly streamProcessorFunctionName: pulumi.Output<string>;
+  public readonly dlqUrl: pulumi.Output<string>;
+  /** What TradingCluster needs: table, indexes and DAX of this region. */
+  public readonly access: HotPathAccess;
+  /** The `dynamo` stack output. */
+  public readonly stackOutputs: DynamoStackOutputs;
+  public readonly table: aws.dynamodb.Table;
+  public readonly autoScaling: TableAutoScaling;
+  public readonly dax: DaxCluster;
+  public readonly streamConsumer: StreamConsumer;
+
+  constructor(name: string, args: DynamoHotPathArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:dynamo:DynamoHotPath", name, {}, opts);
+    const parent = { parent: this };
+    const plan = args.capacity;
+    if (!indexesCoverTableWrites(plan)) {
+      throw new Error(`DynamoHotPath ${name}: every GSI needs at least the table's write capacity (it throttles the table otherwise)`);
+    }
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts DynamoDB table ${args.tableName}, its stream and backups, and the stream processor's failure queue`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      parent,
+    );
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.tableName}`, targetKeyId: key.keyId }, parent);
+
+    this.table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: args.tableName,
+        billingMode: "PROVISIONED",
+        hashKey: TABLE_KEY.partitionKey,
+        rangeKey: TABLE_KEY.sortKey,
+        attributes: ATTRIBUTE_DEFINITIONS.map((attribute) => ({ name: attribute.name, type: attribute.type })),
+        readCapacity: plan.table.read.initial,
+        writeCapacity: plan.table.write.initial,
+        globalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES.map((index) => ({
+          name: index.name,
+          keySchemas: [
+            { attributeName: index.partitionKey, keyType: "HASH" },
+            ...(index.sortKey ? [{ attributeName: index.sortKey, keyType: "RANGE" }] : []),
+          ],
+          projectionType: index.projectionType,
+          ...(index.projectionType === "INCLUDE" ? { nonKeyAttributes: [...(index.nonKeyAttributes ?? [])] } : {}),
+          readCapacity: plan.index.read.initial,
+          writeCapacity: plan.index.write.initial,
+        })),
+        streamEnabled: true,
+        streamViewType: STREAM_VIEW_TYPE,
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+        ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
+        deletionProtectionEnabled: args.deletionProtection ?? true,
+      },
+      {
+        parent: this,
+        // Auto scaling owns the capacity after creation; replicas are added by the replica stacks.
+        ignoreChanges: [
+          "readCapacity",
+          "writeCapacity",
+          "globalSecondaryIndexes[*].readCapacity",
+          "globalSecondaryIndexes[*].writeCapacity",
+          "replicas",
+        ],
+      },
+    );
+
+    const indexNames = GLOBAL_SECONDARY_INDEXES.map((index) => index.name);
+    this.autoScaling = new TableAutoScaling(
+      `${name}-scaling`,
+      {
+        tableName: this.table.name,
+        indexNames,
+        table: { read: spec(plan.table.read), write: spec(plan.table.write) },
+        index: { read: spec(plan.index.read), write: spec(plan.index.write) },
+        scheduledActions: args.scheduledActions,
+        scheduleTimezone: args.scheduleTimezone,
+      },
+      parent,
+    );
+
+    this.streamConsumer = new StreamConsumer(
+      `${name}-stream`,
+      {
+        tableName: this.table.name,
+        tableArn: this.table.arn,
+        streamArn: this.table.streamArn,
+        kmsKeyArn: key.arn,
+        ...args.stream,
+      },
+      parent,
+    );
+
+    this.tableName = this.table.name;
+    this.tableArn = this.table.arn;
+    this.indexNames = pulumi.output(indexNames);
+    this.indexArns = this.table.arn.apply((arn) => indexNames.map((index) => `${arn}/index/${index}`));
+
+    this.dax = new DaxCluster(
+      `${name}-dax`,
+      {
+        clusterName: args.dax.clusterName,
+        vpcId: args.network.vpcId,
+        subnets: args.network.dataSubnets,
+        appSecurityGroupId: args.network.appSecurityGroupId,
+        nodeType: args.dax.nodeType,
+        replicationFactor: args.dax.replicationFactor,
+        itemTtlMillis: args.dax.itemTtlMillis,
+        queryTtlMillis: args.dax.queryTtlMillis,
+        tableArn: this.tableArn,
+        indexArns: this.indexArns,
+      },
+      parent,
+    );
+
+    // A replica of a provisioned table needs write auto scaling on the table and every GSI first;
+    // publishing the ARN only once those policies exist makes that order explicit for replica stacks.
+    this.globalTableArn = pulumi.all([this.table.arn, this.autoScaling.writePolicyArns]).apply(([arn]) => arn);
+    this.streamArn = this.table.streamArn;
+    this.kmsKeyArn = key.arn;
+    this.daxEndpoint = this.dax.endpoint;
+    this.daxClusterArn = this.dax.clusterArn;
+    this.streamProcessorFunctionName = this.streamConsumer.functionName;
+    this.dlqUrl = this.streamConsumer.dlqUrl;
+    this.access = {
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      indexArns: this.indexArns,
+      daxClusterArn: this.daxClusterArn,
+      daxEndpoint: this.daxEndpoint,
+    };
+
+    const writeScaling: WriteScaling = {
+      table: spec(plan.table.write),
+      index: spec(plan.index.write),
+    };
+    this.stackOutputs = {
+      region: aws.getRegionOutput({}, parent).region,
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      globalTableArn: this.globalTableArn,
+      streamArn: this.streamArn,
+      indexNames: this.indexNames,
+      indexArns: this.indexArns,
+      kmsKeyArn: this.kmsKeyArn,
+      daxEndpoint: this.daxEndpoint,
+      daxClusterArn: this.daxClusterArn,
+      streamProcessorFunctionName: this.streamProcessorFunctionName,
+      dlqUrl: this.dlqUrl,
+      writeScaling: pulumi.output(writeScaling),
+    };
+    this.registerOutputs({ ...this.stackOutputs });
+  }
+}

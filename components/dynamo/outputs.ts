@@ -1,0 +1,162 @@
+/**
+ * The `dynamo` stack output: what DynamoHotPath (primary) and GlobalReplica (replica) publish, and
+ * what a replica stack reads back from its primary through a StackReference.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { ScalingSpec } from "./tableAutoScaling";
+
+/** Write auto scaling of the global table; DynamoDB keeps it the same in every region. */
+export interface WriteScaling {
+  table: ScalingSpec;
+  index: ScalingSpec;
+}
+
+/** The `dynamo` stack output, as plain values. */
+export interface DynamoOutputs {
+  /** Region of this stack's table (or replica). */
+  region: string;
+  /** Table name; global tables keep one name in every region. */
+  tableName: string;
+  /** ARN of the table (or replica) in this region. */
+  tableArn: string;
+  /**
+   * ARN of the primary's table, which every replica is created from. In the primary it resolves
+   * only after the write auto scaling policies of the table and every GSI exist: DynamoDB refuses a
+   * replica of a provisioned table without them, and a replica stack reading this output therefore
+   * cannot run ahead of them.
+   */
+  globalTableArn: string;
+  /**
+   * Stream the stream processor consumes: the primary's. The processor runs in the primary region
+   * only (every replica's stream also carries replicated fills), so a replica stack publishes the
+   * primary's stream, function and queue here.
+   */
+  streamArn: string;
+  /** GSI names (from services/table/schema.ts). */
+  indexNames: string[];
+  /** GSI ARNs in this region (`<tableArn>/index/<name>`). */
+  indexArns: string[];
+  /** Customer-managed KMS key of this region's table (or replica). */
+  kmsKeyArn: string;
+  /** This region's DAX TLS discovery endpoint (daxs://...). */
+  daxEndpoint: string;
+  /** This region's DAX cluster ARN. */
+  daxClusterArn: string;
+  /** Name of the stream-processor Lambda (primary region). */
+  streamProcessorFunctionName: string;
+  /** URL of the stream processor's on-failure queue (primary region). */
+  dlqUrl: string;
+  /** Write auto scaling of the table and of each GSI (the replica applies the same). */
+  writeScaling: WriteScaling;
+}
+
+/** The same, as the component outputs a program returns. */
+export type DynamoStackOutputs = { [K in keyof DynamoOutputs]: pulumi.Output<DynamoOutputs[K]> };
+
+/** The stack output key the DynamoDB tier publishes under. */
+export const DYNAMO_OUTPUT_KEY = "dynamo";
+
+const arnOf = (service: string, resource: RegExp) =>
+  z.string().refine((v) => {
+    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]+):(\d{12}):(.+)$/.exec(v);
+    return match !== null && match[1] === service && resource.test(match[4]);
+  }, `must be a ${service} ARN`);
+
+const scalingSpec = z
+  .object({
+    min: z.number().int().min(1),
+    max: z.number().int().min(1),
+    targetUtilization: z.number().int().min(20).max(90),
+  })
+  .refine((s) => s.min <= s.max, "min must not exceed max");
+
+const outputsSchema = z.object({
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name"),
+  tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name"),
+  tableArn: arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+$/),
+  globalTableArn: arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+$/),
+  streamArn: arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+\/stream\/.+$/),
+  indexNames: z.array(z.string().min(3)),
+  indexArns: z.array(arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+\/index\/[A-Za-z0-9_.-]+$/)),
+  kmsKeyArn: arnOf("kms", /^key\/.+$/),
+  daxEndpoint: z.string().regex(/^daxs:\/\/\S+$/, "must be a TLS DAX endpoint (daxs://...)"),
+  daxClusterArn: arnOf("dax", /^cache\/.+$/),
+  streamProcessorFunctionName: z.string().min(1),
+  dlqUrl: z.string().regex(/^https:\/\/\S+$/, "must be an https URL"),
+  writeScaling: z.object({ table: scalingSpec, index: scalingSpec }),
+});
+
+/** A primary stack whose `dynamo` output is missing, incomplete or malformed. */
+export class PrimaryOutputError extends pulumi.RunError {
+  constructor(
+    readonly primaryStack: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `Cannot read the DynamoDB outputs of primary stack "${primaryStack}":\n` +
+        problems.map((p) => `  - ${p}`).join("\n") +
+        `\nDeploy the primary first (pulumi up -s ${primaryStack}) or fix trading-platform:primaryStack; nothing was deployed.`,
+    );
+    this.name = "PrimaryOutputError";
+  }
+}
+
+/**
+ * Validates the primary's `dynamo` output (as read from the StackReference) for a replica in
+ * `replicaRegion`. Throws PrimaryOutputError naming the stack and each bad output key.
+ */
+export function parsePrimaryDynamoOutputs(primaryStack: string, value: unknown, replicaRegion: string): DynamoOutputs {
+  if (value === undefined || value === null) {
+    throw new PrimaryOutputError(primaryStack, [
+      `output "${DYNAMO_OUTPUT_KEY}" is missing: the stack has not been deployed, or is not a primary of this project`,
+    ]);
+  }
+  const parsed = outputsSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new PrimaryOutputError(
+      primaryStack,
+      parsed.error.issues.map((issue) => {
+        const key = [DYNAMO_OUTPUT_KEY, ...issue.path.map(String)].join(".");
+        const missing = issue.code === "invalid_type" && issue.input === undefined;
+        return missing ? `output "${key}" is missing` : `output "${key}" ${issue.message} (got ${JSON.stringify(issue.input)})`;
+      }),
+    );
+  }
+  const outputs = parsed.data;
+  const problems: string[] = [];
+  if (outputs.region === replicaRegion) {
+    problems.push(`output "${DYNAMO_OUTPUT_KEY}.region" is ${outputs.region}, the replica's own region; a replica must be in another region`);
+  }
+  const tableOf = (arn: string) => arn.split(":table/")[1]?.split("/")[0];
+  if (tableOf(outputs.globalTableArn) !== outputs.tableName) {
+    problems.push(`output "${DYNAMO_OUTPUT_KEY}.globalTableArn" names table "${tableOf(outputs.globalTableArn)}", not "${outputs.tableName}"`);
+  }
+  if (outputs.globalTableArn.split(":")[3] !== outputs.region) {
+    problems.push(`output "${DYNAMO_OUTPUT_KEY}.globalTableArn" is not in the primary's region ${outputs.region}`);
+  }
+  if (new Set(outputs.indexNames).size !== outputs.indexNames.length) {
+    problems.push(`output "${DYNAMO_OUTPUT_KEY}.indexNames" lists an index twice`);
+  }
+  if (outputs.writeScaling.index.min < outputs.writeScaling.table.min || outputs.writeScaling.index.max < outputs.writeScaling.table.max) {
+    problems.push(`output "${DYNAMO_OUTPUT_KEY}.writeScaling.index" is below writeScaling.table; a GSI below its table throttles writes`);
+  }
+  if (problems.length > 0) {
+    throw new PrimaryOutputError(primaryStack, problems);
+  }
+  return outputs;
+}
+
+/**
+ * Reads and validates the primary's `dynamo` output through a StackReference. The one place a
+ * replica reads its primary; returns the values and the reference, which the replica depends on.
+ */
+export async function readPrimaryDynamoOutputs(
+  primaryStack: string,
+  replicaRegion: string,
+  opts?: pulumi.CustomResourceOptions,
+): Promise<{ outputs: DynamoOutputs; reference: pulumi.StackReference }> {
+  const reference = new pulumi.StackReference("primary", { name: primaryStack }, opts);
+  const details = await reference.getOutputDetails(DYNAMO_OUTPUT_KEY);
+  return { outputs: parsePrimaryDynamoOutputs(primaryStack, details.value ?? details.secretValue, replicaRegion), reference };
+}

@@ -1,0 +1,169 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
+import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
+
+/** Inputs of StreamConsumer. */
+export interface StreamConsumerArgs {
+  /** Table the processor writes positions to. Required. */
+  tableName: pulumi.Input<string>;
+  tableArn: pulumi.Input<string>;
+  /** The table's stream (NEW_AND_OLD_IMAGES). Required. */
+  streamArn: pulumi.Input<string>;
+  /** Customer-managed key that encrypts the on-failure queue. Required. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Records per invocation, 1-10000. Default 100. */
+  batchSize?: pulumi.Input<number>;
+  /** Seconds to gather records before invoking, 0-300. Default 1. */
+  batchingWindowSeconds?: pulumi.Input<number>;
+  /** Retries of a failing batch before it goes to the on-failure queue. Default 5. */
+  maxRetryAttempts?: pulumi.Input<number>;
+  /** Oldest record still retried, seconds (60-604800). Default 3600. */
+  maxRecordAgeSeconds?: pulumi.Input<number>;
+  /** Memory of the function, MB. Default 256. */
+  memoryMb?: pulumi.Input<number>;
+  /** Retention of the function's log group, days. Default 90. */
+  logRetentionDays?: pulumi.Input<number>;
+  /** Handler module to bundle. Default services/stream-processor/src/handler.ts. */
+  entry?: string;
+}
+
+/** Seconds a record batch may run: the handler retries a contended position up to 8 times with jitter. */
+const TIMEOUT_SECONDS = 60;
+
+/**
+ * The stream processor: a Lambda (Node.js 24, arm64) bundled from services/stream-processor, fed by
+ * an event source mapping on the table's stream that only invokes it for fill INSERTs (the filter
+ * the service exports), reports partial batch failures, bisects failing batches, bounds retries and
+ * record age, and sends what it gives up on to a KMS-encrypted SQS queue. The role can read this
+ * stream, read and write this table, write its own log group and send to its queue: nothing else.
+ *
+ * Run it in one region only (the primary): every replica's stream also carries replicated fills.
+ */
+export class StreamConsumer extends pulumi.ComponentResource {
+  public readonly functionName: pulumi.Output<string>;
+  public readonly functionArn: pulumi.Output<string>;
+  public readonly dlqUrl: pulumi.Output<string>;
+  public readonly dlqArn: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+  public readonly function: aws.lambda.Function;
+  public readonly mapping: aws.lambda.EventSourceMapping;
+
+  constructor(name: string, args: StreamConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:dynamo:StreamConsumer", name, {}, opts);
+    const parent = { parent: this };
+
+    // Holds only the metadata of failed batches (shard, sequence numbers), kept the longest SQS allows.
+    const dlq = new aws.sqs.Queue(
+      `${name}-failures`,
+      {
+        kmsMasterKeyId: args.kmsKeyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        messageRetentionSeconds: 1_209_600,
+      },
+      parent,
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { namePrefix: `/aws/lambda/${name}-`, retentionInDays: args.logRetentionDays ?? 90 },
+      parent,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: "Stream processor: read the trading table's stream, maintain positions",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      parent,
+    );
+    const permissions = new aws.iam.RolePolicy(
+      `${name}-permissions`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "ReadStream",
+              Effect: "Allow",
+              Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+              Resource: args.streamArn,
+            },
+            { Sid: "ListStreams", Effect: "Allow", Action: "dynamodb:ListStreams", Resource: pulumi.interpolate`${args.tableArn}/stream/*` },
+            {
+              // Read the position (consistent), then one transaction: mark the fill, put the position.
+              Sid: "MaintainPositions",
+              Effect: "Allow",
+              Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+              Resource: args.tableArn,
+            },
+            { Sid: "OnFailureQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
+            { Sid: "OnFailureQueueKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.kmsKeyArn },
+            {
+              Sid: "Logs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${logGroup.arn}:*`,
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        description: "Applies fills from the trading table's stream to positions",
+        runtime: aws.lambda.Runtime.NodeJS24dX,
+        architectures: ["arm64"],
+        handler: ARCHIVE_HANDLER,
+        code: handlerArchive(args.entry ?? STREAM_PROCESSOR_ENTRY),
+        role: role.arn,
+        memorySize: args.memoryMb ?? 256,
+        timeout: TIMEOUT_SECONDS,
+        environment: { variables: { TABLE_NAME: args.tableName } },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      },
+      // The role needs its log permissions before the first invocation writes a line.
+      { parent: this, dependsOn: [permissions] },
+    );
+
+    this.mapping = new aws.lambda.EventSourceMapping(
+      `${name}-mapping`,
+      {
+        eventSourceArn: args.streamArn,
+        functionName: this.function.arn,
+        // Every fill since the table was created, not only those after the mapping exists.
+        startingPosition: "TRIM_HORIZON",
+        batchSize: args.batchSize ?? 100,
+        maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: args.maxRetryAttempts ?? 5,
+        maximumRecordAgeInSeconds: args.maxRecordAgeSeconds ?? 3600,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        destinationConfig: { onFailure: { destinationArn: dlq.arn } },
+        filterCriteria: STREAM_FILTER_CRITERIA,
+      },
+      // Lambda checks the role's stream permissions when the mapping is created.
+      { parent: this, dependsOn: [permissions] },
+    );
+
+    this.functionName = this.function.name;
+    this.functionArn = this.function.arn;
+    this.dlqUrl = dlq.url;
+    this.dlqArn = dlq.arn;
+    this.logGroupName = logGroup.name;
+    this.registerOutputs({
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      dlqUrl: this.dlqUrl,
+      dlqArn: this.dlqArn,
+      logGroupName: this.logGroupName,
+    });
+  }
+}
