@@ -1,0 +1,69 @@
+/**
+ * The trading API as a deployable artifact: one CommonJS file bundled with esbuild's JS API when the
+ * program runs, so `pulumi up` ships exactly the source in the working tree (no build step to
+ * forget), and its content hash names the S3 object so that a changed service changes the user data
+ * and so the launch template version.
+ */
+import { buildSync } from "esbuild";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The service's process entry point. */
+export const TRADING_API_ENTRY = path.join(REPO_ROOT, "services", "trading-api", "src", "main.ts");
+
+/** The Node.js major the instances install from AL2023's packages (`nodejs22`, binary `node-22`). */
+export const NODE_MAJOR = 22;
+
+export interface ServiceArtifact {
+  /** The bundled JavaScript. */
+  code: string;
+  /** Hex SHA-256 of `code`: names the S3 object and is verified on the instance before it runs. */
+  sha256: string;
+}
+
+/** An artifact from code already in hand (tests, or a prebuilt bundle). */
+export function artifactFromCode(code: string): ServiceArtifact {
+  return { code, sha256: createHash("sha256").update(code).digest("hex") };
+}
+
+const bundles = new Map<string, ServiceArtifact>();
+
+/**
+ * Bundles `entry` and everything it imports (AWS SDK, DAX client, Fastify) into one file for
+ * {@link NODE_MAJOR}. Synchronous so the object key is known when the component is constructed;
+ * memoised per entry because one process (a `pulumi up`, or the test suite) bundles it once.
+ * Build errors throw with esbuild's messages, so a broken service stops the deployment.
+ */
+export function bundleService(entry: string = TRADING_API_ENTRY): ServiceArtifact {
+  const cached = bundles.get(entry);
+  if (cached) {
+    return cached;
+  }
+  const result = buildSync({
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: `node${NODE_MAJOR}`,
+    write: false,
+    // Identifiers stay, so stack traces in the service's logs stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  if (result.outputFiles.length !== 1) {
+    throw new Error(`bundling ${entry} produced ${result.outputFiles.length} files, expected 1`);
+  }
+  const artifact = artifactFromCode(result.outputFiles[0].text);
+  bundles.set(entry, artifact);
+  return artifact;
+}
+
+/** The S3 key of an artifact: content-addressed, so every change is a new object and a new key. */
+export function artifactKey(artifact: ServiceArtifact): string {
+  return `trading-api/${artifact.sha256}/main.js`;
+}

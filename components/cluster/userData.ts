@@ -1,0 +1,175 @@
+/**
+ * The boot script of a trading-api instance (Amazon Linux 2023), as a pure function of its settings
+ * so that it is unit tested and so that a changed setting or artifact visibly changes the launch
+ * template.
+ *
+ * It holds no secret: the pagination-cursor key is read from SSM Parameter Store (SecureString) at
+ * boot by the instance role and written to a root-only file that systemd reads before it drops to
+ * the service user.
+ */
+import { NODE_MAJOR } from "./artifact";
+
+export interface BootSettings {
+  region: string;
+  artifactBucket: string;
+  artifactKey: string;
+  /** S3 version of the artifact object: the instance runs exactly this upload. */
+  artifactVersionId: string;
+  artifactSha256: string;
+  port: number;
+  tableName: string;
+  /** DAX discovery endpoint (daxs://…); empty means the service talks to DynamoDB directly. */
+  daxEndpoint: string;
+  /** Name of the SecureString parameter holding the cursor key. */
+  cursorSecretParameter: string;
+  /** The key's rotation counter: part of the script so that a rotation rolls the fleet. */
+  cursorSecretRotation: number;
+  /** CloudWatch Logs group that receives the service's and the boot's logs. */
+  logGroupName: string;
+}
+
+/** Systemd unit, user, and paths on the instance. */
+export const SERVICE_NAME = "trading-api";
+const INSTALL_DIR = `/opt/${SERVICE_NAME}`;
+const CONFIG_DIR = `/etc/${SERVICE_NAME}`;
+const LOG_DIR = `/var/log/${SERVICE_NAME}`;
+const CW_AGENT = "/opt/aws/amazon-cloudwatch-agent";
+
+/** Stop budget: the service drains for 10 s and waits up to 20 s for in-flight requests (its defaults). */
+const STOP_TIMEOUT_SECONDS = 40;
+
+// Values are interpolated into a shell script and env files: allow only characters that need no
+// quoting anywhere, so a surprising value fails the deployment instead of the boot.
+const SAFE_VALUE = /^[A-Za-z0-9._:/@+=,-]+$/;
+
+function safe(name: keyof BootSettings, value: string | number): string {
+  const text = String(value);
+  if (!SAFE_VALUE.test(text)) {
+    throw new Error(`boot setting ${name} has characters that are unsafe in a shell script: ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+/** The environment the service reads (services/trading-api/src/config.ts), secrets excepted. */
+export function serviceEnvironment(s: BootSettings): Record<string, string> {
+  return {
+    PORT: safe("port", s.port),
+    AWS_REGION: safe("region", s.region),
+    TABLE_NAME: safe("tableName", s.tableName),
+    ...(s.daxEndpoint ? { DAX_ENDPOINT: safe("daxEndpoint", s.daxEndpoint) } : {}),
+  };
+}
+
+function systemdUnit(): string {
+  return `[Unit]
+Description=Trading API
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+User=${SERVICE_NAME}
+Group=${SERVICE_NAME}
+EnvironmentFile=${CONFIG_DIR}/settings.env
+EnvironmentFile=${CONFIG_DIR}/secret.env
+ExecStart=/usr/bin/node-${NODE_MAJOR} ${INSTALL_DIR}/main.js
+Restart=always
+RestartSec=2
+KillSignal=SIGTERM
+TimeoutStopSec=${STOP_TIMEOUT_SECONDS}
+StandardOutput=append:${LOG_DIR}/service.log
+StandardError=append:${LOG_DIR}/service.log
+LimitNOFILE=65536
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+ReadWritePaths=${LOG_DIR}
+
+[Install]
+WantedBy=multi-user.target`;
+}
+
+function cloudWatchAgentConfig(logGroupName: string): string {
+  const file = (path: string, stream: string) => ({ file_path: path, log_group_name: logGroupName, log_stream_name: stream });
+  // Logs only: no metrics section, so the instance role needs no cloudwatch:PutMetricData on "*".
+  const config = {
+    agent: { run_as_user: "root" },
+    logs: {
+      logs_collected: {
+        files: {
+          collect_list: [
+            file(`${LOG_DIR}/service.log`, "{instance_id}/service"),
+            file("/var/log/cloud-init-output.log", "{instance_id}/boot"),
+          ],
+        },
+      },
+    },
+  };
+  return JSON.stringify(config, null, 2);
+}
+
+/** The user data script (plain text; the launch template takes it base64-encoded). */
+export function renderUserData(s: BootSettings): string {
+  const region = safe("region", s.region);
+  const parameter = safe("cursorSecretParameter", s.cursorSecretParameter);
+  const env = Object.entries(serviceEnvironment(s))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
+  const rotation = safe("cursorSecretRotation", s.cursorSecretRotation);
+  return `#!/bin/bash
+# trading-api instance boot (Amazon Linux 2023). Holds no secret.
+# artifact sha256 ${safe("artifactSha256", s.artifactSha256)}; cursor key rotation ${rotation}
+set -euo pipefail
+REGION=${region}
+
+dnf install -y nodejs${NODE_MAJOR} amazon-cloudwatch-agent logrotate
+id ${SERVICE_NAME} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${SERVICE_NAME}
+install -d -m 0755 ${INSTALL_DIR}
+install -d -m 0750 ${CONFIG_DIR}
+install -d -m 0750 -o ${SERVICE_NAME} -g ${SERVICE_NAME} ${LOG_DIR}
+
+# Logs first, so a failing boot is visible in CloudWatch.
+cat > ${CW_AGENT}/etc/${SERVICE_NAME}.json <<'CWAGENT'
+${cloudWatchAgentConfig(safe("logGroupName", s.logGroupName))}
+CWAGENT
+${CW_AGENT}/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CW_AGENT}/etc/${SERVICE_NAME}.json
+cat > /etc/logrotate.d/${SERVICE_NAME} <<'LOGROTATE'
+${LOG_DIR}/service.log {
+  daily
+  rotate 3
+  compress
+  missingok
+  copytruncate
+}
+LOGROTATE
+
+# The service: exactly this object version, checked against the hash the deployment computed.
+aws s3api get-object --region "$REGION" --bucket ${safe("artifactBucket", s.artifactBucket)} --key ${safe("artifactKey", s.artifactKey)} --version-id ${safe("artifactVersionId", s.artifactVersionId)} ${INSTALL_DIR}/main.js.download >/dev/null
+echo "${s.artifactSha256}  ${INSTALL_DIR}/main.js.download" | sha256sum --check --strict
+mv ${INSTALL_DIR}/main.js.download ${INSTALL_DIR}/main.js
+chmod 0644 ${INSTALL_DIR}/main.js
+
+cat > ${CONFIG_DIR}/settings.env <<'SETTINGS'
+${env}
+SETTINGS
+
+# The cursor key (and the one before it, still accepted during a rotation), root-only.
+umask 077
+PARAMETER=${parameter}
+VERSION=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Version --output text)
+CURRENT=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$VERSION" --with-decryption --query Parameter.Value --output text)
+printf 'CURSOR_SECRET=%s\\n' "$CURRENT" > ${CONFIG_DIR}/secret.env
+if [ "$VERSION" -gt 1 ]; then
+  PREVIOUS=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$((VERSION - 1))" --with-decryption --query Parameter.Value --output text)
+  printf 'CURSOR_SECRET_PREVIOUS=%s\\n' "$PREVIOUS" >> ${CONFIG_DIR}/secret.env
+fi
+unset CURRENT PREVIOUS
+umask 022
+
+cat > /etc/systemd/system/${SERVICE_NAME}.service <<'UNIT'
+${systemdUnit()}
+UNIT
+systemctl daemon-reload
+systemctl enable --now ${SERVICE_NAME}.service
+`;
+}
