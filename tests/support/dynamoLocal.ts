@@ -52,7 +52,7 @@ export interface DynamoLocal {
   stop(): Promise<void>;
 }
 
-async function freeLoopbackPort(): Promise<number> {
+export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -1,0 +1,264 @@
+/**
+ * The bad-input matrix. The store behind this app fails every call, so a case that slipped past
+ * validation would show up as a 500 instead of the asserted 400/413/415.
+ */
+import { expect } from "chai";
+import type { FastifyInstance, InjectOptions } from "fastify";
+import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
+import { testApp } from "./fixtures";
+
+const untouchable = new Proxy(
+  {},
+  {
+    get: (_target, prop) => {
+      if (prop === "then") return undefined;
+      return () => {
+        throw new Error(`store must not be called (${String(prop)})`);
+      };
+    },
+  },
+) as DynamoDBDocument;
+
+const ORDER = {
+  account: "acct-1",
+  clientOrderId: "cl-1",
+  symbol: "ACME",
+  side: "buy",
+  quantity: 100,
+  limitPrice: 12_345,
+  timeInForce: "GTC",
+};
+const ORDER_ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+const FILLS = `/v1/accounts/acct-1/orders/${ORDER_ID}/fills`;
+
+interface Case {
+  name: string;
+  request: InjectOptions;
+  status: number;
+  error: string;
+  fields?: { in: string; field: string; message: string }[];
+}
+
+const body = (field: string, message: string) => ({ in: "body", field, message });
+const query = (field: string, message: string) => ({ in: "query", field, message });
+const path = (field: string, message: string) => ({ in: "path", field, message });
+const post = (url: string, payload: unknown): InjectOptions => ({ method: "POST", url, payload: payload as InjectOptions["payload"] });
+const order = (changes: Record<string, unknown>) => post("/v1/orders", { ...ORDER, ...changes });
+const without = (field: keyof typeof ORDER) =>
+  post("/v1/orders", Object.fromEntries(Object.entries(ORDER).filter(([key]) => key !== field)));
+
+const cases: Case[] = [
+  { name: "unknown field", request: order({ limitPrize: 1 }), status: 400, error: "validation_failed", fields: [body("limitPrize", "is not a recognised field")] },
+  {
+    name: "several unknown fields",
+    request: order({ a: 1, b: 2 }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("a", "is not a recognised field"), body("b", "is not a recognised field")],
+  },
+  { name: "missing field", request: without("limitPrice"), status: 400, error: "validation_failed", fields: [body("limitPrice", "is required")] },
+  { name: "quantity as a string", request: order({ quantity: "100" }), status: 400, error: "validation_failed", fields: [body("quantity", "must be a number, got a string")] },
+  { name: "symbol as a number", request: order({ symbol: 5 }), status: 400, error: "validation_failed", fields: [body("symbol", "must be a string, got a number")] },
+  { name: "account as null", request: order({ account: null }), status: 400, error: "validation_failed", fields: [body("account", "must be a string, got null")] },
+  { name: "side not in the enum", request: order({ side: "hold" }), status: 400, error: "validation_failed", fields: [body("side", 'must be one of "buy", "sell"')] },
+  {
+    name: "time in force not in the enum",
+    request: order({ timeInForce: "gtc" }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("timeInForce", 'must be one of "GTC", "DAY", "IOC", "FOK"')],
+  },
+  { name: "zero quantity", request: order({ quantity: 0 }), status: 400, error: "validation_failed", fields: [body("quantity", "must be greater than 0")] },
+  { name: "negative quantity", request: order({ quantity: -5 }), status: 400, error: "validation_failed", fields: [body("quantity", "must be greater than 0")] },
+  { name: "negative price", request: order({ limitPrice: -1 }), status: 400, error: "validation_failed", fields: [body("limitPrice", "must be greater than 0")] },
+  {
+    name: "fractional quantity",
+    request: order({ quantity: 1.5 }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("quantity", "must be a whole number of units; fractions are not allowed")],
+  },
+  {
+    name: "price in major units (a float)",
+    request: order({ limitPrice: 123.45 }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("limitPrice", "must be a whole number of minor units (e.g. cents); fractions are not allowed")],
+  },
+  {
+    name: "quantity beyond the maximum",
+    request: order({ quantity: 1e13 }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("quantity", "must be at most 1000000000000")],
+  },
+  {
+    name: "price beyond safe integers",
+    request: {
+      method: "POST",
+      url: "/v1/orders",
+      headers: { "content-type": "application/json" },
+      payload: `{"account":"acct-1","clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":1,"limitPrice":123456789012345678901,"timeInForce":"GTC"}`,
+    },
+    status: 400,
+    error: "validation_failed",
+    fields: [body("limitPrice", "must be at most 999999999999999")],
+  },
+  {
+    name: "identifier with the key separator",
+    request: order({ clientOrderId: "a#b" }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("clientOrderId", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'")],
+  },
+  {
+    name: "lower-case symbol",
+    request: order({ symbol: "acme" }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("symbol", "must be 1-16 characters of A-Z, 0-9, '.', '_' or '-', starting with a letter or digit")],
+  },
+  {
+    name: "several bad fields at once",
+    request: order({ quantity: 0, side: "x", extra: true }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("side", 'must be one of "buy", "sell"'), body("quantity", "must be greater than 0"), body("extra", "is not a recognised field")],
+  },
+  { name: "a JSON array body", request: post("/v1/orders", [ORDER]), status: 400, error: "validation_failed", fields: [body("(body)", "must be a JSON object, got an array")] },
+  {
+    name: "a JSON null body",
+    request: { method: "POST", url: "/v1/orders", payload: "null", headers: { "content-type": "application/json" } },
+    status: 400,
+    error: "validation_failed",
+    fields: [body("(body)", "must be a JSON object, got null")],
+  },
+  { name: "no body", request: { method: "POST", url: "/v1/orders" }, status: 400, error: "validation_failed", fields: [body("(body)", "is required")] },
+  {
+    name: "malformed JSON",
+    request: { method: "POST", url: "/v1/orders", payload: '{"account": ', headers: { "content-type": "application/json" } },
+    status: 400,
+    error: "invalid_request",
+  },
+  {
+    name: "prototype pollution attempt",
+    request: { method: "POST", url: "/v1/orders", payload: `{"__proto__":{"admin":true},"account":"a"}`, headers: { "content-type": "application/json" } },
+    status: 400,
+    error: "invalid_request",
+  },
+  {
+    name: "oversized body (413, before parsing)",
+    request: order({ clientOrderId: "x", padding: "p".repeat(20_000) }),
+    status: 413,
+    error: "payload_too_large",
+  },
+  {
+    name: "non-JSON content type",
+    request: { method: "POST", url: "/v1/orders", payload: "account=a", headers: { "content-type": "application/x-www-form-urlencoded" } },
+    status: 415,
+    error: "unsupported_media_type",
+  },
+  { name: "fill: zero quantity", request: post(FILLS, { fillId: "f", quantity: 0, price: 1 }), status: 400, error: "validation_failed", fields: [body("quantity", "must be greater than 0")] },
+  {
+    name: "fill: fractional price",
+    request: post(FILLS, { fillId: "f", quantity: 1, price: 0.5 }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("price", "must be a whole number of minor units (e.g. cents); fractions are not allowed")],
+  },
+  { name: "fill: unknown field", request: post(FILLS, { fillId: "f", quantity: 1, price: 1, venue: "X" }), status: 400, error: "validation_failed", fields: [body("venue", "is not a recognised field")] },
+  { name: "fill: missing fill id", request: post(FILLS, { quantity: 1, price: 1 }), status: 400, error: "validation_failed", fields: [body("fillId", "is required")] },
+  {
+    name: "cancel: a body with fields",
+    request: post(`/v1/accounts/acct-1/orders/${ORDER_ID}/cancel`, { reason: "x" }),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("reason", "is not a recognised field")],
+  },
+  {
+    name: "path: malformed order id",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders/not-an-id" },
+    status: 400,
+    error: "validation_failed",
+    fields: [path("orderId", "must be a 26-character order id")],
+  },
+  {
+    name: "path: account with the key separator",
+    request: { method: "GET", url: `/v1/accounts/a%23b/orders` },
+    status: 400,
+    error: "validation_failed",
+    fields: [path("account", "must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'")],
+  },
+  {
+    name: "path: lower-case symbol",
+    request: { method: "GET", url: "/v1/symbols/acme/open-orders" },
+    status: 400,
+    error: "validation_failed",
+    fields: [path("symbol", "must be 1-16 characters of A-Z, 0-9, '.', '_' or '-', starting with a letter or digit")],
+  },
+  { name: "query: limit 0", request: { method: "GET", url: "/v1/accounts/acct-1/orders?limit=0" }, status: 400, error: "validation_failed", fields: [query("limit", "must be at least 1")] },
+  { name: "query: limit too large", request: { method: "GET", url: "/v1/accounts/acct-1/orders?limit=101" }, status: 400, error: "validation_failed", fields: [query("limit", "must be at most 100")] },
+  {
+    name: "query: limit not a number",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders?limit=ten" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("limit", "must be an integer from 1 to 100")],
+  },
+  {
+    name: "query: limit given twice",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders?limit=1&limit=2" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("limit", "must be given once")],
+  },
+  {
+    name: "query: unknown status",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders?status=pending" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("status", 'must be one of "open", "filled", "cancelled"')],
+  },
+  {
+    name: "query: unknown parameter",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders?sort=asc" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("sort", "is not a recognised parameter")],
+  },
+  {
+    name: "query: garbage cursor",
+    request: { method: "GET", url: "/v1/accounts/acct-1/orders?cursor=garbage" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("cursor", "is malformed")],
+  },
+  {
+    name: "query: open-orders side not in the enum",
+    request: { method: "GET", url: "/v1/symbols/ACME/open-orders?side=bid" },
+    status: 400,
+    error: "validation_failed",
+    fields: [query("side", 'must be one of "buy", "sell"')],
+  },
+];
+
+describe("trading-api bad-input matrix", () => {
+  let app: FastifyInstance;
+  before(() => {
+    app = testApp(untouchable, "unused", { bodyLimitBytes: 16_384 });
+  });
+  after(() => app.close());
+
+  for (const c of cases) {
+    it(`${c.name} → ${c.status} ${c.error}`, async () => {
+      const res = await app.inject(c.request);
+      expect(res.statusCode, res.body).to.equal(c.status);
+      expect(res.headers["content-type"]).to.match(/^application\/json/);
+      const json = res.json<{ error: string; message: string; requestId: string; fields?: unknown[] }>();
+      expect(json.error).to.equal(c.error);
+      expect(json.requestId).to.equal(res.headers["x-request-id"]);
+      expect(json.message).to.be.a("string").and.not.match(/\bat \S+ \(|node_modules|\.ts:\d+/);
+      if (c.fields) expect(json.fields).to.deep.equal(c.fields);
+    });
+  }
+});
