@@ -143,10 +143,6 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
   "aws:rds/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
   "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
   "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
-  "aws:iam/role:Role": (name, inputs) => {
-    const roleName = String(inputs.name ?? autoName(name));
-    return { name: roleName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROAFAKE${roleName.length}` };
-  },
   "aws:kms/key:Key": (name, _inputs, region) => ({
     keyId: `key-${name}`,
     arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/key-${name}`,
