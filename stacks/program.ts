@@ -6,13 +6,15 @@ import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
 import { cacheEngineVersionOf } from "../components/data/config";
-import { dynamoTier } from "../components/dynamo/tier";
+import { dynamoTier, readDynamoPrimary } from "../components/dynamo/tier";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
 
 export async function main(): Promise<Record<string, unknown>> {
   // Validate everything before the first resource is registered: a bad stack file creates nothing.
   const config = loadStackConfig();
+  // A replica reads and validates its primary's outputs (StackReference) before anything is created.
+  const dynamoPrimary = await readDynamoPrimary(config);
 
   const network = new HaNetwork("trading", {
     cidrBlock: config.vpcCidr,
@@ -32,11 +34,16 @@ export async function main(): Promise<Record<string, unknown>> {
 
   // Step 3: the DynamoDB hot path (primary) or this region's replica of it (replica), with DAX
   // admitting the app group; `dynamo.access` is what TradingCluster needs.
-  const dynamo = await dynamoTier("trading", config, {
-    vpcId: network.vpcId,
-    dataSubnets: network.zones.map((zone) => zone.dataSubnet),
-    appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
-  });
+  const dynamo = dynamoTier(
+    "trading",
+    config,
+    {
+      vpcId: network.vpcId,
+      dataSubnets: network.zones.map((zone) => zone.dataSubnet),
+      appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
+    },
+    dynamoPrimary,
+  );
 
   // Step 4: Aurora PostgreSQL and the cache in the data subnets, reachable only from the app group.
   const data = new DataTier("trading", {

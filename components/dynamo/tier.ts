@@ -1,6 +1,7 @@
 /**
  * Step 3 of the composition: the DynamoDB tier of a stack, by role. A primary builds DynamoHotPath;
- * a replica reads its primary's `dynamo` output through a StackReference and builds GlobalReplica.
+ * a replica builds GlobalReplica from its primary's `dynamo` output, read through a StackReference
+ * (readDynamoPrimary) before anything else is registered.
  * Either way the result is the HotPathAccess TradingCluster takes and the `dynamo` stack output.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,7 @@ import { capacitySettings, DynamoConfig, scheduledActions } from "./config";
 import { daxClusterName } from "./daxPlan";
 import { GlobalReplica } from "./globalReplica";
 import { DynamoHotPath, HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
-import { DynamoStackOutputs, readPrimaryDynamoOutputs } from "./outputs";
+import { DynamoOutputs, DynamoStackOutputs, readPrimaryDynamoOutputs } from "./outputs";
 
 /** The stack settings the DynamoDB tier reads (a subset of the validated StackConfig). */
 export type DynamoTierConfig = DynamoConfig & {
@@ -28,8 +29,37 @@ export interface DynamoTier {
   component: DynamoHotPath | GlobalReplica;
 }
 
-/** Builds the stack's DynamoDB tier; `name` prefixes every resource. */
-export async function dynamoTier(name: string, config: DynamoTierConfig, network: HotPathNetworkArgs): Promise<DynamoTier> {
+/** A replica's view of its primary: validated outputs and the StackReference they came from. */
+export interface DynamoPrimary {
+  outputs: DynamoOutputs;
+  reference: pulumi.StackReference;
+}
+
+/**
+ * For a replica stack, reads and validates the primary's `dynamo` output; undefined for a primary.
+ * Call it before registering anything else, so a missing or malformed primary output fails the
+ * program before any resource is created.
+ */
+export async function readDynamoPrimary(config: DynamoTierConfig): Promise<DynamoPrimary | undefined> {
+  if (config.role !== "replica") {
+    return undefined;
+  }
+  if (!config.primaryStack) {
+    throw new Error("a replica stack needs trading-platform:primaryStack");
+  }
+  return readPrimaryDynamoOutputs(config.primaryStack, config.region);
+}
+
+/**
+ * Builds the stack's DynamoDB tier; `name` prefixes every resource. A replica needs `primary`
+ * (readDynamoPrimary).
+ */
+export function dynamoTier(
+  name: string,
+  config: DynamoTierConfig,
+  network: HotPathNetworkArgs,
+  primary: DynamoPrimary | undefined,
+): DynamoTier {
   const plan = planCapacity(capacitySettings(config, config.role));
   const dax: HotPathDaxArgs = {
     clusterName: daxClusterName(config.environment),
@@ -41,10 +71,9 @@ export async function dynamoTier(name: string, config: DynamoTierConfig, network
   const schedule = { scheduledActions: scheduledActions(config), scheduleTimezone: config.dynamoScheduleTimezone };
 
   if (config.role === "replica") {
-    if (!config.primaryStack) {
-      throw new Error("a replica stack needs trading-platform:primaryStack");
+    if (!primary) {
+      throw new Error("dynamoTier: a replica stack needs its primary's outputs (readDynamoPrimary)");
     }
-    const primary = await readPrimaryDynamoOutputs(config.primaryStack, config.region);
     const replica = new GlobalReplica(name, {
       primary: primary.outputs,
       primaryReference: primary.reference,

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { main } from "../program";
 import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
-import { readProjectFile, stackConfig } from "./stackFiles";
+import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
 export interface RecordedResource {
   urn: string;
@@ -273,12 +273,38 @@ export async function runProgram(
 
 /** Runs the real entry point for the real `Pulumi.<stack>.yaml` (with optional overrides). */
 export async function runStackFile(stack: string, options: StackFileRunOptions = {}): Promise<StackRun> {
+  const config = stackConfig(stack, options.overrides);
   return runProgram(main, {
     stack,
-    config: stackConfig(stack, options.overrides),
+    config,
     preview: options.preview,
-    stackReferences: options.stackReferences,
+    stackReferences: await withPrimaryOutputs(config, options.stackReferences),
   });
+}
+
+const primaryOutputs = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * A replica stack reads its primary through a StackReference. Unless the caller passes that
+ * stack's outputs, they are the outputs of a real run (`pulumi up`) of the primary's stack file in
+ * this repo, computed once per process, so a replica run can never see outputs its primary would
+ * not produce.
+ */
+async function withPrimaryOutputs(
+  config: Record<string, string>,
+  given: Record<string, Record<string, unknown>> = {},
+): Promise<Record<string, Record<string, unknown>>> {
+  const primary = config[`${readProjectFile().name}:primaryStack`];
+  const primaryStackFile = primary?.split("/")[2];
+  if (!primary || primary in given || !primaryStackFile || !(STACKS as readonly string[]).includes(primaryStackFile)) {
+    return given;
+  }
+  let outputs = primaryOutputs.get(primaryStackFile);
+  if (!outputs) {
+    outputs = runStackFile(primaryStackFile).then((run) => run.outputs);
+    primaryOutputs.set(primaryStackFile, outputs);
+  }
+  return { ...given, [primary]: await outputs };
 }
 
 /** A program run that threw, with what it had registered before it did. */
