@@ -268,11 +268,9 @@ export class DataTier extends pulumi.ComponentResource {
       {
         family: auroraParameterFamily(settings.engineVersion),
         description: `TLS-only connections for ${clusterId}`,
-        parameters: [
-          // Plaintext connections are refused at the server, whatever sslmode a client asks for.
-          { name: "rds.force_ssl", value: "1" },
-          { name: "ssl_min_protocol_version", value: "TLSv1.2" },
-        ],
+        // Plaintext connections are refused at the server, whatever sslmode a client asks for.
+        // PostgreSQL 14+ already refuses anything below TLS 1.2 (ssl_min_protocol_version's default).
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
       },
       parent,
     );

@@ -214,16 +214,15 @@ describe("data tier config", () => {
     ]);
   });
 
-  it("runs Redis OSS in prod with its own parameter family and a redis user group", async () => {
-    const run = await runStackFile("prod-us-east-1", { preview: true, overrides: { [K("dataCacheEngine")]: "redis" } });
+  it("runs Redis OSS and an older Aurora major in prod, each with its own parameter family", async () => {
+    const run = await runStackFile("prod-us-east-1", {
+      preview: true,
+      overrides: { [K("dataCacheEngine")]: "redis", [K("dataDbEngineVersion")]: "16.8" },
+    });
     const cache = run.single("aws:elasticache/replicationGroup:ReplicationGroup");
     expect([cache.inputs.engine, cache.inputs.engineVersion]).to.deep.equal(["redis", "7.1"]);
     expect(run.single("aws:elasticache/parameterGroup:ParameterGroup").inputs.family).to.equal("redis7");
     expect(run.single("aws:elasticache/userGroup:UserGroup").inputs.engine).to.equal("redis");
-  });
-
-  it("picks the Aurora parameter family from the configured major version", async () => {
-    const run = await runStackFile("dev", { preview: true, overrides: { [K("dataDbEngineVersion")]: "16.8" } });
     expect(run.single("aws:rds/cluster:Cluster").inputs.engineVersion).to.equal("16.8");
     expect(run.single("aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs.family).to.equal("aurora-postgresql16");
   });
