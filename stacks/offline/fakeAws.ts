@@ -199,7 +199,15 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     const parameterName = String(inputs.name ?? name);
     return { name: parameterName, arn: `arn:aws:ssm:${region}:${FAKE_ACCOUNT_ID}:parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`, version: 1 };
   },
-  "aws:iam/role:Role": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  // IAM is global: a role's ARN has no region.
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = String(inputs.name ?? name);
+    return { name: roleName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${roleName}` };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (name, inputs) => {
+    const profileName = String(inputs.name ?? name);
+    return { name: profileName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:instance-profile/${profileName}` };
+  },
   "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => {
     const arnSuffix = `app/${name}/50dc6c495c0c9188`;
     return {
