@@ -1,0 +1,96 @@
+/**
+ * One benchmark target, run as its own process so it has a core to itself while autocannon drives
+ * it from the parent. BENCH_IMPL picks the Fastify service or a bare node:http handler making the
+ * same OrderStore calls; BENCH_STORE picks DynamoDB Local or the in-memory double. Prints one JSON
+ * line ({ port, readPaths }) when listening.
+ */
+import { createServer, type IncomingMessage } from "node:http";
+import { once } from "node:events";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
+import { buildApp } from "../services/trading-api/src/app";
+import type { TableClients } from "../services/trading-api/src/clients";
+import { OrderStore, type NewOrder } from "../services/trading-api/src/store";
+import { MemoryDocument } from "./memoryDocument";
+
+const impl = process.env.BENCH_IMPL;
+const storeKind = process.env.BENCH_STORE;
+const tableName = process.env.BENCH_TABLE ?? "bench";
+
+function document(): DynamoDBDocument {
+  if (storeKind === "memory") return new MemoryDocument().asDocument();
+  const endpoint = process.env.BENCH_ENDPOINT;
+  if (!endpoint) throw new Error("BENCH_ENDPOINT is required for BENCH_STORE=dynamo");
+  return DynamoDBDocument.from(
+    new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function main(): Promise<void> {
+  const doc = document();
+  const clients: TableClients = { dynamo: doc, cache: doc, close: () => undefined };
+  const store = new OrderStore({ clients, tableName, idempotencyTtlSeconds: 604_800 });
+
+  // Orders to read back, placed through the store so both targets read the same kind of item.
+  const readPaths: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const order: NewOrder = {
+      account: `seed-${i % 20}`,
+      clientOrderId: `seed-${impl}-${i}`,
+      symbol: "ACME",
+      side: i % 2 === 0 ? "buy" : "sell",
+      quantity: 100,
+      limitPrice: 10_000 + i,
+      timeInForce: "GTC",
+    };
+    const result = await store.createOrder(order);
+    readPaths.push(`/v1/accounts/${order.account}/orders/${result.order.orderId}`);
+  }
+
+  let port: number;
+  if (impl === "service") {
+    // Logging stays on at info (one line per request, as in production), written to /dev/null.
+    const app = buildApp({ clients, tableName, cursorSecrets: ["bench-secret-0123456789abcdef0123"], logger: { level: "info", file: "/dev/null" } });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const address = app.server.address();
+    port = typeof address === "object" && address ? address.port : 0;
+  } else if (impl === "bare") {
+    const readPath = /^\/v1\/accounts\/([^/]+)\/orders\/([^/?]+)$/;
+    const server = createServer((req, res) => {
+      const respond = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      (async () => {
+        if (req.method === "POST" && req.url === "/v1/orders") {
+          const result = await store.createOrder(JSON.parse(await readBody(req)) as NewOrder);
+          return respond(result.kind === "created" ? 201 : 200, result.order);
+        }
+        const match = req.method === "GET" ? readPath.exec(req.url ?? "") : null;
+        if (match) {
+          const order = await store.getOrder(match[1], match[2]);
+          return order ? respond(200, order) : respond(404, { error: "not_found" });
+        }
+        respond(404, { error: "not_found" });
+      })().catch(() => respond(500, { error: "internal_error" }));
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const address = server.address();
+    port = typeof address === "object" && address ? address.port : 0;
+  } else {
+    throw new Error(`BENCH_IMPL must be service or bare, got ${String(impl)}`);
+  }
+  process.stdout.write(`${JSON.stringify({ port, readPaths })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});

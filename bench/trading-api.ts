@@ -1,0 +1,197 @@
+/**
+ * `npm run bench`: throughput and latency of placing and reading orders, for the Fastify service and
+ * for a bare node:http handler making the same OrderStore calls, first on DynamoDB Local and then on
+ * an in-memory DynamoDBDocument double. On DynamoDB Local the store dominates; the in-memory run
+ * isolates what the service itself (routing, validation, logging, error handling) costs.
+ * Target: the service keeps at least 75% of the bare handler's throughput (overhead <= 25%).
+ *
+ * Everything is on loopback and bounded: two stores x two operations x two targets, each measured
+ * twice for BENCH_SECONDS (default 3) after a one-second warm-up. Figures are printed and written to
+ * bench/results/ (git-ignored). Not a test: numbers depend on the machine and what else runs on it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+import { startDynamoLocal } from "../tests/support/dynamoLocal";
+
+type Impl = "bare" | "service";
+type Store = "dynamo" | "memory";
+type Op = "place" | "read";
+
+interface Target {
+  child: ChildProcess;
+  port: number;
+  readPaths: string[];
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  unexpected: number;
+}
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const TARGET_OVERHEAD = 0.25;
+
+async function startTarget(impl: Impl, store: Store, env: Record<string, string>): Promise<Target> {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(__dirname, "server.ts")], {
+    env: { ...process.env, ...env, BENCH_IMPL: impl, BENCH_STORE: store, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const timeout = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  for await (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    clearTimeout(timeout);
+    const ready = JSON.parse(line) as { port: number; readPaths: string[] };
+    return { child, port: ready.port, readPaths: ready.readPaths };
+  }
+  clearTimeout(timeout);
+  throw new Error(`${impl}/${store} target exited before listening`);
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  const exited = once(target.child, "exit");
+  target.child.kill("SIGTERM");
+  await exited;
+}
+
+let sequence = 0;
+
+async function load(target: Target, op: Op, seconds: number, label: string): Promise<Sample> {
+  const expected = op === "place" ? 201 : 200;
+  let unexpected = 0;
+  const request: autocannon.Request =
+    op === "place"
+      ? {
+          method: "POST",
+          path: "/v1/orders",
+          headers: { "content-type": "application/json" },
+          setupRequest: (req) => {
+            sequence += 1;
+            return {
+              ...req,
+              body: JSON.stringify({
+                account: `bench-${sequence % 1000}`,
+                clientOrderId: `${label}-${sequence}`,
+                symbol: "ACME",
+                side: sequence % 2 === 0 ? "buy" : "sell",
+                quantity: 1 + (sequence % 500),
+                limitPrice: 9_000 + (sequence % 2_000),
+                timeInForce: "GTC",
+              }),
+            };
+          },
+        }
+      : {
+          method: "GET",
+          setupRequest: (req) => {
+            sequence += 1;
+            return { ...req, path: target.readPaths[sequence % target.readPaths.length] };
+          },
+        };
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      { url: `http://127.0.0.1:${target.port}`, connections: CONNECTIONS, duration: seconds, requests: [request] },
+      (error, finished) => (error ? fail(error) : done(finished)),
+    );
+    instance.on("response", (_client, statusCode) => {
+      if (statusCode !== expected) unexpected += 1;
+    });
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    unexpected: unexpected + result.errors + result.timeouts,
+  };
+}
+
+function mean(samples: Sample[]): Sample {
+  const avg = (f: (s: Sample) => number) => samples.reduce((sum, s) => sum + f(s), 0) / samples.length;
+  return {
+    rps: avg((s) => s.rps),
+    p50: avg((s) => s.p50),
+    p99: avg((s) => s.p99),
+    requests: samples.reduce((sum, s) => sum + s.requests, 0),
+    unexpected: samples.reduce((sum, s) => sum + s.unexpected, 0),
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`trading-api benchmark: ${CONNECTIONS} connections, 2 x ${SECONDS}s per figure, ${cpus().length} CPUs, Node ${process.version}`);
+  const ddb = await startDynamoLocal();
+  const results: Record<string, Record<Op, Record<Impl, Sample>>> = {};
+  try {
+    const table = await ddb.createTable("bench-trading");
+    for (const store of ["dynamo", "memory"] as const) {
+      const env = { BENCH_ENDPOINT: ddb.endpoint, BENCH_TABLE: table };
+      const targets = { bare: await startTarget("bare", store, env), service: await startTarget("service", store, env) };
+      results[store] = {} as Record<Op, Record<Impl, Sample>>;
+      try {
+        for (const op of ["place", "read"] as const) {
+          const samples: Record<Impl, Sample[]> = { bare: [], service: [] };
+          for (const impl of ["bare", "service"] as const) await load(targets[impl], op, 1, `warm-${store}-${impl}`);
+          // Alternate the order so drift (JIT, GC, DynamoDB Local's growing tables) hits both alike.
+          for (const order of [["bare", "service"], ["service", "bare"]] as const) {
+            for (const impl of order) samples[impl].push(await load(targets[impl], op, SECONDS, `${store}-${impl}`));
+          }
+          results[store][op] = { bare: mean(samples.bare), service: mean(samples.service) };
+        }
+      } finally {
+        await stopTarget(targets.bare);
+        await stopTarget(targets.service);
+      }
+    }
+  } finally {
+    await ddb.stop();
+  }
+
+  const rows: string[] = [];
+  const pad = (s: string, n: number) => s.padEnd(n);
+  rows.push(`${pad("store", 8)}${pad("op", 7)}${pad("target", 9)}${pad("req/s", 10)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("requests", 10)}unexpected`);
+  for (const [store, ops] of Object.entries(results)) {
+    for (const [op, impls] of Object.entries(ops)) {
+      for (const [impl, s] of Object.entries(impls)) {
+        rows.push(
+          `${pad(store, 8)}${pad(op, 7)}${pad(impl, 9)}${pad(s.rps.toFixed(0), 10)}${pad(String(s.p50), 8)}${pad(String(s.p99), 8)}${pad(String(s.requests), 10)}${s.unexpected}`,
+        );
+      }
+    }
+  }
+  console.log(`\n${rows.join("\n")}\n`);
+  const verdicts: Record<string, { ratio: number; overhead: number; met: boolean }> = {};
+  for (const [store, ops] of Object.entries(results)) {
+    for (const [op, impls] of Object.entries(ops)) {
+      const ratio = impls.service.rps / impls.bare.rps;
+      const overhead = 1 - ratio;
+      verdicts[`${store}/${op}`] = { ratio, overhead, met: overhead <= TARGET_OVERHEAD };
+      const note = store === "memory" ? "(service's own overhead)" : "(store-bound)";
+      console.log(
+        `${store}/${op}: service/bare throughput = ${ratio.toFixed(2)}, overhead ${(overhead * 100).toFixed(0)}% ` +
+          `-> target <= ${TARGET_OVERHEAD * 100}% ${overhead <= TARGET_OVERHEAD ? "MET" : "NOT MET"} ${note}`,
+      );
+    }
+  }
+  const dir = resolve(__dirname, "results");
+  mkdirSync(dir, { recursive: true });
+  const file = resolve(dir, `trading-api-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts }, null, 2)}\n`,
+  );
+  console.log(`\nwritten to ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
