@@ -1,0 +1,32 @@
+/**
+ * The cost pack (owner: FinOps): provisioned DynamoDB capacity with auto scaling inside bounds,
+ * instance types from allow-lists, and a monthly budget for the minimum footprint.
+ * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
+ */
+import type { PolicyPackDefinition } from "../lib/packDefinition";
+import { daxNodeTypeAllowed, ec2InstanceTypeAllowed } from "./allowLists";
+import { monthlyBudget } from "./budget";
+import {
+  dynamodbAutoscalingCoverage,
+  dynamodbCapacityCaps,
+  dynamodbProvisionedBilling,
+  dynamodbTargetUtilisationBand,
+  gsiWriteCapacityFloor,
+} from "./capacity";
+
+export const costPack: PolicyPackDefinition = {
+  name: "trading-cost",
+  version: "1.0.0",
+  description: "Provisioned-capacity and cost rules of the trading platform's AWS resources.",
+  enforcementLevel: "mandatory",
+  policies: [
+    dynamodbProvisionedBilling,
+    dynamodbAutoscalingCoverage,
+    dynamodbTargetUtilisationBand,
+    dynamodbCapacityCaps,
+    gsiWriteCapacityFloor,
+    daxNodeTypeAllowed,
+    ec2InstanceTypeAllowed,
+    monthlyBudget,
+  ],
+};

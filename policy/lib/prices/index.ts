@@ -1,0 +1,65 @@
+/**
+ * The committed, dated AWS price snapshot (aws-prices.json), validated when loaded so that a
+ * refreshed file with a missing or mistyped figure fails loudly instead of pricing at zero.
+ *
+ * Read from disk rather than imported as a module: the policy packs run under the CLI's ts-node,
+ * whose compiler options do not include JSON modules.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+
+const pricePerType = z.record(z.string().regex(/^[a-z0-9]+\.[a-z0-9]+(\.[a-z0-9]+)?$/), z.number().positive());
+
+const regionPrices = z.object({
+  dynamodb: z.object({
+    provisionedRcuHour: z.number().positive(),
+    provisionedWcuHour: z.number().positive(),
+    replicatedWcuHour: z.number().positive(),
+    onDemandReadPerMillion: z.number().positive(),
+    onDemandWritePerMillion: z.number().positive(),
+    onDemandReplicatedWritePerMillion: z.number().positive(),
+  }),
+  daxNodeHour: pricePerType,
+  natGatewayHour: z.number().positive(),
+  natGatewayPerGb: z.number().positive(),
+  publicIpv4Hour: z.number().positive(),
+  albHour: z.number().positive(),
+  albLcuHour: z.number().positive(),
+  ec2InstanceHour: pricePerType,
+  ebsGp3GbMonth: z.number().positive(),
+  auroraInstanceHour: pricePerType,
+  elasticacheNodeHour: z.object({ redis: pricePerType, valkey: pricePerType }),
+});
+
+export const priceSnapshotSchema = z.object({
+  snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  currency: z.literal("USD"),
+  hoursPerMonth: z.number().positive(),
+  basis: z.string(),
+  notes: z.array(z.string()),
+  sources: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  regions: z.record(z.string(), regionPrices),
+});
+
+export type PriceSnapshot = z.output<typeof priceSnapshotSchema>;
+export type RegionPrices = z.output<typeof regionPrices>;
+
+export const PRICE_SNAPSHOT_FILE = path.join(__dirname, "aws-prices.json");
+
+/** Parses and validates a price snapshot document. */
+export function parsePriceSnapshot(document: unknown): PriceSnapshot {
+  const parsed = priceSnapshotSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new Error(`invalid price snapshot: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
+let cached: PriceSnapshot | undefined;
+
+/** The committed snapshot. */
+export function loadPriceSnapshot(): PriceSnapshot {
+  cached ??= parsePriceSnapshot(JSON.parse(readFileSync(PRICE_SNAPSHOT_FILE, "utf8")));
+  return cached;
+}

@@ -1,0 +1,180 @@
+/**
+ * AZ-loss survivability: for each AZ of the stack, take it out of the recorded graph and report
+ * every tier that loses service or more than its allowed share of capacity. Unlike the spread rules
+ * (which count AZs), this follows what actually depends on what: a route table's NAT in another
+ * AZ, an auto scaling group's minimum spread over its AZs, where a database's writer can fail over
+ * to, whether a cache or DAX cluster keeps a majority of its nodes.
+ *
+ * Where a node's AZ cannot be determined the model assumes the worst: that it is in the lost AZ.
+ */
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { describeAzs, distinct, GraphResource, ResourceGraph, TYPES } from "../lib/graph";
+import { peekNumber } from "../lib/values";
+import {
+  asgSpread,
+  cachePlacement,
+  daxPlacement,
+  dbClusterPlacements,
+  dbStandalonePlacements,
+  loadBalancerSpread,
+  natRoutes,
+  NodePlacement,
+  stackAzs,
+} from "../lib/placement";
+
+export interface AzLossConfig {
+  /** Largest share (0-1) of a tier's minimum capacity one AZ may take down. */
+  maxCapacityLossShare: number;
+}
+
+export interface AzLossFinding {
+  az: string;
+  resource: GraphResource;
+  message: string;
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+function quorumFinding(az: string, label: string, placement: NodePlacement): string | undefined {
+  const total = placement.nodes.length;
+  if (total === 0) {
+    return undefined;
+  }
+  const lost = placement.nodes.filter((n) => n === undefined || n === az).length;
+  const left = total - lost;
+  const unknownNote = placement.unresolved ? ` (node AZs not known: ${placement.unresolved})` : "";
+  if (left === 0) {
+    return `${label} ${placement.resource.name} loses all ${total} node(s)${unknownNote}`;
+  }
+  if (left * 2 <= total) {
+    return `${label} ${placement.resource.name} keeps ${left} of ${total} nodes: no majority (quorum) remains${unknownNote}`;
+  }
+  return undefined;
+}
+
+/** Everything that fails when `az` is lost, per tier. Pure: the rule below only reports it. */
+export function azLossFindings(resources: readonly GraphResource[], config: AzLossConfig): AzLossFinding[] {
+  const graph = new ResourceGraph(resources);
+  const findings: AzLossFinding[] = [];
+  const routes = natRoutes(graph);
+  const asgs = graph.ofType(TYPES.autoscalingGroup).map((asg) => ({ asg, spread: asgSpread(graph, asg) }));
+  const lbs = graph.ofType(TYPES.loadBalancer).map((lb) => ({ lb, spread: loadBalancerSpread(graph, lb) }));
+  const clusters = dbClusterPlacements(graph).filter((c) => c.form === "aurora" && c.instances.length > 0);
+  const standalone = dbStandalonePlacements(graph);
+  const caches = graph.ofType(TYPES.cacheReplicationGroup).map((g) => cachePlacement(graph, g));
+  const daxes = graph.ofType(TYPES.daxCluster).map((d) => daxPlacement(graph, d));
+
+  const azs = distinct([
+    ...stackAzs(graph),
+    ...asgs.flatMap((a) => a.spread.azs),
+    ...lbs.flatMap((l) => l.spread.azs),
+    ...clusters.flatMap((c) => c.instances.flatMap((i) => (i.az ? [i.az] : []))),
+    ...caches.flatMap((c) => c.nodes.flatMap((n) => (n ? [n] : []))),
+    ...daxes.flatMap((d) => d.nodes.flatMap((n) => (n ? [n] : []))),
+  ]).sort();
+
+  for (const az of azs) {
+    const add = (resource: GraphResource, message: string) => findings.push({ az, resource, message: `losing ${az}: ${message}` });
+
+    for (const route of routes) {
+      if (route.natAz !== az) {
+        continue;
+      }
+      const cut = route.subnets.filter((s) => s.az !== undefined && s.az !== az);
+      if (cut.length > 0) {
+        add(
+          route.routeTable,
+          `subnet(s) ${cut.map((s) => s.subnet.name).join(", ")} in ${describeAzs(cut.map((s) => s.az as string))} lose internet egress: ` +
+            `route table ${route.routeTable.name} sends 0.0.0.0/0 through NAT gateway ${route.nat?.name ?? "(unknown)"} in ${az}`,
+        );
+      }
+    }
+
+    for (const { asg, spread } of asgs) {
+      const minSize = peekNumber(asg.props, "minSize");
+      if (!spread.azs.includes(az) || typeof minSize !== "number" || minSize <= 0) {
+        continue;
+      }
+      // The group balances its instances over its AZs; the fullest AZ holds ceil(min / AZs).
+      const lost = Math.ceil(minSize / spread.azs.length);
+      const left = minSize - lost;
+      const share = lost / minSize;
+      if (left === 0) {
+        add(asg, `auto scaling group ${asg.name} keeps none of its minimum ${minSize} instance(s): the tier loses service until instances launch elsewhere`);
+      } else if (share > config.maxCapacityLossShare) {
+        add(
+          asg,
+          `auto scaling group ${asg.name} keeps ${left} of its minimum ${minSize} instances (loses ${percent(share)}; at most ` +
+            `${percent(config.maxCapacityLossShare)} may be lost)`,
+        );
+      }
+    }
+
+    for (const { lb, spread } of lbs) {
+      if (spread.azs.length > 0 && spread.azs.every((a) => a === az)) {
+        add(lb, `load balancer ${lb.name} has no subnet outside ${az}: it loses service`);
+      }
+    }
+
+    for (const cluster of clusters) {
+      const survivors = cluster.instances.filter((i) => i.az !== undefined && i.az !== az);
+      if (survivors.length === 0) {
+        const unplaced = cluster.instances.filter((i) => !i.az).map((i) => i.resource.name);
+        add(
+          cluster.cluster,
+          `Aurora cluster ${cluster.cluster.name} has no instance known to be outside ${az}` +
+            `${unplaced.length > 0 ? ` (no known AZ: ${unplaced.join(", ")})` : ""}: the writer has no standby elsewhere`,
+        );
+      }
+    }
+
+    for (const placement of standalone) {
+      if (placement.multiAz !== true && (placement.az === undefined || placement.az === az)) {
+        add(placement.instance, `DB instance ${placement.instance.name} is single-AZ (multiAz off): the writer has no standby elsewhere`);
+      }
+    }
+
+    for (const cache of caches) {
+      const quorum = quorumFinding(az, "replication group", cache);
+      if (quorum) {
+        add(cache.resource, quorum);
+      } else if (cache.nodes[0] === az && cache.automaticFailover !== true) {
+        add(cache.resource, `replication group ${cache.resource.name} loses its primary in ${az} and automatic failover is off: writes stop`);
+      }
+    }
+
+    for (const dax of daxes) {
+      const quorum = quorumFinding(az, "DAX cluster", dax);
+      if (quorum) {
+        add(dax.resource, quorum);
+      }
+    }
+  }
+  return findings;
+}
+
+export const azLossSurvivability: StackValidationPolicy = {
+  name: "az-loss-survivability",
+  description:
+    "For each AZ of the stack, removes that AZ from the resource graph and reports every tier that then loses service or more than " +
+    "`maxCapacityLossShare` of its minimum capacity: a NAT gateway other AZs route through, an auto scaling group minimum that the " +
+    "remaining AZs cannot cover, a database writer with no standby in another AZ, a cache or DAX cluster left without a majority of nodes.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      maxCapacityLossShare: {
+        type: "number",
+        minimum: 0,
+        maximum: 1,
+        default: 0.34,
+        description: "Largest share of a tier's minimum capacity one AZ may hold (0.34: one AZ of three). Default 0.34.",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<AzLossConfig>();
+    for (const finding of azLossFindings(args.resources, config)) {
+      reportViolation(finding.message, finding.resource.urn);
+    }
+  },
+};

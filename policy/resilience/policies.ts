@@ -1,0 +1,24 @@
+/**
+ * The resilience pack (owner: SRE): three-AZ spread of every tier and AZ-loss survivability.
+ * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
+ */
+import type { PolicyPackDefinition } from "../lib/packDefinition";
+import { azLossSurvivability } from "./azLoss";
+import { albSpansAzs, asgSpansAzs, cacheSpansAzs, databaseSpansAzs, daxSpansAzs, natGatewayPerAz, subnetTiersSpanAzs } from "./azSpread";
+
+export const resiliencePack: PolicyPackDefinition = {
+  name: "trading-resilience",
+  version: "1.0.0",
+  description: "Three-AZ spread and AZ-loss survivability of the trading platform's AWS resources.",
+  enforcementLevel: "mandatory",
+  policies: [
+    subnetTiersSpanAzs,
+    asgSpansAzs,
+    albSpansAzs,
+    databaseSpansAzs,
+    cacheSpansAzs,
+    daxSpansAzs,
+    natGatewayPerAz,
+    azLossSurvivability,
+  ],
+};

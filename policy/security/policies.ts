@@ -1,0 +1,32 @@
+/**
+ * The security pack (owner: security): encryption at rest and in transit, instance and network
+ * exposure, data protection, IAM least privilege.
+ * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
+ */
+import type { PolicyPackDefinition } from "../lib/packDefinition";
+import { backupRetention, deletionProtection, dynamodbPitr } from "./dataProtection";
+import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, s3EncryptionAtRest } from "./encryption";
+import { iamNoWildcardAdmin } from "./iam";
+import { albHardening, imdsv2Required, noPublicIpOnInstances, noWorldIngress } from "./network";
+
+export const securityPack: PolicyPackDefinition = {
+  name: "trading-security",
+  version: "1.0.0",
+  description: "Security baseline of the trading platform's AWS resources.",
+  enforcementLevel: "mandatory",
+  policies: [
+    encryptionAtRest,
+    s3EncryptionAtRest,
+    encryptionInTransit,
+    albHttpsOnly,
+    databaseTlsRequired,
+    imdsv2Required,
+    noPublicIpOnInstances,
+    noWorldIngress,
+    albHardening,
+    dynamodbPitr,
+    backupRetention,
+    deletionProtection,
+    iamNoWildcardAdmin,
+  ],
+};
