@@ -112,7 +112,7 @@ export function parsePrimaryDynamoOutputs(primaryStack: string, value: unknown, 
       `output "${DYNAMO_OUTPUT_KEY}" is missing: the stack has not been deployed, or is not a primary of this project`,
     ]);
   }
-  const parsed = outputsSchema.safeParse(value);
+  const parsed = outputsSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     throw new PrimaryOutputError(
       primaryStack,

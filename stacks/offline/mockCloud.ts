@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { main } from "../program";
+import { parseStackConfig } from "../config";
 import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
@@ -278,7 +279,7 @@ export async function runStackFile(stack: string, options: StackFileRunOptions =
     stack,
     config,
     preview: options.preview,
-    stackReferences: await withPrimaryOutputs(config, options.stackReferences),
+    stackReferences: await withPrimaryOutputs(stack, config, options.stackReferences),
   });
 }
 
@@ -291,6 +292,7 @@ const primaryOutputs = new Map<string, Promise<Record<string, unknown>>>();
  * not produce.
  */
 async function withPrimaryOutputs(
+  stack: string,
   config: Record<string, string>,
   given: Record<string, Record<string, unknown>> = {},
 ): Promise<Record<string, Record<string, unknown>>> {
@@ -298,6 +300,11 @@ async function withPrimaryOutputs(
   const primaryStackFile = primary?.split("/")[2];
   if (!primary || primary in given || !primaryStackFile || !(STACKS as readonly string[]).includes(primaryStackFile)) {
     return given;
+  }
+  try {
+    parseStackConfig(stack, config);
+  } catch {
+    return given; // the run fails on its own config before it reads the primary
   }
   let outputs = primaryOutputs.get(primaryStackFile);
   if (!outputs) {

@@ -1,0 +1,158 @@
+/**
+ * The dynamo/dax stack config keys: every bad value fails the real stack file with one message that
+ * names the key, the stack and what is allowed, before any resource is registered.
+ */
+import { expect } from "chai";
+import { capacitySettings, scheduledActions } from "../../../components/dynamo/config";
+import { parseStackConfig } from "../../../stacks/config";
+import { stackConfig, stackFileFailure } from "../../support/mockCloud";
+
+interface BadCase {
+  title: string;
+  stack: string;
+  overrides: Record<string, unknown>;
+  message: string;
+}
+
+const K = (key: string) => `trading-platform:${key}`;
+
+const BAD_CASES: BadCase[] = [
+  {
+    title: "a GSI write minimum below the table's",
+    stack: "prod-us-east-1",
+    overrides: { [K("dynamoIndexWriteMinCapacity")]: 10 },
+    message:
+      "trading-platform:dynamoIndexWriteMinCapacity: 10 is below dynamoWriteMinCapacity 50; a GSI with less write capacity than its table throttles the table's writes",
+  },
+  {
+    title: "a GSI write maximum below the table's",
+    stack: "dev",
+    overrides: { [K("dynamoIndexWriteMaxCapacity")]: 20 },
+    message: "trading-platform:dynamoIndexWriteMaxCapacity: 20 is below dynamoWriteMaxCapacity 50",
+  },
+  {
+    title: "a scaling minimum above its maximum",
+    stack: "dev",
+    overrides: { [K("dynamoReadMinCapacity")]: 60 },
+    message:
+      "trading-platform:dynamoReadMinCapacity: 60 is greater than dynamoReadMaxCapacity 50; the table read minimum must not exceed its maximum",
+  },
+  {
+    title: "an initial capacity outside the scaling range",
+    stack: "prod-us-east-1",
+    overrides: { [K("dynamoWriteCapacity")]: 5000 },
+    message:
+      "trading-platform:dynamoWriteCapacity: 5000 is outside dynamoWriteMinCapacity..dynamoWriteMaxCapacity (50..2000); the initial capacity must lie within the auto scaling range",
+  },
+  {
+    title: "a target utilisation target tracking does not accept",
+    stack: "dev",
+    overrides: { [K("dynamoTargetUtilization")]: 95 },
+    message: "trading-platform:dynamoTargetUtilization: Too big: expected number to be <=90",
+  },
+  {
+    title: "more capacity than a table's default quota",
+    stack: "dev",
+    overrides: { [K("dynamoReadMaxCapacity")]: 50_000 },
+    message: "trading-platform:dynamoReadMaxCapacity: Too big: expected number to be <=40000",
+  },
+  {
+    title: "a scheduled action that is not in the compact form",
+    stack: "prod-us-east-1",
+    overrides: { [K("dynamoScheduledActions")]: ["market-open cron(45 8 ? * MON-FRI *) read=400-4000", "open at 9"] },
+    message:
+      'trading-platform:dynamoScheduledActions[1]: "open at 9" does not match <name> <cron(...)|rate(...)|at(...)> [read=<min>-<max>] [write=<min>-<max>]',
+  },
+  {
+    title: "a scheduled action with a five-field cron",
+    stack: "prod-us-east-1",
+    overrides: { [K("dynamoScheduledActions")]: ["open cron(45 8 * * MON-FRI) read=400-4000"] },
+    message: "trading-platform:dynamoScheduledActions[0]: \"open cron(45 8 * * MON-FRI) read=400-4000\": cron(45 8 * * MON-FRI) needs 6 fields",
+  },
+  {
+    title: "scheduled write capacity in a replica stack",
+    stack: "prod-eu-west-1",
+    overrides: { [K("dynamoScheduledActions")]: ["open cron(0 8 ? * MON-FRI *) read=50-2000", "burst cron(0 9 ? * MON-FRI *) write=100-200"] },
+    message:
+      "trading-platform:dynamoScheduledActions[1]: schedules write capacity, but a replica stack may only schedule read: DynamoDB keeps write scaling the same in every region",
+  },
+  {
+    title: "an unknown schedule time zone",
+    stack: "prod-us-east-1",
+    overrides: { [K("dynamoScheduleTimezone")]: "New York" },
+    message: 'trading-platform:dynamoScheduleTimezone: "New York" is not an IANA time zone name',
+  },
+  {
+    title: "a bounded-retry setting of -1 (infinite)",
+    stack: "dev",
+    overrides: { [K("dynamoStreamMaxRetryAttempts")]: -1 },
+    message: "trading-platform:dynamoStreamMaxRetryAttempts: Too small: expected number to be >=0",
+  },
+  {
+    title: "a stream batch larger than DynamoDB Streams allows",
+    stack: "dev",
+    overrides: { [K("dynamoStreamBatchSize")]: 20_000 },
+    message: "trading-platform:dynamoStreamBatchSize: Too big: expected number to be <=10000",
+  },
+  {
+    title: "a log retention CloudWatch does not offer",
+    stack: "dev",
+    overrides: { [K("dynamoLogRetentionDays")]: 45 },
+    message: "trading-platform:dynamoLogRetentionDays: must be one of CloudWatch's retention periods",
+  },
+  {
+    title: "a DAX node type outside the allow-list",
+    stack: "dev",
+    overrides: { [K("daxNodeType")]: "dax.r4.large" },
+    message: 'trading-platform:daxNodeType: "dax.r4.large" is not allowed; allowed: "dax.r5.large"',
+  },
+  {
+    title: "a burstable DAX node type in prod",
+    stack: "prod-us-east-1",
+    overrides: { [K("daxNodeType")]: "dax.t3.medium" },
+    message: 'trading-platform:daxNodeType: "dax.t3.medium" is a burstable type, not allowed in a prod stack',
+  },
+  {
+    title: "fewer than three DAX nodes in prod",
+    stack: "prod-eu-west-1",
+    overrides: { [K("daxReplicationFactor")]: 2 },
+    message: "trading-platform:daxReplicationFactor: must be at least 3 in a prod stack (nodes across AZs, so losing one AZ keeps the cache); got 2",
+  },
+  {
+    title: "more DAX nodes than a cluster can have",
+    stack: "dev",
+    overrides: { [K("daxReplicationFactor")]: 12 },
+    message: "trading-platform:daxReplicationFactor: Too big: expected number to be <=11",
+  },
+  {
+    title: "a query TTL longer than the item TTL",
+    stack: "dev",
+    overrides: { [K("daxQueryTtlMillis")]: 120_000 },
+    message: "trading-platform:daxQueryTtlMillis: 120000 is longer than daxItemTtlMillis 60000",
+  },
+];
+
+describe("dynamo and dax config keys", () => {
+  for (const bad of BAD_CASES) {
+    it(`rejects ${bad.title}, naming the key and the stack, before any resource exists`, async () => {
+      const failure = await stackFileFailure(bad.stack, { overrides: bad.overrides });
+      expect(failure.message).to.contain(`Invalid configuration for stack "${bad.stack}" (Pulumi.${bad.stack}.yaml)`);
+      expect(failure.message).to.contain(bad.message);
+      expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+    });
+  }
+
+  it("does not validate a replica's write keys, which it does not read (the primary's apply)", () => {
+    const config = parseStackConfig(
+      "prod-eu-west-1",
+      stackConfig("prod-eu-west-1", { [K("dynamoWriteMinCapacity")]: 500, [K("dynamoIndexWriteMinCapacity")]: 5 }),
+    );
+    expect(capacitySettings(config, "replica")).to.include({ writeMinCapacity: 1, indexWriteMinCapacity: 1, readMinCapacity: 25 });
+  });
+
+  it("reads the prod primary's scheduled actions in New York time", () => {
+    const config = parseStackConfig("prod-us-east-1", stackConfig("prod-us-east-1"));
+    expect(config.dynamoScheduleTimezone).to.equal("America/New_York");
+    expect(scheduledActions(config).map((a) => a.name)).to.deep.equal(["market-open", "market-close"]);
+  });
+});

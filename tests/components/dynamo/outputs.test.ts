@@ -1,0 +1,87 @@
+import { expect } from "chai";
+import { DynamoOutputs, parsePrimaryDynamoOutputs, PrimaryOutputError } from "../../../components/dynamo/outputs";
+
+const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
+const ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/trading-platform-prod-trading";
+
+/** A well-formed primary output (the stack tests check the real primary run produces one). */
+const VALID: DynamoOutputs = {
+  region: "us-east-1",
+  tableName: "trading-platform-prod-trading",
+  tableArn: ARN,
+  globalTableArn: ARN,
+  streamArn: `${ARN}/stream/2026-01-05T09:30:00.000`,
+  indexNames: ["open-orders-by-symbol"],
+  indexArns: [`${ARN}/index/open-orders-by-symbol`],
+  kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab",
+  daxEndpoint: "daxs://trading-prod.abc123.dax-clusters.us-east-1.amazonaws.com",
+  daxClusterArn: "arn:aws:dax:us-east-1:123456789012:cache/trading-prod",
+  streamProcessorFunctionName: "trading-stream-function-1a2b3c",
+  dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/trading-stream-failures-9f8e7d",
+  writeScaling: {
+    table: { min: 50, max: 2000, targetUtilization: 70 },
+    index: { min: 50, max: 2000, targetUtilization: 70 },
+  },
+};
+
+function failure(value: unknown, region = "eu-west-1"): PrimaryOutputError {
+  try {
+    parsePrimaryDynamoOutputs(PRIMARY, value, region);
+  } catch (err) {
+    expect(err).to.be.instanceOf(PrimaryOutputError);
+    return err as PrimaryOutputError;
+  }
+  throw new Error("expected the primary's outputs to be rejected");
+}
+
+describe("primary dynamo outputs", () => {
+  it("accepts a complete, well-formed output for a replica in another region", () => {
+    expect(parsePrimaryDynamoOutputs(PRIMARY, VALID, "eu-west-1")).to.deep.equal(VALID);
+  });
+
+  it("fails naming the primary stack and the output key when the dynamo output is missing", () => {
+    const err = failure(undefined);
+    expect(err.message).to.contain(`Cannot read the DynamoDB outputs of primary stack "${PRIMARY}"`);
+    expect(err.message).to.contain('output "dynamo" is missing: the stack has not been deployed');
+    expect(err.message).to.contain(`pulumi up -s ${PRIMARY}`);
+  });
+
+  it("names each missing key", () => {
+    const { globalTableArn: _g, indexNames: _i, ...rest } = VALID;
+    expect(failure(rest).problems).to.deep.equal(['output "dynamo.globalTableArn" is missing', 'output "dynamo.indexNames" is missing']);
+  });
+
+  it("names a malformed key and what it should be", () => {
+    const err = failure({ ...VALID, globalTableArn: "trading-platform-prod-trading" });
+    expect(err.problems).to.deep.equal(['output "dynamo.globalTableArn" must be a dynamodb ARN (got "trading-platform-prod-trading")']);
+    expect(failure({ ...VALID, daxEndpoint: "dax://plain:8111" }).problems[0]).to.equal(
+      'output "dynamo.daxEndpoint" must be a TLS DAX endpoint (daxs://...) (got "dax://plain:8111")',
+    );
+    expect(failure({ ...VALID, writeScaling: { ...VALID.writeScaling, index: { min: 10, max: 5, targetUtilization: 70 } } }).problems[0]).to.equal(
+      'output "dynamo.writeScaling.index" min must not exceed max (got {"min":10,"max":5,"targetUtilization":70})',
+    );
+    expect(failure({ ...VALID, indexNames: "open-orders-by-symbol" }).problems[0]).to.contain('output "dynamo.indexNames"');
+  });
+
+  it("rejects a primary in the replica's own region", () => {
+    expect(failure(VALID, "us-east-1").problems).to.deep.equal([
+      'output "dynamo.region" is us-east-1, the replica\'s own region; a replica must be in another region',
+    ]);
+  });
+
+  it("rejects a global table ARN of another table or region", () => {
+    expect(failure({ ...VALID, globalTableArn: ARN.replace("prod-trading", "dev-trading") }).problems).to.deep.equal([
+      'output "dynamo.globalTableArn" names table "trading-platform-dev-trading", not "trading-platform-prod-trading"',
+    ]);
+    expect(failure({ ...VALID, globalTableArn: ARN.replace("us-east-1", "us-west-2") }).problems).to.deep.equal([
+      'output "dynamo.globalTableArn" is not in the primary\'s region us-east-1',
+    ]);
+  });
+
+  it("rejects GSI write scaling below the table's", () => {
+    const writeScaling = { ...VALID.writeScaling, index: { min: 10, max: 2000, targetUtilization: 70 } };
+    expect(failure({ ...VALID, writeScaling }).problems).to.deep.equal([
+      'output "dynamo.writeScaling.index" is below writeScaling.table; a GSI below its table throttles writes',
+    ]);
+  });
+});
