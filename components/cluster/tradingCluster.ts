@@ -379,7 +379,11 @@ export class TradingCluster extends pulumi.ComponentResource {
         defaultInstanceWarmup: graceSeconds,
         instanceRefresh: {
           strategy: "Rolling",
-          preferences: { ...refreshPreferences(args.appSubnetIds.length), autoRollback: true, skipMatching: true },
+          // No auto rollback: the provider saves the new version on the group before it starts the
+          // refresh, so a "rollback" would relaunch the same failing version (terraform-provider-aws
+          // #34189). With min healthy 100% a failing version never replaces a serving instance: the
+          // refresh fails and the old instances keep serving until the next deploy.
+          preferences: { ...refreshPreferences(args.appSubnetIds.length), autoRollback: false, skipMatching: true },
         },
         tags: Object.entries(instanceTags).map(([k, value]) => ({ key: k, value, propagateAtLaunch: true })),
       },

@@ -143,6 +143,7 @@ describe("TradingCluster in the real stack files", function () {
       expect(refresh.strategy).to.equal("Rolling");
       expect(refresh.preferences.minHealthyPercentage).to.equal(100);
       expect(Number(refresh.preferences.maxHealthyPercentage)).to.be.within(101, 200);
+      expect(refresh.preferences.autoRollback, "a provider-started rollback would relaunch the new version").to.equal(false);
     });
 
     it(`${key}: launch template: IMDSv2 only (hop limit 1), encrypted gp3 root volume, no public IP, app SG, detailed monitoring`, () => {
@@ -341,6 +342,7 @@ describe("TradingCluster in the real stack files", function () {
         expect(cluster[key], `${stack} cluster.${key}`).to.be.a("string").and.not.equal("");
       }
       expect(cluster.endpoint).to.match(configured(stack, "clusterCertificateArn") ? /^https:\/\// : /^http:\/\//);
+      expect(cluster.instanceRoleArn).to.match(/^arn:aws:iam::\d{12}:role\/trading-instance$/);
     }
   });
 });
