@@ -82,8 +82,10 @@ export class GlobalReplica extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.primaryReference ? [args.primaryReference] : [] },
     );
 
-    // The scalable targets name the table, which exists in this region only once the replica does.
-    const tableName = this.replica.arn.apply(() => primary.tableName);
+    // The scalable targets name the table, which exists in this region only once the replica does:
+    // the name is derived from the replica's URN, which carries that dependency and, unlike its ARN,
+    // is known in a preview (so the targets' resource ids are visible to the policy packs).
+    const tableName = this.replica.urn.apply(() => primary.tableName);
     this.autoScaling = new TableAutoScaling(
       `${name}-scaling`,
       {
