@@ -11,6 +11,7 @@ import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { buildApp } from "../services/trading-api/src/app";
 import type { TableClients } from "../services/trading-api/src/clients";
 import { OrderStore, type NewOrder } from "../services/trading-api/src/store";
+import pino from "pino";
 import { MemoryDocument } from "./memoryDocument";
 
 const impl = process.env.BENCH_IMPL;
@@ -55,8 +56,14 @@ async function main(): Promise<void> {
 
   let port: number;
   if (impl === "service") {
-    // Logging stays on at info (one line per request, as in production), written to /dev/null.
-    const app = buildApp({ clients, tableName, cursorSecrets: ["bench-secret-0123456789abcdef0123"], logger: { level: "info", file: "/dev/null" } });
+    // Logging stays on at info, one line per request, with the same asynchronous destination the
+    // service uses in production (server.ts), pointed at /dev/null instead of stdout.
+    const app = buildApp({
+      clients,
+      tableName,
+      cursorSecrets: ["bench-secret-0123456789abcdef0123"],
+      logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
+    });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
     port = typeof address === "object" && address ? address.port : 0;
@@ -87,6 +94,11 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`BENCH_IMPL must be service or bare, got ${String(impl)}`);
   }
+  // CPU time is reported to the parent on request: unlike throughput, CPU per request barely moves
+  // when other processes compete for the machine.
+  process.on("message", (message) => {
+    if (message === "cpu") process.send?.({ cpu: process.cpuUsage() });
+  });
   process.stdout.write(`${JSON.stringify({ port, readPaths })}\n`);
 }
 

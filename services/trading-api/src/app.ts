@@ -83,13 +83,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: "idle",
   });
 
-  app.addHook("onRequest", async (request, reply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     // While draining, tell the load balancer not to reuse this connection.
     if (lifecycle.draining) reply.header("connection", "close");
+    done();
   });
 
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -99,6 +101,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       },
       "request completed",
     );
+    done();
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
