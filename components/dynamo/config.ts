@@ -92,7 +92,12 @@ export const dynamoConfigShape = {
     .describe(
       `DAX node type, one of ${DAX_NODE_TYPES.join(", ")}; t3 types are not allowed in prod. Changing it replaces the cluster. Default dax.r5.large.`,
     ),
-  daxReplicationFactor: int(1, DAX_MAX_NODES, 3, "DAX nodes, spread round-robin over the stack's AZs; at least 3 in prod"),
+  daxReplicationFactor: int(
+    1,
+    DAX_MAX_NODES,
+    3,
+    "DAX nodes, one per AZ in azIds order (so at most the number of azIds); at least 3 in prod. Changing it replaces the cluster",
+  ),
   daxItemTtlMillis: int(
     1000,
     86_400_000,
@@ -154,7 +159,7 @@ export function scheduledActions(cfg: DynamoConfig): ScheduledCapacity[] {
 
 /** Checks that involve several DynamoDB/DAX keys, or those keys and the stack. */
 export function checkDynamoConfig(
-  cfg: DynamoConfig & { role: "primary" | "replica"; isProduction: boolean; environment: string },
+  cfg: DynamoConfig & { role: "primary" | "replica"; isProduction: boolean; environment: string; azIds: string[] },
   report: ReportIssue,
 ): void {
   const isReplica = cfg.role === "replica";
@@ -185,6 +190,12 @@ export function checkDynamoConfig(
     report(
       "daxReplicationFactor",
       `must be at least ${DAX_PRODUCTION_MIN_NODES} in a prod stack (nodes across AZs, so losing one AZ keeps the cache); got ${cfg.daxReplicationFactor}`,
+    );
+  }
+  if (cfg.daxReplicationFactor > cfg.azIds.length) {
+    report(
+      "daxReplicationFactor",
+      `${cfg.daxReplicationFactor} is more than the ${cfg.azIds.length} AZ IDs in azIds; nodes are placed one per AZ (the provider sends availabilityZones as a set), so scale up with a larger daxNodeType instead`,
     );
   }
   if (cfg.isProduction && isBurstableDaxNodeType(cfg.daxNodeType)) {

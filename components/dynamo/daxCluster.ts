@@ -16,15 +16,15 @@ export interface DaxClusterArgs {
   /** VPC of the subnets and of the app security group. Required. */
   vpcId: pulumi.Input<string>;
   /**
-   * Private data subnets, one per AZ, in AZ order. Nodes go round-robin over their AZs, so the
-   * placement follows the AZ IDs the network was built on. Required; at least one.
+   * Private data subnets, one per AZ, in AZ order. Node i goes to the AZ of subnet i, so the
+   * placement follows the AZ IDs the network was built on. Required; at least replicationFactor.
    */
   subnets: DaxSubnet[];
   /** The only security group admitted on the DAX TLS port; it also gets the matching egress rule. Required. */
   appSecurityGroupId: pulumi.Input<string>;
   /** Node type (see DAX_NODE_TYPES). Required; changing it replaces the cluster. */
   nodeType: pulumi.Input<string>;
-  /** Number of nodes, 1-11; plain because it sizes the AZ list. Required. */
+  /** Number of nodes, 1 to the number of subnets; plain because it sizes the AZ list. Required. */
   replicationFactor: number;
   /** DAX item cache TTL, ms. Required. */
   itemTtlMillis: pulumi.Input<number>;
@@ -72,6 +72,11 @@ export class DaxCluster extends pulumi.ComponentResource {
     const parent = { parent: this };
     if (args.subnets.length === 0) {
       throw new Error(`DaxCluster ${name}: needs at least one subnet`);
+    }
+    if (args.replicationFactor > args.subnets.length) {
+      throw new Error(
+        `DaxCluster ${name}: replicationFactor ${args.replicationFactor} exceeds the ${args.subnets.length} AZs of its subnets; nodes are placed one per AZ`,
+      );
     }
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
 
@@ -183,8 +188,13 @@ export class DaxCluster extends pulumi.ComponentResource {
         clusterEndpointEncryptionType: "TLS",
         maintenanceWindow: args.maintenanceWindow ?? "sun:05:00-sun:06:00",
       },
-      // The role must carry its permissions before DAX first assumes it.
-      { parent: this, dependsOn: [tableAccess] },
+      {
+        parent: this,
+        // The role must carry its permissions before DAX first assumes it.
+        dependsOn: [tableAccess],
+        // The name is fixed, so a replacement (node type or AZ list changed) must delete first.
+        deleteBeforeReplace: true,
+      },
     );
 
     this.clusterArn = this.cluster.arn;

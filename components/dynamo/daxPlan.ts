@@ -6,7 +6,8 @@
  *   generation. A cluster's node type cannot be changed: a new type means a new cluster.
  * - A cluster has 1 to 11 nodes (a primary and up to 10 read replicas); production needs at least
  *   3 across AZs, so losing an AZ leaves a primary and a replica.
- * - `availabilityZones` must list exactly `replicationFactor` AZ names, one per node.
+ * - `availabilityZones` must list exactly `replicationFactor` AZ names, one per node; it cannot be
+ *   changed in place (nor can the node type), so such a change replaces the cluster.
  * - TLS clusters listen on 9111 (plain ones on 8111); clients connect with `daxs://`.
  */
 
@@ -34,8 +35,9 @@ export function isBurstableDaxNodeType(nodeType: string): boolean {
 }
 
 /**
- * One AZ name per node: nodes go round-robin over the given AZs (in order), so with at least as
- * many nodes as AZs every AZ gets one, and no AZ gets two before every AZ has one.
+ * One AZ name per node, in the order given: the first `replicationFactor` AZs. A cluster cannot
+ * have more nodes than AZs here, because the AWS provider sends `availabilityZones` as a set: a
+ * repeated AZ would collapse and the list would no longer match the replication factor.
  */
 export function daxNodeAvailabilityZones(azNames: readonly string[], replicationFactor: number): string[] {
   if (!Number.isInteger(replicationFactor) || replicationFactor < 1 || replicationFactor > DAX_MAX_NODES) {
@@ -47,7 +49,12 @@ export function daxNodeAvailabilityZones(azNames: readonly string[], replication
   if (new Set(azNames).size !== azNames.length) {
     throw new RangeError(`AZ names must be distinct; got ${azNames.join(", ")}`);
   }
-  return Array.from({ length: replicationFactor }, (_, node) => azNames[node % azNames.length]);
+  if (replicationFactor > azNames.length) {
+    throw new RangeError(
+      `replicationFactor ${replicationFactor} exceeds the ${azNames.length} AZs: nodes are placed one per AZ (availabilityZones is a set)`,
+    );
+  }
+  return azNames.slice(0, replicationFactor);
 }
 
 const CLUSTER_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

@@ -20,7 +20,7 @@ export interface HotPathDaxArgs {
   clusterName: string;
   /** Node type from DAX_NODE_TYPES. Required. */
   nodeType: pulumi.Input<string>;
-  /** Nodes, 1-11 (>= 3 in prod), spread round-robin over the data subnets' AZs. Required. */
+  /** Nodes, one per data subnet's AZ in order (>= 3 in prod, at most the number of subnets). Required. */
   replicationFactor: number;
   /** Item cache TTL, ms. Required. */
   itemTtlMillis: pulumi.Input<number>;

@@ -125,6 +125,13 @@ const BAD_CASES: BadCase[] = [
     message: "trading-platform:daxReplicationFactor: Too big: expected number to be <=11",
   },
   {
+    title: "more DAX nodes than AZs",
+    stack: "prod-us-east-1",
+    overrides: { [K("daxReplicationFactor")]: 5 },
+    message:
+      "trading-platform:daxReplicationFactor: 5 is more than the 3 AZ IDs in azIds; nodes are placed one per AZ (the provider sends availabilityZones as a set)",
+  },
+  {
     title: "a query TTL longer than the item TTL",
     stack: "dev",
     overrides: { [K("daxQueryTtlMillis")]: 120_000 },

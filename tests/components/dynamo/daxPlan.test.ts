@@ -14,15 +14,15 @@ describe("DAX plan", () => {
     expect(daxNodeAvailabilityZones(azs, 3)).to.deep.equal(azs);
   });
 
-  it("lists exactly replicationFactor AZs, round-robin, so no AZ gets a second node before each has one", () => {
-    expect(daxNodeAvailabilityZones(azs, 5)).to.deep.equal([...azs, "us-east-1c", "us-east-1d"]);
+  it("lists exactly replicationFactor distinct AZs, the first ones in the given order", () => {
     expect(daxNodeAvailabilityZones(azs, 1)).to.deep.equal(["us-east-1c"]);
-    for (let nodes = 1; nodes <= 11; nodes++) {
-      const placed = daxNodeAvailabilityZones(azs, nodes);
-      expect(placed).to.have.length(nodes);
-      const counts = azs.map((az) => placed.filter((p) => p === az).length);
-      expect(Math.max(...counts) - Math.min(...counts)).to.be.at.most(1);
-    }
+    expect(daxNodeAvailabilityZones(azs, 2)).to.deep.equal(["us-east-1c", "us-east-1d"]);
+  });
+
+  it("refuses more nodes than AZs: the provider sends the AZs as a set, so a repeated AZ would be lost", () => {
+    expect(() => daxNodeAvailabilityZones(azs, 4)).to.throw(
+      "replicationFactor 4 exceeds the 3 AZs: nodes are placed one per AZ (availabilityZones is a set)",
+    );
   });
 
   it("rejects a replication factor outside 1..11 and a bad AZ list", () => {

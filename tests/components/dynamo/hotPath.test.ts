@@ -1,7 +1,7 @@
 /**
  * DynamoHotPath and DaxCluster on their own (runProgram, a hand-made VPC, subnets and app security
  * group): what the stack files do not vary, such as the ordering of globalTableArn behind the write
- * policies, node placement with more nodes than AZs, and the guards.
+ * policies, node placement with fewer nodes than AZs, and the guards.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -92,7 +92,7 @@ function azIdOfName(name: unknown): string {
 describe("DynamoHotPath component", () => {
   let up: StackRun;
   before(async () => {
-    up = await run(() => hotPath(5));
+    up = await run(() => hotPath(2));
   });
 
   it("publishes globalTableArn only after every write scaling policy (table and each GSI) exists", () => {
@@ -104,11 +104,10 @@ describe("DynamoHotPath component", () => {
     expect(behind.map((r) => r.type)).to.include(T.table);
   });
 
-  it("places more DAX nodes than AZs round-robin over the data subnets' AZs", () => {
+  it("places one DAX node per data subnet AZ, in subnet order", () => {
     const cluster = up.single(T.dax);
     const zones = cluster.inputs.availabilityZones as string[];
-    expect(zones).to.have.length(5);
-    expect(zones.map(azIdOfName)).to.deep.equal([...AZ_IDS, AZ_IDS[0], AZ_IDS[1]]);
+    expect(zones.map(azIdOfName)).to.deep.equal(AZ_IDS.slice(0, 2));
     const fromSubnets = up.propertyDependencies(cluster, "availabilityZones").filter((r) => r.type === T.subnet);
     expect(fromSubnets.map((s) => s.inputs.availabilityZoneId)).to.have.members(AZ_IDS);
   });
@@ -132,6 +131,11 @@ describe("DynamoHotPath component", () => {
     const err = await failure(() => hotPath(3, below));
     expect(err.message).to.equal("DynamoHotPath hp: every GSI needs at least the table's write capacity (it throttles the table otherwise)");
     expect(err.registered.some((r) => r.type === T.table)).to.equal(false);
+  });
+
+  it("refuses more DAX nodes than data subnets", async () => {
+    const err = await failure(() => hotPath(4));
+    expect(err.message).to.equal("DaxCluster hp-dax: replicationFactor 4 exceeds the 3 AZs of its subnets; nodes are placed one per AZ");
   });
 
   it("refuses a DAX cluster without subnets", async () => {
