@@ -53,7 +53,9 @@ export function dynamoScalingTargets(graph: ResourceGraph): ScalingTargetInfo[] 
     const parsed = typeof resourceId === "string" ? RESOURCE_ID.exec(resourceId) : null;
     let table = (target.propertyDependencies.resourceId ?? []).find((d) => tables.includes(d));
     if (!table && parsed) {
-      table = tables.find((t) => tableName(t) === parsed[1]);
+      // A global table has one name in every region: prefer the table (or replica) of the target's region.
+      const named = tables.filter((t) => tableName(t) === parsed[1]);
+      table = named.find((t) => graph.regionOf(t) === graph.regionOf(target)) ?? named[0];
     }
     result.push({
       target,

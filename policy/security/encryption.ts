@@ -262,8 +262,11 @@ export const databaseTlsRequired: StackValidationPolicy = {
       }
       const group = graph.refs(db, groupProperty, [groupType], ["name", "id"]).resources[0];
       if (!requiresTls(group, rule.name, rule.values)) {
-        const where = group ? `its parameter group ${group.name}` : "it uses no parameter group of this stack (the default one)";
-        reportViolation(`${label} ${db.name} accepts unencrypted connections: ${where} does not set ${rule.name} = ${rule.values[0]}`, db.urn);
+        const setting = `${rule.name} = ${rule.values[0]}`;
+        const where = group
+          ? `its parameter group ${group.name} does not set ${setting}`
+          : `it uses no parameter group of this stack, and the engine's default does not set ${setting}`;
+        reportViolation(`${label} ${db.name} accepts unencrypted connections: ${where}`, db.urn);
       }
     };
     for (const cluster of graph.ofType(TYPES.rdsCluster)) {

@@ -1,0 +1,169 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { costByComponent, CostEstimate, estimateMinimumMonthlyCost, formatUsd } from "../../policy/lib/cost/estimate";
+import { loadPackConfig, POLICY_ENVIRONMENTS } from "../../policy/lib/offline/evaluateStack";
+import { toPolicyResources } from "../../policy/lib/offline/evaluator";
+import { loadPriceSnapshot, parsePriceSnapshot, PRICE_SNAPSHOT_FILE } from "../../policy/lib/prices";
+import { DAX_NODE_TYPES } from "../../components/dynamo/daxPlan";
+import { INSTANCE_TYPES } from "../../components/cluster/config";
+import { autoScalingGroup, cache, dynamoTable, launchTemplate, loadBalancer, network, T } from "./support/builders";
+import { Fixture } from "./support/fixture";
+
+function estimateOf(fx: Fixture): CostEstimate {
+  return estimateMinimumMonthlyCost(toPolicyResources(fx.resources));
+}
+
+function item(estimate: CostEstimate, name: string, descriptionStart: string) {
+  const found = estimate.items.filter((i) => i.resourceName === name && i.description.startsWith(descriptionStart));
+  expect(found, `${name}: ${descriptionStart}`).to.have.length(1);
+  return found[0];
+}
+
+describe("price snapshot", () => {
+  const snapshot = loadPriceSnapshot();
+
+  it("is dated, sourced, and covers us-east-1 and eu-west-1", () => {
+    expect(snapshot.snapshotDate).to.match(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Object.keys(snapshot.regions)).to.have.members(["us-east-1", "eu-west-1"]);
+    for (const section of ["dynamodb", "dax", "natGateway", "alb", "ec2", "aurora", "elasticache"]) {
+      expect(snapshot.sources[section], section).to.be.an("array").that.is.not.empty;
+      for (const source of snapshot.sources[section]) {
+        expect(source).to.match(/^https:\/\/aws\.amazon\.com\//);
+      }
+    }
+  });
+
+  it("carries the Nov-2024 DynamoDB prices: replicated writes at the single-Region price, on-demand ~3.5x fully used provisioned", () => {
+    for (const [region, prices] of Object.entries(snapshot.regions)) {
+      const d = prices.dynamodb;
+      expect(d.replicatedWcuHour, region).to.equal(d.provisionedWcuHour);
+      expect(d.onDemandReplicatedWritePerMillion, region).to.equal(d.onDemandWritePerMillion);
+      // One WCU fully used writes 3,600 times an hour.
+      const writeRatio = d.onDemandWritePerMillion / 1e6 / (d.provisionedWcuHour / 3600);
+      const readRatio = d.onDemandReadPerMillion / 1e6 / (d.provisionedRcuHour / 3600);
+      expect(writeRatio, `${region} writes`).to.be.within(3.3, 3.6);
+      expect(readRatio, `${region} reads`).to.be.within(3.3, 3.6);
+    }
+  });
+
+  it("prices every type the components offer and every type the cost configs allow, in both regions", () => {
+    const allowedDax = POLICY_ENVIRONMENTS.flatMap((env) => (loadPackConfig(env, "cost")["dax-node-type-allowed"] as { allowedNodeTypes: string[] }).allowedNodeTypes);
+    const allowedEc2 = POLICY_ENVIRONMENTS.flatMap((env) => (loadPackConfig(env, "cost")["ec2-instance-type-allowed"] as { allowedInstanceTypes: string[] }).allowedInstanceTypes);
+    for (const [region, prices] of Object.entries(snapshot.regions)) {
+      for (const type of [...allowedDax, ...DAX_NODE_TYPES.filter((t) => /\.(t3|r5\.(x|2x|4x)?large)$/.test(t) || t === "dax.r5.large")]) {
+        expect(prices.daxNodeHour[type], `${region} ${type}`).to.be.a("number");
+      }
+      for (const type of [...allowedEc2, ...INSTANCE_TYPES]) {
+        expect(prices.ec2InstanceHour[type], `${region} ${type}`).to.be.a("number");
+      }
+      for (const engine of ["redis", "valkey"] as const) {
+        for (const [type, price] of Object.entries(prices.elasticacheNodeHour.redis)) {
+          expect(prices.elasticacheNodeHour[engine][type], `${region} ${engine} ${type}`).to.be.a("number");
+          if (engine === "valkey") {
+            expect(prices.elasticacheNodeHour.valkey[type] / price, `${region} valkey ${type}`).to.be.closeTo(0.8, 0.01);
+          }
+        }
+      }
+    }
+  });
+
+  it("refuses a snapshot with a missing or non-positive figure", () => {
+    const document = JSON.parse(readFileSync(PRICE_SNAPSHOT_FILE, "utf8")) as { regions: Record<string, { natGatewayHour?: number; albHour: number }> };
+    delete document.regions["us-east-1"].natGatewayHour;
+    document.regions["eu-west-1"].albHour = 0;
+    expect(() => parsePriceSnapshot(document)).to.throw(/regions\.us-east-1\.natGatewayHour: .*regions\.eu-west-1\.albHour/);
+  });
+});
+
+describe("cost estimate of the minimum footprint", () => {
+  it("prices DynamoDB capacity at its auto scaling minimum, and replicas' writes as replicated WCUs in their own region", () => {
+    const fx = new Fixture();
+    dynamoTable(fx, { scaling: { tableRead: { min: 100, max: 1000 }, tableWrite: { min: 50, max: 500 }, indexRead: { min: 25, max: 100 }, indexWrite: { min: 50, max: 500 } } });
+    fx.add(T.replica, "replica", { globalTableArn: "arn:aws:dynamodb:us-east-1:1:table/orders", region: "eu-west-1" });
+    for (const [dimension, min] of [["Read", 25], ["Write", 50]] as const) {
+      fx.add(T.target, `replica-${dimension}`, {
+        serviceNamespace: "dynamodb",
+        scalableDimension: `dynamodb:table:${dimension}CapacityUnits`,
+        resourceId: "table/orders",
+        minCapacity: min,
+        maxCapacity: 1000,
+        region: "eu-west-1",
+      });
+    }
+    const estimate = estimateOf(fx);
+    expect(item(estimate, "orders", "table orders: 100 read").monthlyUsd).to.be.closeTo(100 * 730 * 0.00013, 1e-9);
+    expect(item(estimate, "orders", "table orders: 50 write").monthlyUsd).to.be.closeTo(50 * 730 * 0.00065, 1e-9);
+    expect(item(estimate, "orders", "index by-symbol of orders: 25 read").monthlyUsd).to.be.closeTo(25 * 730 * 0.00013, 1e-9);
+    expect(item(estimate, "orders", "index by-symbol of orders: 50 write").unit).to.equal("WCU-hour");
+    const replicaWrites = item(estimate, "replica", "replica orders: 50 write");
+    expect([replicaWrites.region, replicaWrites.unit, replicaWrites.unitPriceUsd]).to.deep.equal(["eu-west-1", "rWCU-hour", 0.000735]);
+    expect(item(estimate, "replica", "replica orders: 25 read").unitPriceUsd).to.equal(0.000147);
+    expect(estimate.unpriced).to.deep.equal([]);
+  });
+
+  it("prices instances at the ASG minimum with their volumes, the ALB with its IPv4 addresses, NAT, Aurora and cache nodes", () => {
+    const fx = new Fixture();
+    const net = network(fx, ["use1-az1", "use1-az2", "use1-az4"], { nat: "single" });
+    autoScalingGroup(fx, net.subnets.app, launchTemplate(fx, { instanceType: "m7g.xlarge" }), { minSize: 3 });
+    loadBalancer(fx, net.subnets.public);
+    const cluster = fx.add(T.rdsCluster, "db", { engine: "aurora-postgresql" });
+    fx.add(T.rdsInstance, "db-0", { clusterIdentifier: fx.ref(cluster), instanceClass: "db.r7g.large" });
+    cache(fx, ["use1-az1", "use1-az2", "use1-az4"]);
+    const estimate = estimateOf(fx);
+    expect(estimate.items.map((i) => [i.resourceName, i.description, formatUsd(i.monthlyUsd)])).to.deep.equal([
+      ["cache", "3 x cache.r7g.large valkey nodes", "$383.69"],
+      ["asg", "3 x m7g.xlarge instances (auto scaling minimum)", "$357.41"],
+      ["db-0", "1 x db.r7g.large Aurora instance (storage and I/O are usage-based)", "$201.48"],
+      ["nat-public-use1-az1", "NAT gateway (hours; data processing is usage-based)", "$32.85"],
+      ["alb", "application load balancer (hours)", "$16.43"],
+      ["alb", "3 public IPv4 address(es), one per AZ", "$10.95"],
+      ["alb", "1 load balancer capacity unit(s) baseline", "$5.84"],
+      ["asg", "3 x 20 GB gp3 volumes", "$4.80"],
+      ["nat-eip-public-use1-az1", "public IPv4 address (Elastic IP)", "$3.65"],
+    ]);
+    expect(estimate.totalMonthlyUsd).to.be.closeTo(estimate.items.reduce((s, i) => s + i.monthlyUsd, 0), 1e-9);
+  });
+
+  it("lists usage-billed resources apart and says why something could not be priced", () => {
+    const fx = new Fixture({ preview: true });
+    fx.add(T.table, "on-demand", { billingMode: "PAY_PER_REQUEST" });
+    fx.add("aws:lambda/function:Function", "consumer", { runtime: "nodejs20.x" });
+    const lt = launchTemplate(fx, { instanceType: fx.computed("m7g.large") });
+    fx.add(T.asg, "fleet", { minSize: 2, maxSize: 4, launchTemplate: { id: fx.ref(lt) } });
+    fx.add(T.cache, "memcached", { engine: "memcached", nodeType: "cache.r7g.large" });
+    fx.add(T.dax, "old-dax", { nodeType: "dax.r4.large", replicationFactor: 3 });
+    fx.add(T.nat, "far-nat", { subnetId: "s", region: "ap-south-1" });
+    const estimate = estimateOf(fx);
+    expect(estimate.usageBased.map((n) => [n.resourceName, n.reason])).to.deep.equal([
+      ["on-demand", "on-demand table: billed per request, no minimum"],
+      ["consumer", "Lambda: billed per request and GB-second"],
+    ]);
+    expect(estimate.unpriced.map((n) => [n.resourceName, n.reason])).to.deep.equal([
+      ["fleet", "its instance type is unknown until the update"],
+      ["far-nat", "the price snapshot has no prices for ap-south-1"],
+      ["old-dax", "node type dax.r4.large is not in the price snapshot"],
+      ["memcached", "cache engine memcached is not in the price snapshot"],
+    ]);
+  });
+
+  it("groups line items by the component that created them", () => {
+    const fx = new Fixture();
+    const netComponent = fx.component("trading:network:HaNetwork", "trading");
+    const dataComponent = fx.component("trading:data:DataTier", "trading");
+    network(fx, ["use1-az1", "use1-az2"], { parent: netComponent });
+    const cluster = fx.add(T.rdsCluster, "db", { engine: "aurora-postgresql" }, { parent: dataComponent });
+    fx.add(T.rdsInstance, "db-0", { clusterIdentifier: fx.ref(cluster), instanceClass: "db.t4g.medium" }, { parent: dataComponent });
+    fx.add(T.eip, "loose", { domain: "vpc" });
+    const groups = costByComponent(estimateOf(fx));
+    expect(groups.map((g) => [g.component, g.componentType, formatUsd(g.monthlyUsd), g.items.length])).to.deep.equal([
+      ["trading", "trading:network:HaNetwork", formatUsd(2 * 730 * (0.045 + 0.005)), 4],
+      ["trading", "trading:data:DataTier", formatUsd(730 * 0.073), 1],
+      ["(no component)", undefined, formatUsd(730 * 0.005), 1],
+    ]);
+  });
+
+  it("formats dollars with cents and thousands", () => {
+    expect(formatUsd(2141.4712)).to.equal("$2,141.47");
+    expect(formatUsd(0.5)).to.equal("$0.50");
+  });
+});
