@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { evaluatePack } from "../../policy/lib/offline/evaluator";
 import { analysisInputFromRun, awsProviderVersion, toWire } from "../../policy/lib/offline/fromRun";
 import { PolicyPackConfigError, resolvePackConfig } from "../../policy/lib/offline/packConfig";
-import type { PolicyPackDefinition } from "../../policy/lib/packDefinition";
+import type { PolicyPackConfigFile, PolicyPackDefinition } from "../../policy/lib/packDefinition";
 import { peek, UNKNOWN, UNKNOWN_VALUE } from "../../policy/lib/values";
 import { runProgram } from "../support/mockCloud";
 import { T } from "./support/builders";
@@ -174,7 +174,9 @@ describe("offline evaluator", () => {
     it("rejects values against the schema, unknown policies and bad levels, listing every problem", () => {
       let error: unknown;
       try {
-        resolvePackConfig(pack, { a: { n: 0, names: [3] }, c: "advisory", b: "sometimes" });
+        // As read from a JSON file: nothing guarantees the levels are valid.
+        const file = JSON.parse('{ "a": { "n": 0, "names": [3] }, "c": "advisory", "b": "sometimes" }') as PolicyPackConfigFile;
+        resolvePackConfig(pack, file);
       } catch (err) {
         error = err;
       }
