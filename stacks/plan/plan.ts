@@ -7,11 +7,17 @@
  *
  * Runs are sequential: the mock cloud drives Pulumi's process-global runtime state.
  */
+import { analysisInputFromRun } from "../../policy/lib/offline/fromRun";
+import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation } from "../../policy/lib/offline/evaluateStack";
+import { toPolicyResources } from "../../policy/lib/offline/evaluator";
 import { ProgramRunFailure, runStackFile, StackRun } from "../offline/mockCloud";
 import { readStackFile, STACKS } from "../offline/stackFiles";
 import { AzMatrix, buildAzMatrix } from "./azMatrix";
+import { CostReport, costReport } from "./cost";
 import { CriticalPath, criticalPathOf } from "./criticalPath";
+import { DEFAULT_WORKLOAD, Workload } from "./dynamoCost";
 import { renderMermaid } from "./mermaid";
+import { PolicyReport, policyReport } from "./policyReport";
 import { buildTree, ResourceTree } from "./tree";
 
 export interface PlanOptions {
@@ -22,6 +28,8 @@ export interface PlanOptions {
   preview?: boolean;
   /** Config keys to change over the stack file (`undefined` removes one): a what-if, or a mutated stack in tests. */
   overrides?: Record<string, unknown>;
+  /** Workload for the on-demand comparison; missing fields take DEFAULT_WORKLOAD's. */
+  workload?: Partial<Workload>;
 }
 
 export interface StackPlan {
@@ -34,6 +42,8 @@ export interface StackPlan {
   overrides: Record<string, unknown>;
   tree: ResourceTree;
   azMatrix: AzMatrix;
+  policy: PolicyReport;
+  cost: CostReport;
   criticalPath: CriticalPath;
   /** Mermaid flowchart source. */
   mermaid: string;
@@ -60,38 +70,21 @@ function configString(stack: string, key: string): string | undefined {
 }
 
 /**
- * Outputs of stacks as deployed into the mock account, by short stack name: what a replica's
- * StackReference reads. Filled by plain (non-preview, non-overridden) plans and on demand.
+ * Outputs of stacks planned as deployed (not a preview, no overrides) in this process, by short
+ * stack name. A replica's plan hands its primary's to the mock cloud, which otherwise runs the
+ * primary itself to feed the replica's StackReference: planning both then costs one run less.
  */
 const deployedOutputs = new Map<string, Record<string, unknown>>();
 
-/**
- * The StackReference outputs a stack's program reads: for a replica, its primary's outputs as the
- * primary's own program produces them in the mock account — the real contract, not a hand-made
- * fixture — so a change to the primary's outputs shows up in the replica's plan.
- */
-async function stackReferencesFor(stack: string): Promise<Record<string, Record<string, unknown>>> {
+function stackReferencesFor(stack: string): Record<string, Record<string, unknown>> {
   const primary = configString(stack, `${PROJECT_KEY}:primaryStack`);
-  if (!primary) {
-    return {};
-  }
-  const primaryShort = primary.split("/").pop() ?? primary;
-  if (!(STACKS as readonly string[]).includes(primaryShort)) {
-    throw new PlanFailure(stack, new Error(`primaryStack ${primary} has no stack file Pulumi.${primaryShort}.yaml in this project`));
-  }
-  let outputs = deployedOutputs.get(primaryShort);
-  if (!outputs) {
-    const run = await runOrFail(primaryShort, {});
-    outputs = run.outputs;
-    deployedOutputs.set(primaryShort, outputs);
-  }
-  return { [primary]: outputs };
+  const outputs = primary ? deployedOutputs.get(primary.split("/").pop() ?? primary) : undefined;
+  return primary && outputs ? { [primary]: outputs } : {};
 }
 
 async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun> {
-  const stackReferences = await stackReferencesFor(stack);
   try {
-    return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences });
+    return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) });
   } catch (err) {
     if (err instanceof ProgramRunFailure) {
       throw new PlanFailure(stack, err.error);
@@ -100,19 +93,44 @@ async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun>
   }
 }
 
+function policyEnvironment(stack: string, environment: string): PolicyEnvironment {
+  const found = POLICY_ENVIRONMENTS.find((e) => e === environment);
+  if (!found) {
+    throw new PlanFailure(stack, new Error(`environment "${environment}" has no policy config (policy/config/<env>/); environments are ${POLICY_ENVIRONMENTS.join(", ")}`));
+  }
+  return found;
+}
+
+/** The ALB baseline the environment's budget rule prices with, so the plan's total is the rule's. */
+function albBaselineLcu(evaluation: StackEvaluation): number {
+  const cost = evaluation.packs.find((p) => p.config.has("monthly-budget"));
+  const value = cost?.config.get("monthly-budget")?.properties.albBaselineLcu;
+  return typeof value === "number" ? value : 1;
+}
+
 /** The plan of one stack from an existing run (exposed for tests that already hold a run). */
-export function planFromRun(run: StackRun, options: PlanOptions = {}, programMs = 0): StackPlan {
+export async function planFromRun(run: StackRun, options: PlanOptions = {}, programMs = 0): Promise<StackPlan> {
   const started = performance.now();
   const azMatrix = buildAzMatrix(run);
+  const environment = String(run.outputs.environment ?? configString(run.stack, `${PROJECT_KEY}:environment`) ?? "");
+  const region = String(run.outputs.region ?? configString(run.stack, "aws:region") ?? "");
+  const evaluation = await evaluateStack(run, policyEnvironment(run.stack, environment));
+  const resources = toPolicyResources(analysisInputFromRun(run).resources);
   const result: StackPlan = {
     stack: run.stack,
-    region: String(run.outputs.region ?? configString(run.stack, "aws:region") ?? ""),
-    environment: String(run.outputs.environment ?? ""),
-    role: String(run.outputs.role ?? ""),
+    region,
+    environment,
+    role: String(run.outputs.role ?? configString(run.stack, `${PROJECT_KEY}:role`) ?? ""),
     preview: run.preview,
     overrides: options.overrides ?? {},
     tree: buildTree(run),
     azMatrix,
+    policy: policyReport(evaluation),
+    cost: costReport(resources, {
+      workload: { ...DEFAULT_WORKLOAD, ...options.workload },
+      albBaselineLcu: albBaselineLcu(evaluation),
+      defaultRegion: region,
+    }),
     criticalPath: criticalPathOf(run),
     mermaid: renderMermaid(run, azMatrix),
     timings: { programMs, analysisMs: 0 },
@@ -121,18 +139,42 @@ export function planFromRun(run: StackRun, options: PlanOptions = {}, programMs 
   return result;
 }
 
+/** Stack frames kept while a plan runs; see withShortStacks. */
+export const PLAN_STACK_FRAMES = 4;
+
+/**
+ * Runs `fn` with short stack traces. Pulumi's SDK captures a stack trace for every promise it
+ * creates (to report leaked promises), and the policy evaluator an Error per not-applicable check;
+ * under tsx's source maps those captures are about half of a plan's time. Error messages are
+ * unaffected; set PLAN_FULL_STACKS=1 to debug a component with full stacks.
+ */
+async function withShortStacks<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.PLAN_FULL_STACKS) {
+    return fn();
+  }
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.min(saved, PLAN_STACK_FRAMES);
+  try {
+    return await fn();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
 /** Plans one stack: runs its real program in the mock cloud and derives every part of the plan. */
 export async function plan(stack: string, options: PlanOptions = {}): Promise<StackPlan> {
   if (!(STACKS as readonly string[]).includes(stack)) {
     throw new PlanFailure(stack, new Error(`no stack file Pulumi.${stack}.yaml; stacks are ${STACKS.join(", ")}`));
   }
-  const started = performance.now();
-  const run = await runOrFail(stack, options);
-  const programMs = performance.now() - started;
-  if (!options.preview && !options.overrides) {
-    deployedOutputs.set(stack, run.outputs);
-  }
-  return planFromRun(run, options, programMs);
+  return withShortStacks(async () => {
+    const started = performance.now();
+    const run = await runOrFail(stack, options);
+    const programMs = performance.now() - started;
+    if (!options.preview && !options.overrides) {
+      deployedOutputs.set(stack, run.outputs);
+    }
+    return await planFromRun(run, options, programMs);
+  });
 }
 
 /** Every stack of the project, primaries first so a replica reuses its primary's outputs. */

@@ -2,9 +2,11 @@
  * The plan as text for a terminal, one section per part, and as JSON for machines.
  */
 import { renderAzMatrix } from "./azMatrix";
+import { renderCost } from "./cost";
 import { renderCriticalPath } from "./criticalPath";
 import { heading, Style } from "./format";
 import type { StackPlan } from "./plan";
+import { renderPolicyReport } from "./policyReport";
 import { renderTree } from "./tree";
 
 export interface RenderOptions {
@@ -26,6 +28,12 @@ export function renderPlan(plan: StackPlan, style: Style, options: RenderOptions
     "",
     style.bold(`2. AZ matrix (${plan.azMatrix.region})`),
     renderAzMatrix(plan.azMatrix, style),
+    "",
+    style.bold(`3. Policy report (${plan.policy.environment} config)`),
+    renderPolicyReport(plan.policy, style),
+    "",
+    style.bold("4. Monthly cost estimate"),
+    renderCost(plan.cost, style),
     "",
     style.bold("5. Deployment critical path"),
     renderCriticalPath(plan.criticalPath, style),
