@@ -171,25 +171,32 @@ export class ResourceGraph {
   /**
    * AZs named by a property holding AZ names or IDs (DAX `availabilityZones`, ElastiCache
    * `preferredCacheClusterAzs`, an RDS instance's `availabilityZone`). When the value is unknown
-   * (it came from subnets' computed `availabilityZone`), the AZs of the subnets it depends on.
-   * Returns one key per listed element (duplicates kept, so callers can count nodes per AZ), or
-   * UNKNOWN when the AZs cannot be determined.
+   * (it came from subnets' computed `availabilityZone`), the AZs of the subnets it depends on,
+   * flagged `fromDependencies`: then the keys say which AZs the value was built from, not one per
+   * element. Returns one key per listed element otherwise (duplicates kept, so callers can count
+   * nodes per AZ); UNKNOWN when the AZs cannot be determined; undefined when the property is unset.
    */
-  azKeysOfProperty(resource: GraphResource, property: string): string[] | Unknown | undefined {
+  azPlacementOfProperty(resource: GraphResource, property: string): { keys: string[]; fromDependencies: boolean } | Unknown | undefined {
     const raw = peek(resource.props, property);
     if (raw === undefined || raw === null) {
       return undefined;
     }
     const elements = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw.map((_, i) => peek(raw, i)) : raw === UNKNOWN ? [UNKNOWN] : [];
     if (elements.every((e) => typeof e === "string")) {
-      return (elements as string[]).map((e) => this.azKey(looksLikeAzId(e) ? { id: e } : { name: e }) as string);
+      return { keys: (elements as string[]).map((e) => this.azKey(looksLikeAzId(e) ? { id: e } : { name: e }) as string), fromDependencies: false };
     }
     const subnets = (resource.propertyDependencies[property] ?? []).filter((d) => d.type === TYPES.subnet);
     const { keys, unknownSubnets } = this.subnetAzKeys(subnets);
     if (subnets.length === 0 || unknownSubnets.length > 0) {
       return UNKNOWN;
     }
-    return keys;
+    return { keys, fromDependencies: true };
+  }
+
+  /** {@link azPlacementOfProperty}'s keys (or UNKNOWN / undefined). */
+  azKeysOfProperty(resource: GraphResource, property: string): string[] | Unknown | undefined {
+    const placement = this.azPlacementOfProperty(resource, property);
+    return placement === UNKNOWN || placement === undefined ? placement : placement.keys;
   }
 
   /** The AWS region a resource lives in: its own `region` (provider v7), else its provider's. */

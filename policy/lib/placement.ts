@@ -121,28 +121,44 @@ export interface NodePlacement {
   nodes: (string | undefined)[];
   /** Why node AZs are unknown, if some are. */
   unresolved?: string;
+  /**
+   * When node AZs are unknown but the AZ list was computed from subnets (a preview), the AZs of those
+   * subnets: every node is in one of them.
+   */
+  candidateAzs?: string[];
 }
 
 /**
  * Spreads `count` nodes over the AZ list a resource names. The list must name one AZ per node
- * (DAX requires it; ElastiCache uses it in order); otherwise placement is unknown.
+ * (DAX requires it; ElastiCache uses it in order); otherwise placement is unknown. In a preview the
+ * list is unknown; if it was built from as many subnets (AZs) as there are nodes, each node is taken
+ * to be in one of them, else the nodes are somewhere among those AZs.
  */
 function placeNodes(graph: ResourceGraph, resource: GraphResource, property: string, count: number): NodePlacement {
-  const keys = graph.azKeysOfProperty(resource, property);
-  if (keys === undefined) {
-    return { resource, nodes: Array<undefined>(count).fill(undefined), unresolved: `${property} is not set, so AWS chooses the AZs` };
+  const unknownNodes = () => Array<undefined>(count).fill(undefined);
+  const placement = graph.azPlacementOfProperty(resource, property);
+  if (placement === undefined) {
+    return { resource, nodes: unknownNodes(), unresolved: `${property} is not set, so AWS chooses the AZs` };
   }
-  if (keys === UNKNOWN) {
-    return { resource, nodes: Array<undefined>(count).fill(undefined), unresolved: `${property} is unknown until the update` };
+  if (placement === UNKNOWN) {
+    return { resource, nodes: unknownNodes(), unresolved: `${property} is unknown until the update` };
   }
-  if (keys.length !== count) {
+  if (placement.fromDependencies) {
+    const candidates = distinct(placement.keys);
+    if (candidates.length === count) {
+      return { resource, nodes: candidates };
+    }
     return {
       resource,
-      nodes: Array<undefined>(count).fill(undefined),
-      unresolved: `${property} names ${keys.length} AZ(s) for ${count} node(s)`,
+      nodes: unknownNodes(),
+      unresolved: `${property} is unknown until the update and comes from subnets in ${candidates.length} AZ(s) (${[...candidates].sort().join(", ")}) for ${count} node(s)`,
+      candidateAzs: candidates,
     };
   }
-  return { resource, nodes: keys };
+  if (placement.keys.length !== count) {
+    return { resource, nodes: unknownNodes(), unresolved: `${property} names ${placement.keys.length} AZ(s) for ${count} node(s)` };
+  }
+  return { resource, nodes: placement.keys };
 }
 
 export interface CachePlacement extends NodePlacement {

@@ -40,7 +40,8 @@ function quorumFinding(az: string, label: string, placement: NodePlacement): str
   if (total === 0) {
     return undefined;
   }
-  const lost = placement.nodes.filter((n) => n === undefined || n === az).length;
+  // A node of unknown AZ is assumed lost, unless it is known to be in other AZs (a preview's subnets).
+  const lost = placement.nodes.filter((n) => n === az || (n === undefined && (placement.candidateAzs?.includes(az) ?? true))).length;
   const left = total - lost;
   const unknownNote = placement.unresolved ? ` (node AZs not known: ${placement.unresolved})` : "";
   if (left === 0) {

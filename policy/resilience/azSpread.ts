@@ -15,6 +15,7 @@ import {
   loadBalancerSpread,
   natGateways,
   natRoutes,
+  NodePlacement,
   SubnetSpread,
 } from "../lib/placement";
 
@@ -30,6 +31,24 @@ const minAzsSchema: PolicyConfigSchema = {
 
 function spreadMessage(what: string, azs: string[], min: number, unresolved?: string): string {
   return `${what} spans ${azs.length} AZ(s) (${describeAzs(azs)}); at least ${min} are required${unresolved ? ` (not counted: ${unresolved})` : ""}`;
+}
+
+/** The spread message for nodes placed by an AZ list, or undefined when they span enough AZs. */
+function nodeSpreadMessage(label: string, placement: NodePlacement, minAzs: number): string | undefined {
+  const azs = distinct(placement.nodes.flatMap((n) => (n ? [n] : [])));
+  if (azs.length >= minAzs) {
+    return undefined;
+  }
+  const what = `${label} ${placement.resource.name} (${placement.nodes.length} node(s))`;
+  if (placement.candidateAzs && azs.length === 0) {
+    // A preview: the AZ list is not known yet, only the subnets it is built from.
+    const atMost = Math.min(placement.candidateAzs.length, placement.nodes.length);
+    if (atMost >= minAzs) {
+      return undefined;
+    }
+    return `${what} can span at most ${atMost} AZ(s); at least ${minAzs} are required (${placement.unresolved})`;
+  }
+  return spreadMessage(what, azs, minAzs, placement.unresolved);
 }
 
 function graphOf(resources: readonly GraphResource[]): ResourceGraph {
@@ -201,9 +220,9 @@ export const cacheSpansAzs: StackValidationPolicy = {
       if (placement.multiAz === false) {
         reportViolation(`replication group ${group.name} is not Multi-AZ; set multiAzEnabled: true`, group.urn);
       }
-      const azs = distinct(placement.nodes.flatMap((n) => (n ? [n] : [])));
-      if (azs.length < minAzs) {
-        reportViolation(spreadMessage(`replication group ${group.name} (${placement.nodes.length} node(s))`, azs, minAzs, placement.unresolved), group.urn);
+      const message = nodeSpreadMessage("replication group", placement, minAzs);
+      if (message) {
+        reportViolation(message, group.urn);
       }
     }
   },
@@ -236,9 +255,9 @@ export const daxSpansAzs: StackValidationPolicy = {
       if (placement.replicationFactor === UNKNOWN) {
         continue;
       }
-      const azs = distinct(placement.nodes.flatMap((n) => (n ? [n] : [])));
-      if (azs.length < minAzs) {
-        reportViolation(spreadMessage(`DAX cluster ${dax.name} (${placement.nodes.length} node(s))`, azs, minAzs, placement.unresolved), dax.urn);
+      const message = nodeSpreadMessage("DAX cluster", placement, minAzs);
+      if (message) {
+        reportViolation(message, dax.urn);
       }
     }
   },
