@@ -23,18 +23,13 @@ export function mutateRun(run: StackRun, ...edits: ResourceEdit[]): StackRun {
       throw new Error(`mutateRun: expected one resource to edit, found ${matches.length} (${matches.map((m) => m.name).join(", ")})`);
     }
     const [resource] = matches;
-    for (const [key, value] of Object.entries(edit.set ?? {})) {
-      for (const props of [resource.inputs, resource.outputs]) {
-        if (value === undefined) {
-          delete props[key];
-        } else {
-          props[key] = value;
-        }
-      }
-      if (value === undefined) {
-        delete resource.propertyDependencies[key];
-      }
-    }
+    const set = edit.set ?? {};
+    const removed = new Set(Object.keys(set).filter((k) => set[k] === undefined));
+    const apply = (props: Record<string, unknown>) =>
+      Object.fromEntries([...Object.entries(props), ...Object.entries(set)].filter(([k]) => !removed.has(k)));
+    resource.inputs = apply(resource.inputs);
+    resource.outputs = apply(resource.outputs);
+    resource.propertyDependencies = Object.fromEntries(Object.entries(resource.propertyDependencies).filter(([k]) => !removed.has(k)));
     Object.assign(resource.propertyDependencies, edit.propertyDependencies ?? {});
   }
   return new StackRun(run.stack, run.preview, resources, run.invokes, run.outputs);
