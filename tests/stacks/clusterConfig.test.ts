@@ -3,19 +3,13 @@
  * registered, with one message naming the key, the stack and what is allowed.
  */
 import { expect } from "chai";
+import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
 import { parseStackConfig } from "../../stacks/config";
 import { stackConfig, stackFileFailure, STACKS } from "../support/mockCloud";
 
-interface BadCase {
-  title: string;
-  stack: string;
-  overrides: Record<string, unknown>;
-  message: string;
-}
+const K = configKey;
 
-const K = (key: string) => `trading-platform:${key}`;
-
-const BAD_CASES: BadCase[] = [
+const BAD_CASES: BadConfigCase[] = [
   {
     title: "an instance type outside the allow-list",
     stack: "prod-us-east-1",
@@ -116,14 +110,7 @@ const BAD_CASES: BadCase[] = [
 ];
 
 describe("cluster config validation", () => {
-  for (const bad of BAD_CASES) {
-    it(`rejects ${bad.title}, naming the key and the stack, before any resource exists`, async () => {
-      const failure = await stackFileFailure(bad.stack, { overrides: bad.overrides });
-      expect(failure.message).to.contain(`Invalid configuration for stack "${bad.stack}" (Pulumi.${bad.stack}.yaml)`);
-      expect(failure.message).to.contain(bad.message);
-      expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
-    });
-  }
+  itRejectsEachBadConfig(BAD_CASES);
 
   it("states the allowed range for numeric keys", async () => {
     const failure = await stackFileFailure("dev", { overrides: { [K("clusterScalingCpuPercent")]: 95 } });

@@ -1,15 +1,9 @@
 import { expect } from "chai";
+import { BadConfigCase, itRejectsEachBadConfig } from "../support/badConfig";
 import { parseStackConfig } from "../../stacks/config";
-import { stackConfig, stackFileFailure, STACKS } from "../support/mockCloud";
+import { stackConfig, STACKS } from "../support/mockCloud";
 
-interface BadCase {
-  title: string;
-  stack: string;
-  overrides: Record<string, unknown>;
-  message: string;
-}
-
-const BAD_CASES: BadCase[] = [
+const BAD_CASES: BadConfigCase[] = [
   {
     title: "a missing required key",
     stack: "prod-us-east-1",
@@ -129,15 +123,7 @@ describe("stack config validation", () => {
     });
   }
 
-  for (const bad of BAD_CASES) {
-    it(`rejects ${bad.title}, naming the key, the stack and what is allowed, before any resource exists`, async () => {
-      const failure = await stackFileFailure(bad.stack, { overrides: bad.overrides });
-      expect(failure.message).to.contain(`Invalid configuration for stack "${bad.stack}" (Pulumi.${bad.stack}.yaml)`);
-      expect(failure.message).to.contain(bad.message);
-      // The root Stack resource is the engine's own; nothing of the program's may exist.
-      expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
-    });
-  }
+  itRejectsEachBadConfig(BAD_CASES);
 
   it("reports every problem of a stack file in one message", () => {
     const raw = stackConfig("prod-us-east-1", {

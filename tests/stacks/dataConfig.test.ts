@@ -4,19 +4,13 @@
  * and fewer nodes, prod may not.
  */
 import { expect } from "chai";
+import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
 import { parseStackConfig } from "../../stacks/config";
-import { runStackFile, stackConfig, stackFileFailure } from "../support/mockCloud";
+import { runStackFile, stackConfig } from "../support/mockCloud";
 
-interface BadCase {
-  title: string;
-  stack: string;
-  overrides: Record<string, unknown>;
-  message: string;
-}
+const K = configKey;
 
-const K = (key: string) => `trading-platform:${key}`;
-
-const BAD_CASES: BadCase[] = [
+const BAD_CASES: BadConfigCase[] = [
   {
     title: "an Aurora version outside the allow-list",
     stack: "prod-us-east-1",
@@ -179,14 +173,7 @@ const BAD_CASES: BadCase[] = [
 ];
 
 describe("data tier config", () => {
-  for (const bad of BAD_CASES) {
-    it(`rejects ${bad.title} (${bad.stack}) before registering anything`, async () => {
-      const failure = await stackFileFailure(bad.stack, { overrides: bad.overrides });
-      expect(failure.message).to.contain(`Invalid configuration for stack "${bad.stack}" (Pulumi.${bad.stack}.yaml)`);
-      expect(failure.message).to.contain(bad.message);
-      expect(failure.registered.filter((r) => r.custom)).to.deep.equal([]);
-    });
-  }
+  itRejectsEachBadConfig(BAD_CASES);
 
   it("reports every prod violation of a dev-sized data tier at once", () => {
     const devSized = {

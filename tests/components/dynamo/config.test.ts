@@ -3,20 +3,14 @@
  * names the key, the stack and what is allowed, before any resource is registered.
  */
 import { expect } from "chai";
+import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../../support/badConfig";
 import { capacitySettings, scheduledActions } from "../../../components/dynamo/config";
 import { parseStackConfig } from "../../../stacks/config";
-import { stackConfig, stackFileFailure } from "../../support/mockCloud";
+import { stackConfig } from "../../support/mockCloud";
 
-interface BadCase {
-  title: string;
-  stack: string;
-  overrides: Record<string, unknown>;
-  message: string;
-}
+const K = configKey;
 
-const K = (key: string) => `trading-platform:${key}`;
-
-const BAD_CASES: BadCase[] = [
+const BAD_CASES: BadConfigCase[] = [
   {
     title: "a GSI write minimum below the table's",
     stack: "prod-us-east-1",
@@ -140,14 +134,7 @@ const BAD_CASES: BadCase[] = [
 ];
 
 describe("dynamo and dax config keys", () => {
-  for (const bad of BAD_CASES) {
-    it(`rejects ${bad.title}, naming the key and the stack, before any resource exists`, async () => {
-      const failure = await stackFileFailure(bad.stack, { overrides: bad.overrides });
-      expect(failure.message).to.contain(`Invalid configuration for stack "${bad.stack}" (Pulumi.${bad.stack}.yaml)`);
-      expect(failure.message).to.contain(bad.message);
-      expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
-    });
-  }
+  itRejectsEachBadConfig(BAD_CASES);
 
   it("does not validate a replica's write keys, which it does not read (the primary's apply)", () => {
     const config = parseStackConfig(
