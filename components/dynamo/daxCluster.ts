@@ -38,6 +38,39 @@ export interface DaxClusterArgs {
   maintenanceWindow?: pulumi.Input<string>;
 }
 
+/** How big a DAX cluster is and how long it caches: the part of DaxClusterArgs a stack's config decides. */
+export type DaxSizing = Pick<DaxClusterArgs, "clusterName" | "nodeType" | "replicationFactor" | "itemTtlMillis" | "queryTtlMillis">;
+
+/** Where a DAX cluster lives; DynamoHotPath and GlobalReplica take it from the network. */
+export interface DaxPlacement {
+  vpcId: pulumi.Input<string>;
+  /** Data subnets, one per AZ (aws.ec2.Subnet satisfies this). */
+  dataSubnets: DaxSubnet[];
+  /** App security group (ClusterSecurityGroups): the only group admitted to DAX. */
+  appSecurityGroupId: pulumi.Input<string>;
+}
+
+/** The regional DAX cluster in front of `table`, named `<name>-dax`: the one way both roles build it. */
+export function daxClusterFor(
+  name: string,
+  sizing: DaxSizing,
+  placement: DaxPlacement,
+  table: Pick<DaxClusterArgs, "tableArn" | "indexArns">,
+  opts: pulumi.ComponentResourceOptions,
+): DaxCluster {
+  return new DaxCluster(
+    `${name}-dax`,
+    {
+      ...sizing,
+      vpcId: placement.vpcId,
+      subnets: placement.dataSubnets,
+      appSecurityGroupId: placement.appSecurityGroupId,
+      ...table,
+    },
+    opts,
+  );
+}
+
 /** Item and query operations DAX performs on the table on the application's behalf. */
 export const DAX_TABLE_ACTIONS = [
   "dynamodb:DescribeTable",

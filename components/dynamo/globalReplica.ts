@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { HotPathAccess } from "./access";
 import { ScheduledCapacity } from "./capacity";
-import { DaxCluster } from "./daxCluster";
+import { DaxCluster, daxClusterFor } from "./daxCluster";
 import type { HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
 import { DynamoOutputs, DynamoStackOutputs } from "./outputs";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
@@ -105,22 +105,7 @@ export class GlobalReplica extends pulumi.ComponentResource {
     this.indexArns = this.replica.arn.apply((arn) => primary.indexNames.map((index) => `${arn}/index/${index}`));
     this.kmsKeyArn = key.arn;
 
-    this.dax = new DaxCluster(
-      `${name}-dax`,
-      {
-        clusterName: args.dax.clusterName,
-        vpcId: args.network.vpcId,
-        subnets: args.network.dataSubnets,
-        appSecurityGroupId: args.network.appSecurityGroupId,
-        nodeType: args.dax.nodeType,
-        replicationFactor: args.dax.replicationFactor,
-        itemTtlMillis: args.dax.itemTtlMillis,
-        queryTtlMillis: args.dax.queryTtlMillis,
-        tableArn: this.tableArn,
-        indexArns: this.indexArns,
-      },
-      parent,
-    );
+    this.dax = daxClusterFor(name, args.dax, args.network, { tableArn: this.tableArn, indexArns: this.indexArns }, parent);
     this.daxEndpoint = this.dax.endpoint;
     this.daxClusterArn = this.dax.clusterArn;
     this.access = {

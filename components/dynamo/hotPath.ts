@@ -9,49 +9,23 @@ import {
 } from "../../services/table/schema";
 import type { HotPathAccess } from "./access";
 import { CapacityPlan, indexesCoverTableWrites, ScheduledCapacity } from "./capacity";
-import { DaxCluster, DaxSubnet } from "./daxCluster";
+import { DaxCluster, daxClusterFor, DaxPlacement, DaxSizing } from "./daxCluster";
 import { DynamoStackOutputs, WriteScaling } from "./outputs";
-import { StreamConsumer } from "./streamConsumer";
+import { StreamConsumer, StreamConsumerArgs } from "./streamConsumer";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
 /** DAX settings shared by DynamoHotPath and GlobalReplica. */
-export interface HotPathDaxArgs {
-  /** Cluster name (daxClusterName). Required. */
-  clusterName: string;
-  /** Node type from DAX_NODE_TYPES. Required. */
-  nodeType: pulumi.Input<string>;
-  /** Nodes, one per data subnet's AZ in order (>= 3 in prod, at most the number of subnets). Required. */
-  replicationFactor: number;
-  /** Item cache TTL, ms. Required. */
-  itemTtlMillis: pulumi.Input<number>;
-  /** Query cache TTL, ms. Required. */
-  queryTtlMillis: pulumi.Input<number>;
-}
+/** Size and TTLs of the table's DAX cluster (>= 3 nodes in prod, one per data subnet's AZ). */
+export type HotPathDaxArgs = DaxSizing;
 
 /** Where DAX lives: shared by DynamoHotPath and GlobalReplica. */
-export interface HotPathNetworkArgs {
-  vpcId: pulumi.Input<string>;
-  /** Data subnets, one per AZ (aws.ec2.Subnet satisfies this). */
-  dataSubnets: DaxSubnet[];
-  /** App security group (ClusterSecurityGroups): the only group admitted to DAX. */
-  appSecurityGroupId: pulumi.Input<string>;
-}
+export type HotPathNetworkArgs = DaxPlacement;
 
-/** Stream consumer settings. */
-export interface HotPathStreamArgs {
-  /** Records per invocation. Default 100. */
-  batchSize?: pulumi.Input<number>;
-  /** Seconds to gather records before invoking. Default 1. */
-  batchingWindowSeconds?: pulumi.Input<number>;
-  /** Retries before a batch goes to the on-failure queue. Default 5. */
-  maxRetryAttempts?: pulumi.Input<number>;
-  /** Oldest record still retried, seconds. Default 3600. */
-  maxRecordAgeSeconds?: pulumi.Input<number>;
-  /** Function memory, MB. Default 256. */
-  memoryMb?: pulumi.Input<number>;
-  /** Log retention, days. Default 90. */
-  logRetentionDays?: pulumi.Input<number>;
-}
+/** Stream consumer settings (defaults as in StreamConsumerArgs). */
+export type HotPathStreamArgs = Pick<
+  StreamConsumerArgs,
+  "batchSize" | "batchingWindowSeconds" | "maxRetryAttempts" | "maxRecordAgeSeconds" | "memoryMb" | "logRetentionDays"
+>;
 
 /** Inputs of DynamoHotPath. */
 export interface DynamoHotPathArgs {
@@ -193,22 +167,7 @@ export class DynamoHotPath extends pulumi.ComponentResource {
     this.indexNames = pulumi.output(indexNames);
     this.indexArns = this.table.arn.apply((arn) => indexNames.map((index) => `${arn}/index/${index}`));
 
-    this.dax = new DaxCluster(
-      `${name}-dax`,
-      {
-        clusterName: args.dax.clusterName,
-        vpcId: args.network.vpcId,
-        subnets: args.network.dataSubnets,
-        appSecurityGroupId: args.network.appSecurityGroupId,
-        nodeType: args.dax.nodeType,
-        replicationFactor: args.dax.replicationFactor,
-        itemTtlMillis: args.dax.itemTtlMillis,
-        queryTtlMillis: args.dax.queryTtlMillis,
-        tableArn: this.tableArn,
-        indexArns: this.indexArns,
-      },
-      parent,
-    );
+    this.dax = daxClusterFor(name, args.dax, args.network, { tableArn: this.tableArn, indexArns: this.indexArns }, parent);
 
     // A replica of a provisioned table needs write auto scaling on the table and every GSI first;
     // publishing the ARN only once those policies exist makes that order explicit for replica stacks.
