@@ -7,7 +7,7 @@
 import { CostEstimate, costByComponent, ComponentCost, estimateMinimumMonthlyCost } from "../../policy/lib/cost/estimate";
 import type { GraphResource } from "../../policy/lib/graph";
 import { loadPriceSnapshot, PriceSnapshot } from "../../policy/lib/prices";
-import { Column, formatUsd, Style, table } from "./format";
+import { Column, formatUsd, Style, table, wrap } from "./format";
 import { compareOnDemand, OnDemandComparison, ProvisionedRange, scaledCapacities, Workload } from "./dynamoCost";
 
 export interface CostReport {
@@ -68,7 +68,7 @@ function rate(x: number): string {
 
 export function renderCost(report: CostReport, style: Style): string {
   const lines: string[] = [
-    `  Prices of ${report.snapshotDate} (${report.currency}, ${report.hoursPerMonth} h/month): ${report.basis}`,
+    `  ${wrap(`Prices of ${report.snapshotDate} (${report.currency}, ${report.hoursPerMonth} h/month): ${report.basis}`, 120, "  ")}`,
     "",
   ];
   const rows: string[][] = [];
@@ -134,8 +134,8 @@ export function renderCost(report: CostReport, style: Style): string {
         ]),
         [["total", "", "", "", pct(od.averageUtilization), style.bold(formatUsd(od.provisionedMonthlyUsd)), style.bold(formatUsd(od.onDemandMonthlyUsd))]],
       ),
-      `  Break-even utilisation of provisioned capacity: reads ${pct(od.breakEven.read)}, writes ${pct(od.breakEven.write)}, ` +
-        `replicated writes ${pct(od.breakEven.replicatedWrite)}; above it provisioned is cheaper.`,
+      `  Break-even utilisation (provisioned is cheaper above it): reads ${pct(od.breakEven.read)}, writes ${pct(od.breakEven.write)}, ` +
+        `replicated writes ${pct(od.breakEven.replicatedWrite)}.`,
       od.cheaper === "equal"
         ? "  At this workload both cost the same."
         : `  At this workload ${od.cheaper} is cheaper by ${formatUsd(Math.abs(od.onDemandMonthlyUsd - od.provisionedMonthlyUsd))} a month` +
@@ -147,6 +147,6 @@ export function renderCost(report: CostReport, style: Style): string {
       lines.push(`  ${style.red("Throttling")}: the workload needs more than the auto scaling maximum where marked (max).`);
     }
   }
-  lines.push("", "  Sources:", ...Object.entries(report.sources).map(([k, urls]) => `    ${k}: ${urls.join(", ")}`));
+  lines.push("", "  Sources:", ...Object.entries(report.sources).flatMap(([k, urls]) => urls.map((url, i) => `    ${i === 0 ? `${k}:` : ""}`.padEnd(18) + url)));
   return lines.join("\n");
 }

@@ -208,9 +208,9 @@ export function renderCriticalPath(cp: CriticalPath, style: Style): string {
     s.via === "dependsOn" ? style.yellow("dependsOn") : (s.via ?? ""),
   ]);
   const lines = [
-    `  Critical path ${style.bold(formatDuration(cp.totalSeconds))}, floor ${style.bold(formatDuration(cp.floor.seconds))} ` +
-      `(slowest single resource: ${cp.floor.name}, ${cp.floor.type}); ${cp.resourceCount} resources, ` +
-      `${formatDuration(cp.serialSeconds)} if created one at a time.`,
+    `  Critical path ${style.bold(formatDuration(cp.totalSeconds))}; floor ${style.bold(formatDuration(cp.floor.seconds))}, the slowest single resource ` +
+      `(${cp.floor.name}, ${cp.floor.type}).`,
+    `  ${cp.resourceCount} resources; ${formatDuration(cp.serialSeconds)} if they were created one at a time.`,
     "",
     table(
       [

@@ -93,3 +93,21 @@ export function formatUsd(amount: number): string {
 export function heading(style: Style, text: string): string {
   return `${style.bold(text)}\n${"=".repeat(visibleWidth(text))}`;
 }
+
+/** Wraps `text` to `width` columns, continuation lines indented by `indent`. */
+export function wrap(text: string, width: number, indent: string): string {
+  const out: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
+      if (line.length > 0 && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else {
+        line = line.length > 0 ? `${line} ${word}` : word;
+      }
+    }
+    out.push(line);
+  }
+  return out.join(`\n${indent}`);
+}

@@ -8,7 +8,7 @@ import { PACK_DIRECTORIES, packConfigPath, POLICY_PACKS, PolicyEnvironment } fro
 import type { Violation } from "../../policy/lib/offline/evaluator";
 import * as path from "node:path";
 import { REPO_ROOT } from "../offline/stackFiles";
-import { Style, table } from "./format";
+import { Style, table, wrap } from "./format";
 
 export interface PackSummary {
   pack: string;
@@ -79,24 +79,6 @@ export function policyReport(evaluation: StackEvaluation): PolicyReport {
     mandatoryCount: evaluation.mandatory.length,
     passed: evaluation.mandatory.length === 0,
   };
-}
-
-/** Wraps `text` to `width` columns, continuation lines indented by `indent`. */
-export function wrap(text: string, width: number, indent: string): string {
-  const out: string[] = [];
-  for (const paragraph of text.split("\n")) {
-    let line = "";
-    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
-      if (line.length > 0 && line.length + 1 + word.length > width) {
-        out.push(line);
-        line = word;
-      } else {
-        line = line.length > 0 ? `${line} ${word}` : word;
-      }
-    }
-    out.push(line);
-  }
-  return out.join(`\n${indent}`);
 }
 
 export function renderPolicyReport(report: PolicyReport, style: Style): string {
