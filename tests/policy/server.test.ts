@@ -1,0 +1,113 @@
+/**
+ * The offline evaluator against the real thing: each pack is started as the Pulumi CLI starts it
+ * (so this also proves the pack layout, PulumiPolicy.yaml, package.json and index.ts, compiles and
+ * serves under the CLI's ts-node), then fed, over the analyzer protocol, exactly what the evaluator
+ * is fed. Every diagnostic must agree: policy, level, resource and message.
+ */
+import { expect } from "chai";
+import * as path from "node:path";
+import { loadPackConfig, PACK_DIRECTORIES, PackDirectory, POLICY_PACKS, POLICY_ROOT, PolicyEnvironment } from "../../policy/lib/offline/evaluateStack";
+import { AnalysisInput, evaluatePack } from "../../policy/lib/offline/evaluator";
+import { analysisInputFromRun } from "../../policy/lib/offline/fromRun";
+import { resolvePackConfig } from "../../policy/lib/offline/packConfig";
+import { runStackFile } from "../support/mockCloud";
+import { AnalyzerServer, ServerDiagnostic } from "./support/analyzerServer";
+import { mutateRun } from "./support/mutate";
+
+interface Row {
+  policyName: string;
+  enforcementLevel: string;
+  urn?: string;
+  message: string;
+}
+
+async function serverRows(server: AnalyzerServer, input: AnalysisInput): Promise<Row[]> {
+  const rows: Row[] = [];
+  const add = (d: ServerDiagnostic, urn: string | undefined) =>
+    rows.push({ policyName: d.policyName, enforcementLevel: d.enforcementLevel, ...(urn ? { urn } : {}), message: d.message });
+  for (const resource of input.resources) {
+    // The engine attributes a resource policy's diagnostic to the resource it analyzed.
+    for (const d of await server.analyze(resource)) {
+      add(d, d.urn || resource.urn);
+    }
+  }
+  for (const d of await server.analyzeStack(input.resources)) {
+    add(d, d.urn || undefined);
+  }
+  return rows;
+}
+
+describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
+  // Three packs compile under ts-node with type checking: tens of seconds on a small machine.
+  this.timeout(300_000);
+
+  const servers = new Map<PackDirectory, AnalyzerServer>();
+  const inputs: { name: string; environment: PolicyEnvironment; input: AnalysisInput }[] = [];
+
+  before(async () => {
+    const started = await Promise.all(PACK_DIRECTORIES.map((dir) => AnalyzerServer.start(path.join(POLICY_ROOT, dir), 240_000)));
+    PACK_DIRECTORIES.forEach((dir, i) => servers.set(dir, started[i]));
+    inputs.push({ name: "dev preview", environment: "dev", input: analysisInputFromRun(await runStackFile("dev", { preview: true })) });
+    // A prod-shaped stack with violations in every pack: one NAT, an on-demand unencrypted table.
+    const mutated = mutateRun(
+      await runStackFile("prod-us-east-1", {
+        preview: true,
+        overrides: { "trading-platform:environment": "staging", "trading-platform:natGatewayMode": "single" },
+      }),
+      { match: (r) => r.type === "aws:dynamodb/table:Table", set: { billingMode: "PAY_PER_REQUEST", serverSideEncryption: undefined } },
+    );
+    inputs.push({ name: "mutated prod-us-east-1 preview", environment: "prod", input: analysisInputFromRun(mutated) });
+    inputs.push({ name: "prod-eu-west-1", environment: "prod", input: analysisInputFromRun(await runStackFile("prod-eu-west-1")) });
+  });
+
+  after(() => {
+    for (const server of servers.values()) {
+      server.stop();
+    }
+  });
+
+  for (const dir of PACK_DIRECTORIES) {
+    it(`${dir}: starts as the CLI starts it and describes the same policies as its definition`, async () => {
+      const pack = POLICY_PACKS[dir];
+      const info = await servers.get(dir)?.info();
+      expect(info?.name).to.equal(pack.name);
+      expect(info?.version).to.equal(pack.version);
+      expect(
+        info?.policies.map((p) => [p.name, p.description, p.enforcementLevel, p.configSchemaProperties ?? null, p.configSchemaRequired]),
+      ).to.deep.equal(
+        pack.policies.map((p) => [
+          p.name,
+          p.description,
+          p.enforcementLevel ?? pack.enforcementLevel,
+          p.configSchema ? JSON.parse(JSON.stringify(p.configSchema.properties)) : null,
+          p.configSchema?.required ?? [],
+        ]),
+      );
+    });
+  }
+
+  for (const dir of PACK_DIRECTORIES) {
+    it(`${dir}: the same diagnostics as the server on each recorded stack`, async () => {
+      const server = servers.get(dir) as AnalyzerServer;
+      const pack = POLICY_PACKS[dir];
+      let compared = 0;
+      for (const { name, environment, input } of inputs) {
+        const configFile = loadPackConfig(environment, dir);
+        await server.configure(resolvePackConfig(pack, configFile));
+        const expected = await serverRows(server, input);
+        const offline = await evaluatePack(pack, input, configFile);
+        const actual: Row[] = offline.violations.map((v) => ({
+          policyName: v.policyName,
+          enforcementLevel: v.enforcementLevel,
+          ...(v.urn ? { urn: v.urn } : {}),
+          // The server prefixes the policy's description; its preview diagnostic stands alone.
+          message: v.couldNotRunInPreview ? v.message : `${v.description}\n${v.message}`,
+        }));
+        expect(actual, `${dir} on ${name}`).to.deep.equal(expected);
+        compared += expected.length;
+      }
+      // Agreement on nothing would prove nothing: the inputs produce diagnostics for every pack.
+      expect(compared).to.be.greaterThan(0);
+    });
+  }
+});
