@@ -118,7 +118,7 @@ export class AnalyzerServer {
   }
 
   async info(): Promise<{ name: string; version: string; policies: ServerPolicyInfo[] }> {
-    const info = await call(this.client.getAnalyzerInfo.bind(this.client), new Empty());
+    const info = await call<Empty, proto.AnalyzerInfo>(this.client.getAnalyzerInfo.bind(this.client), new Empty());
     return {
       name: info.getName(),
       version: info.getVersion(),
@@ -141,7 +141,7 @@ export class AnalyzerServer {
       policyConfig.setProperties(Struct.fromJavaScript(resolved.properties as Record<string, never>));
       request.getPolicyconfigMap().set(name, policyConfig);
     }
-    await call(this.client.configure.bind(this.client), request);
+    await call<proto.ConfigureAnalyzerRequest, Empty>(this.client.configure.bind(this.client), request);
   }
 
   async analyze(resource: AnalyzedResource): Promise<ServerDiagnostic[]> {
@@ -155,7 +155,7 @@ export class AnalyzerServer {
     if (p) {
       request.setProvider(p);
     }
-    return diagnostics(await call(this.client.analyze.bind(this.client), request));
+    return diagnostics(await call<proto.AnalyzeRequest, proto.AnalyzeResponse>(this.client.analyze.bind(this.client), request));
   }
 
   async analyzeStack(resources: readonly AnalyzedResource[]): Promise<ServerDiagnostic[]> {
@@ -184,7 +184,7 @@ export class AnalyzerServer {
         return r;
       }),
     );
-    return diagnostics(await call(this.client.analyzeStack.bind(this.client), request));
+    return diagnostics(await call<proto.AnalyzeStackRequest, proto.AnalyzeResponse>(this.client.analyzeStack.bind(this.client), request));
   }
 
   stop(): void {
