@@ -21,7 +21,8 @@ const typeList = (description: string, defaults: string[]) => ({
 
 export const daxNodeTypeAllowed: ResourceValidationPolicy = {
   name: "dax-node-type-allowed",
-  description: "DAX clusters use a node type from `allowedNodeTypes`.",
+  description:
+    "DAX clusters use a node type from `allowedNodeTypes`; a cluster's node type cannot be changed after creation, so a wrong one means a new cluster.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

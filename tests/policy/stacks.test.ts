@@ -4,7 +4,6 @@
  * caught by the rule meant to catch it.
  */
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { estimateMinimumMonthlyCost, formatUsd } from "../../policy/lib/cost/estimate";
 import { evaluateStack, formatViolations, loadPackConfig, PolicyEnvironment, StackEvaluation } from "../../policy/lib/offline/evaluateStack";
@@ -218,7 +217,10 @@ describe("policy packs over the real stack files", function () {
       const run = await runProgram(
         async () => {
           const outputs = await main();
-          const cluster = outputs.cluster as { appSecurityGroupId: pulumi.Output<string> };
+          const cluster = outputs.cluster;
+          if (typeof cluster !== "object" || !("appSecurityGroupId" in cluster)) {
+            throw new Error("the stack outputs name no app security group");
+          }
           new aws.vpc.SecurityGroupIngressRule("app-open-to-world", {
             securityGroupId: cluster.appSecurityGroupId,
             ipProtocol: "tcp",
