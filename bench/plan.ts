@@ -42,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error(`bench:plan: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });
