@@ -9,8 +9,19 @@ import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier, readDynamoPrimary } from "../components/dynamo/tier";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
+import {
+  CONTRACT_VERSION,
+  OutputSection,
+  PrimaryStackOutputs,
+  ReplicaStackOutputs,
+  StackOutputValues,
+} from "./outputs";
 
-export async function main(): Promise<Record<string, unknown>> {
+/**
+ * Returns the stack outputs: exactly the contract of stacks/outputs.ts for the stack's role (the
+ * `satisfies` clauses below; the return type is left inferred so callers see the precise Outputs).
+ */
+export async function main() {
   // Validate everything before the first resource is registered: a bad stack file creates nothing.
   const config = loadStackConfig();
   // A replica reads and validates its primary's outputs (StackReference) before anything is created.
@@ -96,10 +107,8 @@ export async function main(): Promise<Record<string, unknown>> {
     cursorSecretRotation: config.clusterCursorSecretVersion,
   });
 
-  return {
-    environment: config.environment,
-    role: config.role,
-    region: config.region,
+  // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
+  const sections = {
     network: {
       vpcId: network.vpcId,
       vpcCidr: network.vpcCidr,
@@ -139,5 +148,17 @@ export async function main(): Promise<Record<string, unknown>> {
       cacheUserName: data.access.cacheUserName,
       cacheSecurityGroupId: data.cacheSecurityGroupId,
     },
-  };
+  } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
+  const { environment, region } = config;
+  if (dynamoPrimary) {
+    return {
+      contractVersion: CONTRACT_VERSION,
+      environment,
+      role: "replica",
+      region,
+      primaryStack: dynamoPrimary.stack,
+      ...sections,
+    } satisfies StackOutputValues<ReplicaStackOutputs>;
+  }
+  return { contractVersion: CONTRACT_VERSION, environment, role: "primary", region, ...sections } satisfies StackOutputValues<PrimaryStackOutputs>;
 }

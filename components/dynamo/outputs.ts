@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { outputIssues } from "../../stacks/outputProblems";
 import type { ScalingSpec } from "./tableAutoScaling";
 
 /** Write auto scaling of the global table; DynamoDB keeps it the same in every region. */
@@ -71,7 +72,11 @@ const scalingSpec = z
   })
   .refine((s) => s.min <= s.max, "min must not exceed max");
 
-const outputsSchema = z.object({
+/**
+ * The `dynamo` output as a runtime schema: the stack contract (stacks/outputs.ts) embeds it, and the
+ * consumer helper validates a referenced stack's `dynamo` output with it.
+ */
+export const dynamoOutputsSchema = z.object({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name"),
   tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name"),
   tableArn: arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+$/),
@@ -112,18 +117,22 @@ export function parsePrimaryDynamoOutputs(primaryStack: string, value: unknown, 
       `output "${DYNAMO_OUTPUT_KEY}" is missing: the stack has not been deployed, or is not a primary of this project`,
     ]);
   }
-  const parsed = outputsSchema.safeParse(value, { reportInput: true });
+  const parsed = dynamoOutputsSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
-    throw new PrimaryOutputError(
-      primaryStack,
-      parsed.error.issues.map((issue) => {
-        const key = [DYNAMO_OUTPUT_KEY, ...issue.path.map(String)].join(".");
-        const missing = issue.code === "invalid_type" && issue.input === undefined;
-        return missing ? `output "${key}" is missing` : `output "${key}" ${issue.message} (got ${JSON.stringify(issue.input)})`;
-      }),
-    );
+    throw new PrimaryOutputError(primaryStack, outputIssues(DYNAMO_OUTPUT_KEY, parsed.error));
   }
-  const outputs = parsed.data;
+  const problems = primaryDynamoProblems(parsed.data, replicaRegion);
+  if (problems.length > 0) {
+    throw new PrimaryOutputError(primaryStack, problems);
+  }
+  return parsed.data;
+}
+
+/**
+ * What a well-formed primary `dynamo` output can still get wrong for a replica in `replicaRegion`
+ * (the rules that relate its fields to each other and to the replica); empty when it is usable.
+ */
+export function primaryDynamoProblems(outputs: DynamoOutputs, replicaRegion: string): string[] {
   const problems: string[] = [];
   if (outputs.region === replicaRegion) {
     problems.push(`output "${DYNAMO_OUTPUT_KEY}.region" is ${outputs.region}, the replica's own region; a replica must be in another region`);
@@ -141,22 +150,5 @@ export function parsePrimaryDynamoOutputs(primaryStack: string, value: unknown, 
   if (outputs.writeScaling.index.min < outputs.writeScaling.table.min || outputs.writeScaling.index.max < outputs.writeScaling.table.max) {
     problems.push(`output "${DYNAMO_OUTPUT_KEY}.writeScaling.index" is below writeScaling.table; a GSI below its table throttles writes`);
   }
-  if (problems.length > 0) {
-    throw new PrimaryOutputError(primaryStack, problems);
-  }
-  return outputs;
-}
-
-/**
- * Reads and validates the primary's `dynamo` output through a StackReference. The one place a
- * replica reads its primary; returns the values and the reference, which the replica depends on.
- */
-export async function readPrimaryDynamoOutputs(
-  primaryStack: string,
-  replicaRegion: string,
-  opts?: pulumi.CustomResourceOptions,
-): Promise<{ outputs: DynamoOutputs; reference: pulumi.StackReference }> {
-  const reference = new pulumi.StackReference("primary", { name: primaryStack }, opts);
-  const details = await reference.getOutputDetails(DYNAMO_OUTPUT_KEY);
-  return { outputs: parsePrimaryDynamoOutputs(primaryStack, details.value ?? details.secretValue, replicaRegion), reference };
+  return problems;
 }

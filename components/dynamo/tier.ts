@@ -1,18 +1,20 @@
 /**
  * Step 3 of the composition: the DynamoDB tier of a stack, by role. A primary builds DynamoHotPath;
- * a replica builds GlobalReplica from its primary's `dynamo` output, read through a StackReference
- * (readDynamoPrimary) before anything else is registered.
+ * a replica builds GlobalReplica from its primary's `dynamo` output, read with the platform's
+ * consumer helper (stacks/platformOutputs.ts, the one StackReference reader) before anything else
+ * is registered (readDynamoPrimary).
  * Either way the result is the HotPathAccess TradingCluster takes and the `dynamo` stack output.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { tableName } from "../../services/table/schema";
+import { platformOutputs, PlatformOutputsError } from "../../stacks/platformOutputs";
 import type { HotPathAccess } from "./access";
 import { planCapacity } from "./capacity";
 import { capacitySettings, DynamoConfig, scheduledActions } from "./config";
 import { daxClusterName } from "./daxPlan";
 import { GlobalReplica } from "./globalReplica";
 import { DynamoHotPath, HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
-import { DynamoOutputs, DynamoStackOutputs, readPrimaryDynamoOutputs } from "./outputs";
+import { DYNAMO_OUTPUT_KEY, DynamoOutputs, DynamoStackOutputs, primaryDynamoProblems, PrimaryOutputError } from "./outputs";
 
 /** The stack settings the DynamoDB tier reads (a subset of the validated StackConfig). */
 export type DynamoTierConfig = DynamoConfig & {
@@ -31,6 +33,8 @@ export interface DynamoTier {
 
 /** A replica's view of its primary: validated outputs and the StackReference they came from. */
 export interface DynamoPrimary {
+  /** The fully qualified primary stack. */
+  stack: string;
   outputs: DynamoOutputs;
   reference: pulumi.StackReference;
 }
@@ -38,7 +42,9 @@ export interface DynamoPrimary {
 /**
  * For a replica stack, reads and validates the primary's `dynamo` output; undefined for a primary.
  * Call it before registering anything else, so a missing or malformed primary output fails the
- * program before any resource is created.
+ * program before any resource is created. The helper checks the contract version, the primary's
+ * role and the section's shape; the rules relating the section to this replica follow. Either
+ * failure reads as a PrimaryOutputError (stack, problems, what to do).
  */
 export async function readDynamoPrimary(config: DynamoTierConfig): Promise<DynamoPrimary | undefined> {
   if (config.role !== "replica") {
@@ -47,7 +53,20 @@ export async function readDynamoPrimary(config: DynamoTierConfig): Promise<Dynam
   if (!config.primaryStack) {
     throw new Error("a replica stack needs trading-platform:primaryStack");
   }
-  return readPrimaryDynamoOutputs(config.primaryStack, config.region);
+  const stack = config.primaryStack;
+  let primary;
+  try {
+    // The reference keeps its logical name "primary": renaming it would replace it in every replica's state.
+    primary = await platformOutputs(stack, { role: "primary", sections: [DYNAMO_OUTPUT_KEY], name: "primary" });
+  } catch (err) {
+    throw err instanceof PlatformOutputsError ? new PrimaryOutputError(stack, err.problems) : err;
+  }
+  const outputs = primary.values.dynamo;
+  const problems = primaryDynamoProblems(outputs, config.region);
+  if (problems.length > 0) {
+    throw new PrimaryOutputError(stack, problems);
+  }
+  return { stack, outputs, reference: primary.reference };
 }
 
 /**

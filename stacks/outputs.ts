@@ -1,0 +1,246 @@
+/**
+ * The stack outputs contract: what every stack of this project exports and what other teams read
+ * through a StackReference (with the helper in platformOutputs.ts; see stacks/CONSUMERS.md).
+ *
+ * One runtime description (the zod schemas below) is the source of truth for the keys: the helper
+ * validates a referenced stack with it, the tests compare every stack file's real exports with it,
+ * and the documented interfaces are checked against it at compile time (`Exactly` below), so the
+ * interfaces, the schemas and `main()` (which `satisfies` the interfaces) cannot drift apart.
+ *
+ * Versioning (`contractVersion`, semver):
+ * - PATCH: documentation or validation fixes that accept exactly the same values.
+ * - MINOR: outputs added; every existing output keeps its name, type and meaning. A consumer built
+ *   against an older minor keeps working (unknown keys are ignored).
+ * - MAJOR: an output removed, renamed, or changed in type or meaning. The helper refuses to read a
+ *   stack whose major differs from its own, so a consumer fails at `pulumi preview` with both
+ *   versions named instead of deploying with a misread value.
+ *
+ * Only identifiers, endpoints and ARNs are published: never a secret value (a consumer that needs a
+ * secret reads it from Secrets Manager with the published ARN and its own IAM permission).
+ *
+ * This module depends on @pulumi/pulumi (types only), zod and the dynamo tier's output schema, not
+ * on the program, so another team's program can import it without building this platform.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
+
+/** Version of the contract the stacks built from this commit publish (and the helper reads). */
+export const CONTRACT_VERSION = "1.0.0";
+
+/** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
+export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data"] as const;
+export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
+
+/** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
+export interface NetworkOutputs {
+  vpcId: string;
+  vpcCidr: string;
+  /** AZ IDs (e.g. use1-az1) the stack spreads over: the same physical AZs in every account. */
+  availabilityZoneIds: string[];
+  /** The AZ names this stack's account maps those IDs to (names differ between accounts). */
+  availabilityZoneNames: string[];
+  /** Public subnets (ALB, NAT gateways), one per AZ. */
+  publicSubnetIds: string[];
+  /** Private app subnets (the trading fleet), one per AZ. */
+  appSubnetIds: string[];
+  /** Private data subnets (Aurora, ElastiCache, DAX), one per AZ. */
+  dataSubnetIds: string[];
+  /** The one route table of the public subnets. */
+  publicRouteTableId: string;
+  /** Route table of each app subnet (its NAT route), one per AZ. */
+  appRouteTableIds: string[];
+  /** Route table of each data subnet, one per AZ. */
+  dataRouteTableIds: string[];
+}
+
+/** The trading fleet and its load balancer. */
+export interface ClusterOutputs {
+  /** Security group of the ALB. */
+  albSecurityGroupId: string;
+  /** Security group of the instances; data stores admit only this group. */
+  appSecurityGroupId: string;
+  albDnsName: string;
+  /** Route 53 hosted zone of the ALB, for alias records. */
+  albZoneId: string;
+  albArn: string;
+  /** The URL clients use: https when a certificate is configured, http otherwise. */
+  endpoint: string;
+  targetGroupArn: string;
+  asgName: string;
+  instanceRoleArn: string;
+  /** Private bucket the service bundle is delivered through. */
+  artifactBucketName: string;
+  /** CloudWatch log group of the trading API. */
+  serviceLogGroupName: string;
+}
+
+/** Aurora PostgreSQL and the ElastiCache replication group. */
+export interface DataOutputs {
+  /** Writer (cluster) endpoint. */
+  dbWriterEndpoint: string;
+  /** Reader endpoint, load-balanced over the readers. */
+  dbReaderEndpoint: string;
+  dbPort: number;
+  dbName: string;
+  /** ARN of the Secrets Manager secret (managed and rotated by RDS) of the master user; never its value. */
+  dbMasterSecretArn: string;
+  dbSecurityGroupId: string;
+  /** Primary endpoint of the replication group (writes; follows failover). */
+  cachePrimaryEndpoint: string;
+  /** Reader endpoint of the replication group. */
+  cacheReaderEndpoint: string;
+  cachePort: number;
+  /** IAM-authenticated cache user of the application (no password exists). */
+  cacheUserName: string;
+  cacheSecurityGroupId: string;
+}
+
+/** What every stack publishes, whatever its role. */
+export interface CommonStackOutputs {
+  /** Semver of this contract the stack was deployed with (CONTRACT_VERSION). */
+  contractVersion: string;
+  /** "dev", "staging" or "prod". */
+  environment: string;
+  /** The stack's AWS region. */
+  region: string;
+  network: NetworkOutputs;
+  cluster: ClusterOutputs;
+  /** Table, stream, indexes and DAX of this region (see components/dynamo/outputs.ts). */
+  dynamo: DynamoOutputs;
+  data: DataOutputs;
+}
+
+/** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
+export interface PrimaryStackOutputs extends CommonStackOutputs {
+  role: "primary";
+}
+
+/** Outputs of a replica stack (prod-eu-west-1): a replica of its primary's global table. */
+export interface ReplicaStackOutputs extends CommonStackOutputs {
+  role: "replica";
+  /** The fully qualified primary stack (org/project/stack) whose table this stack replicates. */
+  primaryStack: string;
+}
+
+export type PlatformStackOutputs = PrimaryStackOutputs | ReplicaStackOutputs;
+export type StackRole = PlatformStackOutputs["role"];
+
+/**
+ * The form a Pulumi program returns the contract in: every value may be an Input (an Output or a
+ * plain value), and an object may also be given field by field.
+ */
+export type StackOutputValues<T> = { [K in keyof T]: OutputValue<T[K]> };
+type OutputValue<V> = V extends string | number | boolean | readonly unknown[] ? pulumi.Input<V> : pulumi.Input<V> | StackOutputValues<V>;
+
+const nonEmpty = z.string().min(1, "must not be empty");
+const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name");
+const dnsName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/i, "must be a DNS name");
+const port = z.number().int().min(1).max(65535);
+const arnOf = (service: string, resource: RegExp) =>
+  z.string().refine((v) => {
+    const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}):(.+)$/.exec(v);
+    return match !== null && match[1] === service && resource.test(match[4]);
+  }, `must be a ${service} ARN`);
+
+const PER_AZ_LISTS = ["availabilityZoneNames", "publicSubnetIds", "appSubnetIds", "dataSubnetIds", "appRouteTableIds", "dataRouteTableIds"] as const;
+
+export const networkOutputsSchema = z
+  .object({
+    vpcId: nonEmpty,
+    vpcCidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR"),
+    availabilityZoneIds: z.array(z.string().regex(/^[a-z]+\d+(-[a-z0-9]+)?-az\d+$/, "must be an AZ ID (e.g. use1-az1)")).min(1),
+    availabilityZoneNames: z.array(z.string().regex(/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/, "must be an AZ name (e.g. us-east-1a)")),
+    publicSubnetIds: z.array(nonEmpty),
+    appSubnetIds: z.array(nonEmpty),
+    dataSubnetIds: z.array(nonEmpty),
+    publicRouteTableId: nonEmpty,
+    appRouteTableIds: z.array(nonEmpty),
+    dataRouteTableIds: z.array(nonEmpty),
+  })
+  .superRefine((network, ctx) => {
+    const azs = network.availabilityZoneIds.length;
+    if (new Set(network.availabilityZoneIds).size !== azs) {
+      ctx.addIssue({ code: "custom", path: ["availabilityZoneIds"], message: "lists an AZ twice", input: network.availabilityZoneIds });
+    }
+    for (const key of PER_AZ_LISTS) {
+      if (network[key].length !== azs) {
+        ctx.addIssue({ code: "custom", path: [key], message: `must hold one entry per AZ (${azs}), in AZ order`, input: network[key] });
+      }
+    }
+  });
+
+export const clusterOutputsSchema = z.object({
+  albSecurityGroupId: nonEmpty,
+  appSecurityGroupId: nonEmpty,
+  albDnsName: dnsName,
+  albZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone ID"),
+  albArn: arnOf("elasticloadbalancing", /^loadbalancer\/app\/.+$/),
+  endpoint: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
+  targetGroupArn: arnOf("elasticloadbalancing", /^targetgroup\/.+$/),
+  asgName: nonEmpty,
+  instanceRoleArn: arnOf("iam", /^role\/.+$/),
+  artifactBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+  serviceLogGroupName: nonEmpty,
+});
+
+export const dataOutputsSchema = z.object({
+  dbWriterEndpoint: dnsName,
+  dbReaderEndpoint: dnsName,
+  dbPort: port,
+  dbName: nonEmpty,
+  dbMasterSecretArn: arnOf("secretsmanager", /^secret:.+$/),
+  dbSecurityGroupId: nonEmpty,
+  cachePrimaryEndpoint: dnsName,
+  cacheReaderEndpoint: dnsName,
+  cachePort: port,
+  cacheUserName: nonEmpty,
+  cacheSecurityGroupId: nonEmpty,
+});
+
+const commonShape = {
+  contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semver version (MAJOR.MINOR.PATCH)"),
+  environment: nonEmpty,
+  region: regionName,
+  network: networkOutputsSchema,
+  cluster: clusterOutputsSchema,
+  dynamo: dynamoOutputsSchema,
+  data: dataOutputsSchema,
+};
+
+export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
+
+export const replicaStackOutputsSchema = z.object({
+  ...commonShape,
+  role: z.literal("replica"),
+  primaryStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be a fully qualified stack name (org/project/stack)"),
+});
+
+/** The schema of each role's outputs. */
+export const STACK_OUTPUT_SCHEMAS = { primary: primaryStackOutputsSchema, replica: replicaStackOutputsSchema } as const;
+
+// The interfaces above are the documentation; the schemas are what runs. These fail to compile as
+// soon as one has a key (or a type) the other has not.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const exact: {
+  network: Exactly<z.output<typeof networkOutputsSchema>, NetworkOutputs>;
+  cluster: Exactly<z.output<typeof clusterOutputsSchema>, ClusterOutputs>;
+  dynamo: Exactly<z.output<typeof dynamoOutputsSchema>, DynamoOutputs>;
+  data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
+  primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
+  replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
+} = { network: true, cluster: true, dynamo: true, data: true, primary: true, replica: true };
+void exact;
+
+/**
+ * The keys of a contract schema as dotted paths, objects expanded (e.g. `network.vpcId`,
+ * `dynamo.writeScaling.table.min`), sorted. Lists and scalars are leaves.
+ */
+export function contractPaths(schema: z.ZodType, prefix = ""): string[] {
+  if (!(schema instanceof z.ZodObject)) {
+    return [prefix];
+  }
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    .flatMap(([key, field]) => contractPaths(field, prefix ? `${prefix}.${key}` : key))
+    .sort();
+}
