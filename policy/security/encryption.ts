@@ -107,8 +107,8 @@ export interface S3EncryptionConfig {
 const BUCKET_TYPES = [TYPES.s3Bucket, TYPES.s3BucketV2];
 const BUCKET_SSE_TYPES = [TYPES.s3BucketSse, TYPES.s3BucketSseV2];
 
-function sseAlgorithms(config: GraphResource, property: string): string[] {
-  const rules = peek(config.props, property);
+/** Default-encryption algorithms in a list of rules (`rules[].applyServerSideEncryptionByDefault`). */
+function ruleAlgorithms(rules: unknown): string[] {
   if (!Array.isArray(rules)) {
     return [];
   }
@@ -118,11 +118,25 @@ function sseAlgorithms(config: GraphResource, property: string): string[] {
   });
 }
 
+/**
+ * A bucket's own (deprecated, inline) default encryption: `serverSideEncryptionConfiguration.rule`
+ * on aws.s3.Bucket, `serverSideEncryptionConfigurations[].rules` on aws.s3.BucketV2.
+ */
+function inlineAlgorithms(bucket: GraphResource): string[] {
+  const single = peekString(bucket.props, "serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault", "sseAlgorithm");
+  const configurations = peek(bucket.props, "serverSideEncryptionConfigurations");
+  return [
+    ...(typeof single === "string" ? [single] : []),
+    ...(Array.isArray(configurations) ? configurations.flatMap((_, i) => ruleAlgorithms(peek(configurations, i, "rules"))) : []),
+  ];
+}
+
 export const s3EncryptionAtRest: StackValidationPolicy = {
   name: "s3-encryption-at-rest",
   description:
     "Every S3 bucket declares default server-side encryption (a BucketServerSideEncryptionConfiguration, or the bucket's own " +
-    "configuration) with an algorithm from `allowedAlgorithms`, so its encryption is visible and reviewed rather than implied.",
+    "configuration) with an algorithm from `allowedAlgorithms`, so its encryption is visible and reviewed rather than implied. " +
+    "(After an update the bucket's state shows the encryption S3 applies, SSE-S3 by default.)",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -141,8 +155,8 @@ export const s3EncryptionAtRest: StackValidationPolicy = {
     const configs = BUCKET_SSE_TYPES.flatMap((t) => graph.ofType(t));
     for (const bucket of BUCKET_TYPES.flatMap((t) => graph.ofType(t))) {
       const algorithms = [
-        ...sseAlgorithms(bucket, "serverSideEncryptionConfigurations"),
-        ...configs.filter((c) => graph.refs(c, "bucket", BUCKET_TYPES, ["id", "bucket"]).resources.includes(bucket)).flatMap((c) => sseAlgorithms(c, "rules")),
+        ...inlineAlgorithms(bucket),
+        ...configs.filter((c) => graph.refs(c, "bucket", BUCKET_TYPES, ["id", "bucket"]).resources.includes(bucket)).flatMap((c) => ruleAlgorithms(peek(c.props, "rules"))),
       ];
       if (algorithms.length === 0) {
         reportViolation(`bucket ${bucket.name} declares no default server-side encryption (add a BucketServerSideEncryptionConfiguration)`, bucket.urn);
