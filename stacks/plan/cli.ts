@@ -1,7 +1,7 @@
 /**
  * `npm run plan -- <stack>... | --all [--json] [--mermaid FILE] [--preview] [workload flags]`
  *
- * A thin shell over plan()/planAll(): parses flags, prints, writes the diagram, sets the exit code.
+ * A thin shell over plan(): parses flags, prints, writes the diagram, sets the exit code.
  * Exit codes: 0 all good; 1 a mandatory policy failed; 2 usage error or a program that failed.
  */
 import { writeFileSync } from "node:fs";

@@ -3,7 +3,7 @@
  * credentials, no Pulumi CLI) and derives, from what it registered, the resource tree, the AZ
  * matrix, the policy report, the cost estimate, the deployment critical path and a diagram.
  *
- * The CLI (./cli.ts) is a thin shell over `plan` and `planAll`; tests call these directly.
+ * The CLI (./cli.ts) is a thin shell over `plan`, which tests call directly.
  *
  * Runs are sequential: the mock cloud drives Pulumi's process-global runtime state.
  */
@@ -181,12 +181,4 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<St
 export function stacksInPlanOrder(): string[] {
   const hasPrimary = (s: string) => configString(s, `${PROJECT_KEY}:primaryStack`) !== undefined;
   return [...STACKS.filter((s) => !hasPrimary(s)), ...STACKS.filter(hasPrimary)];
-}
-
-export async function planAll(options: PlanOptions = {}): Promise<StackPlan[]> {
-  const plans: StackPlan[] = [];
-  for (const stack of stacksInPlanOrder()) {
-    plans.push(await plan(stack, options));
-  }
-  return plans;
 }
