@@ -137,11 +137,12 @@ const nonEmpty = z.string().min(1, "must not be empty");
 const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name");
 const dnsName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/i, "must be a DNS name");
 const port = z.number().int().min(1).max(65535);
-const arnOf = (service: string, resource: RegExp) =>
+/** An ARN of `service` whose resource part matches `resource`; `what` names it in the message. */
+const arnOf = (service: string, resource: RegExp, what: string) =>
   z.string().refine((v) => {
     const match = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12}):(.+)$/.exec(v);
     return match !== null && match[1] === service && resource.test(match[4]);
-  }, `must be a ${service} ARN`);
+  }, `must be the ARN of ${what}`);
 
 const PER_AZ_LISTS = ["availabilityZoneNames", "publicSubnetIds", "appSubnetIds", "dataSubnetIds", "appRouteTableIds", "dataRouteTableIds"] as const;
 
@@ -175,11 +176,11 @@ export const clusterOutputsSchema = z.object({
   appSecurityGroupId: nonEmpty,
   albDnsName: dnsName,
   albZoneId: z.string().regex(/^Z[A-Z0-9]+$/, "must be a Route 53 hosted zone ID"),
-  albArn: arnOf("elasticloadbalancing", /^loadbalancer\/app\/.+$/),
+  albArn: arnOf("elasticloadbalancing", /^loadbalancer\/app\/.+$/, "an application load balancer"),
   endpoint: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
-  targetGroupArn: arnOf("elasticloadbalancing", /^targetgroup\/.+$/),
+  targetGroupArn: arnOf("elasticloadbalancing", /^targetgroup\/.+$/, "a target group"),
   asgName: nonEmpty,
-  instanceRoleArn: arnOf("iam", /^role\/.+$/),
+  instanceRoleArn: arnOf("iam", /^role\/.+$/, "an IAM role"),
   artifactBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
   serviceLogGroupName: nonEmpty,
 });
@@ -189,7 +190,7 @@ export const dataOutputsSchema = z.object({
   dbReaderEndpoint: dnsName,
   dbPort: port,
   dbName: nonEmpty,
-  dbMasterSecretArn: arnOf("secretsmanager", /^secret:.+$/),
+  dbMasterSecretArn: arnOf("secretsmanager", /^secret:.+$/, "a Secrets Manager secret"),
   dbSecurityGroupId: nonEmpty,
   cachePrimaryEndpoint: dnsName,
   cacheReaderEndpoint: dnsName,

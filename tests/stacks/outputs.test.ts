@@ -1,0 +1,111 @@
+/**
+ * The stack outputs contract over the three real stack files: what each stack really exports (as
+ * the engine received it) has exactly the keys of its role's contract, section by section, with the
+ * expected keys taken from the contract's runtime schemas (stacks/outputs.ts), and every value the
+ * contract's validation accepts (so the consumer helper accepts a real stack).
+ */
+import { expect } from "chai";
+import { CONTRACT_VERSION, contractPaths, STACK_OUTPUT_SCHEMAS, StackRole } from "../../stacks/outputs";
+import { readStackFile, runStackFile, StackRun } from "../support/mockCloud";
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+
+/** Dotted paths of recorded outputs: plain objects expanded; lists, scalars and unknowns are leaves. */
+function valuePaths(value: unknown, prefix = ""): string[] {
+  if (!isPlainObject(value)) {
+    return [prefix];
+  }
+  return Object.entries(value)
+    .flatMap(([key, field]) => valuePaths(field, prefix ? `${prefix}.${key}` : key))
+    .sort();
+}
+
+/** How `outputs` differ from `role`'s contract, key by key: `missing <path>` / `unexpected <path>`. */
+function contractDifferences(role: StackRole, outputs: Record<string, unknown>): string[] {
+  const expected = contractPaths(STACK_OUTPUT_SCHEMAS[role]);
+  const actual = valuePaths(outputs);
+  return [
+    ...expected.filter((path) => !actual.includes(path)).map((path) => `missing ${path}`),
+    ...actual.filter((path) => !expected.includes(path)).map((path) => `unexpected ${path}`),
+  ];
+}
+
+const sectionOf = (path: string) => path.split(".")[0];
+
+describe("stack outputs contract", () => {
+  const runs: Record<string, StackRun> = {};
+  const cases = [
+    { stack: "dev", preview: false },
+    { stack: "prod-us-east-1", preview: false },
+    { stack: "prod-eu-west-1", preview: false },
+    { stack: "prod-us-east-1", preview: true },
+  ];
+  const label = (c: { stack: string; preview: boolean }) => (c.preview ? `${c.stack} (preview)` : c.stack);
+
+  before(async () => {
+    for (const c of cases) {
+      runs[label(c)] = await runStackFile(c.stack, { preview: c.preview });
+    }
+  });
+
+  it("derives the expected keys from the schemas, objects expanded", () => {
+    const primary = contractPaths(STACK_OUTPUT_SCHEMAS.primary);
+    expect(primary).to.include.members(["contractVersion", "role", "network.appSubnetIds", "dynamo.writeScaling.table.min", "data.dbMasterSecretArn"]);
+    expect(contractPaths(STACK_OUTPUT_SCHEMAS.replica)).to.deep.equal([...primary, "primaryStack"].sort());
+  });
+
+  it("finds a missing and an unexpected key (the comparison can fail)", () => {
+    const outputs = structuredClone(runs.dev.outputs) as Record<string, Record<string, unknown>>;
+    delete outputs.network.vpcId;
+    outputs.cluster.cursorSecretValue = "s3cr3t";
+    expect(contractDifferences("primary", outputs)).to.deep.equal(["missing network.vpcId", "unexpected cluster.cursorSecretValue"]);
+    expect(contractDifferences("replica", runs.dev.outputs)).to.deep.equal(["missing primaryStack"]);
+  });
+
+  for (const c of cases) {
+    describe(label(c), () => {
+      const run = () => runs[label(c)];
+      const role = readStackFile(c.stack)["trading-platform:role"] as StackRole;
+
+      it(`exports exactly the keys of the ${role} contract, section by section`, () => {
+        const outputs = run().outputs;
+        expect(outputs.role).to.equal(role);
+        const differences = contractDifferences(role, outputs);
+        for (const section of new Set([...Object.keys(STACK_OUTPUT_SCHEMAS[role].shape), ...Object.keys(outputs)])) {
+          expect(differences.filter((d) => sectionOf(d.split(" ")[1]) === section), `${label(c)}: ${section}`).to.deep.equal([]);
+        }
+        expect(differences).to.deep.equal([]);
+      });
+
+      it(`publishes contract version ${CONTRACT_VERSION}`, () => {
+        expect(run().outputs.contractVersion).to.equal(CONTRACT_VERSION);
+      });
+
+      if (!c.preview) {
+        it("exports values the contract's validation accepts", () => {
+          const parsed = STACK_OUTPUT_SCHEMAS[role].safeParse(run().outputs);
+          expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).to.deep.equal([]);
+        });
+
+        it("lists the network per AZ, in the configured AZ order", () => {
+          const network = run().outputs.network as Record<string, string[]>;
+          expect(network.availabilityZoneIds).to.deep.equal(readStackFile(c.stack)["trading-platform:azIds"]);
+        });
+      }
+    });
+  }
+
+  it("the replica names the primary stack its table replicates", () => {
+    expect(runs["prod-eu-west-1"].outputs.primaryStack).to.equal(readStackFile("prod-eu-west-1")["trading-platform:primaryStack"]);
+  });
+
+  it("publishes secrets by ARN only", () => {
+    for (const c of cases.filter((x) => !x.preview)) {
+      const secretPaths = valuePaths(runs[label(c)].outputs).filter((p) => /secret/i.test(p));
+      expect(secretPaths, c.stack).to.deep.equal(["data.dbMasterSecretArn"]);
+      const data = runs[label(c)].outputs.data as Record<string, unknown>;
+      expect(data.dbMasterSecretArn).to.match(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:/);
+    }
+  });
+});
