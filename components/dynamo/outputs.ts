@@ -4,7 +4,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { outputIssues } from "../../stacks/outputProblems";
 import type { ScalingSpec } from "./tableAutoScaling";
 
 /** Write auto scaling of the global table; DynamoDB keeps it the same in every region. */
@@ -105,27 +104,6 @@ export class PrimaryOutputError extends pulumi.RunError {
     );
     this.name = "PrimaryOutputError";
   }
-}
-
-/**
- * Validates the primary's `dynamo` output (as read from the StackReference) for a replica in
- * `replicaRegion`. Throws PrimaryOutputError naming the stack and each bad output key.
- */
-export function parsePrimaryDynamoOutputs(primaryStack: string, value: unknown, replicaRegion: string): DynamoOutputs {
-  if (value === undefined || value === null) {
-    throw new PrimaryOutputError(primaryStack, [
-      `output "${DYNAMO_OUTPUT_KEY}" is missing: the stack has not been deployed, or is not a primary of this project`,
-    ]);
-  }
-  const parsed = dynamoOutputsSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    throw new PrimaryOutputError(primaryStack, outputIssues(DYNAMO_OUTPUT_KEY, parsed.error));
-  }
-  const problems = primaryDynamoProblems(parsed.data, replicaRegion);
-  if (problems.length > 0) {
-    throw new PrimaryOutputError(primaryStack, problems);
-  }
-  return parsed.data;
 }
 
 /**

@@ -54,19 +54,41 @@ export async function readDynamoPrimary(config: DynamoTierConfig): Promise<Dynam
     throw new Error("a replica stack needs trading-platform:primaryStack");
   }
   const stack = config.primaryStack;
-  let primary;
+  let reference: pulumi.StackReference | undefined;
+  const outputs = await usablePrimaryDynamo(
+    stack,
+    async () => {
+      // The reference keeps its logical name "primary": renaming it would replace it in every replica's state.
+      const primary = await platformOutputs(stack, { role: "primary", sections: [DYNAMO_OUTPUT_KEY], name: "primary" });
+      reference = primary.reference;
+      return primary.values.dynamo;
+    },
+    config.region,
+  );
+  return { stack, outputs, reference: reference as pulumi.StackReference };
+}
+
+/**
+ * The primary's `dynamo` values as `read` returns them (through the consumer helper), checked for a
+ * replica in `replicaRegion`; every problem, the helper's or the cross-field rules', becomes one
+ * PrimaryOutputError naming the primary stack and each output key.
+ */
+export async function usablePrimaryDynamo(
+  stack: string,
+  read: () => Promise<DynamoOutputs> | DynamoOutputs,
+  replicaRegion: string,
+): Promise<DynamoOutputs> {
+  let outputs: DynamoOutputs;
   try {
-    // The reference keeps its logical name "primary": renaming it would replace it in every replica's state.
-    primary = await platformOutputs(stack, { role: "primary", sections: [DYNAMO_OUTPUT_KEY], name: "primary" });
+    outputs = await read();
   } catch (err) {
     throw err instanceof PlatformOutputsError ? new PrimaryOutputError(stack, err.problems) : err;
   }
-  const outputs = primary.values.dynamo;
-  const problems = primaryDynamoProblems(outputs, config.region);
+  const problems = primaryDynamoProblems(outputs, replicaRegion);
   if (problems.length > 0) {
     throw new PrimaryOutputError(stack, problems);
   }
-  return { stack, outputs, reference: primary.reference };
+  return outputs;
 }
 
 /**

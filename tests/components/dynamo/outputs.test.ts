@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { DynamoOutputs, parsePrimaryDynamoOutputs, PrimaryOutputError } from "../../../components/dynamo/outputs";
+import { DynamoOutputs, PrimaryOutputError } from "../../../components/dynamo/outputs";
+import { usablePrimaryDynamo } from "../../../components/dynamo/tier";
+import { CONTRACT_VERSION } from "../../../stacks/outputs";
+import { parsePlatformOutputs } from "../../../stacks/platformOutputs";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
 const ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/trading-platform-prod-trading";
@@ -24,9 +27,15 @@ const VALID: DynamoOutputs = {
   },
 };
 
-function failure(value: unknown, region = "eu-west-1"): PrimaryOutputError {
+/** What the replica makes of a primary whose `dynamo` output is `value`: the real read path, minus the StackReference. */
+function read(value: unknown, region = "eu-west-1"): Promise<DynamoOutputs> {
+  const raw = { contractVersion: CONTRACT_VERSION, role: "primary", environment: "prod", region: "us-east-1", dynamo: value };
+  return usablePrimaryDynamo(PRIMARY, () => parsePlatformOutputs(PRIMARY, raw, { role: "primary", sections: ["dynamo"] }).dynamo, region);
+}
+
+async function failure(value: unknown, region = "eu-west-1"): Promise<PrimaryOutputError> {
   try {
-    parsePrimaryDynamoOutputs(PRIMARY, value, region);
+    await read(value, region);
   } catch (err) {
     expect(err).to.be.instanceOf(PrimaryOutputError);
     return err as PrimaryOutputError;
@@ -35,52 +44,52 @@ function failure(value: unknown, region = "eu-west-1"): PrimaryOutputError {
 }
 
 describe("primary dynamo outputs", () => {
-  it("accepts a complete, well-formed output for a replica in another region", () => {
-    expect(parsePrimaryDynamoOutputs(PRIMARY, VALID, "eu-west-1")).to.deep.equal(VALID);
+  it("accepts a complete, well-formed output for a replica in another region", async () => {
+    expect(await read(VALID, "eu-west-1")).to.deep.equal(VALID);
   });
 
-  it("fails naming the primary stack and the output key when the dynamo output is missing", () => {
-    const err = failure(undefined);
+  it("fails naming the primary stack and the output key when the dynamo output is missing", async () => {
+    const err = await failure(undefined);
     expect(err.message).to.contain(`Cannot read the DynamoDB outputs of primary stack "${PRIMARY}"`);
     expect(err.message).to.contain('output "dynamo" is missing: the stack has not been deployed');
     expect(err.message).to.contain(`pulumi up -s ${PRIMARY}`);
   });
 
-  it("names each missing key", () => {
+  it("names each missing key", async () => {
     const { globalTableArn: _g, indexNames: _i, ...rest } = VALID;
-    expect(failure(rest).problems).to.deep.equal(['output "dynamo.globalTableArn" is missing', 'output "dynamo.indexNames" is missing']);
+    expect((await failure(rest)).problems).to.deep.equal(['output "dynamo.globalTableArn" is missing', 'output "dynamo.indexNames" is missing']);
   });
 
-  it("names a malformed key and what it should be", () => {
-    const err = failure({ ...VALID, globalTableArn: "trading-platform-prod-trading" });
+  it("names a malformed key and what it should be", async () => {
+    const err = (await failure({ ...VALID, globalTableArn: "trading-platform-prod-trading" }));
     expect(err.problems).to.deep.equal(['output "dynamo.globalTableArn" must be a dynamodb ARN (got "trading-platform-prod-trading")']);
-    expect(failure({ ...VALID, daxEndpoint: "dax://plain:8111" }).problems[0]).to.equal(
+    expect((await failure({ ...VALID, daxEndpoint: "dax://plain:8111" })).problems[0]).to.equal(
       'output "dynamo.daxEndpoint" must be a TLS DAX endpoint (daxs://...) (got "dax://plain:8111")',
     );
-    expect(failure({ ...VALID, writeScaling: { ...VALID.writeScaling, index: { min: 10, max: 5, targetUtilization: 70 } } }).problems[0]).to.equal(
+    expect((await failure({ ...VALID, writeScaling: { ...VALID.writeScaling, index: { min: 10, max: 5, targetUtilization: 70 } } })).problems[0]).to.equal(
       'output "dynamo.writeScaling.index" min must not exceed max (got {"min":10,"max":5,"targetUtilization":70})',
     );
-    expect(failure({ ...VALID, indexNames: "open-orders-by-symbol" }).problems[0]).to.contain('output "dynamo.indexNames"');
+    expect((await failure({ ...VALID, indexNames: "open-orders-by-symbol" })).problems[0]).to.contain('output "dynamo.indexNames"');
   });
 
-  it("rejects a primary in the replica's own region", () => {
-    expect(failure(VALID, "us-east-1").problems).to.deep.equal([
+  it("rejects a primary in the replica's own region", async () => {
+    expect((await failure(VALID, "us-east-1")).problems).to.deep.equal([
       'output "dynamo.region" is us-east-1, the replica\'s own region; a replica must be in another region',
     ]);
   });
 
-  it("rejects a global table ARN of another table or region", () => {
-    expect(failure({ ...VALID, globalTableArn: ARN.replace("prod-trading", "dev-trading") }).problems).to.deep.equal([
+  it("rejects a global table ARN of another table or region", async () => {
+    expect((await failure({ ...VALID, globalTableArn: ARN.replace("prod-trading", "dev-trading") })).problems).to.deep.equal([
       'output "dynamo.globalTableArn" names table "trading-platform-dev-trading", not "trading-platform-prod-trading"',
     ]);
-    expect(failure({ ...VALID, globalTableArn: ARN.replace("us-east-1", "us-west-2") }).problems).to.deep.equal([
+    expect((await failure({ ...VALID, globalTableArn: ARN.replace("us-east-1", "us-west-2") })).problems).to.deep.equal([
       'output "dynamo.globalTableArn" is not in the primary\'s region us-east-1',
     ]);
   });
 
-  it("rejects GSI write scaling below the table's", () => {
+  it("rejects GSI write scaling below the table's", async () => {
     const writeScaling = { ...VALID.writeScaling, index: { min: 10, max: 2000, targetUtilization: 70 } };
-    expect(failure({ ...VALID, writeScaling }).problems).to.deep.equal([
+    expect((await failure({ ...VALID, writeScaling })).problems).to.deep.equal([
       'output "dynamo.writeScaling.index" is below writeScaling.table; a GSI below its table throttles writes',
     ]);
   });
