@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, ReportIssue } from "../network/config";
+import { logRetentionDays, ReportIssue } from "../network/config";
 import {
   AURORA_POSTGRES_VERSIONS,
   CACHE_ENGINE_VERSIONS,
@@ -69,14 +69,7 @@ export const dataConfigShape = {
     .refine(isPerformanceInsightsRetention, { message: "must be 7, a multiple of 31 up to 713, or 731 (days)" })
     .default(7)
     .describe("Days of Performance Insights history: 7 (free), a multiple of 31 up to 713, or 731. Default 7."),
-  dataLogRetentionDays: z
-    .number()
-    .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    })
-    .default(30)
-    .describe("Retention of the PostgreSQL and cache slow-log groups in days (a CloudWatch Logs retention value). Default 30."),
+  dataLogRetentionDays: logRetentionDays(30, "Retention of the PostgreSQL and cache slow-log groups in days"),
   dataCacheEngine: z
     .enum(CACHE_ENGINES)
     .default("valkey")

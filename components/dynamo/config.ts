@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOG_RETENTION_DAYS, type ReportIssue } from "../network/config";
+import { logRetentionDays, type ReportIssue } from "../network/config";
 import {
   capacityProblems,
   CapacitySettings,
@@ -78,14 +78,7 @@ export const dynamoConfigShape = {
     "Oldest record the processor still retries, in seconds; older ones go to the on-failure queue",
   ),
   dynamoStreamProcessorMemoryMb: int(128, 10_240, 256, "Memory of the stream-processor Lambda, MB"),
-  dynamoLogRetentionDays: z
-    .number()
-    .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    })
-    .default(90)
-    .describe("Retention of the stream processor's log group, in days (a CloudWatch Logs retention value). Default 90."),
+  dynamoLogRetentionDays: logRetentionDays(90, "Retention of the stream processor's log group, in days"),
   daxNodeType: z
     .enum(DAX_NODE_TYPES)
     .default("dax.r5.large")

@@ -7,6 +7,21 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * A config key holding a CloudWatch Logs retention (days): only the periods CloudWatch offers are
+ * accepted. `what` starts the key's description; the default is appended.
+ */
+export function logRetentionDays(defaultDays: (typeof LOG_RETENTION_DAYS)[number], what: string) {
+  return z
+    .number()
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(defaultDays)
+    .describe(`${what} (a CloudWatch Logs retention value). Default ${defaultDays}.`);
+}
+
 export const NAT_GATEWAY_MODES = ["perAz", "single"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
@@ -44,14 +59,7 @@ export const networkConfigShape = {
     .enum(NAT_GATEWAY_MODES)
     .default("perAz")
     .describe('"perAz" (one NAT gateway per AZ) or "single" (one shared NAT, dev only). Default perAz.'),
-  flowLogRetentionDays: z
-    .number()
-    .int()
-    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-      message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    })
-    .default(90)
-    .describe("Retention of the VPC flow log group, in days (a CloudWatch Logs retention value). Default 90."),
+  flowLogRetentionDays: logRetentionDays(90, "Retention of the VPC flow log group, in days"),
 };
 
 type NetworkConfig = z.output<z.ZodObject<typeof networkConfigShape>>;
