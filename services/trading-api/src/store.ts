@@ -61,16 +61,9 @@ export interface Order {
   updatedAt: string;
 }
 
-export interface Fill {
-  fillId: string;
-  orderId: string;
-  account: string;
-  symbol: string;
-  side: Side;
-  quantity: number;
-  price: number;
-  createdAt: string;
-}
+/** The fields of a fill item the API returns; the rest (keys, bookkeeping) stays internal. */
+const FILL_FIELDS = ["fillId", "orderId", "account", "symbol", "side", "quantity", "price", "createdAt"] as const;
+export type Fill = Pick<FillItem, (typeof FILL_FIELDS)[number]>;
 
 export interface NewFill {
   fillId: string;
@@ -78,16 +71,18 @@ export interface NewFill {
   price: number;
 }
 
-export interface Position {
-  symbol: string;
-  netQuantity: string;
-  boughtQuantity: string;
-  soldQuantity: string;
-  boughtNotional: string;
-  soldNotional: string;
-  fillCount: number;
-  updatedAt: string;
-}
+/** The fields of a position item the API returns. */
+const POSITION_FIELDS = [
+  "symbol",
+  "netQuantity",
+  "boughtQuantity",
+  "soldQuantity",
+  "boughtNotional",
+  "soldNotional",
+  "fillCount",
+  "updatedAt",
+] as const;
+export type Position = Pick<PositionItem, (typeof POSITION_FIELDS)[number]>;
 
 export interface OpenOrder {
   orderId: string;
@@ -559,29 +554,20 @@ function toOrder(item: OrderItem): Order {
 }
 
 function toFill(item: FillItem): Fill {
-  return {
-    fillId: item.fillId,
-    orderId: item.orderId,
-    account: item.account,
-    symbol: item.symbol,
-    side: item.side,
-    quantity: item.quantity,
-    price: item.price,
-    createdAt: item.createdAt,
-  };
+  return pickFields(item, FILL_FIELDS);
 }
 
 function toPosition(item: PositionItem): Position {
-  return {
-    symbol: item.symbol,
-    netQuantity: item.netQuantity,
-    boughtQuantity: item.boughtQuantity,
-    soldQuantity: item.soldQuantity,
-    boughtNotional: item.boughtNotional,
-    soldNotional: item.soldNotional,
-    fillCount: item.fillCount,
-    updatedAt: item.updatedAt,
-  };
+  return pickFields(item, POSITION_FIELDS);
+}
+
+/** A copy of `item` with only `fields`, so an API view never leaks keys or internal attributes. */
+function pickFields<T extends object, K extends keyof T>(item: T, fields: readonly K[]): Pick<T, K> {
+  const view = {} as Pick<T, K>;
+  for (const field of fields) {
+    view[field] = item[field];
+  }
+  return view;
 }
 
 function toOpenOrder(item: OrderItem): OpenOrder {
