@@ -1,6 +1,6 @@
 /**
  * `npm run bench:plan`: wall time of planning all three stacks in one process (the offline plan,
- * stacks/plan), per stack and in total; target under 5 s. Prints figures only; nothing asserts on
+ * offline/plan), per stack and in total; target under 5 s. Prints figures only; nothing asserts on
  * them, because timings depend on the machine and its load.
  *
  * Pass 1 is what `npm run plan -- --all` costs after its modules are loaded (it includes the
@@ -8,7 +8,7 @@
  * Usage: npm run bench:plan -- [--passes N]
  */
 import { parseArgs } from "node:util";
-import { plan, stacksInPlanOrder } from "../stacks/plan/plan";
+import { plan, stacksInPlanOrder } from "../offline/plan/plan";
 
 const TARGET_MS = 5000;
 

@@ -6,7 +6,8 @@ import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
 import { cacheEngineVersionOf } from "../components/data/config";
-import { dynamoTier, readDynamoPrimary } from "../components/dynamo/tier";
+import { dynamoTier } from "../components/dynamo/tier";
+import { readDynamoPrimary } from "./primaryDynamo";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
 import {

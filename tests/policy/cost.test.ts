@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { costPack } from "../../policy/cost/policies";
-import { PolicyPackConfigError } from "../../policy/lib/offline/packConfig";
+import { PolicyPackConfigError } from "../../offline/policy/packConfig";
 import { dax, dynamoTable, launchTemplate, T } from "./support/builders";
 import { evaluate, Fixture, messagesOf, UNKNOWN, violationsOf } from "./support/fixture";
 

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { costByComponent, CostEstimate, estimateMinimumMonthlyCost, formatUsd } from "../../policy/lib/cost/estimate";
-import { loadPackConfig, POLICY_ENVIRONMENTS } from "../../policy/lib/offline/evaluateStack";
-import { toPolicyResources } from "../../policy/lib/offline/evaluator";
+import { loadPackConfig, POLICY_ENVIRONMENTS } from "../../offline/policy/evaluateStack";
+import { toPolicyResources } from "../../offline/policy/evaluator";
 import { loadPriceSnapshot, parsePriceSnapshot, PRICE_SNAPSHOT_FILE } from "../../policy/lib/prices";
 import { DAX_NODE_TYPES } from "../../components/dynamo/daxPlan";
 import { INSTANCE_TYPES } from "../../components/cluster/config";

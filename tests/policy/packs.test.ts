@@ -14,9 +14,9 @@ import {
   POLICY_ENVIRONMENTS,
   POLICY_PACKS,
   POLICY_ROOT,
-} from "../../policy/lib/offline/evaluateStack";
-import { resolvePackConfig } from "../../policy/lib/offline/packConfig";
-import { validateAgainstSchema } from "../../policy/lib/offline/jsonSchema";
+} from "../../offline/policy/evaluateStack";
+import { resolvePackConfig } from "../../offline/policy/packConfig";
+import { validateAgainstSchema } from "../../offline/policy/jsonSchema";
 
 const REPO_ROOT = path.resolve(POLICY_ROOT, "..");
 const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;

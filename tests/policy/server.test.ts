@@ -6,10 +6,10 @@
  */
 import { expect } from "chai";
 import * as path from "node:path";
-import { loadPackConfig, PACK_DIRECTORIES, PackDirectory, POLICY_PACKS, POLICY_ROOT, PolicyEnvironment } from "../../policy/lib/offline/evaluateStack";
-import { AnalysisInput, evaluatePack } from "../../policy/lib/offline/evaluator";
-import { analysisInputFromRun } from "../../policy/lib/offline/fromRun";
-import { resolvePackConfig } from "../../policy/lib/offline/packConfig";
+import { loadPackConfig, PACK_DIRECTORIES, PackDirectory, POLICY_PACKS, POLICY_ROOT, PolicyEnvironment } from "../../offline/policy/evaluateStack";
+import { AnalysisInput, evaluatePack } from "../../offline/policy/evaluator";
+import { analysisInputFromRun } from "../../offline/policy/fromRun";
+import { resolvePackConfig } from "../../offline/policy/packConfig";
 import { runStackFile } from "../support/mockCloud";
 import { AnalyzerServer, ServerDiagnostic } from "./support/analyzerServer";
 import { mutateRun } from "./support/mutate";

@@ -6,9 +6,9 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { estimateMinimumMonthlyCost, formatUsd } from "../../policy/lib/cost/estimate";
-import { evaluateStack, formatViolations, loadPackConfig, PolicyEnvironment, StackEvaluation } from "../../policy/lib/offline/evaluateStack";
-import { toPolicyResources } from "../../policy/lib/offline/evaluator";
-import { analysisInputFromRun } from "../../policy/lib/offline/fromRun";
+import { evaluateStack, formatViolations, loadPackConfig, PolicyEnvironment, StackEvaluation } from "../../offline/policy/evaluateStack";
+import { toPolicyResources } from "../../offline/policy/evaluator";
+import { analysisInputFromRun } from "../../offline/policy/fromRun";
 import { main } from "../../stacks/program";
 import { runProgram, runStackFile, stackConfig, StackRun } from "../support/mockCloud";
 import { mutateRun } from "./support/mutate";

@@ -15,7 +15,7 @@ import {
   PlatformOutputsError,
   PlatformValues,
 } from "../../stacks/platformOutputs";
-import { REPO_ROOT } from "../../stacks/offline/stackFiles";
+import { REPO_ROOT } from "../../offline/cloud/stackFiles";
 import { ProgramRunFailure, runProgram, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";

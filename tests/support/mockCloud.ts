@@ -1,5 +1,5 @@
 /**
- * The tests' entry to the mock cloud (stacks/offline/mockCloud.ts): run a real stack file or any
+ * The tests' entry to the mock cloud (offline/cloud/mockCloud.ts): run a real stack file or any
  * program under Pulumi's mocks and query what it registered.
  */
 export {
@@ -12,6 +12,6 @@ export {
   type RecordedResource,
   type RunOptions,
   type StackFileRunOptions,
-} from "../../stacks/offline/mockCloud";
-export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../stacks/offline/stackFiles";
-export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../stacks/offline/fakeAws";
+} from "../../offline/cloud/mockCloud";
+export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../offline/cloud/stackFiles";
+export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { readProjectFile, readStackFile, REPO_ROOT, STACKS } from "../../stacks/offline/stackFiles";
+import { readProjectFile, readStackFile, REPO_ROOT, STACKS } from "../../offline/cloud/stackFiles";
 
 interface Step {
   name?: string;

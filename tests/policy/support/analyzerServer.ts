@@ -14,8 +14,8 @@ import { ChildProcess, spawn } from "node:child_process";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { EnforcementLevel } from "@pulumi/policy";
-import type { AnalyzedResource } from "../../../policy/lib/offline/evaluator";
-import type { ResolvedPolicyConfig } from "../../../policy/lib/offline/packConfig";
+import type { AnalyzedResource } from "../../../offline/policy/evaluator";
+import type { ResolvedPolicyConfig } from "../../../offline/policy/packConfig";
 
 const LEVELS: Record<EnforcementLevel, proto.EnforcementLevel> = {
   advisory: proto.EnforcementLevel.ADVISORY,

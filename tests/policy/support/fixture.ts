@@ -5,7 +5,7 @@
  * unknown sentinel, as ids do in a first preview.
  */
 import type { PolicyPackConfigFile, PolicyPackDefinition } from "../../../policy/lib/packDefinition";
-import { AnalysisInput, AnalyzedResource, evaluatePack, PackEvaluation, Violation } from "../../../policy/lib/offline/evaluator";
+import { AnalysisInput, AnalyzedResource, evaluatePack, PackEvaluation, Violation } from "../../../offline/policy/evaluator";
 import { UNKNOWN_VALUE } from "../../../policy/lib/values";
 
 export const UNKNOWN = UNKNOWN_VALUE;

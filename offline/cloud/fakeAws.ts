@@ -1,0 +1,278 @@
+/**
+ * The fake AWS account behind the mock cloud: AZ tables per region, invoke results, and the
+ * computed outputs AWS would add to a resource (ids, ARNs, AZ names of subnets, ...).
+ *
+ * Components that need another fake add it here, in one place, so every test and the offline plan
+ * see the same cloud.
+ */
+
+export const FAKE_ACCOUNT_ID = "123456789012";
+
+export interface FakeAz {
+  name: string;
+  id: string;
+}
+
+/**
+ * AZ names map to AZ IDs differently in every account; this fake account's mapping is deliberately
+ * not "a → az1", so code that confuses names with IDs fails here.
+ */
+export const FAKE_REGIONS: Record<string, FakeAz[]> = {
+  "us-east-1": [
+    { name: "us-east-1a", id: "use1-az4" },
+    { name: "us-east-1b", id: "use1-az6" },
+    { name: "us-east-1c", id: "use1-az1" },
+    { name: "us-east-1d", id: "use1-az2" },
+    { name: "us-east-1e", id: "use1-az3" },
+    { name: "us-east-1f", id: "use1-az5" },
+  ],
+  "eu-west-1": [
+    { name: "eu-west-1a", id: "euw1-az3" },
+    { name: "eu-west-1b", id: "euw1-az1" },
+    { name: "eu-west-1c", id: "euw1-az2" },
+  ],
+};
+
+export function regionAzs(region: string): FakeAz[] {
+  const azs = FAKE_REGIONS[region];
+  if (!azs) {
+    throw new Error(`mock cloud: no fake AZ table for region ${region}; add it to offline/cloud/fakeAws.ts`);
+  }
+  return azs;
+}
+
+export function azNameForId(region: string, azId: string): string {
+  const az = regionAzs(region).find((a) => a.id === azId);
+  if (!az) {
+    throw new Error(`mock cloud: AZ ID ${azId} does not exist in ${region} (it has ${regionAzs(region).map((a) => a.id).join(", ")})`);
+  }
+  return az.name;
+}
+
+export function azIdForName(region: string, azName: string): string {
+  const az = regionAzs(region).find((a) => a.name === azName);
+  if (!az) {
+    throw new Error(`mock cloud: AZ ${azName} does not exist in ${region}`);
+  }
+  return az.id;
+}
+
+type Props = Record<string, unknown>;
+type InvokeFake = (inputs: Props, region: string) => Props;
+
+/** Fakes of provider functions (invokes), by token. An invoke with no fake fails the test. */
+export const INVOKE_FAKES: Record<string, InvokeFake> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, region) => {
+    const azs = regionAzs(region);
+    return { id: region, names: azs.map((a) => a.name), zoneIds: azs.map((a) => a.id), groupNames: [region] };
+  },
+  "aws:index/getRegion:getRegion": (_inputs, region) => ({
+    id: region,
+    name: region,
+    region,
+    endpoint: `ec2.${region}.amazonaws.com`,
+    description: region,
+  }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    id: FAKE_ACCOUNT_ID,
+    accountId: FAKE_ACCOUNT_ID,
+    arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/ci`,
+    userId: "AIDAFAKE",
+  }),
+  "aws:index/getPartition:getPartition": () => ({
+    id: "aws",
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+  }),
+  // Public parameters of the current Amazon Linux 2023 AMIs; any other parameter fails loudly.
+  "aws:ssm/getParameter:getParameter": (inputs, region) => {
+    const name = String(inputs.name);
+    const match = /^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-(arm64|x86_64)$/.exec(name);
+    if (!match) {
+      throw new Error(`mock cloud: no fake SSM parameter ${name}; add it to offline/cloud/fakeAws.ts`);
+    }
+    const ami = match[1] === "arm64" ? "ami-0a1b2c3d4e5f60718" : "ami-0f9e8d7c6b5a40312";
+    return { id: name, name, arn: `arn:aws:ssm:${region}::parameter${name}`, type: "String", value: ami, insecureValue: ami, version: 42 };
+  },
+  "aws:elb/getServiceAccount:getServiceAccount": (_inputs, region) => {
+    const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+    if (!account) {
+      throw new Error(`mock cloud: no Elastic Load Balancing account for ${region}; add it to offline/cloud/fakeAws.ts`);
+    }
+    return { id: account, arn: `arn:aws:iam::${account}:root`, region };
+  },
+};
+
+/** AWS's Elastic Load Balancing accounts that deliver access logs, per region (AWS documentation). */
+const ELB_LOG_DELIVERY_ACCOUNTS: Record<string, string> = { "us-east-1": "127311923021", "eu-west-1": "156460612806" };
+
+/** Hosted zone of ALBs per region (Route 53 alias targets). */
+const ALB_HOSTED_ZONES: Record<string, string> = { "us-east-1": "Z35SXDOTRQ7X7K", "eu-west-1": "Z32O12XQLNTSW2" };
+
+/** The service part of a resource type token: "aws:ec2/subnet:Subnet" → "ec2". */
+function serviceOf(type: string): string {
+  return type.split(":")[1]?.split("/")[0] ?? "unknown";
+}
+
+function kindOf(type: string): string {
+  return (type.split(":")[2] ?? "resource").toLowerCase();
+}
+
+type OutputFake = (name: string, inputs: Props, region: string, id: string) => Props;
+
+/** What AWS computes for a resource beyond its inputs, by type token. */
+export const OUTPUT_FAKES: Record<string, OutputFake> = {
+  "aws:ec2/vpc:Vpc": (name) => ({
+    defaultSecurityGroupId: `sg-default-${name}`,
+    mainRouteTableId: `rtb-main-${name}`,
+    defaultRouteTableId: `rtb-main-${name}`,
+  }),
+  "aws:ec2/subnet:Subnet": (_name, inputs, region) => {
+    if (typeof inputs.availabilityZoneId === "string") {
+      return { availabilityZone: azNameForId(region, inputs.availabilityZoneId) };
+    }
+    if (typeof inputs.availabilityZone === "string") {
+      return { availabilityZoneId: azIdForName(region, inputs.availabilityZone) };
+    }
+    throw new Error("mock cloud: a subnet needs availabilityZoneId or availabilityZone");
+  },
+  "aws:ec2/eip:Eip": (_name, _inputs, _region, id) => ({ allocationId: id, publicIp: "198.51.100.10" }),
+  // Auto-named resources: the provider picks `<name>-<7 random characters>` when no name is given.
+  "aws:rds/clusterParameterGroup:ClusterParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:rds/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
+  "aws:kms/key:Key": (name, _inputs, region) => ({
+    keyId: `key-${name}`,
+    arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/key-${name}`,
+  }),
+  "aws:rds/cluster:Cluster": (name, inputs, region) => {
+    const id = String(inputs.clusterIdentifier ?? name);
+    return {
+      arn: `arn:aws:rds:${region}:${FAKE_ACCOUNT_ID}:cluster:${id}`,
+      endpoint: `${id}.cluster-cfake0000000.${region}.rds.amazonaws.com`,
+      readerEndpoint: `${id}.cluster-ro-cfake0000000.${region}.rds.amazonaws.com`,
+      clusterResourceId: `cluster-FAKE${id.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+      port: inputs.port ?? 5432,
+      // Only when RDS manages the password does it create (and report) a secret.
+      masterUserSecrets: inputs.manageMasterUserPassword
+        ? [
+            {
+              secretArn: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:rds!cluster-${id}-AbCdEf`,
+              kmsKeyId: inputs.masterUserSecretKmsKeyId,
+              secretStatus: "active",
+            },
+          ]
+        : [],
+    };
+  },
+  "aws:rds/clusterInstance:ClusterInstance": (name, _inputs, region) => ({
+    endpoint: `${name}.cfake0000000.${region}.rds.amazonaws.com`,
+  }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
+    const id = String(inputs.replicationGroupId ?? name);
+    return {
+      arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:replicationgroup:${id}`,
+      primaryEndpointAddress: `master.${id}.fake00.${region}.cache.amazonaws.com`,
+      readerEndpointAddress: `replica.${id}.fake00.${region}.cache.amazonaws.com`,
+      memberClusters: Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-00${i + 1}`),
+    };
+  },
+  "aws:elasticache/user:User": (_name, inputs, region) => ({
+    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:user:${String(inputs.userId)}`,
+  }),
+  "aws:elasticache/userGroup:UserGroup": (_name, inputs, region) => ({
+    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:usergroup:${String(inputs.userGroupId)}`,
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
+    const logGroupName = typeof inputs.name === "string" ? inputs.name : `${String(inputs.namePrefix ?? "")}${name}`;
+    return { name: logGroupName, arn: `arn:aws:logs:${region}:${FAKE_ACCOUNT_ID}:log-group:${logGroupName}` };
+  },
+  "aws:s3/bucket:Bucket": (_name, _inputs, _region, id) => ({ bucket: id, arn: `arn:aws:s3:::${id}` }),
+  // A new version id per key, as S3 gives every upload its own version.
+  "aws:s3/bucketObjectv2:BucketObjectv2": (_name, inputs) => ({
+    versionId: `v${Buffer.from(String(inputs.key)).toString("base64url").slice(-24)}`,
+  }),
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
+  "aws:ssm/parameter:Parameter": (name, inputs, region) => {
+    const parameterName = String(inputs.name ?? name);
+    return { name: parameterName, arn: `arn:aws:ssm:${region}:${FAKE_ACCOUNT_ID}:parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`, version: 1 };
+  },
+  // IAM is global: a role's ARN has no region.
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = String(inputs.name ?? name);
+    return { name: roleName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${roleName}` };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (name, inputs) => {
+    const profileName = String(inputs.name ?? name);
+    return { name: profileName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:instance-profile/${profileName}` };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => {
+    const arnSuffix = `app/${name}/50dc6c495c0c9188`;
+    return {
+      arnSuffix,
+      arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:loadbalancer/${arnSuffix}`,
+      dnsName: `${name}-1234567890.${region}.elb.amazonaws.com`,
+      zoneId: ALB_HOSTED_ZONES[region] ?? "ZFAKEALBZONE",
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (name, _inputs, region) => {
+    const arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
+    return { arnSuffix, arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:${arnSuffix}` };
+  },
+  "aws:autoscaling/group:Group": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  "aws:dynamodb/table:Table": (name, inputs, region) => {
+    const tableName = String(inputs.name ?? name);
+    const arn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`;
+    const streamLabel = "2026-01-05T09:30:00.000";
+    return { name: tableName, arn, ...(inputs.streamEnabled ? { streamArn: `${arn}/stream/${streamLabel}`, streamLabel } : {}) };
+  },
+  // A replica is the global table's name in this (the replica's) region.
+  "aws:dynamodb/tableReplica:TableReplica": (_name, inputs, region) => {
+    const tableName = String(inputs.globalTableArn).split(":table/")[1];
+    return { arn: `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`, kmsKeyArn: inputs.kmsKeyArn };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, region) => {
+    const queueName = String(inputs.name ?? name);
+    return {
+      name: queueName,
+      arn: `arn:aws:sqs:${region}:${FAKE_ACCOUNT_ID}:${queueName}`,
+      url: `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${queueName}`,
+    };
+  },
+  "aws:lambda/function:Function": (name, inputs, region) => {
+    const functionName = String(inputs.name ?? name);
+    return { name: functionName, arn: `arn:aws:lambda:${region}:${FAKE_ACCOUNT_ID}:function:${functionName}`, version: "$LATEST" };
+  },
+  "aws:dax/cluster:Cluster": (_name, inputs, region) => {
+    const clusterName = String(inputs.clusterName);
+    const clusterAddress = `${clusterName}.fake00.dax-clusters.${region}.amazonaws.com`;
+    const port = inputs.clusterEndpointEncryptionType === "TLS" ? 9111 : 8111;
+    const zones = Array.isArray(inputs.availabilityZones) ? (inputs.availabilityZones as string[]) : [];
+    return {
+      arn: `arn:aws:dax:${region}:${FAKE_ACCOUNT_ID}:cache/${clusterName}`,
+      clusterAddress,
+      port,
+      configurationEndpoint: `${clusterAddress}:${port}`,
+      nodes: zones.map((availabilityZone, i) => ({ id: `${clusterName}-${"abcdefghijk"[i]}`, availabilityZone, port })),
+    };
+  },
+  "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  "aws:dax/parameterGroup:ParameterGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+};
+
+/** The name the provider gives a resource declared without one (lower case: RDS requires it). */
+function autoName(name: string): string {
+  return `${name}-a1b2c3d`.toLowerCase();
+}
+
+/** Outputs of a created resource: its inputs, an id and ARN, and the type's computed fields. */
+export function fakeOutputs(type: string, name: string, inputs: Props, region: string): { id: string; state: Props } {
+  const id = `${kindOf(type)}-${name}`;
+  const common: Props = {
+    arn: `arn:aws:${serviceOf(type)}:${region}:${FAKE_ACCOUNT_ID}:${kindOf(type)}/${name}`,
+  };
+  const computed = OUTPUT_FAKES[type]?.(name, inputs, region, id) ?? {};
+  return { id, state: { ...common, ...inputs, ...computed } };
+}

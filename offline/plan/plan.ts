@@ -1,0 +1,184 @@
+/**
+ * The offline plan: runs the real program for `Pulumi.<stack>.yaml` in the mock cloud (no
+ * credentials, no Pulumi CLI) and derives, from what it registered, the resource tree, the AZ
+ * matrix, the policy report, the cost estimate, the deployment critical path and a diagram.
+ *
+ * The CLI (./cli.ts) is a thin shell over `plan`, which tests call directly.
+ *
+ * Runs are sequential: the mock cloud drives Pulumi's process-global runtime state.
+ */
+import { analysisInputFromRun } from "../policy/fromRun";
+import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation } from "../policy/evaluateStack";
+import { toPolicyResources } from "../policy/evaluator";
+import { ProgramRunFailure, runStackFile, StackRun } from "../cloud/mockCloud";
+import { readStackFile, STACKS } from "../cloud/stackFiles";
+import { AzMatrix, buildAzMatrix } from "./azMatrix";
+import { CostReport, costReport } from "./cost";
+import { CriticalPath, criticalPathOf } from "./criticalPath";
+import { DEFAULT_WORKLOAD, Workload } from "./dynamoCost";
+import { renderMermaid } from "./mermaid";
+import { PolicyReport, policyReport } from "./policyReport";
+import { buildTree, ResourceTree } from "./tree";
+
+export interface PlanOptions {
+  /**
+   * Run as a first `pulumi preview` sees the stack (ids and computed values unknown) instead of
+   * as deployed into the mock account (every value known). Default false: the fuller picture.
+   */
+  preview?: boolean;
+  /** Config keys to change over the stack file (`undefined` removes one): a what-if, or a mutated stack in tests. */
+  overrides?: Record<string, unknown>;
+  /** Workload for the on-demand comparison; missing fields take DEFAULT_WORKLOAD's. */
+  workload?: Partial<Workload>;
+}
+
+export interface StackPlan {
+  stack: string;
+  region: string;
+  environment: string;
+  role: string;
+  preview: boolean;
+  /** The config keys overridden for this plan (empty for the stack file as committed). */
+  overrides: Record<string, unknown>;
+  tree: ResourceTree;
+  azMatrix: AzMatrix;
+  policy: PolicyReport;
+  cost: CostReport;
+  criticalPath: CriticalPath;
+  /** Mermaid flowchart source. */
+  mermaid: string;
+  /** Milliseconds spent running the program and deriving the plan. */
+  timings: { programMs: number; analysisMs: number };
+}
+
+/** A stack whose program failed (bad config, a missing primary output): what the engine would print. */
+export class PlanFailure extends Error {
+  constructor(
+    readonly stack: string,
+    readonly cause: Error,
+  ) {
+    super(`stack ${stack}: ${cause.message}`);
+    this.name = "PlanFailure";
+  }
+}
+
+const PROJECT_KEY = "trading-platform";
+
+function configString(stack: string, key: string): string | undefined {
+  const value = readStackFile(stack)[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Outputs of stacks planned as deployed (not a preview, no overrides) in this process, by short
+ * stack name. A replica's plan hands its primary's to the mock cloud, which otherwise runs the
+ * primary itself to feed the replica's StackReference: planning both then costs one run less.
+ */
+const deployedOutputs = new Map<string, Record<string, unknown>>();
+
+function stackReferencesFor(stack: string): Record<string, Record<string, unknown>> {
+  const primary = configString(stack, `${PROJECT_KEY}:primaryStack`);
+  const outputs = primary ? deployedOutputs.get(primary.split("/").pop() ?? primary) : undefined;
+  return primary && outputs ? { [primary]: outputs } : {};
+}
+
+async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun> {
+  try {
+    return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) });
+  } catch (err) {
+    if (err instanceof ProgramRunFailure) {
+      throw new PlanFailure(stack, err.error);
+    }
+    throw err;
+  }
+}
+
+function policyEnvironment(stack: string, environment: string): PolicyEnvironment {
+  const found = POLICY_ENVIRONMENTS.find((e) => e === environment);
+  if (!found) {
+    throw new PlanFailure(stack, new Error(`environment "${environment}" has no policy config (policy/config/<env>/); environments are ${POLICY_ENVIRONMENTS.join(", ")}`));
+  }
+  return found;
+}
+
+/** The ALB baseline the environment's budget rule prices with, so the plan's total is the rule's. */
+function albBaselineLcu(evaluation: StackEvaluation): number {
+  const cost = evaluation.packs.find((p) => p.config.has("monthly-budget"));
+  const value = cost?.config.get("monthly-budget")?.properties.albBaselineLcu;
+  return typeof value === "number" ? value : 1;
+}
+
+/** The plan of one stack from an existing run (exposed for tests that already hold a run). */
+export async function planFromRun(run: StackRun, options: PlanOptions = {}, programMs = 0): Promise<StackPlan> {
+  const started = performance.now();
+  const azMatrix = buildAzMatrix(run);
+  const environment = String(run.outputs.environment ?? configString(run.stack, `${PROJECT_KEY}:environment`) ?? "");
+  const region = String(run.outputs.region ?? configString(run.stack, "aws:region") ?? "");
+  const evaluation = await evaluateStack(run, policyEnvironment(run.stack, environment));
+  const resources = toPolicyResources(analysisInputFromRun(run).resources);
+  const result: StackPlan = {
+    stack: run.stack,
+    region,
+    environment,
+    role: String(run.outputs.role ?? configString(run.stack, `${PROJECT_KEY}:role`) ?? ""),
+    preview: run.preview,
+    overrides: options.overrides ?? {},
+    tree: buildTree(run),
+    azMatrix,
+    policy: policyReport(evaluation),
+    cost: costReport(resources, {
+      workload: { ...DEFAULT_WORKLOAD, ...options.workload },
+      albBaselineLcu: albBaselineLcu(evaluation),
+      defaultRegion: region,
+    }),
+    criticalPath: criticalPathOf(run),
+    mermaid: renderMermaid(run, azMatrix),
+    timings: { programMs, analysisMs: 0 },
+  };
+  result.timings.analysisMs = performance.now() - started;
+  return result;
+}
+
+/** Stack frames kept while a plan runs; see withShortStacks. */
+export const PLAN_STACK_FRAMES = 4;
+
+/**
+ * Runs `fn` with short stack traces. Pulumi's SDK captures a stack trace for every promise it
+ * creates (to report leaked promises), and the policy evaluator an Error per not-applicable check;
+ * under tsx's source maps those captures are about half of a plan's time. Error messages are
+ * unaffected; set PLAN_FULL_STACKS=1 to debug a component with full stacks.
+ */
+async function withShortStacks<T>(fn: () => Promise<T>): Promise<T> {
+  if (process.env.PLAN_FULL_STACKS) {
+    return fn();
+  }
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.min(saved, PLAN_STACK_FRAMES);
+  try {
+    return await fn();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
+}
+
+/** Plans one stack: runs its real program in the mock cloud and derives every part of the plan. */
+export async function plan(stack: string, options: PlanOptions = {}): Promise<StackPlan> {
+  if (!(STACKS as readonly string[]).includes(stack)) {
+    throw new PlanFailure(stack, new Error(`no stack file Pulumi.${stack}.yaml; stacks are ${STACKS.join(", ")}`));
+  }
+  return withShortStacks(async () => {
+    const started = performance.now();
+    const run = await runOrFail(stack, options);
+    const programMs = performance.now() - started;
+    if (!options.preview && !options.overrides) {
+      deployedOutputs.set(stack, run.outputs);
+    }
+    return await planFromRun(run, options, programMs);
+  });
+}
+
+/** Every stack of the project, primaries first so a replica reuses its primary's outputs. */
+export function stacksInPlanOrder(): string[] {
+  const hasPrimary = (s: string) => configString(s, `${PROJECT_KEY}:primaryStack`) !== undefined;
+  return [...STACKS.filter((s) => !hasPrimary(s)), ...STACKS.filter(hasPrimary)];
+}

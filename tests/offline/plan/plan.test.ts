@@ -1,0 +1,232 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { EXIT, exitCodeFor, mermaidPath, parseCliArgs, runCli } from "../../../offline/plan/cli";
+import { PLAIN } from "../../../offline/plan/format";
+import { plan, PlanFailure, StackPlan, stacksInPlanOrder } from "../../../offline/plan/plan";
+import { renderPlan } from "../../../offline/plan/render";
+import { buildTree } from "../../../offline/plan/tree";
+import { plannedStack } from "./support";
+
+/** Captures what the CLI writes. */
+function io(isTTY = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: { write: (t: string) => out.push(t), isTTY }, stderr: { write: (t: string) => err.push(t) } },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+describe("plan: the text report of prod-us-east-1", () => {
+  let p: StackPlan;
+  let text: string;
+  before(async () => {
+    p = await plannedStack("prod-us-east-1");
+    text = renderPlan(p, PLAIN);
+  });
+
+  it("prints all six parts", () => {
+    for (const part of ["1. Resources by component", "2. AZ matrix", "3. Policy report", "4. Monthly cost estimate", "5. Deployment critical path", "6. Diagram"]) {
+      expect(text, part).to.include(part);
+    }
+  });
+
+  it("has no colour codes when the output is not a terminal", () => {
+    expect(text).to.not.include("\u001b[");
+  });
+
+  it("names the price snapshot's date and sources, and passes the prod policy config", () => {
+    expect(text).to.include(`Prices of ${p.cost.snapshotDate}`);
+    expect(text).to.include("https://aws.amazon.com/dynamodb/pricing/");
+    expect(p.policy.passed).to.equal(true);
+    expect(p.policy.packs.map((x) => x.configFile)).to.deep.equal([
+      "policy/config/prod/resilience.json",
+      "policy/config/prod/cost.json",
+      "policy/config/prod/security.json",
+    ]);
+  });
+
+  it("counts resources by component, every provider-managed resource under the stack", () => {
+    expect(p.tree.root.total).to.equal(p.tree.resourceCount);
+    const network = p.tree.root.components.find((c) => c.type === "trading:network:HaNetwork");
+    expect(network?.resources.find((t) => t.type === "aws:ec2/subnet:Subnet")?.count).to.equal(9);
+    expect(network?.resources.find((t) => t.type === "aws:ec2/natGateway:NatGateway")?.count).to.equal(3);
+    expect(p.tree.root.components.map((c) => c.type)).to.include.members([
+      "trading:network:HaNetwork",
+      "trading:cluster:TradingCluster",
+      "trading:data:DataTier",
+      "trading:dynamo:DynamoHotPath",
+    ]);
+  });
+
+  it("shows a critical path no shorter than its floor, each step starting when the one before is ready", () => {
+    const cp = p.criticalPath;
+    expect(cp.totalSeconds).to.be.at.least(cp.floor.seconds);
+    expect(cp.serialSeconds).to.be.at.least(cp.totalSeconds);
+    expect(cp.chain[0].startSeconds).to.equal(0);
+    cp.chain.slice(1).forEach((step, i) => expect(step.startSeconds, step.name).to.equal(cp.chain[i].finishSeconds));
+    expect(cp.chain[cp.chain.length - 1].finishSeconds).to.equal(cp.totalSeconds);
+    // The slowest resources of this stack are data stores that take minutes.
+    expect(cp.floor.seconds).to.be.at.least(600);
+  });
+
+  it("draws the architecture from the recorded resources", () => {
+    const m = p.mermaid;
+    expect(m.startsWith("flowchart TB\n")).to.equal(true);
+    for (const fragment of ["Internet gateway", "application load balancer", "NAT gateway", "EC2 instances", "DynamoDB table", "GSI", "Stream", "Lambda", "replica in eu-west-1"]) {
+      expect(m, fragment).to.include(fragment);
+    }
+    for (const az of p.azMatrix.azIds) {
+      expect(m).to.include(`subgraph az_${az.replace(/-/g, "_")}["${az}"]`);
+      expect(m).to.include(`dax_${az.replace(/-/g, "_")} -->|"cache misses"|`);
+    }
+  });
+});
+
+describe("plan: stacks and modes", () => {
+  it("orders primaries before the replica that reads them", () => {
+    const order = stacksInPlanOrder();
+    expect(order.indexOf("prod-us-east-1")).to.be.lessThan(order.indexOf("prod-eu-west-1"));
+    expect(order).to.have.members(["dev", "prod-us-east-1", "prod-eu-west-1"]);
+  });
+
+  it("the replica's diagram shows where its global table lives", async () => {
+    const p = await plannedStack("prod-eu-west-1");
+    expect(p.role).to.equal("replica");
+    expect(p.mermaid).to.include("global table in us-east-1");
+  });
+
+  it("a preview plan of prod reads the same tree with ids unknown", async () => {
+    const [preview, deployed] = [await plannedStack("prod-us-east-1", true), await plannedStack("prod-us-east-1")];
+    expect(preview.preview).to.equal(true);
+    expect(preview.tree.resourceCount).to.equal(deployed.tree.resourceCount);
+    expect(preview.criticalPath.totalSeconds).to.equal(deployed.criticalPath.totalSeconds);
+  });
+
+  it("an unknown stack is a PlanFailure", async () => {
+    let failure: unknown;
+    try {
+      await plan("staging");
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).to.be.instanceOf(PlanFailure);
+    expect((failure as Error).message).to.equal("stack staging: no stack file Pulumi.staging.yaml; stacks are dev, prod-us-east-1, prod-eu-west-1");
+  });
+
+  it("buildTree refuses a run with no root stack", () => {
+    expect(() => buildTree({ stack: "x", resources: [] } as never)).to.throw("stack x: the run registered no root stack resource");
+  });
+});
+
+describe("plan: exit codes", () => {
+  it("plan() of a mutated prod stack (an instance type prod's cost policy does not allow) fails a mandatory rule", async () => {
+    const p = await plan("prod-us-east-1", { overrides: { "trading-platform:clusterInstanceType": "m7i.xlarge" } });
+    expect(p.policy.passed).to.equal(false);
+    expect(p.policy.violations.filter((v) => v.level === "mandatory").map((v) => `${v.pack}/${v.rule}`)).to.deep.equal([
+      "trading-cost/ec2-instance-type-allowed",
+    ]);
+    expect(exitCodeFor([p])).to.equal(EXIT.mandatoryPolicyFailed);
+    expect(exitCodeFor([await plannedStack("prod-us-east-1")])).to.equal(EXIT.ok);
+  });
+
+  it("the CLI exits 1 on a mandatory violation and prints the rule and the resource", async () => {
+    const c = io();
+    const code = await runCli(["prod-us-east-1", "--set", "dynamoTargetUtilization=85"], c.io);
+    expect(code).to.equal(1);
+    expect(c.stdout()).to.include("Config overridden: trading-platform:dynamoTargetUtilization=85");
+    expect(c.stdout()).to.include("- trading-cost/dynamodb-target-utilisation-band on trading-scaling-table-write (aws:appautoscaling/policy:Policy)");
+    expect(c.stdout()).to.match(/FAIL: 4 mandatory violation\(s\)/);
+  });
+
+  it("the CLI exits 2 when the program rejects the config, with the program's message", async () => {
+    const c = io();
+    const code = await runCli(["prod-us-east-1", "--set", "natGatewayMode=single"], c.io);
+    expect(code).to.equal(2);
+    expect(c.stderr()).to.include('plan: stack prod-us-east-1: Invalid configuration for stack "prod-us-east-1"');
+    expect(c.stderr()).to.include('trading-platform:natGatewayMode: must be "perAz" in a prod stack');
+  });
+
+  const usage: [string[], string][] = [
+    [[], "plan: name a stack or pass --all"],
+    [["staging"], 'plan: unknown stack "staging"; stacks are dev, prod-us-east-1, prod-eu-west-1'],
+    [["dev", "--all"], "plan: give stack names or --all, not both"],
+    [["dev", "--dax-hit", "1.5"], '--dax-hit must be a number from 0 to 1, got "1.5"'],
+    [["dev", "--set", "novalue"], '--set takes KEY=VALUE, got "novalue"'],
+    [["dev", "--colour"], "Unknown option '--colour'"],
+  ];
+  for (const [argv, message] of usage) {
+    it(`usage error exits 2: ${JSON.stringify(argv)}`, async () => {
+      const c = io();
+      expect(await runCli(argv, c.io)).to.equal(2);
+      expect(c.stderr()).to.include(message);
+      expect(c.stderr()).to.include("Usage: npm run plan");
+    });
+  }
+
+  it("--help prints the usage and exits 0", async () => {
+    const c = io();
+    expect(await runCli(["--help"], c.io)).to.equal(0);
+    expect(c.stdout()).to.include("--mermaid FILE");
+  });
+});
+
+describe("plan: CLI arguments", () => {
+  it("reads the workload flags and config overrides", () => {
+    const args = parseCliArgs(["prod-us-east-1", "--writes", "250", "--reads", "5000", "--item-kb", "2.5", "--dax-hit", "0.8", "--set", "clusterMinSize=4", "--set", "aws:region=eu-west-1"]);
+    if (args === "help") {
+      throw new Error("unexpected help");
+    }
+    expect(args.options.workload).to.deep.equal({ writesPerSecond: 250, readsPerSecond: 5000, itemSizeKb: 2.5, daxHitRatio: 0.8 });
+    expect(args.options.overrides).to.deep.equal({ "trading-platform:clusterMinSize": 4, "aws:region": "eu-west-1" });
+  });
+
+  it("names one Mermaid file per stack when several are planned", () => {
+    expect(mermaidPath("out/arch.md", "dev", false)).to.equal("out/arch.md");
+    expect(mermaidPath("out/arch.md", "dev", true)).to.equal("out/arch.dev.md");
+    expect(mermaidPath("arch", "dev", true)).to.equal("arch.dev");
+  });
+});
+
+describe("plan: --all --json --mermaid", () => {
+  let dir: string;
+  let code: number;
+  let json: { exitCode: number; stacks: StackPlan[] };
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+    const c = io();
+    code = await runCli(["--all", "--json", "--mermaid", path.join(dir, "arch.md"), "--writes", "40"], c.io);
+    json = JSON.parse(c.stdout()) as typeof json;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("covers the three stacks, primaries first, and exits 0", () => {
+    expect(code).to.equal(0);
+    expect(json.exitCode).to.equal(0);
+    expect(json.stacks.map((s) => s.stack)).to.deep.equal(stacksInPlanOrder());
+  });
+
+  it("prints every part for machines", () => {
+    for (const s of json.stacks) {
+      expect(Object.keys(s)).to.include.members(["stack", "region", "environment", "role", "tree", "azMatrix", "policy", "cost", "criticalPath", "mermaid", "timings"]);
+      expect(s.tree.root.type).to.equal("pulumi:pulumi:Stack");
+      expect(s.azMatrix.rows.map((r) => r.key)).to.deep.equal(["public", "app", "data", "nat", "egress", "asg", "alb", "database", "cache", "dax"]);
+      expect(s.policy.passed).to.equal(true);
+      expect(s.cost.minimum.totalMonthlyUsd).to.be.greaterThan(0);
+      expect(s.cost.dynamo.onDemand?.workload.writesPerSecond).to.equal(40);
+      expect(s.criticalPath.chain.length).to.be.greaterThan(1);
+    }
+    const env = Object.fromEntries(json.stacks.map((s) => [s.stack, s.policy.environment]));
+    expect(env).to.deep.equal({ dev: "dev", "prod-us-east-1": "prod", "prod-eu-west-1": "prod" });
+  });
+
+  it("writes one Mermaid document per stack", () => {
+    for (const s of json.stacks) {
+      const doc = readFileSync(path.join(dir, `arch.${s.stack}.md`), "utf8");
+      expect(doc).to.equal(`# ${s.stack} (${s.region})\n\n\`\`\`mermaid\n${s.mermaid}\`\`\`\n`);
+    }
+  });
+});
