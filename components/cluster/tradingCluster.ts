@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { DEFAULT_PORT, READINESS_PATH } from "../../services/trading-api/src/contract";
 import type { HotPathAccess } from "../dynamo/access";
+import { rotatingKmsKey } from "../shared/kmsKey";
+import { retainedLogGroup } from "../shared/logGroup";
+import { privateBucket } from "../shared/privateBucket";
 import { artifactKey, bundleService, ServiceArtifact } from "./artifact";
 import { refreshPreferences, targetTracking } from "./capacity";
 import { architectureOf, ScalingMetric } from "./config";
@@ -105,22 +108,14 @@ export class TradingCluster extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: `Trading cluster ${stack}: service artifact and cursor key`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      parent,
-    );
+    const key = rotatingKmsKey(`${name}-key`, { description: `Trading cluster ${stack}: service artifact and cursor key` }, this);
 
     // --- Service delivery -------------------------------------------------------------------
-    const { bucket: artifactBucket } = this.privateBucket(`${name}-artifacts`, {
+    const { bucket: artifactBucket } = privateBucket(`${name}-artifacts`, {
       sse: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
       // Old artifacts stay fetchable by version for a rollback to an older launch template version.
       noncurrentDays: 90,
-    });
+    }, this);
     const artifactObject = new aws.s3.BucketObjectv2(
       `${name}-artifact`,
       {
@@ -150,10 +145,10 @@ export class TradingCluster extends pulumi.ComponentResource {
       parent,
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = retainedLogGroup(
       `${name}-service-logs`,
       { name: `/${name}/${stack}/trading-api`, retentionInDays: args.serviceLogRetentionDays ?? 90 },
-      parent,
+      this,
     );
 
     // --- Instance identity ------------------------------------------------------------------
@@ -269,7 +264,7 @@ export class TradingCluster extends pulumi.ComponentResource {
     // --- Load balancer ----------------------------------------------------------------------
     // The region's Elastic Load Balancing account writes the access logs.
     const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
-    const { bucket: logBucket, policy: logBucketPolicy } = this.privateBucket(`${name}-alb-logs`, {
+    const { bucket: logBucket, policy: logBucketPolicy } = privateBucket(`${name}-alb-logs`, {
       // ALB log delivery supports SSE-S3 only.
       sse: { sseAlgorithm: "AES256" },
       expirationDays: args.accessLogRetentionDays ?? 90,
@@ -282,7 +277,7 @@ export class TradingCluster extends pulumi.ComponentResource {
           Resource: pulumi.interpolate`${bucketArn}/${ACCESS_LOG_PREFIX}/AWSLogs/${accountId}/*`,
         },
       ],
-    });
+    }, this);
 
     const alb = new aws.lb.LoadBalancer(
       `${name}-alb`,
@@ -439,83 +434,4 @@ export class TradingCluster extends pulumi.ComponentResource {
       endpoint: this.endpoint,
     });
   }
-
-  /**
-   * A bucket with public access blocked, ACLs disabled, default encryption, a lifecycle and a policy
-   * that refuses plain-HTTP access (plus `statements`, built from the bucket's ARN).
-   */
-  private privateBucket(
-    name: string,
-    opts: {
-      sse: { sseAlgorithm: "aws:kms"; kmsMasterKeyId: pulumi.Input<string> } | { sseAlgorithm: "AES256" };
-      /** Keep object versions, expiring noncurrent ones after this many days. Default unversioned. */
-      noncurrentDays?: number;
-      /** Expire objects after this many days. Default never. */
-      expirationDays?: pulumi.Input<number>;
-      statements?: (bucketArn: pulumi.Output<string>) => unknown[];
-    },
-  ): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
-    const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(name, {}, parent);
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      name,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      name,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: opts.sse, bucketKeyEnabled: opts.sse.sseAlgorithm === "aws:kms" }],
-      },
-      parent,
-    );
-    if (opts.noncurrentDays !== undefined) {
-      new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-    }
-    new aws.s3.BucketLifecycleConfiguration(
-      name,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: "expire",
-            status: "Enabled",
-            filter: {},
-            ...(opts.expirationDays !== undefined ? { expiration: { days: opts.expirationDays } } : {}),
-            ...(opts.noncurrentDays !== undefined
-              ? { noncurrentVersionExpiration: { noncurrentDays: opts.noncurrentDays } }
-              : {}),
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
-      parent,
-    );
-    const policy = new aws.s3.BucketPolicy(
-      name,
-      {
-        bucket: bucket.id,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [...(opts.statements?.(bucket.arn) ?? []), denyInsecureTransport(bucket.arn)],
-        }),
-      },
-      // The public access block first: with BlockPublicPolicy a policy is checked against it.
-      { parent: this, dependsOn: [publicAccessBlock] },
-    );
-    return { bucket, policy };
-  }
-}
-
-function denyInsecureTransport(bucketArn: pulumi.Output<string>) {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
 }

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzNetwork } from "../network/haNetwork";
+import { rotatingKmsKey } from "../shared/kmsKey";
+import { retainedLogGroup } from "../shared/logGroup";
 import type { DataAccess } from "./access";
 import {
   auroraParameterFamily,
@@ -255,7 +257,7 @@ export class DataTier extends pulumi.ComponentResource {
     const appUsername = settings.appUsername ?? "trading_app";
     const clusterId = physicalId([args.identifier, "db"], ID_LIMITS.rdsCluster);
 
-    const key = this.encryptionKey(`${name}-db-key`, physicalId([args.identifier, "db"], 250), "Aurora storage, Performance Insights and the RDS-managed master secret");
+    const key = tierKey(this, `${name}-db-key`, physicalId([args.identifier, "db"], 250), "Aurora storage, Performance Insights and the RDS-managed master secret");
     const securityGroup = this.storeSecurityGroup(name, "db", args, POSTGRES_PORT, "Aurora PostgreSQL");
 
     const subnetGroup = new aws.rds.SubnetGroup(
@@ -275,10 +277,10 @@ export class DataTier extends pulumi.ComponentResource {
       parent,
     );
     // RDS would create this group on first export with no expiry; creating it first sets retention.
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = retainedLogGroup(
       `${name}-db-logs`,
       { name: `/aws/rds/cluster/${clusterId}/postgresql`, retentionInDays: env.logRetentionDays },
-      parent,
+      this,
     );
 
     let monitoringRoleArn: pulumi.Output<string> | undefined;
@@ -388,7 +390,7 @@ export class DataTier extends pulumi.ComponentResource {
     const replicationGroupId = physicalId([args.identifier, "cache"], ID_LIMITS.elasticache);
     const multiNode = settings.nodeCount > 1;
 
-    const key = this.encryptionKey(`${name}-cache-key`, replicationGroupId, "ElastiCache data at rest and snapshots");
+    const key = tierKey(this, `${name}-cache-key`, replicationGroupId, "ElastiCache data at rest and snapshots");
     const securityGroup = this.storeSecurityGroup(name, "cache", args, CACHE_PORT, `ElastiCache (${settings.engine})`);
 
     const subnetGroup = new aws.elasticache.SubnetGroup(
@@ -407,10 +409,10 @@ export class DataTier extends pulumi.ComponentResource {
       },
       parent,
     );
-    const slowLog = new aws.cloudwatch.LogGroup(
+    const slowLog = retainedLogGroup(
       `${name}-cache-slow-log`,
       { name: `/aws/elasticache/${replicationGroupId}/slow-log`, retentionInDays: logRetentionDays },
-      parent,
+      this,
     );
 
     // RBAC instead of a shared AUTH token. A user group must contain a user named "default"; it is
@@ -494,16 +496,6 @@ export class DataTier extends pulumi.ComponentResource {
     return { replicationGroup, key, securityGroup, appUser };
   }
 
-  private encryptionKey(resourceName: string, aliasBase: string, purpose: string): aws.kms.Key {
-    const key = new aws.kms.Key(
-      resourceName,
-      { description: `${purpose} (${aliasBase})`, enableKeyRotation: true, deletionWindowInDays: 30 },
-      { parent: this },
-    );
-    new aws.kms.Alias(resourceName, { name: `alias/${aliasBase}`, targetKeyId: key.keyId }, { parent: this });
-    return key;
-  }
-
   /**
    * A store's security group with one rule in (the port, from the app group) and the matching rule
    * out on the app group. No egress on the store's group: the provider removes AWS's default
@@ -549,4 +541,9 @@ export class DataTier extends pulumi.ComponentResource {
     );
     return group;
   }
+}
+
+/** A store's key: its alias and key share the resource name, the alias is the store's physical id. */
+function tierKey(scope: pulumi.Resource, resourceName: string, aliasBase: string, purpose: string): aws.kms.Key {
+  return rotatingKmsKey(resourceName, { description: `${purpose} (${aliasBase})`, alias: { resourceName, name: aliasBase } }, scope);
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor } from "./daxCluster";
@@ -60,16 +61,14 @@ export class GlobalReplica extends pulumi.ComponentResource {
       throw new Error(`GlobalReplica ${name}: write capacity can only be scheduled in the primary stack`);
     }
 
-    const key = new aws.kms.Key(
+    const key = rotatingKmsKey(
       `${name}-key`,
       {
         description: `Encrypts the ${primary.tableName} replica, its stream and backups in this region`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
+        alias: { resourceName: `${name}-key-alias`, name: primary.tableName },
       },
-      parent,
+      this,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${primary.tableName}`, targetKeyId: key.keyId }, parent);
 
     this.replica = new aws.dynamodb.TableReplica(
       `${name}-replica`,

@@ -7,6 +7,7 @@ import {
   TABLE_KEY,
   TTL_ATTRIBUTE,
 } from "../../services/table/schema";
+import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { CapacityPlan, indexesCoverTableWrites, ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor, DaxPlacement, DaxSizing } from "./daxCluster";
@@ -84,16 +85,14 @@ export class DynamoHotPath extends pulumi.ComponentResource {
       throw new Error(`DynamoHotPath ${name}: every GSI needs at least the table's write capacity (it throttles the table otherwise)`);
     }
 
-    const key = new aws.kms.Key(
+    const key = rotatingKmsKey(
       `${name}-key`,
       {
         description: `Encrypts DynamoDB table ${args.tableName}, its stream and backups, and the stream processor's failure queue`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
+        alias: { resourceName: `${name}-key-alias`, name: args.tableName },
       },
-      parent,
+      this,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.tableName}`, targetKeyId: key.keyId }, parent);
 
     this.table = new aws.dynamodb.Table(
       `${name}-table`,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
+import { LOG_WRITE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
 
 /** Inputs of StreamConsumer. */
@@ -63,10 +64,10 @@ export class StreamConsumer extends pulumi.ComponentResource {
       },
       parent,
     );
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = retainedLogGroup(
       `${name}-logs`,
       { namePrefix: `/aws/lambda/${name}-`, retentionInDays: args.logRetentionDays ?? 90 },
-      parent,
+      this,
     );
 
     const role = new aws.iam.Role(
@@ -106,8 +107,8 @@ export class StreamConsumer extends pulumi.ComponentResource {
             {
               Sid: "Logs",
               Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: pulumi.interpolate`${logGroup.arn}:*`,
+              Action: [...LOG_WRITE_ACTIONS],
+              Resource: logGroup.arn.apply(logStreamsArn),
             },
           ],
         }),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_WRITE_AND_DESCRIBE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { NatGatewayMode } from "./config";
 import { DEFAULT_AZ_SLOTS_PER_TIER, DEFAULT_TIER_PREFIXES, planSubnets, SubnetTier, TierPrefixes } from "./subnetPlan";
 
@@ -223,11 +224,7 @@ export class HaNetwork extends pulumi.ComponentResource {
 
   private createFlowLogs(name: string, vpcId: pulumi.Output<string>, retentionInDays: pulumi.Input<number>): void {
     const parent = { parent: this };
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-flow-logs`,
-      { namePrefix: `/vpc/${name}/flow-logs-`, retentionInDays },
-      parent,
-    );
+    const logGroup = retainedLogGroup(`${name}-flow-logs`, { namePrefix: `/vpc/${name}/flow-logs-`, retentionInDays }, this);
     const role = new aws.iam.Role(
       `${name}-flow-logs-role`,
       {
@@ -249,8 +246,8 @@ export class HaNetwork extends pulumi.ComponentResource {
           Statement: [
             {
               Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-              Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+              Action: [...LOG_WRITE_AND_DESCRIBE_ACTIONS],
+              Resource: [logGroup.arn, logGroup.arn.apply(logStreamsArn)],
             },
           ],
         }),
