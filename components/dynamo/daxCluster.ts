@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DAX_TLS_PORT, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
+import { DAX_TABLE_ACTIONS } from "./perms";
 
 /** A subnet as DAX needs it: where it is, so the nodes can be placed one per AZ. */
 export interface DaxSubnet {
@@ -70,20 +71,6 @@ export function daxClusterFor(
     opts,
   );
 }
-
-/** Item and query operations DAX performs on the table on the application's behalf. */
-export const DAX_TABLE_ACTIONS = [
-  "dynamodb:DescribeTable",
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-] as const;
 
 /**
  * A DAX cluster in front of one table: encrypted at rest, TLS endpoint, nodes spread over the data

@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
+import { KEY_ENCRYPT_DECRYPT_ACTIONS } from "../shared/kmsKey";
 import { LOG_WRITE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
+import { POSITION_UPKEEP_ACTIONS, STREAM_LIST_ACTION, STREAM_READ_ACTIONS, tableStreamsArn } from "./perms";
 
 /** Inputs of StreamConsumer. */
 export interface StreamConsumerArgs {
@@ -91,19 +93,19 @@ export class StreamConsumer extends pulumi.ComponentResource {
             {
               Sid: "ReadStream",
               Effect: "Allow",
-              Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+              Action: [...STREAM_READ_ACTIONS],
               Resource: args.streamArn,
             },
-            { Sid: "ListStreams", Effect: "Allow", Action: "dynamodb:ListStreams", Resource: pulumi.interpolate`${args.tableArn}/stream/*` },
+            { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: pulumi.output(args.tableArn).apply(tableStreamsArn) },
             {
               // Read the position (consistent), then one transaction: mark the fill, put the position.
               Sid: "MaintainPositions",
               Effect: "Allow",
-              Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+              Action: [...POSITION_UPKEEP_ACTIONS],
               Resource: args.tableArn,
             },
             { Sid: "OnFailureQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
-            { Sid: "OnFailureQueueKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.kmsKeyArn },
+            { Sid: "OnFailureQueueKey", Effect: "Allow", Action: [...KEY_ENCRYPT_DECRYPT_ACTIONS], Resource: args.kmsKeyArn },
             {
               Sid: "Logs",
               Effect: "Allow",
