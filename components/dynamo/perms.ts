@@ -4,6 +4,7 @@
  * beside the table's grants), so every consumer's policy names actions from one list. Each list is
  * the least a consumer needs, in the order the policies state them.
  */
+import * as pulumi from "@pulumi/pulumi";
 
 /** Item operations the trading API performs on the table (transactions are authorised per item action). */
 export const TABLE_ACTIONS = [
@@ -43,8 +44,8 @@ export const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetReco
 export const STREAM_LIST_ACTION = "dynamodb:ListStreams";
 
 /** `<table ARN>/stream/*`: every stream of the table, what {@link STREAM_LIST_ACTION} is authorised on. */
-export function tableStreamsArn(tableArn: string): string {
-  return `${tableArn}/stream/*`;
+export function tableStreamsArn(tableArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`${tableArn}/stream/*`;
 }
 
 /**

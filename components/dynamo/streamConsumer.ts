@@ -96,7 +96,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
               Action: [...STREAM_READ_ACTIONS],
               Resource: args.streamArn,
             },
-            { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: pulumi.output(args.tableArn).apply(tableStreamsArn) },
+            { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: tableStreamsArn(args.tableArn) },
             {
               // Read the position (consistent), then one transaction: mark the fill, put the position.
               Sid: "MaintainPositions",
@@ -110,7 +110,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
               Sid: "Logs",
               Effect: "Allow",
               Action: [...LOG_WRITE_ACTIONS],
-              Resource: logGroup.arn.apply(logStreamsArn),
+              Resource: logStreamsArn(logGroup.arn),
             },
           ],
         }),

@@ -247,7 +247,7 @@ export class HaNetwork extends pulumi.ComponentResource {
             {
               Effect: "Allow",
               Action: [...LOG_WRITE_AND_DESCRIBE_ACTIONS],
-              Resource: [logGroup.arn, logGroup.arn.apply(logStreamsArn)],
+              Resource: [logGroup.arn, logStreamsArn(logGroup.arn)],
             },
           ],
         }),

@@ -12,8 +12,10 @@ export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] a
 export const LOG_WRITE_AND_DESCRIBE_ACTIONS = [...LOG_WRITE_ACTIONS, "logs:DescribeLogStreams"] as const;
 
 /** `<group ARN>:*`, every stream of the group: what the stream-level log actions are authorised on. */
-export function logStreamsArn(logGroupArn: string): string {
-  return `${logGroupArn}:*`;
+export function logStreamsArn(logGroupArn: string): string;
+export function logStreamsArn(logGroupArn: pulumi.Input<string>): pulumi.Output<string>;
+export function logStreamsArn(logGroupArn: pulumi.Input<string>): string | pulumi.Output<string> {
+  return typeof logGroupArn === "string" ? `${logGroupArn}:*` : pulumi.interpolate`${logGroupArn}:*`;
 }
 
 /** Where the group's name comes from: a fixed name, or a prefix AWS completes. */
