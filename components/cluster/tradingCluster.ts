@@ -19,56 +19,93 @@ export { TLS_POLICY } from "./loadBalancer";
 
 /** Inputs of TradingCluster. */
 export interface TradingClusterArgs {
-  /** The VPC of the target group. Required. */
-  vpcId: pulumi.Input<string>;
+  /** The VPC of the target group. */
+  readonly vpcId: pulumi.Input<string>;
   /**
    * App (private) subnets, one per AZ, as the subnets' own id outputs so that the ASG's
-   * `vpcZoneIdentifiers` depend on the subnet resources. Required; HA needs three.
+   * `vpcZoneIdentifiers` depend on the subnet resources. HA needs three.
    */
-  appSubnetIds: pulumi.Input<string>[];
-  /** Public subnets for the internet-facing ALB, one per AZ. Required. */
-  publicSubnetIds: pulumi.Input<string>[];
-  /** From ClusterSecurityGroups. Required. */
-  albSecurityGroupId: pulumi.Input<string>;
-  /** From ClusterSecurityGroups. Required. */
-  appSecurityGroupId: pulumi.Input<string>;
-  /** The regional table and DAX cluster: the IAM policy names exactly these; the service is pointed at them. Required. */
-  hotPath: HotPathAccess;
-  /** EC2 instance type; plain because it picks the AMI's architecture. Required (validated by the stack config). */
-  instanceType: string;
-  /** Group sizes; min <= desired <= max. Required. */
-  minSize: pulumi.Input<number>;
-  desiredCapacity: pulumi.Input<number>;
-  maxSize: pulumi.Input<number>;
-  /** Seconds before ELB health checks count after launch; also the default instance warmup. Default 120. */
-  healthCheckGraceSeconds?: number;
-  /** Target-group deregistration delay in seconds. Default 30. */
-  deregistrationDelaySeconds?: pulumi.Input<number>;
-  /** Target-tracking metric. Default "alb-requests". */
-  scalingMetric?: ScalingMetric;
-  /** Target ALB requests per target per minute (metric alb-requests). Default 1000. */
-  scalingRequestsPerTarget?: number;
-  /** Target average CPU percent (metric cpu). Default 50. */
-  scalingCpuPercent?: number;
+  readonly appSubnetIds: pulumi.Input<string>[];
+  /** Public subnets for the internet-facing ALB, one per AZ. */
+  readonly publicSubnetIds: pulumi.Input<string>[];
+  /** From ClusterSecurityGroups. */
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  /** From ClusterSecurityGroups. */
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** The regional table and DAX cluster: the IAM policy names exactly these; the service is pointed at them. */
+  readonly hotPath: HotPathAccess;
+  /** EC2 instance type; plain because it picks the AMI's architecture. Validated by the stack config. */
+  readonly instanceType: string;
+  /** Group sizes; min <= desired <= max. */
+  readonly minSize: pulumi.Input<number>;
+  readonly desiredCapacity: pulumi.Input<number>;
+  readonly maxSize: pulumi.Input<number>;
+  /**
+   * Seconds before ELB health checks count after launch; also the default instance warmup.
+   * @default 120
+   */
+  readonly healthCheckGraceSeconds?: number;
+  /**
+   * Target-group deregistration delay in seconds.
+   * @default 30
+   */
+  readonly deregistrationDelaySeconds?: pulumi.Input<number>;
+  /**
+   * Target-tracking metric.
+   * @default "alb-requests"
+   */
+  readonly scalingMetric?: ScalingMetric;
+  /**
+   * Target ALB requests per target per minute (metric alb-requests).
+   * @default 1000
+   */
+  readonly scalingRequestsPerTarget?: number;
+  /**
+   * Target average CPU percent (metric cpu).
+   * @default 50
+   */
+  readonly scalingCpuPercent?: number;
   /**
    * ACM certificate for the HTTPS listener. Plain because it decides which listeners exist: with it,
-   * HTTPS forwards and HTTP only redirects; without it (dev) HTTP forwards. Default none.
+   * HTTPS forwards and HTTP only redirects; without it (dev) HTTP forwards.
+   * @default - none
    */
-  certificateArn?: string;
-  /** Days ALB access logs are kept. Default 90. */
-  accessLogRetentionDays?: pulumi.Input<number>;
-  /** Days the service's CloudWatch log group keeps logs (a CloudWatch retention value). Default 90. */
-  serviceLogRetentionDays?: pulumi.Input<number>;
-  /** Port the service listens on. Default the service's DEFAULT_PORT (8080). */
-  appPort?: number;
-  /** ALB deletion protection (on in prod). Default false. */
-  deletionProtection?: boolean;
-  /** Tags put on instances at launch (the stack's default tags; the provider does not tag instances). Default none. */
-  instanceTags?: Record<string, string>;
-  /** Rotation counter of the cursor key: raising it writes a new key and rolls the fleet. Default 1. */
-  cursorSecretRotation?: number;
-  /** The service to run. Default: services/trading-api bundled now with esbuild. */
-  artifact?: ServiceArtifact;
+  readonly certificateArn?: string;
+  /**
+   * Days ALB access logs are kept.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: pulumi.Input<number>;
+  /**
+   * Days the service's CloudWatch log group keeps logs (a CloudWatch retention value).
+   * @default 90
+   */
+  readonly serviceLogRetentionDays?: pulumi.Input<number>;
+  /**
+   * Port the service listens on.
+   * @default 8080 (DEFAULT_PORT of the service's contract)
+   */
+  readonly appPort?: number;
+  /**
+   * ALB deletion protection (on in prod).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Tags put on instances at launch (the stack's default tags; the provider does not tag instances).
+   * @default - none
+   */
+  readonly instanceTags?: Record<string, string>;
+  /**
+   * Rotation counter of the cursor key: raising it writes a new key and rolls the fleet.
+   * @default 1
+   */
+  readonly cursorSecretRotation?: number;
+  /**
+   * The service to run.
+   * @default - services/trading-api bundled now with esbuild
+   */
+  readonly artifact?: ServiceArtifact;
 }
 
 /**

@@ -10,22 +10,39 @@ import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
 /** Inputs of GlobalReplica. */
 export interface GlobalReplicaArgs {
-  /** The primary's validated `dynamo` outputs (readPrimaryDynamoOutputs). Required. */
-  primary: DynamoOutputs;
-  /** The StackReference the outputs came from; the replica depends on it. Optional. */
-  primaryReference?: pulumi.Resource;
-  /** Read scaling of this region's replica table. Required. */
-  tableRead: ScalingSpec;
-  /** Read scaling of each of this region's replica GSIs. Required. */
-  indexRead: ScalingSpec;
-  /** Scheduled read-range changes (write scaling follows the primary). Default none. */
-  scheduledActions?: ScheduledCapacity[];
-  /** IANA time zone of the scheduled actions. Default UTC. */
-  scheduleTimezone?: string;
-  /** Deletion protection of the replica (on in prod). Default true. */
-  deletionProtection?: pulumi.Input<boolean>;
-  network: HotPathNetworkArgs;
-  dax: HotPathDaxArgs;
+  /**
+   * The primary's `dynamo` outputs, already validated by whoever read them (the stacks' composition
+   * reads them through a StackReference).
+   */
+  readonly primary: DynamoOutputs;
+  /**
+   * The resource the outputs came from (a StackReference); the replica depends on it.
+   * @default - none
+   */
+  readonly primaryReference?: pulumi.Resource;
+  /** Read scaling of this region's replica table. */
+  readonly tableRead: ScalingSpec;
+  /** Read scaling of each of this region's replica GSIs. */
+  readonly indexRead: ScalingSpec;
+  /**
+   * Scheduled read-range changes (write scaling follows the primary).
+   * @default - none
+   */
+  readonly scheduledActions?: ScheduledCapacity[];
+  /**
+   * IANA time zone of the scheduled actions.
+   * @default "UTC"
+   */
+  readonly scheduleTimezone?: string;
+  /**
+   * Deletion protection of the replica (on in prod).
+   * @default true
+   */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Where this region's DAX cluster lives. */
+  readonly network: HotPathNetworkArgs;
+  /** Size and TTLs of this region's DAX cluster. */
+  readonly dax: HotPathDaxArgs;
 }
 
 /**

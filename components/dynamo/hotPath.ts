@@ -30,20 +30,34 @@ export type HotPathStreamArgs = Pick<
 
 /** Inputs of DynamoHotPath. */
 export interface DynamoHotPathArgs {
-  /** Table name, from services/table/schema.ts `tableName()`. Required. */
-  tableName: string;
-  /** Capacity plan (planCapacity) for the table and every GSI of the schema. Required. */
-  capacity: CapacityPlan;
-  /** Scheduled range changes for the table and every GSI. Default none. */
-  scheduledActions?: ScheduledCapacity[];
-  /** IANA time zone of the scheduled actions. Default UTC. */
-  scheduleTimezone?: string;
-  /** DynamoDB deletion protection (on in prod). Default true. */
-  deletionProtection?: pulumi.Input<boolean>;
-  network: HotPathNetworkArgs;
-  dax: HotPathDaxArgs;
-  /** Stream consumer settings. Default: every field's default. */
-  stream?: HotPathStreamArgs;
+  /** Table name, from services/table/schema.ts `tableName()`. */
+  readonly tableName: string;
+  /** Capacity plan (planCapacity) for the table and every GSI of the schema. */
+  readonly capacity: CapacityPlan;
+  /**
+   * Scheduled range changes for the table and every GSI.
+   * @default - none
+   */
+  readonly scheduledActions?: ScheduledCapacity[];
+  /**
+   * IANA time zone of the scheduled actions.
+   * @default "UTC"
+   */
+  readonly scheduleTimezone?: string;
+  /**
+   * DynamoDB deletion protection (on in prod).
+   * @default true
+   */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Where the DAX cluster lives. */
+  readonly network: HotPathNetworkArgs;
+  /** Size and TTLs of the DAX cluster. */
+  readonly dax: HotPathDaxArgs;
+  /**
+   * Stream consumer settings.
+   * @default - every field's default
+   */
+  readonly stream?: HotPathStreamArgs;
 }
 
 const spec = (s: ScalingSpec): ScalingSpec => ({ min: s.min, max: s.max, targetUtilization: s.targetUtilization });

@@ -8,27 +8,48 @@ import { POSITION_UPKEEP_ACTIONS, STREAM_LIST_ACTION, STREAM_READ_ACTIONS, table
 
 /** Inputs of StreamConsumer. */
 export interface StreamConsumerArgs {
-  /** Table the processor writes positions to. Required. */
-  tableName: pulumi.Input<string>;
-  tableArn: pulumi.Input<string>;
-  /** The table's stream (NEW_AND_OLD_IMAGES). Required. */
-  streamArn: pulumi.Input<string>;
-  /** Customer-managed key that encrypts the on-failure queue. Required. */
-  kmsKeyArn: pulumi.Input<string>;
-  /** Records per invocation, 1-10000. Default 100. */
-  batchSize?: pulumi.Input<number>;
-  /** Seconds to gather records before invoking, 0-300. Default 1. */
-  batchingWindowSeconds?: pulumi.Input<number>;
-  /** Retries of a failing batch before it goes to the on-failure queue. Default 5. */
-  maxRetryAttempts?: pulumi.Input<number>;
-  /** Oldest record still retried, seconds (60-604800). Default 3600. */
-  maxRecordAgeSeconds?: pulumi.Input<number>;
-  /** Memory of the function, MB. Default 256. */
-  memoryMb?: pulumi.Input<number>;
-  /** Retention of the function's log group, days. Default 90. */
-  logRetentionDays?: pulumi.Input<number>;
-  /** Handler module to bundle. Default services/stream-processor/src/handler.ts. */
-  entry?: string;
+  /** Table the processor writes positions to. */
+  readonly tableName: pulumi.Input<string>;
+  readonly tableArn: pulumi.Input<string>;
+  /** The table's stream (NEW_AND_OLD_IMAGES). */
+  readonly streamArn: pulumi.Input<string>;
+  /** Customer-managed key that encrypts the on-failure queue. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Records per invocation, 1-10000.
+   * @default 100
+   */
+  readonly batchSize?: pulumi.Input<number>;
+  /**
+   * Seconds to gather records before invoking, 0-300.
+   * @default 1
+   */
+  readonly batchingWindowSeconds?: pulumi.Input<number>;
+  /**
+   * Retries of a failing batch before it goes to the on-failure queue.
+   * @default 5
+   */
+  readonly maxRetryAttempts?: pulumi.Input<number>;
+  /**
+   * Oldest record still retried, seconds (60-604800).
+   * @default 3600
+   */
+  readonly maxRecordAgeSeconds?: pulumi.Input<number>;
+  /**
+   * Memory of the function, MB.
+   * @default 256
+   */
+  readonly memoryMb?: pulumi.Input<number>;
+  /**
+   * Retention of the function's log group, days.
+   * @default 90
+   */
+  readonly logRetentionDays?: pulumi.Input<number>;
+  /**
+   * Handler module to bundle.
+   * @default - services/stream-processor/src/handler.ts
+   */
+  readonly entry?: string;
 }
 
 /** Seconds a record batch may run: the handler retries a contended position up to 8 times with jitter. */

@@ -32,7 +32,7 @@ export interface RotatingKmsKeyArgs {
   readonly description: pulumi.Input<string>;
   /**
    * An alias to register beside the key.
-   * @default no alias
+   * @default - no alias
    */
   readonly alias?: KmsKeyAlias;
 }

@@ -24,7 +24,7 @@ export type LogGroupName = { readonly name: pulumi.Input<string> } | { readonly 
 /** Inputs of {@link retainedLogGroup}. */
 export type RetainedLogGroupArgs = LogGroupName & {
   /**
-   * Days events are kept, a CloudWatch Logs retention value. Required: a group without one keeps its
+   * Days events are kept, a CloudWatch Logs retention value. Not optional: a group without one keeps its
    * events forever (AWS CloudWatch Logs API Reference, PutRetentionPolicy), and is paid for forever.
    */
   readonly retentionInDays: pulumi.Input<number>;

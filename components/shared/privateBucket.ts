@@ -17,18 +17,18 @@ export interface PrivateBucketArgs {
   readonly sse: BucketEncryption;
   /**
    * Keep object versions, expiring noncurrent ones after this many days.
-   * @default unversioned
+   * @default - unversioned
    */
   readonly noncurrentDays?: number;
   /**
    * Expire objects after this many days.
-   * @default never
+   * @default - never
    */
   readonly expirationDays?: pulumi.Input<number>;
   /**
    * Statements to add to the bucket policy, built from the bucket's ARN; the policy always ends with
    * the statement that denies plain-HTTP access.
-   * @default none
+   * @default - none
    */
   readonly statements?: (bucketArn: pulumi.Output<string>) => unknown[];
 }
