@@ -24,8 +24,9 @@ export type LogGroupName = { readonly name: pulumi.Input<string> } | { readonly 
 /** Inputs of {@link retainedLogGroup}. */
 export type RetainedLogGroupArgs = LogGroupName & {
   /**
-   * Days events are kept, a CloudWatch Logs retention value. Not optional: a group without one keeps its
-   * events forever (AWS CloudWatch Logs API Reference, PutRetentionPolicy), and is paid for forever.
+   * Days events are kept, a CloudWatch Logs retention value. Not optional: a group without one
+   * keeps its events forever (AWS CloudWatch Logs API Reference, PutRetentionPolicy), and is paid
+   * for forever.
    */
   readonly retentionInDays: pulumi.Input<number>;
 };
