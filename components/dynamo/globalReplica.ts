@@ -4,12 +4,12 @@ import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor } from "./daxCluster";
-import type { HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
+import type { RegionalTableArgs } from "./hotPath";
 import { DynamoOutputs, DynamoStackOutputs } from "./outputs";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
 /** Inputs of GlobalReplica. */
-export interface GlobalReplicaArgs {
+export interface GlobalReplicaArgs extends RegionalTableArgs {
   /**
    * The primary's `dynamo` outputs, already validated by whoever read them (the stacks' composition
    * reads them through a StackReference).
@@ -29,20 +29,6 @@ export interface GlobalReplicaArgs {
    * @default - none
    */
   readonly scheduledActions?: ScheduledCapacity[];
-  /**
-   * IANA time zone of the scheduled actions.
-   * @default "UTC"
-   */
-  readonly scheduleTimezone?: string;
-  /**
-   * Deletion protection of the replica (on in prod).
-   * @default true
-   */
-  readonly deletionProtection?: pulumi.Input<boolean>;
-  /** Where this region's DAX cluster lives. */
-  readonly network: HotPathNetworkArgs;
-  /** Size and TTLs of this region's DAX cluster. */
-  readonly dax: HotPathDaxArgs;
 }
 
 /**

@@ -15,7 +15,6 @@ import { DynamoStackOutputs, WriteScaling } from "./outputs";
 import { StreamConsumer, StreamConsumerArgs } from "./streamConsumer";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
-/** DAX settings shared by DynamoHotPath and GlobalReplica. */
 /** Size and TTLs of the table's DAX cluster (>= 3 nodes in prod, one per data subnet's AZ). */
 export type HotPathDaxArgs = DaxSizing;
 
@@ -28,8 +27,26 @@ export type HotPathStreamArgs = Pick<
   "batchSize" | "batchingWindowSeconds" | "maxRetryAttempts" | "maxRecordAgeSeconds" | "memoryMb" | "logRetentionDays"
 >;
 
+/** What DynamoHotPath and GlobalReplica both take for this region's table (or replica). */
+export interface RegionalTableArgs {
+  /**
+   * IANA time zone of the scheduled actions.
+   * @default "UTC"
+   */
+  readonly scheduleTimezone?: string;
+  /**
+   * DynamoDB deletion protection of this region's table or replica (on in prod).
+   * @default true
+   */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Where this region's DAX cluster lives. */
+  readonly network: HotPathNetworkArgs;
+  /** Size and TTLs of this region's DAX cluster. */
+  readonly dax: HotPathDaxArgs;
+}
+
 /** Inputs of DynamoHotPath. */
-export interface DynamoHotPathArgs {
+export interface DynamoHotPathArgs extends RegionalTableArgs {
   /** Table name, from services/table/schema.ts `tableName()`. */
   readonly tableName: string;
   /** Capacity plan (planCapacity) for the table and every GSI of the schema. */
@@ -39,20 +56,6 @@ export interface DynamoHotPathArgs {
    * @default - none
    */
   readonly scheduledActions?: ScheduledCapacity[];
-  /**
-   * IANA time zone of the scheduled actions.
-   * @default "UTC"
-   */
-  readonly scheduleTimezone?: string;
-  /**
-   * DynamoDB deletion protection (on in prod).
-   * @default true
-   */
-  readonly deletionProtection?: pulumi.Input<boolean>;
-  /** Where the DAX cluster lives. */
-  readonly network: HotPathNetworkArgs;
-  /** Size and TTLs of the DAX cluster. */
-  readonly dax: HotPathDaxArgs;
   /**
    * Stream consumer settings.
    * @default - every field's default
