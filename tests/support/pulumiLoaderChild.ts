@@ -30,6 +30,8 @@ export interface LoaderResult {
   exitCode: number;
   /** From handing over to the SDK to exit: compiling, type-checking, running the program. */
   elapsedMs: number;
+  /** CPU time (user + system) of the process over the same span; esbuild's bundling runs in its own process. */
+  cpuMs: number;
   resources: { type: string; name: string; parent?: string }[];
   /** Names of the root stack's outputs. */
   outputs: string[];
@@ -38,6 +40,7 @@ export interface LoaderResult {
 const request = JSON.parse(process.env.TRADING_LOADER_REQUEST ?? "") as LoaderRequest;
 const recording = startRecording({ project: request.project, stack: request.stack, config: request.config });
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 
 process.argv = [process.argv[0], request.runEntry, ...request.args];
 createRequire(__filename)(request.runEntry);
@@ -48,6 +51,7 @@ process.on("exit", (code) => {
   const result: LoaderResult = {
     exitCode: typeof process.exitCode === "number" ? process.exitCode : code,
     elapsedMs: Math.round(performance.now() - started),
+    cpuMs: Math.round((process.cpuUsage(cpuStarted).user + process.cpuUsage(cpuStarted).system) / 1000),
     resources: recording.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent })),
     outputs: Object.keys(stack?.outputs ?? {}),
   };
