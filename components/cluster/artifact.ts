@@ -13,8 +13,14 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The service's process entry point. */
 export const TRADING_API_ENTRY = path.join(REPO_ROOT, "services", "trading-api", "src", "main.ts");
 
-/** The Node.js major the instances install from AL2023's packages (`nodejs22`, binary `node-22`). */
-export const NODE_MAJOR = 22;
+/**
+ * The Node.js major the instances install from AL2023's packages and the bundle targets: AL2023
+ * ships Node.js 20, 22 and 24 as namespaced packages `nodejs{MAJOR}` whose binary is
+ * `/usr/bin/node-{MAJOR}`, so the service runs on this major whatever `alternatives` points `node`
+ * at ("Node.js in AL2023", https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html). 24 is the
+ * active LTS, the Lambda runtime's (nodejs24.x) and the one CI tests on.
+ */
+export const NODE_MAJOR = 24;
 
 export interface ServiceArtifact {
   /** The bundled JavaScript. */

@@ -1,55 +1,23 @@
 /**
  * The mock cloud: runs the real program (or any program function) under Pulumi's mocks and records
- * every registration with what the engine would see: type, name, inputs, parent, dependencies,
- * property dependencies and provider. The test suite (through tests/support) and the offline plan
- * both run stacks through it, so it lives with the product rather than under tests/.
+ * every registration (offline/cloud/recorder.ts). The test suite (through tests/support) and the
+ * offline plan both run stacks through it, so it lives with the product rather than under tests/.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { main } from "../../stacks/program";
 import { parseStackConfig } from "../../stacks/config";
-import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramRunFailure, RunOptions, StackRun, startRecording } from "./recorder";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** True for provider-managed (custom) resources, false for components. */
-  custom: boolean;
-  /** Inputs as the provider would receive them; unknown values (preview) are `pulumi.unknown`. */
-  inputs: Record<string, unknown>;
-  /** The state the mock cloud returned: inputs plus computed fields. */
-  outputs: Record<string, unknown>;
-  id?: string;
-  parent?: string;
-  /** Provider reference ("urn::id") when one was set explicitly. */
-  provider?: string;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  protect: boolean;
-  ignoreChanges: string[];
-  retainOnDelete: boolean;
-  /** The region the resource lives in: its own `region` input, its provider's, or the stack's. */
-  region: string;
-}
-
-export interface RecordedInvoke {
-  token: string;
-  inputs: Record<string, unknown>;
-  region: string;
-}
-
-export interface RunOptions {
-  /** Stack name (project `trading-platform`). */
-  stack: string;
-  /** Raw config (`key → string`), as the CLI passes it. */
-  config: Record<string, string>;
-  /** Run as `pulumi preview` (ids and computed outputs unknown) instead of `pulumi up`. */
-  preview?: boolean;
-  /** Outputs of the stacks a StackReference may read, by fully qualified stack name. */
-  stackReferences?: Record<string, Record<string, unknown>>;
-}
+export {
+  ProgramRunFailure,
+  StackRun,
+  startRecording,
+  type RecordedInvoke,
+  type RecordedResource,
+  type Recording,
+  type RunOptions,
+} from "./recorder";
 
 export interface StackFileRunOptions {
   preview?: boolean;
@@ -58,197 +26,12 @@ export interface StackFileRunOptions {
   stackReferences?: Record<string, Record<string, unknown>>;
 }
 
-class RecordingMonitor extends MockMonitor {
-  readonly recorded: RecordedResource[] = [];
-  /** The root stack's outputs as registered, unknowns included (a preview's outputs have some). */
-  stackOutputs: Record<string, unknown> = {};
-  readonly invokes: RecordedInvoke[] = [];
-  private readonly providerRegions = new Map<string, string>();
-
-  constructor(
-    private readonly defaultRegion: string,
-    stackReferences: Record<string, Record<string, unknown>>,
-    preview: boolean,
-  ) {
-    super({
-      call: (args) => {
-        const region = this.regionOf(args.inputs as Record<string, unknown>, args.provider);
-        this.invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown>, region });
-        const fake = INVOKE_FAKES[args.token];
-        if (!fake) {
-          throw new Error(`mock cloud: no fake for invoke ${args.token}; add one to offline/cloud/fakeAws.ts`);
-        }
-        return fake(args.inputs as Record<string, unknown>, region);
-      },
-      newResource: (args) => {
-        const inputs = args.inputs as Record<string, unknown>;
-        if (args.type === "pulumi:pulumi:StackReference") {
-          const name = String(inputs.name);
-          const outputs = stackReferences[name];
-          if (!outputs) {
-            throw new Error(`mock cloud: no fake outputs for StackReference "${name}"`);
-          }
-          return { id: name, state: { name, outputs, secretOutputNames: [] } };
-        }
-        if (!args.custom) {
-          return { id: undefined, state: {} };
-        }
-        if (args.type.startsWith("pulumi:providers:")) {
-          return { id: preview ? undefined : `${args.name}-provider-id`, state: inputs };
-        }
-        if (preview) {
-          // As in a real preview: inputs are known, ids and computed outputs are not.
-          return { id: undefined, state: inputs };
-        }
-        return fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
-      },
-    });
-  }
-
-  private regionOf(inputs: Record<string, unknown>, provider: string | undefined): string {
-    if (typeof inputs.region === "string") {
-      return inputs.region;
-    }
-    const providerUrn = provider?.split("::").slice(0, -1).join("::");
-    return (providerUrn && this.providerRegions.get(providerUrn)) || this.defaultRegion;
-  }
-
-  // The protobuf request types are not exported by the SDK; these are the accessors used.
-  override async registerResource(
-    req: {
-      getType(): string;
-      getName(): string;
-      getCustom(): boolean;
-      getParent(): string;
-      getProvider(): string;
-      getObject(): unknown;
-      getDependenciesList(): string[];
-      getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
-      getProtect(): boolean | undefined;
-      getIgnorechangesList(): string[];
-      getRetainondelete(): boolean | undefined;
-    },
-    callback: (err: unknown, response: unknown) => void,
-  ): Promise<void> {
-    const inputs = pulumi.runtime.deserializeProperties(req.getObject() as never, true) as Record<string, unknown>;
-    const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((value, key) => {
-      propertyDependencies[key] = value.getUrnsList();
-    });
-    const provider = req.getProvider() || undefined;
-    const record: RecordedResource = {
-      urn: "",
-      type: req.getType(),
-      name: req.getName(),
-      custom: req.getCustom(),
-      inputs,
-      outputs: {},
-      parent: req.getParent() || undefined,
-      provider,
-      dependencies: req.getDependenciesList(),
-      propertyDependencies,
-      protect: req.getProtect() ?? false,
-      ignoreChanges: req.getIgnorechangesList(),
-      retainOnDelete: req.getRetainondelete() ?? false,
-      region: this.regionOf(inputs, provider),
-    };
-    await super.registerResource(req, (err: unknown, response: unknown) => {
-      if (!err && response) {
-        const res = response as { getUrn(): string; getId(): string; getObject(): unknown };
-        record.urn = res.getUrn();
-        record.id = res.getId() || undefined;
-        record.outputs = pulumi.runtime.deserializeProperties(res.getObject() as never, true) as Record<string, unknown>;
-        if (record.type.startsWith("pulumi:providers:") && typeof inputs.region === "string") {
-          this.providerRegions.set(record.urn, inputs.region);
-        }
-        this.recorded.push(record);
-      }
-      callback(err, response);
-    });
-  }
-
-  // Components and the root stack register their outputs after construction; keep them, with
-  // unknowns, because a preview's outputs cannot be read back through Output.promise().
-  override registerResourceOutputs(
-    req: { getUrn(): string; getOutputs(): unknown },
-    callback: (err: unknown, response: unknown) => void,
-  ): void {
-    const outputs = req.getOutputs()
-      ? (pulumi.runtime.deserializeProperties(req.getOutputs() as never, true) as Record<string, unknown>)
-      : {};
-    const record = this.recorded.find((r) => r.urn === req.getUrn());
-    if (record) {
-      record.outputs = outputs;
-      if (record.type === "pulumi:pulumi:Stack") {
-        this.stackOutputs = outputs;
-      }
-    }
-    super.registerResourceOutputs(req, callback);
-  }
-}
-
-/** The result of one program run under the mock cloud, with queries over what was registered. */
-export class StackRun {
-  constructor(
-    readonly stack: string,
-    readonly preview: boolean,
-    readonly resources: RecordedResource[],
-    readonly invokes: RecordedInvoke[],
-    readonly outputs: Record<string, unknown>,
-  ) {}
-
-  /** Resources of one type token, e.g. "aws:ec2/subnet:Subnet", in registration order. */
-  ofType(type: string): RecordedResource[] {
-    return this.resources.filter((r) => r.type === type);
-  }
-
-  /** The one resource of `type` (optionally matching `predicate`); fails when there are 0 or several. */
-  single(type: string, predicate: (r: RecordedResource) => boolean = () => true): RecordedResource {
-    const found = this.ofType(type).filter(predicate);
-    if (found.length !== 1) {
-      throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
-    }
-    return found[0];
-  }
-
-  byUrn(urn: string): RecordedResource {
-    const found = this.resources.find((r) => r.urn === urn);
-    if (!found) {
-      throw new Error(`no resource registered with URN ${urn}`);
-    }
-    return found;
-  }
-
-  byName(name: string): RecordedResource {
-    const found = this.resources.filter((r) => r.name === name);
-    if (found.length !== 1) {
-      throw new Error(`expected one resource named ${name}, found ${found.length}`);
-    }
-    return found[0];
-  }
-
-  /** Children of a component; with `recursive`, all descendants. */
-  childrenOf(parent: RecordedResource, recursive = false): RecordedResource[] {
-    const direct = this.resources.filter((r) => r.parent === parent.urn);
-    return recursive ? direct.flatMap((child) => [child, ...this.childrenOf(child, true)]) : direct;
-  }
-
-  /** The resources the value of `property` of `resource` was computed from. */
-  propertyDependencies(resource: RecordedResource, property: string): RecordedResource[] {
-    return (resource.propertyDependencies[property] ?? []).map((urn) => this.byUrn(urn));
-  }
-}
-
 /** Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud. */
 export async function runProgram(
   program: () => Promise<Record<string, unknown> | undefined>,
-  options: RunOptions,
+  options: Omit<RunOptions, "project"> & { project?: string },
 ): Promise<StackRun> {
-  const project = readProjectFile().name;
-  const region = options.config["aws:region"] ?? "us-east-1";
-  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, options.preview ?? false);
-  pulumi.runtime.setMockOptions(monitor, project, options.stack, options.preview ?? false);
-  pulumi.runtime.setAllConfig(options.config);
+  const recording = startRecording({ ...options, project: options.project ?? readProjectFile().name });
   // The program's own error is caught inside the stack: rethrown through the SDK's Stack resource
   // it would also surface as an unhandled rejection from the SDK's internal promises.
   let failure: unknown;
@@ -262,13 +45,13 @@ export async function runProgram(
       }
     });
     // Registrations may still be in flight after the program returns; wait for all of them.
-    await pulumi.runtime.disconnect();
+    const run = await recording.collect();
     if (failure !== undefined) {
-      throw new ProgramRunFailure(failure instanceof Error ? failure : new Error(String(failure)), monitor.recorded);
+      throw new ProgramRunFailure(failure instanceof Error ? failure : new Error(String(failure)), run.resources);
     }
-    return new StackRun(options.stack, options.preview ?? false, monitor.recorded, monitor.invokes, monitor.stackOutputs);
+    return run;
   } finally {
-    pulumi.runtime.setAllConfig({});
+    recording.end();
   }
 }
 
@@ -312,16 +95,6 @@ async function withPrimaryOutputs(
     primaryOutputs.set(primaryStackFile, outputs);
   }
   return { ...given, [primary]: await outputs };
-}
-
-/** A program run that threw, with what it had registered before it did. */
-export class ProgramRunFailure extends Error {
-  constructor(
-    readonly error: Error,
-    readonly registered: RecordedResource[],
-  ) {
-    super(error.message);
-  }
 }
 
 /** Like runStackFile, for a stack expected to fail: returns the failure (error and registrations). */

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { NODE_MAJOR } from "../../components/cluster/artifact";
 import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
 import {
   ATTRIBUTE_DEFINITIONS,
@@ -236,7 +237,7 @@ for (const { stack, preview } of CASES) {
     describe("stream consumer", () => {
       it("runs the bundled stream processor on the current Node.js runtime on arm64", async () => {
         const fn = run.single(T.fn);
-        expect(fn.inputs).to.include({ runtime: "nodejs24.x", handler: "index.handler" });
+        expect(fn.inputs).to.include({ runtime: `nodejs${NODE_MAJOR}.x`, handler: "index.handler" });
         expect(fn.inputs.architectures).to.deep.equal(["arm64"]);
         const archive = fn.inputs.code as pulumi.asset.AssetArchive;
         const assets = await archive.assets;

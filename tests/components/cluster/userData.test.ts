@@ -25,8 +25,8 @@ describe("instance user data", () => {
   });
 
   it("installs Node.js from AL2023's packages and runs the service under systemd as its own user", () => {
-    expect(script).to.match(/\ndnf install -y nodejs22 amazon-cloudwatch-agent/);
-    expect(script).to.contain("ExecStart=/usr/bin/node-22 /opt/trading-api/main.js");
+    expect(script).to.match(/\ndnf install -y nodejs24 amazon-cloudwatch-agent/);
+    expect(script).to.contain("ExecStart=/usr/bin/node-24 /opt/trading-api/main.js");
     expect(script).to.contain("User=trading-api");
     expect(script).to.contain("systemctl enable --now trading-api.service");
     expect(script).to.contain("EnvironmentFile=/etc/trading-api/secret.env");
