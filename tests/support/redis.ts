@@ -26,7 +26,12 @@ export const APP_USER = "trading-app";
 export const ADMIN_USER = "admin";
 const PASSWORD = "local-test-password";
 
-export type RedisAdmin = ReturnType<typeof createClient>;
+function adminClient(port: number) {
+  const client = createClient({ socket: { host: "127.0.0.1", port }, username: ADMIN_USER, password: PASSWORD });
+  client.on("error", () => undefined);
+  return client;
+}
+export type RedisAdmin = ReturnType<typeof adminClient>;
 
 export interface RedisServer {
   host: string;
@@ -93,8 +98,7 @@ export async function startRedis(): Promise<RedisServer> {
     username: APP_USER,
     password: PASSWORD,
     async admin() {
-      const client = createClient({ socket: { host: "127.0.0.1", port }, username: ADMIN_USER, password: PASSWORD });
-      client.on("error", () => undefined);
+      const client = adminClient(port);
       await client.connect();
       return client;
     },
