@@ -19,6 +19,8 @@ export interface ValkeyOptions {
   connectTimeoutMs?: number;
   /** Re-authenticate live connections this often (ElastiCache drops IAM connections after 12 h). Default 1 h. */
   reauthenticateEveryMs?: number;
+  /** Logical database (tests isolate themselves with it; ElastiCache uses 0). Default 0. */
+  database?: number;
 }
 
 function makeClient(options: ValkeyOptions) {
@@ -35,6 +37,7 @@ function makeClient(options: ValkeyOptions) {
       type: "async-credentials-provider",
       credentials: async () => ({ username: options.username, password: await options.password() }),
     },
+    ...(options.database ? { database: options.database } : {}),
     disableOfflineQueue: true,
     commandOptions: { timeout: options.commandTimeoutMs ?? 250 },
     pingInterval: 10_000,
