@@ -87,6 +87,7 @@ export async function riskEnvironment(options: RiskOptions = {}): Promise<RiskEn
   await pg.setPassword(APP_DB_ROLE);
   await pg.setPassword(REFDATA_DB_ROLE);
   const writer = new Pool({ ...pg.config(database, REFDATA_DB_ROLE), max: 4 });
+  writer.on("error", () => undefined);
   const repo = new ReferenceDataRepository(writer, "test:operator");
   await repo.addInstrument({ symbol: SYMBOL, tickSize: 5, lotSize: 10, currency: "USD", referencePrice: 10_000 });
   redisDatabases += 1;

@@ -100,6 +100,9 @@ export class ReferenceSyncer {
       onError: () => undefined,
       ...options,
     };
+    // An idle connection dropped by the server (failover, restart) is an error event on the pool;
+    // unhandled it would crash the process. The next tick simply connects again.
+    this.options.pool.on("error", (error) => this.options.onError(error));
   }
 
   start(): void {
