@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     process.exit(EXIT_CONFIG);
   }
   const errors: { error: unknown; what: string }[] = [];
-  let logError = (error: unknown, what: string) => void errors.push({ error, what });
+  let logError = (error: unknown, what: string): void => {
+    errors.push({ error, what });
+  };
   const risk = config.risk ? createRiskTier(config.risk, config.region, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
   const server = await startServer(config, clients, risk ? { risk } : {});
   logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
