@@ -2,13 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { DEFAULT_PORT, READINESS_PATH } from "../../services/trading-api/src/contract";
+import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
 import { artifactKey, bundleService, ServiceArtifact } from "./artifact";
 import { refreshPreferences, targetTracking } from "./capacity";
 import { architectureOf, ScalingMetric } from "./config";
 import { instancePolicyDocument } from "./instancePolicy";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
-import { renderUserData } from "./userData";
+import { renderUserData, type BootSettings } from "./userData";
 
 /** TLS 1.3 with TLS 1.2 fallback for older trading clients; no TLS 1.0/1.1, forward secrecy only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -73,6 +74,12 @@ export interface TradingClusterArgs {
   cursorSecretRotation?: number;
   /** The service to run. Default: services/trading-api bundled now with esbuild. */
   artifact?: ServiceArtifact;
+  /**
+   * Aurora and the cache (DataTier.access): the instance role gains exactly `rds-db:connect` for the
+   * app's database user and `elasticache:Connect` on the cache and its user, and the service is
+   * pointed at them (the reader endpoint, the primary cache endpoint). Default none.
+   */
+  referenceData?: DataAccess;
 }
 
 /**
@@ -175,6 +182,7 @@ export class TradingCluster extends pulumi.ComponentResource {
         role: role.id,
         policy: pulumi
           .all([
+            pulumi.all([
             region,
             args.hotPath.tableArn,
             args.hotPath.indexArns,
@@ -183,8 +191,10 @@ export class TradingCluster extends pulumi.ComponentResource {
             key.arn,
             cursorSecret.arn,
             logGroup.arn,
+            ]),
+            referenceDataArns(args.referenceData),
           ])
-          .apply(([rg, tableArn, indexArns, daxClusterArn, objectArn, kmsKeyArn, parameterArn, logGroupArn]) =>
+          .apply(([[rg, tableArn, indexArns, daxClusterArn, objectArn, kmsKeyArn, parameterArn, logGroupArn], referenceData]) =>
             JSON.stringify(
               instancePolicyDocument({
                 region: rg,
@@ -195,6 +205,7 @@ export class TradingCluster extends pulumi.ComponentResource {
                 kmsKeyArn,
                 cursorSecretParameterArn: parameterArn,
                 logGroupArn,
+                ...(referenceData ? { referenceData } : {}),
               }),
             ),
           ),
@@ -207,6 +218,7 @@ export class TradingCluster extends pulumi.ComponentResource {
     const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
     const userData = pulumi
       .all([
+        pulumi.all([
         region,
         artifactBucket.id,
         artifactObject.key,
@@ -215,8 +227,10 @@ export class TradingCluster extends pulumi.ComponentResource {
         args.hotPath.daxEndpoint,
         cursorSecret.name,
         logGroup.name,
+        ]),
+        referenceDataEndpoints(args.referenceData),
       ])
-      .apply(([rg, bucket, objectKey, versionId, tableName, daxEndpoint, parameterName, logGroupName]) =>
+      .apply(([[rg, bucket, objectKey, versionId, tableName, daxEndpoint, parameterName, logGroupName], referenceData]) =>
         Buffer.from(
           renderUserData({
             region: rg,
@@ -230,6 +244,7 @@ export class TradingCluster extends pulumi.ComponentResource {
             cursorSecretParameter: parameterName,
             cursorSecretRotation: args.cursorSecretRotation ?? 1,
             logGroupName,
+            ...(referenceData ? { referenceData } : {}),
           }),
         ).toString("base64"),
       );
@@ -507,6 +522,31 @@ export class TradingCluster extends pulumi.ComponentResource {
     );
     return { bucket, policy };
   }
+}
+
+function referenceDataArns(
+  access: DataAccess | undefined,
+): pulumi.Output<{ dbConnectArn: string; cacheReplicationGroupArn: string; cacheUserArn: string } | undefined> {
+  if (!access) return pulumi.output(undefined);
+  return pulumi.all([access.dbConnectArn, access.cacheReplicationGroupArn, access.cacheUserArn]).apply(
+    ([dbConnectArn, cacheReplicationGroupArn, cacheUserArn]) => ({ dbConnectArn, cacheReplicationGroupArn, cacheUserArn }),
+  );
+}
+
+function referenceDataEndpoints(access: DataAccess | undefined): pulumi.Output<BootSettings["referenceData"]> {
+  if (!access) return pulumi.output(undefined);
+  return pulumi
+    .all([access.dbReaderEndpoint, access.dbPort, access.dbName, access.dbUser, access.cachePrimaryEndpoint, access.cachePort, access.cacheUserName, access.cacheReplicationGroupId])
+    .apply(([dbReaderEndpoint, dbPort, dbName, dbUser, cachePrimaryEndpoint, cachePort, cacheUserName, cacheReplicationGroupId]) => ({
+      dbReaderEndpoint,
+      dbPort,
+      dbName,
+      dbUser,
+      cachePrimaryEndpoint,
+      cachePort,
+      cacheUserName,
+      cacheReplicationGroupId,
+    }));
 }
 
 function denyInsecureTransport(bucketArn: pulumi.Output<string>) {
