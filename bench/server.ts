@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       timeInForce: "GTC",
     };
     const result = await store.createOrder(order);
+    if (result.kind === "open_order_limit") throw new Error("seed orders are placed without a limit");
     readPaths.push(`/v1/accounts/${order.account}/orders/${result.order.orderId}`);
   }
 
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       (async () => {
         if (req.method === "POST" && req.url === "/v1/orders") {
           const result = await store.createOrder(JSON.parse(await readBody(req)) as NewOrder);
+          if (result.kind === "open_order_limit") return respond(422, { error: "risk_rejected" });
           return respond(result.kind === "created" ? 201 : 200, result.order);
         }
         const match = req.method === "GET" ? readPath.exec(req.url ?? "") : null;

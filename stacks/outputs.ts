@@ -26,7 +26,7 @@ import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.0.0";
+export const CONTRACT_VERSION = "1.1.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
 export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data"] as const;
@@ -94,6 +94,17 @@ export interface DataOutputs {
   /** IAM-authenticated cache user of the application (no password exists). */
   cacheUserName: string;
   cacheSecurityGroupId: string;
+  /** PostgreSQL role the trading API logs in as with IAM authentication (since 1.1.0). */
+  dbAppUser: string;
+  /**
+   * `rds-db:connect` resource of the reference-data role (trading_refdata): grant it to the
+   * operators who run the refdata CLI (since 1.1.0).
+   */
+  dbRefdataConnectArn: string;
+  /** The Lambda `pulumi up` invokes to apply the reference-data migrations (since 1.1.0). */
+  refdataMigrationFunctionName: string;
+  /** SHA-256 of the migration set the stack's database was migrated to (since 1.1.0). */
+  refdataMigrationSetSha256: string;
 }
 
 /** What every stack publishes, whatever its role. */
@@ -197,6 +208,10 @@ export const dataOutputsSchema = z.object({
   cachePort: port,
   cacheUserName: nonEmpty,
   cacheSecurityGroupId: nonEmpty,
+  dbAppUser: nonEmpty,
+  dbRefdataConnectArn: arnOf("rds-db", /^dbuser:.+\/.+$/, "an rds-db:connect database user"),
+  refdataMigrationFunctionName: nonEmpty,
+  refdataMigrationSetSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a hex SHA-256" }),
 });
 
 const commonShape = {

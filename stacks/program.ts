@@ -2,9 +2,12 @@
  * The platform, composed per stack role. `stacks/index.ts` hands this function to the Pulumi
  * runtime; the test harness calls it directly under mocks.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
+import { ReferenceDataMigrations } from "../components/data/migrations";
+import { REFDATA_DB_ROLE } from "../services/reference-data/contract";
 import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
@@ -83,6 +86,21 @@ export async function main() {
     logRetentionDays: config.dataLogRetentionDays,
   });
 
+  // Step 4b: the reference-data schema and roles, applied by this deployment (a Lambda in the app
+  // subnets, invoked when the migration set changes), once the writer accepts connections.
+  const migrations = new ReferenceDataMigrations("trading", {
+    vpcId: network.vpcId,
+    subnetIds: network.zones.map((zone) => zone.appSubnet.id),
+    dbSecurityGroupId: data.dbSecurityGroupId,
+    dbWriterEndpoint: data.dbWriterEndpoint,
+    dbPort: data.dbPort,
+    dbName: data.dbName,
+    dbMasterSecretArn: data.dbMasterSecretArn,
+    dbKmsKeyArn: data.dbKmsKeyArn,
+    waitFor: [data.instances[0]],
+    logRetentionDays: config.dataLogRetentionDays,
+  });
+
   // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
@@ -106,6 +124,8 @@ export async function main() {
     deletionProtection: config.isProduction,
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
+    // Aurora (reader endpoint) and the cache for the pre-trade checks: IAM policy and environment.
+    referenceData: data.access,
   });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
@@ -148,6 +168,10 @@ export async function main() {
       cachePort: data.cachePort,
       cacheUserName: data.access.cacheUserName,
       cacheSecurityGroupId: data.cacheSecurityGroupId,
+      dbAppUser: data.access.dbUser,
+      dbRefdataConnectArn: data.access.dbConnectArn.apply((arn) => arn.replace(/\/[^/]+$/, `/${REFDATA_DB_ROLE}`)),
+      refdataMigrationFunctionName: migrations.functionName,
+      refdataMigrationSetSha256: pulumi.output(migrations.migrationSetSha256),
     },
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;

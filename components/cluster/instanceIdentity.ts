@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
 import { instancePolicyDocument } from "./instancePolicy";
 
@@ -16,6 +17,8 @@ export interface InstanceIdentityArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly cursorSecretParameterArn: pulumi.Input<string>;
   readonly logGroupArn: pulumi.Input<string>;
+  /** Aurora and the cache the service reads reference data from: `rds-db:connect` and `elasticache:Connect` on exactly them. */
+  readonly referenceData?: DataAccess;
 }
 
 export interface InstanceIdentity {
@@ -43,6 +46,7 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
       role: role.id,
       policy: pulumi
         .all([
+          pulumi.all([
           args.region,
           args.hotPath.tableArn,
           args.hotPath.indexArns,
@@ -51,8 +55,10 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
           args.kmsKeyArn,
           args.cursorSecretParameterArn,
           args.logGroupArn,
+          ]),
+          referenceDataArns(args.referenceData),
         ])
-        .apply(([region, tableArn, indexArns, daxClusterArn, artifactObjectArn, kmsKeyArn, cursorSecretParameterArn, logGroupArn]) =>
+        .apply(([[region, tableArn, indexArns, daxClusterArn, artifactObjectArn, kmsKeyArn, cursorSecretParameterArn, logGroupArn], referenceData]) =>
           JSON.stringify(
             instancePolicyDocument({
               region,
@@ -63,6 +69,7 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
               kmsKeyArn,
               cursorSecretParameterArn,
               logGroupArn,
+              ...(referenceData ? { referenceData } : {}),
             }),
           ),
         ),
@@ -71,4 +78,13 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
   );
   const instanceProfile = new aws.iam.InstanceProfile(`${name}-instance`, { role: role.name }, parent);
   return { role, instanceProfile };
+}
+
+function referenceDataArns(
+  access: DataAccess | undefined,
+): pulumi.Output<{ dbConnectArn: string; cacheReplicationGroupArn: string; cacheUserArn: string } | undefined> {
+  if (!access) return pulumi.output(undefined);
+  return pulumi.all([access.dbConnectArn, access.cacheReplicationGroupArn, access.cacheUserArn]).apply(
+    ([dbConnectArn, cacheReplicationGroupArn, cacheUserArn]) => ({ dbConnectArn, cacheReplicationGroupArn, cacheUserArn }),
+  );
 }

@@ -20,6 +20,13 @@ export interface InstancePolicyResources {
   kmsKeyArn: string;
   cursorSecretParameterArn: string;
   logGroupArn: string;
+  /** Reference data: `rds-db:connect` for the app's database user, `elasticache:Connect` on the cache. */
+  referenceData?: {
+    /** arn:…:rds-db:<region>:<account>:dbuser:<cluster resource id>/trading_app */
+    dbConnectArn: string;
+    cacheReplicationGroupArn: string;
+    cacheUserArn: string;
+  };
 }
 
 export interface PolicyStatement {
@@ -71,6 +78,19 @@ export function instancePolicyDocument(r: InstancePolicyResources): PolicyDocume
     },
     { Sid: "SessionManager", Effect: "Allow", Action: [...ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE], Resource: "*" },
   ];
+  if (r.referenceData) {
+    // IAM authentication as exactly one database user, and to exactly one cache with one cache user
+    // (elasticache:Connect is authorised on both the replication group and the user).
+    statements.push(
+      { Sid: "ReferenceDatabase", Effect: "Allow", Action: ["rds-db:connect"], Resource: r.referenceData.dbConnectArn },
+      {
+        Sid: "ReferenceCache",
+        Effect: "Allow",
+        Action: ["elasticache:Connect"],
+        Resource: [r.referenceData.cacheReplicationGroupArn, r.referenceData.cacheUserArn],
+      },
+    );
+  }
   if (r.indexArns.length > 0) {
     statements.splice(1, 0, { Sid: "IndexQueries", Effect: "Allow", Action: [...INDEX_ACTIONS], Resource: r.indexArns });
   }

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { DataAccess } from "../data/access";
 import { architectureOf } from "./config";
 import { BootSettings, renderUserData } from "./userData";
 
@@ -34,7 +35,9 @@ export interface LaunchTemplateArgs {
   /** Boot settings that come from other resources. */
   readonly boot: { readonly [K in ProducedBootSettings]: pulumi.Input<BootSettings[K]> };
   /** Boot settings known when the program runs. */
-  readonly fixedBoot: Omit<BootSettings, ProducedBootSettings>;
+  readonly fixedBoot: Omit<BootSettings, ProducedBootSettings | "referenceData">;
+  /** Aurora and the cache: their endpoints go into the service's environment. */
+  readonly referenceData?: DataAccess;
 }
 
 /** Registers the launch template under `scope`; each change of it is a new version for the ASG. */
@@ -43,8 +46,11 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
   const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
   const b = args.boot;
   const userData = pulumi
-    .all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName])
-    .apply(([region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName]) =>
+    .all([
+      pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
+      referenceDataEndpoints(args.referenceData),
+    ])
+    .apply(([[region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData]) =>
       Buffer.from(
         renderUserData({
           region,
@@ -56,6 +62,7 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
           cursorSecretParameter,
           logGroupName,
           ...args.fixedBoot,
+          ...(referenceData ? { referenceData } : {}),
         }),
       ).toString("base64"),
     );
@@ -90,4 +97,20 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
     },
     parent,
   );
+}
+
+function referenceDataEndpoints(access: DataAccess | undefined): pulumi.Output<BootSettings["referenceData"]> {
+  if (!access) return pulumi.output(undefined);
+  return pulumi
+    .all([access.dbReaderEndpoint, access.dbPort, access.dbName, access.dbUser, access.cachePrimaryEndpoint, access.cachePort, access.cacheUserName, access.cacheReplicationGroupId])
+    .apply(([dbReaderEndpoint, dbPort, dbName, dbUser, cachePrimaryEndpoint, cachePort, cacheUserName, cacheReplicationGroupId]) => ({
+      dbReaderEndpoint,
+      dbPort,
+      dbName,
+      dbUser,
+      cachePrimaryEndpoint,
+      cachePort,
+      cacheUserName,
+      cacheReplicationGroupId,
+    }));
 }

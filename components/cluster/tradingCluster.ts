@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PORT } from "../../services/trading-api/src/contract";
+import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
 import { rotatingKmsKey } from "../shared/kmsKey";
 import { retainedLogGroup } from "../shared/logGroup";
@@ -106,6 +107,13 @@ export interface TradingClusterArgs {
    * @default - services/trading-api bundled now with esbuild
    */
   readonly artifact?: ServiceArtifact;
+  /**
+   * Aurora and the cache (DataTier.access): the instance role gains exactly `rds-db:connect` for the
+   * app's database user and `elasticache:Connect` on the cache and its user, and the service is
+   * pointed at them (the reader endpoint, the primary cache endpoint).
+   * @default - none (the service runs without reference data only with RISK_CHECKS=disabled)
+   */
+  readonly referenceData?: DataAccess;
 }
 
 /**
@@ -157,6 +165,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       kmsKeyArn: key.arn,
       cursorSecretParameterArn: cursorSecret.arn,
       logGroupArn: logGroup.arn,
+      ...(args.referenceData ? { referenceData: args.referenceData } : {}),
     });
 
     const instanceTags = { ...(args.instanceTags ?? {}), Name: `${name}-api` };
@@ -175,6 +184,7 @@ export class TradingCluster extends pulumi.ComponentResource {
         cursorSecretParameter: cursorSecret.name,
         logGroupName: logGroup.name,
       },
+      ...(args.referenceData ? { referenceData: args.referenceData } : {}),
       fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation },
     });
 

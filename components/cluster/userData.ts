@@ -26,6 +26,18 @@ export interface BootSettings {
   cursorSecretRotation: number;
   /** CloudWatch Logs group that receives the service's and the boot's logs. */
   logGroupName: string;
+  /** Where the reference data and the rate limits are (services/trading-api/src/config.ts). Default none. */
+  referenceData?: {
+    /** Aurora reader endpoint: the service only reads. */
+    dbReaderEndpoint: string;
+    dbPort: number;
+    dbName: string;
+    dbUser: string;
+    cachePrimaryEndpoint: string;
+    cachePort: number;
+    cacheUserName: string;
+    cacheReplicationGroupId: string;
+  };
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -42,7 +54,7 @@ const STOP_TIMEOUT_SECONDS = 40;
 // quoting anywhere, so a surprising value fails the deployment instead of the boot.
 const SAFE_VALUE = /^[A-Za-z0-9._:/@+=,-]+$/;
 
-function safe(name: keyof BootSettings, value: string | number): string {
+function safe(name: keyof BootSettings | `referenceData.${string}`, value: string | number): string {
   const text = String(value);
   if (!SAFE_VALUE.test(text)) {
     throw new Error(`boot setting ${name} has characters that are unsafe in a shell script: ${JSON.stringify(text)}`);
@@ -57,6 +69,19 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
     AWS_REGION: safe("region", s.region),
     TABLE_NAME: safe("tableName", s.tableName),
     ...(s.daxEndpoint ? { DAX_ENDPOINT: safe("daxEndpoint", s.daxEndpoint) } : {}),
+    ...(s.referenceData
+      ? {
+          REFDATA_DB_HOST: safe("referenceData.dbReaderEndpoint", s.referenceData.dbReaderEndpoint),
+          REFDATA_DB_PORT: safe("referenceData.dbPort", s.referenceData.dbPort),
+          REFDATA_DB_NAME: safe("referenceData.dbName", s.referenceData.dbName),
+          REFDATA_DB_USER: safe("referenceData.dbUser", s.referenceData.dbUser),
+          CACHE_HOST: safe("referenceData.cachePrimaryEndpoint", s.referenceData.cachePrimaryEndpoint),
+          CACHE_PORT: safe("referenceData.cachePort", s.referenceData.cachePort),
+          CACHE_USER: safe("referenceData.cacheUserName", s.referenceData.cacheUserName),
+          CACHE_REPLICATION_GROUP_ID: safe("referenceData.cacheReplicationGroupId", s.referenceData.cacheReplicationGroupId),
+          CACHE_TLS: "true",
+        }
+      : {}),
   };
 }
 

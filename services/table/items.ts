@@ -29,6 +29,8 @@ export interface OrderItem {
   /** Present only while open (sparse GSI). */
   openPk?: string;
   openSk?: string;
+  /** Set when placing the order counted it towards the account's open orders (risk/openOrderCounter.ts). */
+  openCounted?: true;
 }
 
 export interface ClientOrderItem {

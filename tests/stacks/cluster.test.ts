@@ -271,6 +271,17 @@ describe("TradingCluster in the real stack files", function () {
         String(inCluster(run, T.logGroup).outputs.arn),
         `${String(inCluster(run, T.logGroup).outputs.arn)}:*`,
       ]);
+      // Reference data: rds-db:connect as trading_app on this cluster, elasticache:Connect on this
+      // replication group and its app user, and nothing else for either.
+      const dbCluster = run.single("aws:rds/cluster:Cluster");
+      const cacheGroup = run.single("aws:elasticache/replicationGroup:ReplicationGroup");
+      const cacheUser = run.single("aws:elasticache/user:User", (u) => u.inputs.userName !== "default");
+      const dbConnectArn = `arn:aws:rds-db:${region}:${String(dbCluster.outputs.arn).split(":")[4]}:dbuser:${String(dbCluster.outputs.clusterResourceId)}/trading_app`;
+      for (const arn of [dbConnectArn, String(cacheGroup.outputs.arn), String(cacheUser.outputs.arn)]) allowed.add(arn);
+      const bySid = new Map(document.Statement.map((s) => [s.Sid, s]));
+      expect(bySid.get("ReferenceDatabase")).to.deep.include({ Action: ["rds-db:connect"], Resource: dbConnectArn });
+      expect(bySid.get("ReferenceCache")).to.deep.include({ Action: ["elasticache:Connect"], Resource: [String(cacheGroup.outputs.arn), String(cacheUser.outputs.arn)] });
+      expect(document.Statement.filter((s) => s.Action.some((a) => a.startsWith("rds-db:") || a.startsWith("elasticache:")))).to.have.length(2);
 
       let wildcardStatements = 0;
       for (const statement of document.Statement) {

@@ -3,7 +3,7 @@
  * or doubles without environment variables, sockets or signals (main.ts does those).
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
 import { isThrottling } from "../../table/dynamoErrors";
 import { API_PREFIX, HEALTH_PATH, READINESS_PATH } from "./contract";
@@ -23,6 +23,8 @@ import {
   symbolParams,
 } from "./validation";
 import { OPEN_ORDER_SHARDS } from "../../table/schema";
+import type { PreTradeGate } from "./risk/preTrade";
+import { readinessOfRisk, type RiskReadiness } from "./risk/readiness";
 import { accountPk, ORDER_SK_PREFIX } from "../../table/keys";
 
 /** Draining state shared by the readiness route and the shutdown sequence. */
@@ -44,6 +46,16 @@ export interface AppDeps {
   readinessCacheMs?: number;
   readinessTimeoutMs?: number;
   now?: () => Date;
+  /**
+   * Pre-trade risk checks and rate limits for new orders (risk/preTrade.ts). main.ts always passes
+   * one; without it (tests of the order store's behaviour, the benchmark's baseline) orders are
+   * placed unchecked. Cancels never consult it.
+   */
+  preTrade?: PreTradeGate;
+  /** The reference-data syncer's state, reported by readiness. */
+  riskReadiness?: () => RiskReadiness;
+  /** The authenticated API client of a request, when authentication knows it (its rate limit applies). */
+  clientIdOf?: (request: FastifyRequest) => string | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,6 +77,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     clients: deps.clients,
     tableName: deps.tableName,
     idempotencyTtlSeconds: deps.idempotencyTtlSeconds ?? 604_800,
+    openOrderCounting: deps.preTrade !== undefined,
     ...(deps.now ? { now: deps.now } : {}),
   });
 
@@ -151,14 +164,27 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }
       readiness = { at: Date.now(), ok };
     }
+    // The cache and the database are reported, not required: they are shared by every instance, so
+    // failing readiness for them would empty the target group and stop cancels too (see README).
+    const risk = deps.preTrade ? readinessOfRisk(deps.preTrade, deps.riskReadiness?.()) : undefined;
     return readiness.ok
-      ? reply.code(200).send({ status: "ready" })
-      : reply.code(503).send({ status: "unavailable", reason: "table unreachable" });
+      ? reply.code(200).send({ status: risk && !risk.ordersAccepted ? "degraded" : "ready", ...(risk ? { dependencies: risk.dependencies } : {}) })
+      : reply.code(503).send({ status: "unavailable", reason: "table unreachable", ...(risk ? { dependencies: risk.dependencies } : {}) });
   });
 
   app.post(`${API_PREFIX}/orders`, async (request, reply) => {
     const input = parse(placeOrderBody, request.body, "body");
-    const result = await store.createOrder(input);
+    let openOrderLimit: number | undefined;
+    if (deps.preTrade) {
+      const admission = await deps.preTrade.admit(input, deps.clientIdOf?.(request));
+      if (!admission.ok) {
+        if (admission.retryAfterSeconds !== undefined) reply.header("retry-after", String(admission.retryAfterSeconds));
+        request.log.info({ account: input.account, symbol: input.symbol, status: admission.status, reason: admission.body.reason }, "order refused before the store");
+        return reply.code(admission.status).send({ ...admission.body, requestId: request.id });
+      }
+      openOrderLimit = admission.openOrderLimit;
+    }
+    const result = await store.createOrder(input, openOrderLimit === undefined ? {} : { openOrderLimit });
     switch (result.kind) {
       case "created":
         reply.header("location", `${API_PREFIX}/accounts/${input.account}/orders/${result.order.orderId}`);
@@ -172,6 +198,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
           "This clientOrderId already placed an order with different parameters.",
           { order: result.order },
         );
+      case "open_order_limit":
+        return reply.code(422).send({
+          error: "risk_rejected",
+          reason: "open_orders_limit",
+          message: "The account already has its maximum number of open orders.",
+          limit: result.limit,
+          value: result.openOrders,
+          requestId: request.id,
+        });
     }
   });
 

@@ -28,6 +28,29 @@ export interface Config {
   dynamoDbMaxAttempts: number;
   dynamoDbTimeoutMs: number;
   retryAfterSeconds: number;
+  /** "disabled" only for local runs without a cache and database. */
+  riskChecks: "required" | "disabled";
+  /** Pre-trade risk dependencies; undefined when none of their variables is set (main.ts then refuses to start unless RISK_CHECKS=disabled). */
+  risk?: RiskConfig;
+}
+
+/** Where the reference data and the rate limits live, and how fresh they must be. */
+export interface RiskConfig {
+  /** Aurora reader endpoint (reads only), its port, database and IAM-authenticated role. */
+  dbHost: string;
+  dbPort: number;
+  dbName: string;
+  dbUser: string;
+  /** ElastiCache primary endpoint, port, IAM user and replication group (the token is signed for it). */
+  cacheHost: string;
+  cachePort: number;
+  cacheUser: string;
+  cacheReplicationGroupId: string;
+  cacheTls: boolean;
+  syncIntervalMs: number;
+  pollMs: number;
+  maxStalenessSeconds: number;
+  commandTimeoutMs: number;
 }
 
 /** Variables, defaults and rules; exported so the README and tests have one list. */
@@ -48,6 +71,20 @@ export const ENVIRONMENT = {
   DYNAMODB_MAX_ATTEMPTS: { default: "3", description: "SDK attempts per DynamoDB call (throttling included)" },
   DYNAMODB_TIMEOUT_MS: { default: "3000", description: "socket timeout per DynamoDB request" },
   RETRY_AFTER_SECONDS: { default: "1", description: "Retry-After sent with 503 on throttling" },
+  REFDATA_DB_HOST: { default: undefined, description: "Aurora reader endpoint holding the reference data (set with CACHE_HOST, CACHE_USER, CACHE_REPLICATION_GROUP_ID)" },
+  REFDATA_DB_PORT: { default: "5432", description: "Aurora port" },
+  REFDATA_DB_NAME: { default: "trading", description: "database of the reference data" },
+  REFDATA_DB_USER: { default: "trading_app", description: "PostgreSQL role, IAM-authenticated" },
+  CACHE_HOST: { default: undefined, description: "ElastiCache (Valkey) primary endpoint: reference-data copy and rate limits" },
+  CACHE_PORT: { default: "6379", description: "cache port" },
+  CACHE_USER: { default: undefined, description: "IAM-enabled ElastiCache user id" },
+  CACHE_REPLICATION_GROUP_ID: { default: undefined, description: "replication group the IAM token is signed for" },
+  CACHE_TLS: { default: "true", description: "TLS to the cache (required by ElastiCache IAM auth)" },
+  REFDATA_SYNC_INTERVAL_MS: { default: "1000", description: "how often each instance copies Aurora's changes to the cache" },
+  REFDATA_POLL_MS: { default: "500", description: "how often each instance checks the cache for a new revision" },
+  REFDATA_MAX_STALENESS_SECONDS: { default: "60", description: "longest time the cached copy is used unconfirmed (Aurora down) before new orders get 503" },
+  CACHE_COMMAND_TIMEOUT_MS: { default: "250", description: "per-command cache timeout; past it a new order gets 503" },
+  RISK_CHECKS: { default: "required", description: "required|disabled; disabled (local runs only) places orders without risk checks" },
 } as const satisfies Record<string, { default: string | undefined; description: string }>;
 
 export class ConfigError extends Error {
@@ -105,6 +142,20 @@ const schema = z.object({
   DYNAMODB_MAX_ATTEMPTS: integer(1, 10),
   DYNAMODB_TIMEOUT_MS: integer(100, 60_000),
   RETRY_AFTER_SECONDS: integer(1, 60),
+  REFDATA_DB_HOST: z.string().min(1).optional(),
+  REFDATA_DB_PORT: integer(1, 65535),
+  REFDATA_DB_NAME: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL identifier" }),
+  REFDATA_DB_USER: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a PostgreSQL identifier" }),
+  CACHE_HOST: z.string().min(1).optional(),
+  CACHE_PORT: integer(1, 65535),
+  CACHE_USER: z.string().min(1).optional(),
+  CACHE_REPLICATION_GROUP_ID: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: "must be a lower-case replication group id" }).optional(),
+  CACHE_TLS: z.enum(["true", "false"], { error: "must be true or false" }),
+  REFDATA_SYNC_INTERVAL_MS: integer(100, 4000),
+  REFDATA_POLL_MS: integer(50, 2000),
+  REFDATA_MAX_STALENESS_SECONDS: integer(5, 3600),
+  CACHE_COMMAND_TIMEOUT_MS: integer(10, 5000),
+  RISK_CHECKS: z.enum(["required", "disabled"], { error: "must be required or disabled" }),
 });
 
 const SECRET_VARIABLES = new Set(["CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS"]);
@@ -132,6 +183,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  // All or nothing: a half-configured risk tier would fail every order at run time instead.
+  const group = { REFDATA_DB_HOST: e.REFDATA_DB_HOST, CACHE_HOST: e.CACHE_HOST, CACHE_USER: e.CACHE_USER, CACHE_REPLICATION_GROUP_ID: e.CACHE_REPLICATION_GROUP_ID };
+  const missing = Object.entries(group).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length > 0 && missing.length < Object.keys(group).length) {
+    throw new ConfigError(missing.map((variable) => ({ variable, message: "is required when the other REFDATA_/CACHE_ variables are set" })));
+  }
+  // The stated invalidation bound (<= 5 s) is sync interval + poll interval + a margin.
+  if (e.REFDATA_SYNC_INTERVAL_MS + e.REFDATA_POLL_MS > 4500) {
+    throw new ConfigError([{ variable: "REFDATA_POLL_MS", message: "plus REFDATA_SYNC_INTERVAL_MS must be at most 4500 ms (changes reach every instance within 5 s)" }]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -148,5 +209,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dynamoDbMaxAttempts: e.DYNAMODB_MAX_ATTEMPTS,
     dynamoDbTimeoutMs: e.DYNAMODB_TIMEOUT_MS,
     retryAfterSeconds: e.RETRY_AFTER_SECONDS,
+    riskChecks: e.RISK_CHECKS,
+    ...(e.REFDATA_DB_HOST && e.CACHE_HOST && e.CACHE_USER && e.CACHE_REPLICATION_GROUP_ID
+      ? {
+          risk: {
+            dbHost: e.REFDATA_DB_HOST,
+            dbPort: e.REFDATA_DB_PORT,
+            dbName: e.REFDATA_DB_NAME,
+            dbUser: e.REFDATA_DB_USER,
+            cacheHost: e.CACHE_HOST,
+            cachePort: e.CACHE_PORT,
+            cacheUser: e.CACHE_USER,
+            cacheReplicationGroupId: e.CACHE_REPLICATION_GROUP_ID,
+            cacheTls: e.CACHE_TLS === "true",
+            syncIntervalMs: e.REFDATA_SYNC_INTERVAL_MS,
+            pollMs: e.REFDATA_POLL_MS,
+            maxStalenessSeconds: e.REFDATA_MAX_STALENESS_SECONDS,
+            commandTimeoutMs: e.CACHE_COMMAND_TIMEOUT_MS,
+          },
+        }
+      : {}),
   };
 }

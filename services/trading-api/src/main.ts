@@ -4,6 +4,7 @@
  */
 import { createTableClients } from "./clients";
 import { ConfigError, loadConfig } from "./config";
+import { createRiskTier } from "./risk/wiring";
 import { startServer } from "./server";
 
 /** EX_CONFIG from sysexits.h: systemd and operators can tell bad configuration from a crash. */
@@ -27,7 +28,21 @@ async function main(): Promise<void> {
     ...(config.dynamoDbEndpoint ? { dynamoDbEndpoint: config.dynamoDbEndpoint } : {}),
     ...(config.daxEndpoint ? { daxEndpoint: config.daxEndpoint } : {}),
   });
-  const server = await startServer(config, clients);
+  if (!config.risk && config.riskChecks !== "disabled") {
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, time: Date.now(), msg: "pre-trade risk checks need REFDATA_DB_HOST, CACHE_HOST, CACHE_USER and CACHE_REPLICATION_GROUP_ID (or RISK_CHECKS=disabled for a local run)" })}\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  }
+  const errors: { error: unknown; what: string }[] = [];
+  let logError = (error: unknown, what: string): void => {
+    errors.push({ error, what });
+  };
+  const risk = config.risk ? createRiskTier(config.risk, config.region, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
+  const server = await startServer(config, clients, risk ? { risk } : {});
+  logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
+  for (const early of errors.splice(0)) logError(early.error, early.what);
+  if (!risk) server.app.log.warn("RISK_CHECKS=disabled: orders are placed without pre-trade risk checks");
   server.app.log.info({ port: server.port, dax: Boolean(config.daxEndpoint) }, "trading-api listening");
 
   const onSignal = (signal: NodeJS.Signals) => {

@@ -33,6 +33,7 @@ import { isConditionalCheckFailed, transactionCancellationCodes } from "../../ta
 import { readClient, writeClient, type TableClients } from "./clients";
 import { ContentionError } from "./errors";
 import { newOrderId } from "./ids";
+import { COUNTED_ATTRIBUTE, countFromCancellation, countNewOrder, uncountOrder } from "./risk/openOrderCounter";
 
 export interface NewOrder {
   account: string;
@@ -100,7 +101,17 @@ export interface OpenOrder {
 export type CreateOrderResult =
   | { kind: "created"; order: Order }
   | { kind: "existing"; order: Order }
-  | { kind: "client_order_id_reused"; order: Order };
+  | { kind: "client_order_id_reused"; order: Order }
+  /** Refused by the open-order limit, inside the transaction (`openOrders` when DynamoDB reported it). */
+  | { kind: "open_order_limit"; limit: number; openOrders: number };
+
+export interface CreateOrderOptions {
+  /**
+   * Most open orders the account may have: the order's transaction counts it and is refused at the
+   * limit (risk/openOrderCounter.ts). Without it the order is not counted.
+   */
+  openOrderLimit?: number;
+}
 
 export type CancelResult =
   | { kind: "cancelled"; order: Order }
@@ -126,6 +137,11 @@ export interface OrderStoreOptions {
   now?: () => Date;
   /** Optimistic-concurrency attempts before giving up with {@link ContentionError}. */
   maxWriteAttempts?: number;
+  /**
+   * Orders are placed with an open-order limit (the service with risk checks): cancels then uncount
+   * counted orders in their transaction (risk/openOrderCounter.ts). Default false.
+   */
+  openOrderCounting?: boolean;
 }
 
 type Item = Record<string, NativeAttributeValue>;
@@ -139,8 +155,10 @@ export class OrderStore {
   private readonly ttlSeconds: number;
   private readonly now: () => Date;
   private readonly maxWriteAttempts: number;
+  private readonly openOrderCounting: boolean;
 
   constructor(options: OrderStoreOptions) {
+    this.openOrderCounting = options.openOrderCounting ?? false;
     this.clients = options.clients;
     this.table = options.tableName;
     this.ttlSeconds = options.idempotencyTtlSeconds;
@@ -154,7 +172,8 @@ export class OrderStore {
    * reads the claim strongly consistently and returns the winner's order. A retry that changes the
    * order's parameters gets `client_order_id_reused` instead of silently receiving a different order.
    */
-  async createOrder(input: NewOrder): Promise<CreateOrderResult> {
+  async createOrder(input: NewOrder, options: CreateOrderOptions = {}): Promise<CreateOrderResult> {
+    const limit = options.openOrderLimit;
     const now = this.now();
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const orderId = newOrderId(now.getTime());
@@ -177,6 +196,7 @@ export class OrderStore {
       createdAt,
       updatedAt: createdAt,
       ...openOrderIndexAttributes({ ...input, orderId }),
+      ...(limit !== undefined ? { [COUNTED_ATTRIBUTE]: true as const } : {}),
     };
     const claim: ClientOrderItem = {
       ...clientOrderKey(input.account, input.clientOrderId),
@@ -210,11 +230,17 @@ export class OrderStore {
                 ExpressionAttributeNames: { "#pk": "pk" },
               },
             },
+            ...(limit !== undefined ? [countNewOrder(this.table, input.account, limit)] : []),
           ],
         });
         return { kind: "created", order: toOrder(order) };
       } catch (error) {
-        if (!transactionCancellationCodes(error)) throw error;
+        const codes = transactionCancellationCodes(error);
+        if (!codes) throw error;
+        // An existing claim wins over the limit: a retry gets its original order back.
+        if (limit !== undefined && codes[2] === "ConditionalCheckFailed" && codes[0] !== "ConditionalCheckFailed") {
+          return { kind: "open_order_limit", limit, openOrders: countFromCancellation(error, 2) ?? limit };
+        }
       }
       const existing = (await this.getItem(clientOrderKey(input.account, input.clientOrderId), true)) as
         | ClientOrderItem
@@ -288,6 +314,8 @@ export class OrderStore {
    * On a failed condition the current state is read strongly consistently for the 409 body.
    */
   async cancelOrder(account: string, orderId: string): Promise<CancelResult> {
+    const counted = this.openOrderCounting ? await this.cancelCountedOrder(account, orderId) : undefined;
+    if (counted) return counted;
     const now = this.now().toISOString();
     try {
       const result = await writeClient(this.clients).update({
@@ -311,6 +339,50 @@ export class OrderStore {
     }
     const current = await this.getOrderItem(account, orderId, true);
     return current ? { kind: "not_open", order: toOrder(current) } : { kind: "not_found" };
+  }
+
+  /**
+   * Cancels an open order that counts towards its account's open orders, uncounting it in the same
+   * transaction. Undefined when the order is not open, not counted or missing: cancelOrder's single
+   * conditional update then decides. Conflicts with a concurrent placement are retried, never refused.
+   */
+  private async cancelCountedOrder(account: string, orderId: string): Promise<CancelResult | undefined> {
+    for (let attempt = 0; attempt < this.maxWriteAttempts; attempt++) {
+      const now = this.now().toISOString();
+      try {
+        await writeClient(this.clients).transactWrite({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: orderKey(account, orderId),
+                UpdateExpression: "SET #status = :cancelled, #updatedAt = :now, #version = #version + :one REMOVE #openPk, #openSk",
+                ConditionExpression: "#status = :open AND #counted = :true",
+                ExpressionAttributeNames: {
+                  "#status": "status",
+                  "#updatedAt": "updatedAt",
+                  "#version": "version",
+                  "#openPk": "openPk",
+                  "#openSk": "openSk",
+                  "#counted": COUNTED_ATTRIBUTE,
+                },
+                ExpressionAttributeValues: { ":cancelled": "cancelled", ":open": "open", ":now": now, ":one": 1, ":true": true },
+              },
+            },
+            uncountOrder(this.table, account),
+          ],
+        });
+        const order = await this.getOrderItem(account, orderId, true);
+        if (!order) throw new Error(`order ${orderId} vanished after its cancel committed`);
+        return { kind: "cancelled", order: toOrder(order) };
+      } catch (error) {
+        const codes = transactionCancellationCodes(error);
+        if (!codes) throw error;
+        if (codes[0] === "ConditionalCheckFailed") return undefined;
+      }
+      await backoff(attempt);
+    }
+    throw new ContentionError(`order ${orderId}`);
   }
 
   /**
@@ -378,6 +450,8 @@ export class OrderStore {
                 ExpressionAttributeNames: { "#pk": "pk" },
               },
             },
+            // The fill that completes a counted order uncounts it in the same transaction.
+            ...(status === "filled" && order[COUNTED_ATTRIBUTE] ? [uncountOrder(this.table, account)] : []),
           ],
         });
         const updated: OrderItem = { ...order, filledQuantity, status, version: order.version + 1, updatedAt: now };

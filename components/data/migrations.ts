@@ -1,0 +1,189 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ARCHIVE_MIGRATIONS_DIR,
+  MIGRATION_HANDLER_ENTRY,
+  migrationFiles,
+  migrationSetHash,
+} from "../../services/reference-data/contract";
+import { ARCHIVE_HANDLER, bundleHandler } from "../dynamo/bundle";
+import { POSTGRES_PORT } from "./dataTier";
+
+/** Inputs of ReferenceDataMigrations. */
+export interface ReferenceDataMigrationsArgs {
+  /** The VPC of the subnets. Required. */
+  vpcId: pulumi.Input<string>;
+  /**
+   * Subnets for the function's network interfaces: the app subnets, whose NAT route reaches Secrets
+   * Manager (the data subnets have no route out). Required, one per AZ.
+   */
+  subnetIds: pulumi.Input<string>[];
+  /** Aurora's security group: it gains one ingress rule from the function's group. Required. */
+  dbSecurityGroupId: pulumi.Input<string>;
+  /** Writer endpoint, port and database the migrations run against. Required. */
+  dbWriterEndpoint: pulumi.Input<string>;
+  dbPort: pulumi.Input<number>;
+  dbName: pulumi.Input<string>;
+  /** The RDS-managed master secret (JSON username/password) and the key it is encrypted with. Required. */
+  dbMasterSecretArn: pulumi.Input<string>;
+  dbKmsKeyArn: pulumi.Input<string>;
+  /**
+   * Resources the invocation waits for, beyond the endpoint and secret inputs: the writer instance,
+   * since the cluster resource exists before any instance accepts connections. Default none.
+   */
+  waitFor?: pulumi.Input<pulumi.Resource>[];
+  /** Days the function's log group keeps logs. Default 30. */
+  logRetentionDays?: pulumi.Input<number>;
+}
+
+/**
+ * The reference-data schema and the application roles, applied by `pulumi up` itself: a Lambda in
+ * the VPC carrying the migration files (services/reference-data/migrations) and an
+ * `aws.lambda.Invocation` that runs it. The invocation's default lifecycle (CREATE_ONLY) invokes the
+ * function only when the resource is created or replaced, and a change of `triggers` replaces it;
+ * the trigger is the hash of the migration set (and the published function version), so the function
+ * runs exactly when the migrations change and a deployment fails if it throws
+ * (https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/). The function itself is
+ * idempotent and serialises overlapping runs with an advisory lock.
+ */
+export class ReferenceDataMigrations extends pulumi.ComponentResource {
+  public readonly functionName: pulumi.Output<string>;
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** Hash of the migration set the last `pulumi up` applied. */
+  public readonly migrationSetSha256: string;
+  /** The function's summary of the run ({applied, total, migrationSetSha256}), as JSON. */
+  public readonly result: pulumi.Output<string>;
+  public readonly invocation: aws.lambda.Invocation;
+
+  constructor(name: string, args: ReferenceDataMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:data:ReferenceDataMigrations", name, {}, opts);
+    const parent = { parent: this };
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const files = migrationFiles();
+    this.migrationSetSha256 = migrationSetHash(files);
+
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-fn`,
+      { vpcId: args.vpcId, description: "Reference-data migration function: Aurora and HTTPS out, nothing in", tags: { Name: `${name}-fn` } },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-fn-out-db`,
+      { securityGroupId: group.id, ipProtocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, referencedSecurityGroupId: args.dbSecurityGroupId, description: "To Aurora" },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-fn-out-https`,
+      // Secrets Manager's regional endpoint through the NAT gateway (no interface endpoint is paid for).
+      { securityGroupId: group.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "To Secrets Manager (HTTPS via NAT)" },
+      parent,
+    );
+    const dbIngress = new aws.vpc.SecurityGroupIngressRule(
+      `${name}-db-in-fn`,
+      { securityGroupId: args.dbSecurityGroupId, ipProtocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, referencedSecurityGroupId: group.id, description: "Aurora from the migration function" },
+      parent,
+    );
+
+    const role = new aws.iam.Role(
+      `${name}-fn`,
+      {
+        description: "Reference-data migration function",
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const vpcAccess = new aws.iam.RolePolicyAttachment(
+      `${name}-fn-vpc`,
+      // Network interfaces in the VPC and its own logs; AWS offers no narrower managed policy.
+      { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
+      parent,
+    );
+    const secretAccess = new aws.iam.RolePolicy(
+      `${name}-fn-secret`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "MasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.dbMasterSecretArn },
+            {
+              Sid: "DecryptMasterSecret",
+              Effect: "Allow",
+              Action: ["kms:Decrypt"],
+              Resource: args.dbKmsKeyArn,
+              Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const functionName = `${name}-refdata-migrations`.slice(0, 64);
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-fn-logs`,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30 },
+      parent,
+    );
+
+    const archive = bundleHandler(MIGRATION_HANDLER_ENTRY).then((code) => {
+      const assets: Record<string, pulumi.asset.Asset> = { "index.js": new pulumi.asset.StringAsset(code) };
+      for (const file of files) assets[`${ARCHIVE_MIGRATIONS_DIR}/${file.name}`] = new pulumi.asset.StringAsset(file.sql);
+      return new pulumi.asset.AssetArchive(assets);
+    });
+    const fn = new aws.lambda.Function(
+      `${name}-fn`,
+      {
+        name: functionName,
+        description: "Applies the reference-data migrations (invoked by pulumi up)",
+        runtime: "nodejs24.x",
+        architectures: ["arm64"],
+        handler: ARCHIVE_HANDLER,
+        code: pulumi.output(archive),
+        role: role.arn,
+        timeout: 300,
+        memorySize: 256,
+        publish: true,
+        vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [group.id] },
+        environment: {
+          variables: {
+            DB_HOST: args.dbWriterEndpoint,
+            DB_PORT: pulumi.output(args.dbPort).apply(String),
+            DB_NAME: args.dbName,
+            DB_MASTER_SECRET_ARN: args.dbMasterSecretArn,
+            NODE_OPTIONS: "--enable-source-maps",
+          },
+        },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      },
+      { parent: this, dependsOn: [vpcAccess, secretAccess, logGroup] },
+    );
+
+    this.invocation = new aws.lambda.Invocation(
+      `${name}-run`,
+      {
+        functionName: fn.name,
+        qualifier: fn.version,
+        input: JSON.stringify({ migrationSetSha256: this.migrationSetSha256 }),
+        triggers: { migrationSetSha256: this.migrationSetSha256, functionVersion: fn.version },
+      },
+      { parent: this, dependsOn: [dbIngress, ...(args.waitFor ?? [])] },
+    );
+
+    this.functionName = fn.name;
+    this.securityGroupId = group.id;
+    this.result = this.invocation.result;
+    this.registerOutputs({ functionName: this.functionName, securityGroupId: this.securityGroupId, result: this.result });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The order path's view of the reference data: an in-process map in front of Valkey's copy, so a
+ * check costs a map lookup and the hot path never waits on Aurora (and only waits on Valkey for an
+ * entry it has not seen since the last change).
+ *
+ * A poll every `pollMs` reads Valkey's revision and when a syncer last confirmed the copy equals
+ * Aurora. A new revision empties the map, so a change made with the CLI is seen by every instance
+ * within syncIntervalMs (the syncer's poll of Aurora) + pollMs — 1.5 s with the defaults, stated
+ * as at most 5 s (config.ts refuses settings whose sum exceeds 4.5 s).
+ *
+ * Fail closed: {@link availability} is false when the last successful poll is older than
+ * 2 x pollMs + 1 s (Valkey unreachable), when Valkey holds no copy yet, or when the copy has not
+ * been confirmed for more than `maxStalenessMs` (Aurora unreachable for that long).
+ */
+import {
+  accountEntry,
+  clientEntry,
+  instrumentEntry,
+  type AccountEntry,
+  type ClientEntry,
+  type EntryKind,
+  type InstrumentEntry,
+} from "../../../reference-data/src/entries";
+import { CACHE_KEYS, entryKey } from "./cacheKeys";
+import { Script } from "./scripts";
+import type { ValkeyClient } from "./valkey";
+
+export type Unavailable = "cache_unreachable" | "reference_data_missing" | "reference_data_stale";
+
+export type Availability = { ok: true } | { ok: false; reason: Unavailable };
+
+const STATUS = new Script(`
+local v = redis.call('MGET', KEYS[1], KEYS[2])
+local t = redis.call('TIME')
+return {v[1] or '', v[2] or '', t[1] * 1000 + math.floor(t[2] / 1000)}
+`);
+
+const PARSERS = { instrument: instrumentEntry, account: accountEntry, client: clientEntry } as const;
+type EntryOf<K extends EntryKind> = K extends "instrument" ? InstrumentEntry : K extends "account" ? AccountEntry : ClientEntry;
+
+export interface ReferenceCacheOptions {
+  client: ValkeyClient;
+  /** Default 500. */
+  pollMs?: number;
+  /** Default 60 000. */
+  maxStalenessMs?: number;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+export class ReferenceCache {
+  private readonly valkey: ValkeyClient;
+  private readonly pollMs: number;
+  private readonly maxStalenessMs: number;
+  private readonly now: () => number;
+  private readonly onError: (error: unknown) => void;
+  private readonly entries = new Map<string, unknown>();
+  private readonly pending = new Map<string, Promise<unknown>>();
+  private revision: string | undefined;
+  /** Local time of the last successful poll, and the copy's age (server clock) at that moment. */
+  private polledAt: number | undefined;
+  private ageAtPoll = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(options: ReferenceCacheOptions) {
+    this.valkey = options.client;
+    this.pollMs = options.pollMs ?? 500;
+    this.maxStalenessMs = options.maxStalenessMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One poll; exported for tests that drive time themselves. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const [revision, syncedAt, serverNow] = (await STATUS.run(this.valkey, [CACHE_KEYS.revision, CACHE_KEYS.syncedAt], [])) as [string, string, number];
+      if (revision !== this.revision) {
+        this.entries.clear();
+        this.revision = revision;
+      }
+      this.ageAtPoll = syncedAt === "" ? Number.POSITIVE_INFINITY : Math.max(0, Number(serverNow) - Number(syncedAt));
+      this.polledAt = this.now();
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  availability(): Availability {
+    const now = this.now();
+    if (this.polledAt === undefined || now - this.polledAt > 2 * this.pollMs + 1000) return { ok: false, reason: "cache_unreachable" };
+    if (!this.revision) return { ok: false, reason: "reference_data_missing" };
+    if (this.ageAtPoll + (now - this.polledAt) > this.maxStalenessMs) return { ok: false, reason: "reference_data_stale" };
+    return { ok: true };
+  }
+
+  /** Seconds since a syncer last confirmed the copy (Infinity before the first poll). */
+  stalenessSeconds(): number {
+    return this.polledAt === undefined ? Number.POSITIVE_INFINITY : (this.ageAtPoll + (this.now() - this.polledAt)) / 1000;
+  }
+
+  instrument(symbol: string): Promise<InstrumentEntry | null> | InstrumentEntry | null {
+    return this.entry("instrument", symbol);
+  }
+
+  account(accountId: string): Promise<AccountEntry | null> | AccountEntry | null {
+    return this.entry("account", accountId);
+  }
+
+  client(clientId: string): Promise<ClientEntry | null> | ClientEntry | null {
+    return this.entry("client", clientId);
+  }
+
+  /** The entry (null when it does not exist), synchronously when it is in the map. */
+  private entry<K extends EntryKind>(kind: K, id: string): Promise<EntryOf<K> | null> | EntryOf<K> | null {
+    const key = entryKey(kind, id);
+    if (this.entries.has(key)) return this.entries.get(key) as EntryOf<K> | null;
+    let load = this.pending.get(key) as Promise<EntryOf<K> | null> | undefined;
+    if (!load) {
+      const revision = this.revision;
+      load = this.valkey.get(key).then(
+        (raw) => {
+          const value = raw === null ? null : (PARSERS[kind].parse(JSON.parse(raw)) as EntryOf<K>);
+          // Kept only if no change arrived while it was read; otherwise the next lookup reads again.
+          if (this.revision === revision) this.entries.set(key, value);
+          this.pending.delete(key);
+          return value;
+        },
+        (error: unknown) => {
+          this.pending.delete(key);
+          throw error;
+        },
+      );
+      this.pending.set(key, load);
+    }
+    return load;
+  }
+}

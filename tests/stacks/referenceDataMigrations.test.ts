@@ -1,0 +1,63 @@
+/**
+ * `pulumi up` alone creates the reference-data schema and the application roles: under the mock
+ * cloud, every stack registers the migration function in the app subnets and an invocation that
+ * re-runs exactly when the migration set changes, after the writer instance exists. (The SQL itself
+ * runs against a real PostgreSQL in tests/services/referenceData.test.ts.)
+ */
+import { expect } from "chai";
+import { migrationFiles, migrationSetHash } from "../../services/reference-data/contract";
+import { runStackFile, type StackRun } from "../support/mockCloud";
+
+const T = {
+  fn: "aws:lambda/function:Function",
+  invocation: "aws:lambda/invocation:Invocation",
+  subnet: "aws:ec2/subnet:Subnet",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  instance: "aws:rds/clusterInstance:ClusterInstance",
+} as const;
+
+describe("reference-data migrations in the stacks (mock cloud)", function () {
+  this.timeout(120_000);
+  const runs: Record<string, StackRun> = {};
+  before(async () => {
+    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) runs[stack] = await runStackFile(stack);
+  });
+
+  for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
+    it(`${stack}: invokes the migration function when the migration set changes, after the writer exists`, () => {
+      const run = runs[stack];
+      const invocation = run.single(T.invocation);
+      const fn = run.single(T.fn, (r) => String(r.inputs.name).endsWith("-refdata-migrations"));
+      const expected = migrationSetHash(migrationFiles());
+      expect(JSON.parse(String(invocation.inputs.input))).to.deep.equal({ migrationSetSha256: expected });
+      expect((invocation.inputs.triggers as Record<string, string>).migrationSetSha256).to.equal(expected);
+      expect(run.propertyDependencies(invocation, "functionName").map((r) => r.urn)).to.deep.equal([fn.urn]);
+      expect(run.propertyDependencies(invocation, "qualifier").map((r) => r.urn), "invokes the published version").to.deep.equal([fn.urn]);
+      expect(invocation.inputs.lifecycleScope ?? "CREATE_ONLY").to.equal("CREATE_ONLY");
+      const writer = run.ofType(T.instance).find((i) => i.name === "trading-db-0");
+      expect(invocation.dependencies, "waits for the writer instance").to.include(writer?.urn);
+      expect(fn.inputs.publish).to.equal(true);
+      expect(fn.inputs.runtime).to.equal("nodejs24.x");
+    });
+
+    it(`${stack}: the function runs in the app subnets, reaches only Aurora and HTTPS, and reads only the master secret`, () => {
+      const run = runs[stack];
+      const fn = run.single(T.fn, (r) => String(r.inputs.name).endsWith("-refdata-migrations"));
+      const subnets = run.propertyDependencies(fn, "vpcConfig").filter((r) => r.type === T.subnet);
+      expect(subnets.map((s) => s.name).sort()).to.deep.equal(subnets.map((s) => s.name).filter((n) => n.includes("-app-")).sort());
+      expect(subnets.length).to.be.at.least(2);
+      const env = (fn.inputs.environment as { variables: Record<string, unknown> }).variables;
+      expect(Object.keys(env)).to.include.members(["DB_HOST", "DB_PORT", "DB_NAME", "DB_MASTER_SECRET_ARN"]);
+      expect(JSON.stringify(fn.inputs), "no password in the function's inputs").to.not.match(/password/i);
+      const group = run.single(T.sg, (g) => g.name === "trading-fn");
+      const egress = run.ofType(T.egress).filter((r) => run.propertyDependencies(r, "securityGroupId").some((g) => g.urn === group.urn));
+      expect(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort]).sort()).to.deep.equal([[443, 443], [5432, 5432]]);
+      const policy = run.single(T.rolePolicy, (p) => p.name === "trading-fn-secret");
+      const document = JSON.parse(String(policy.inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
+      expect(document.Statement.map((s) => s.Action).flat().sort()).to.deep.equal(["kms:Decrypt", "secretsmanager:GetSecretValue"]);
+      for (const s of document.Statement) expect(s.Resource).to.not.equal("*");
+    });
+  }
+});

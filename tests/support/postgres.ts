@@ -1,0 +1,177 @@
+/**
+ * A throwaway PostgreSQL cluster from Debian's binaries (`postgresql` package: initdb and pg_ctl under
+ * /usr/lib/postgresql/<major>/bin), on a free loopback port, for the tests and the benchmark.
+ *
+ * It is set up to look like Aurora where the code can tell: a role `rds_iam` exists (RDS creates it;
+ * here it is a plain NOLOGIN role), and the "master user" `trading_admin` is not a superuser but has
+ * CREATEROLE and the admin option on rds_iam, as RDS's master user does, so the migrations run with
+ * the privileges they will have in AWS. TCP connections need a password (scram-sha-256): the
+ * application's token provider is exercised the way an IAM token is used, as the password.
+ *
+ * PostgreSQL refuses to run as root. When the tests run as root (CI does), every server command runs
+ * as the `postgres` system user (created by the Debian package) through `runuser`.
+ *
+ * Durability is off (fsync, synchronous_commit, full_page_writes): the data is thrown away.
+ * One cluster serves the whole mocha run ({@link sharedPostgres}); a root-level `after` hook stops it.
+ * Test files create their own database with {@link Postgres.createDatabase}.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { Client, type ClientConfig } from "pg";
+import { freeLoopbackPort } from "./dynamoLocal";
+
+const run = promisify(execFile);
+
+export const SUPERUSER = "postgres";
+export const MASTER_USER = "trading_admin";
+const PASSWORD = "local-test-password";
+
+export interface Postgres {
+  host: string;
+  port: number;
+  /** Password of every role the harness creates (the superuser, the master user, test roles). */
+  password: string;
+  /** Connection settings for `user` on `database`. */
+  config(database: string, user?: string): ClientConfig;
+  /** A connected client; the caller ends it. */
+  connect(database: string, user?: string): Promise<Client>;
+  /** A new, empty database owned by the master user. */
+  createDatabase(prefix?: string): Promise<string>;
+  /** Gives a login role a password, so tests can log in as it (in AWS it uses IAM tokens). */
+  setPassword(role: string): Promise<void>;
+  /** Stops the server, keeping its data (a database outage). */
+  pause(): Promise<void>;
+  /** Starts it again on the same port after {@link pause}. */
+  resume(): Promise<void>;
+  /** Stops the server and deletes its files. */
+  stop(): Promise<void>;
+}
+
+/** The newest installed PostgreSQL's bin directory. */
+export function postgresBinDir(): string {
+  const root = "/usr/lib/postgresql";
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name) && existsSync(path.join(root, name, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors.length === 0) {
+    throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql; .ci/run does)");
+  }
+  return path.join(root, majors[0], "bin");
+}
+
+function systemUser(name: string): { uid: number; gid: number } {
+  const passwd = execFileSync("getent", ["passwd", name], { encoding: "utf8" }).split(":");
+  return { uid: Number(passwd[2]), gid: Number(passwd[3]) };
+}
+
+export async function startPostgres(): Promise<Postgres> {
+  const bin = postgresBinDir();
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(path.join(tmpdir(), "trading-pg-"));
+  const data = path.join(dir, "data");
+  const log = path.join(dir, "server.log");
+  const pwfile = path.join(dir, "pwfile");
+  writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (asRoot) {
+    const { uid, gid } = systemUser("postgres");
+    chownSync(dir, uid, gid);
+    chownSync(pwfile, uid, gid);
+  }
+  const pg = (tool: string, args: string[]) =>
+    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
+
+  await pg("initdb", [
+    "-D", data, "-U", SUPERUSER, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256",
+    "--no-sync", "--encoding=UTF8", "--locale=C",
+  ]);
+  const port = await freeLoopbackPort();
+  const options = [
+    `-p ${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${dir}`,
+    "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
+  ].join(" ");
+  const start = () => pg("pg_ctl", ["-D", data, "-l", log, "-o", options, "-w", "-t", "30", "start"]);
+  await start();
+
+  const config = (database: string, user: string = MASTER_USER): ClientConfig => ({
+    host: "127.0.0.1",
+    port,
+    database,
+    user,
+    password: PASSWORD,
+    connectionTimeoutMillis: 5000,
+  });
+  const connect = async (database: string, user?: string) => {
+    const client = new Client(config(database, user));
+    await client.connect();
+    return client;
+  };
+  const asSuperuser = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
+    const client = await connect("postgres", SUPERUSER);
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await asSuperuser(async (client) => {
+    await client.query("CREATE ROLE rds_iam NOLOGIN");
+    await client.query(`CREATE ROLE ${MASTER_USER} LOGIN CREATEROLE PASSWORD '${PASSWORD}'`);
+    await client.query(`GRANT rds_iam TO ${MASTER_USER} WITH ADMIN OPTION`);
+  });
+
+  let databases = 0;
+  let running = true;
+  return {
+    host: "127.0.0.1",
+    port,
+    password: PASSWORD,
+    config,
+    connect,
+    async createDatabase(prefix = "trading") {
+      databases += 1;
+      const name = `${prefix}_${process.pid}_${databases}`;
+      await asSuperuser((client) => client.query(`CREATE DATABASE ${name} OWNER ${MASTER_USER}`));
+      return name;
+    },
+    async setPassword(role) {
+      await asSuperuser((client) => client.query(`ALTER ROLE ${role} PASSWORD '${PASSWORD}'`));
+    },
+    async pause() {
+      if (!running) return;
+      await pg("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+      running = false;
+    },
+    async resume() {
+      if (running) return;
+      await start();
+      running = true;
+    },
+    async stop() {
+      if (running) await pg("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let shared: Promise<Postgres> | undefined;
+
+/** The run-wide cluster, started on first use. */
+export function sharedPostgres(): Promise<Postgres> {
+  shared ??= startPostgres();
+  return shared;
+}
+
+if (typeof after === "function") {
+  after(async function () {
+    this.timeout(30_000);
+    const instance = shared;
+    shared = undefined;
+    if (instance) await (await instance).stop();
+  });
+}
