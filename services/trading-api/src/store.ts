@@ -32,6 +32,11 @@ export interface OrderStoreOptions {
   maxWriteAttempts?: number;
 }
 
+/** Per API request: its deadline, so the store stops working for a request nobody waits for. */
+export interface RequestScope {
+  signal?: AbortSignal;
+}
+
 export class OrderStore {
   private readonly ctx: StoreContext;
 
@@ -45,42 +50,48 @@ export class OrderStore {
     };
   }
 
-  createOrder(input: NewOrder): Promise<CreateOrderResult> {
-    return createOrder(this.ctx, input);
+  createOrder(input: NewOrder, scope?: RequestScope): Promise<CreateOrderResult> {
+    return createOrder(this.scoped(scope), input);
   }
 
-  getOrder(account: string, orderId: string, consistent = false): Promise<Order | undefined> {
-    return getOrder(this.ctx, account, orderId, consistent);
+  getOrder(account: string, orderId: string, consistent = false, scope?: RequestScope): Promise<Order | undefined> {
+    return getOrder(this.scoped(scope), account, orderId, consistent);
   }
 
   listOrders(
     account: string,
     options: { status?: OrderStatus; limit: number; startKey?: TableKey },
+    scope?: RequestScope,
   ): Promise<{ orders: Order[]; nextKey?: TableKey }> {
-    return listOrders(this.ctx, account, options);
+    return listOrders(this.scoped(scope), account, options);
   }
 
-  cancelOrder(account: string, orderId: string): Promise<CancelResult> {
-    return cancelOrder(this.ctx, account, orderId);
+  cancelOrder(account: string, orderId: string, scope?: RequestScope): Promise<CancelResult> {
+    return cancelOrder(this.scoped(scope), account, orderId);
   }
 
-  applyFill(account: string, orderId: string, input: NewFill): Promise<FillResult> {
-    return applyFill(this.ctx, account, orderId, input);
+  applyFill(account: string, orderId: string, input: NewFill, scope?: RequestScope): Promise<FillResult> {
+    return applyFill(this.scoped(scope), account, orderId, input);
   }
 
-  listPositions(account: string): Promise<Position[]> {
-    return listPositions(this.ctx, account);
+  listPositions(account: string, scope?: RequestScope): Promise<Position[]> {
+    return listPositions(this.scoped(scope), account);
   }
 
   openOrdersBySymbol(
     symbol: string,
     options: { side?: Side; limit: number; positions?: ShardPosition[] },
+    scope?: RequestScope,
   ): Promise<{ orders: OpenOrder[]; positions?: ShardPosition[] }> {
-    return openOrdersBySymbol(this.ctx, symbol, options);
+    return openOrdersBySymbol(this.scoped(scope), symbol, options);
   }
 
   /** Readiness: both clients answer a key lookup within `timeoutMs`. */
   ping(timeoutMs: number): Promise<void> {
     return ping(this.ctx, timeoutMs);
+  }
+
+  private scoped(scope: RequestScope | undefined): StoreContext {
+    return scope?.signal ? { ...this.ctx, signal: scope.signal } : this.ctx;
   }
 }

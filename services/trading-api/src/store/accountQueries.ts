@@ -4,7 +4,7 @@
 import { ORDER_SK_PREFIX, POSITION_SK_PREFIX, accountPk, type TableKey } from "../../../table/keys";
 import type { OrderItem, OrderStatus, PositionItem } from "../../../table/items";
 import { readClient } from "../clients";
-import { getOrderItem, type Item, type StoreContext } from "./context";
+import { call, getOrderItem, type Item, type StoreContext } from "./context";
 import { toOrder, toPosition, type Order, type Position } from "./views";
 
 /** Most DynamoDB round trips one list page may take; bounds latency when a filter rejects most items. */
@@ -30,22 +30,24 @@ export async function listOrders(
   let startKey: TableKey | undefined = options.startKey;
   for (let calls = 0; calls < MAX_QUERY_CALLS_PER_PAGE; calls++) {
     const remaining = options.limit - orders.length;
-    const page = await readClient(ctx.clients, true).query({
-      TableName: ctx.table,
-      KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
-      ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk", ...(options.status ? { "#status": "status" } : {}) },
-      ExpressionAttributeValues: {
-        ":pk": accountPk(account),
-        ":prefix": ORDER_SK_PREFIX,
-        ...(options.status ? { ":status": options.status } : {}),
-      },
-      ...(options.status ? { FilterExpression: "#status = :status" } : {}),
-      ScanIndexForward: false,
-      ConsistentRead: true,
-      // With a filter most evaluated items may be dropped, so evaluate more than we need and cut.
-      Limit: options.status ? Math.min(remaining * 4, 1000) : remaining,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    });
+    const page = await call(ctx, (sdk) =>
+      readClient(ctx.clients, true).query({
+        TableName: ctx.table,
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+        ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk", ...(options.status ? { "#status": "status" } : {}) },
+        ExpressionAttributeValues: {
+          ":pk": accountPk(account),
+          ":prefix": ORDER_SK_PREFIX,
+          ...(options.status ? { ":status": options.status } : {}),
+        },
+        ...(options.status ? { FilterExpression: "#status = :status" } : {}),
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        // With a filter most evaluated items may be dropped, so evaluate more than we need and cut.
+        Limit: options.status ? Math.min(remaining * 4, 1000) : remaining,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }, sdk),
+    );
     const items = (page.Items ?? []) as OrderItem[];
     if (items.length >= remaining) {
       const taken = items.slice(0, remaining);
@@ -67,13 +69,15 @@ export async function listPositions(ctx: StoreContext, account: string): Promise
   const positions: Position[] = [];
   let startKey: Item | undefined;
   do {
-    const page = await readClient(ctx.clients, false).query({
-      TableName: ctx.table,
-      KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
-      ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk" },
-      ExpressionAttributeValues: { ":pk": accountPk(account), ":prefix": POSITION_SK_PREFIX },
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    });
+    const page = await call(ctx, (sdk) =>
+      readClient(ctx.clients, false).query({
+        TableName: ctx.table,
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+        ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk" },
+        ExpressionAttributeValues: { ":pk": accountPk(account), ":prefix": POSITION_SK_PREFIX },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }, sdk),
+    );
     for (const item of (page.Items ?? []) as PositionItem[]) positions.push(toPosition(item));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

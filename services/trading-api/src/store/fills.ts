@@ -8,7 +8,7 @@ import type { FillItem, OrderItem, OrderStatus } from "../../../table/items";
 import { transactionCancellationCodes } from "../../../table/dynamoErrors";
 import { writeClient } from "../clients";
 import { ContentionError } from "../errors";
-import { backoff, getItem, getOrderItem, type StoreContext } from "./context";
+import { backoff, call, getItem, getOrderItem, type StoreContext } from "./context";
 import { toFill, toOrder, type Fill, type Order } from "./views";
 
 export interface NewFill {
@@ -56,43 +56,45 @@ export async function applyFill(ctx: StoreContext, account: string, orderId: str
       createdAt: now,
     };
     try {
-      await writeClient(ctx.clients).transactWrite({
-        TransactItems: [
-          {
-            Update: {
-              TableName: ctx.table,
-              Key: orderKey(account, orderId),
-              UpdateExpression:
-                "SET #filled = :filled, #status = :status, #version = :next, #updatedAt = :now" +
-                (status === "filled" ? " REMOVE #openPk, #openSk" : ""),
-              ConditionExpression: "#version = :version AND #status = :open",
-              ExpressionAttributeNames: {
-                "#filled": "filledQuantity",
-                "#status": "status",
-                "#version": "version",
-                "#updatedAt": "updatedAt",
-                ...(status === "filled" ? { "#openPk": "openPk", "#openSk": "openSk" } : {}),
-              },
-              ExpressionAttributeValues: {
-                ":filled": filledQuantity,
-                ":status": status,
-                ":next": order.version + 1,
-                ":version": order.version,
-                ":open": "open",
-                ":now": now,
+      await call(ctx, (sdk) =>
+        writeClient(ctx.clients).transactWrite({
+          TransactItems: [
+            {
+              Update: {
+                TableName: ctx.table,
+                Key: orderKey(account, orderId),
+                UpdateExpression:
+                  "SET #filled = :filled, #status = :status, #version = :next, #updatedAt = :now" +
+                  (status === "filled" ? " REMOVE #openPk, #openSk" : ""),
+                ConditionExpression: "#version = :version AND #status = :open",
+                ExpressionAttributeNames: {
+                  "#filled": "filledQuantity",
+                  "#status": "status",
+                  "#version": "version",
+                  "#updatedAt": "updatedAt",
+                  ...(status === "filled" ? { "#openPk": "openPk", "#openSk": "openSk" } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ":filled": filledQuantity,
+                  ":status": status,
+                  ":next": order.version + 1,
+                  ":version": order.version,
+                  ":open": "open",
+                  ":now": now,
+                },
               },
             },
-          },
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: fill,
-              ConditionExpression: "attribute_not_exists(#pk)",
-              ExpressionAttributeNames: { "#pk": "pk" },
+            {
+              Put: {
+                TableName: ctx.table,
+                Item: fill,
+                ConditionExpression: "attribute_not_exists(#pk)",
+                ExpressionAttributeNames: { "#pk": "pk" },
+              },
             },
-          },
-        ],
-      });
+          ],
+        }, sdk),
+      );
       const updated: OrderItem = { ...order, filledQuantity, status, version: order.version + 1, updatedAt: now };
       return { kind: "applied", order: toOrder(updated), fill: toFill(fill) };
     } catch (error) {
@@ -104,7 +106,7 @@ export async function applyFill(ctx: StoreContext, account: string, orderId: str
       }
     }
     // The order moved (another fill or a cancel) or a transaction conflicted: decide again.
-    await backoff(attempt);
+    await backoff(ctx, attempt);
   }
   throw new ContentionError(`order ${orderId}`);
 }

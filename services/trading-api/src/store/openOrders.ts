@@ -6,7 +6,7 @@ import { OPEN_ORDERS_INDEX, OPEN_ORDER_SHARDS } from "../../../table/schema";
 import { openOrdersPartition, openOrdersSidePrefix } from "../../../table/keys";
 import type { OrderItem, Side } from "../../../table/items";
 import { readClient } from "../clients";
-import type { StoreContext } from "./context";
+import { call, type StoreContext } from "./context";
 import { toOpenOrder, type OpenOrder } from "./views";
 
 /** Where one GSI shard's scan stands between pages: not started, finished, or after a key. */
@@ -29,20 +29,22 @@ export async function openOrdersBySymbol(
     start.map(async (position, shard) => {
       if (position === "done") return { shard, items: [] as OrderItem[], more: false };
       const partition = openOrdersPartition(symbol, shard);
-      const page = await readClient(ctx.clients, false).query({
-        TableName: ctx.table,
-        IndexName: OPEN_ORDERS_INDEX,
-        KeyConditionExpression: "#opk = :opk" + (options.side ? " AND begins_with(#osk, :side)" : ""),
-        ExpressionAttributeNames: { "#opk": "openPk", ...(options.side ? { "#osk": "openSk" } : {}) },
-        ExpressionAttributeValues: {
-          ":opk": partition,
-          ...(options.side ? { ":side": openOrdersSidePrefix(options.side) } : {}),
-        },
-        Limit: options.limit,
-        ...(position === "start"
-          ? {}
-          : { ExclusiveStartKey: { openPk: partition, openSk: position.openSk, pk: position.pk, sk: position.sk } }),
-      });
+      const page = await call(ctx, (sdk) =>
+        readClient(ctx.clients, false).query({
+          TableName: ctx.table,
+          IndexName: OPEN_ORDERS_INDEX,
+          KeyConditionExpression: "#opk = :opk" + (options.side ? " AND begins_with(#osk, :side)" : ""),
+          ExpressionAttributeNames: { "#opk": "openPk", ...(options.side ? { "#osk": "openSk" } : {}) },
+          ExpressionAttributeValues: {
+            ":opk": partition,
+            ...(options.side ? { ":side": openOrdersSidePrefix(options.side) } : {}),
+          },
+          Limit: options.limit,
+          ...(position === "start"
+            ? {}
+            : { ExclusiveStartKey: { openPk: partition, openSk: position.openSk, pk: position.pk, sk: position.sk } }),
+        }, sdk),
+      );
       return { shard, items: (page.Items ?? []) as OrderItem[], more: page.LastEvaluatedKey !== undefined };
     }),
   );

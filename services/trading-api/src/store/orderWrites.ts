@@ -9,7 +9,7 @@ import { isConditionalCheckFailed, transactionCancellationCodes } from "../../..
 import { writeClient } from "../clients";
 import { ContentionError } from "../errors";
 import { newOrderId } from "../ids";
-import { backoff, getItem, getOrderItem, type StoreContext } from "./context";
+import { backoff, call, getItem, getOrderItem, type StoreContext } from "./context";
 import { toOrder, type Order } from "./views";
 
 export interface NewOrder {
@@ -75,27 +75,29 @@ export async function createOrder(ctx: StoreContext, input: NewOrder): Promise<C
 
   for (let attempt = 0; attempt < ctx.maxWriteAttempts; attempt++) {
     try {
-      await writeClient(ctx.clients).transactWrite({
-        TransactItems: [
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: claim,
-              ConditionExpression: "attribute_not_exists(#pk) OR #ttl < :now",
-              ExpressionAttributeNames: { "#pk": "pk", "#ttl": TTL_ATTRIBUTE },
-              ExpressionAttributeValues: { ":now": nowSeconds },
+      await call(ctx, (sdk) =>
+        writeClient(ctx.clients).transactWrite({
+          TransactItems: [
+            {
+              Put: {
+                TableName: ctx.table,
+                Item: claim,
+                ConditionExpression: "attribute_not_exists(#pk) OR #ttl < :now",
+                ExpressionAttributeNames: { "#pk": "pk", "#ttl": TTL_ATTRIBUTE },
+                ExpressionAttributeValues: { ":now": nowSeconds },
+              },
             },
-          },
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: order,
-              ConditionExpression: "attribute_not_exists(#pk)",
-              ExpressionAttributeNames: { "#pk": "pk" },
+            {
+              Put: {
+                TableName: ctx.table,
+                Item: order,
+                ConditionExpression: "attribute_not_exists(#pk)",
+                ExpressionAttributeNames: { "#pk": "pk" },
+              },
             },
-          },
-        ],
-      });
+          ],
+        }, sdk),
+      );
       return { kind: "created", order: toOrder(order) };
     } catch (error) {
       if (!transactionCancellationCodes(error)) throw error;
@@ -111,7 +113,7 @@ export async function createOrder(ctx: StoreContext, input: NewOrder): Promise<C
         : { kind: "client_order_id_reused", order: toOrder(original) };
     }
     // Cancelled by a concurrent transaction that has not committed yet: back off and try again.
-    await backoff(attempt);
+    await backoff(ctx, attempt);
   }
   throw new ContentionError(`client order id ${input.clientOrderId}`);
 }
@@ -123,21 +125,23 @@ export async function createOrder(ctx: StoreContext, input: NewOrder): Promise<C
 export async function cancelOrder(ctx: StoreContext, account: string, orderId: string): Promise<CancelResult> {
   const now = ctx.now().toISOString();
   try {
-    const result = await writeClient(ctx.clients).update({
-      TableName: ctx.table,
-      Key: orderKey(account, orderId),
-      UpdateExpression: "SET #status = :cancelled, #updatedAt = :now, #version = #version + :one REMOVE #openPk, #openSk",
-      ConditionExpression: "#status = :open",
-      ExpressionAttributeNames: {
-        "#status": "status",
-        "#updatedAt": "updatedAt",
-        "#version": "version",
-        "#openPk": "openPk",
-        "#openSk": "openSk",
-      },
-      ExpressionAttributeValues: { ":cancelled": "cancelled", ":open": "open", ":now": now, ":one": 1 },
-      ReturnValues: "ALL_NEW",
-    });
+    const result = await call(ctx, (sdk) =>
+      writeClient(ctx.clients).update({
+        TableName: ctx.table,
+        Key: orderKey(account, orderId),
+        UpdateExpression: "SET #status = :cancelled, #updatedAt = :now, #version = #version + :one REMOVE #openPk, #openSk",
+        ConditionExpression: "#status = :open",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#updatedAt": "updatedAt",
+          "#version": "version",
+          "#openPk": "openPk",
+          "#openSk": "openSk",
+        },
+        ExpressionAttributeValues: { ":cancelled": "cancelled", ":open": "open", ":now": now, ":one": 1 },
+        ReturnValues: "ALL_NEW",
+      }, sdk),
+    );
     return { kind: "cancelled", order: toOrder(result.Attributes as OrderItem) };
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
