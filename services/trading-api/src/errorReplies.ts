@@ -60,6 +60,12 @@ export function replyWithError(
   if (error instanceof HttpError) return sendError(request, reply, error.statusCode, error.code, error.message, error.extra);
 
   const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
+  if (request.raw.aborted || request.raw.socket?.destroyed) {
+    // The client's connection is gone (it went away, or its request timed out and got a 408):
+    // whatever failed, there is nobody to answer, and a socket error here says nothing about the store.
+    request.log.info({ reason: code ?? error.message }, "request abandoned: the client connection closed");
+    return reply;
+  }
   const write = request.routeOptions.config?.write;
   const unknownOutcome = write ? { outcome: "unknown" } : {};
   const advice = write ? ` ${RETRY_ADVICE[write]}` : "";
