@@ -7,8 +7,17 @@ import { readClient } from "../clients";
 import { call, getOrderItem, type Item, type StoreContext } from "./context";
 import { toOrder, toPosition, type Order, type Position } from "./views";
 
-/** Most DynamoDB round trips one list page may take; bounds latency when a filter rejects most items. */
+/**
+ * The read budget of one list page. With a status filter DynamoDB evaluates items that the filter
+ * then drops (Limit counts evaluated items, not returned ones), so a page reads on until it is full
+ * or the account's orders are exhausted, but never more than this many evaluated items or calls:
+ * that bounds the page's latency and cost (strongly consistent reads, ~0.1 RCU per order item).
+ * Only when the budget runs out does a page come back short with a cursor.
+ */
+const MAX_EVALUATED_PER_PAGE = 2000;
 const MAX_QUERY_CALLS_PER_PAGE = 10;
+/** DynamoDB returns at most 1 MB per call anyway; asking for more items than this buys nothing. */
+const MAX_LIMIT_PER_CALL = 1000;
 
 /** Eventually consistent by default (served by DAX when configured). */
 export async function getOrder(ctx: StoreContext, account: string, orderId: string, consistent = false): Promise<Order | undefined> {
@@ -28,8 +37,15 @@ export async function listOrders(
 ): Promise<{ orders: Order[]; nextKey?: TableKey }> {
   const orders: Order[] = [];
   let startKey: TableKey | undefined = options.startKey;
-  for (let calls = 0; calls < MAX_QUERY_CALLS_PER_PAGE; calls++) {
+  let evaluated = 0;
+  // With a filter, start by evaluating a few times what is needed and grow fourfold per call, so a
+  // selective filter (or one that matches nothing) reaches the end of the range in a few calls.
+  let batch = options.status ? options.limit * 4 : options.limit;
+  for (let calls = 0; calls < MAX_QUERY_CALLS_PER_PAGE && evaluated < MAX_EVALUATED_PER_PAGE; calls++) {
     const remaining = options.limit - orders.length;
+    const limit = options.status
+      ? Math.min(Math.max(batch, remaining), MAX_LIMIT_PER_CALL, MAX_EVALUATED_PER_PAGE - evaluated)
+      : remaining;
     const page = await call(ctx, (sdk) =>
       readClient(ctx.clients, true).query({
         TableName: ctx.table,
@@ -43,11 +59,12 @@ export async function listOrders(
         ...(options.status ? { FilterExpression: "#status = :status" } : {}),
         ScanIndexForward: false,
         ConsistentRead: true,
-        // With a filter most evaluated items may be dropped, so evaluate more than we need and cut.
-        Limit: options.status ? Math.min(remaining * 4, 1000) : remaining,
+        Limit: limit,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }, sdk),
     );
+    evaluated += page.ScannedCount ?? limit;
+    batch *= 4;
     const items = (page.Items ?? []) as OrderItem[];
     if (items.length >= remaining) {
       const taken = items.slice(0, remaining);
@@ -61,6 +78,7 @@ export async function listOrders(
     if (!page.LastEvaluatedKey) return { orders };
     startKey = { pk: String(page.LastEvaluatedKey.pk), sk: String(page.LastEvaluatedKey.sk) };
   }
+  // The read budget is spent and the range goes on: a short page, and a cursor to read on from.
   return { orders, ...(startKey ? { nextKey: startKey } : {}) };
 }
 
