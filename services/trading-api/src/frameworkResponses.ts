@@ -55,8 +55,13 @@ export function replyFrameworkError(error: FastifyError, request: FastifyRequest
       : error.code === "FST_ERR_BAD_URL"
         ? [400, "invalid_request", "The URL is not valid: it has a malformed percent-encoded sequence."]
         : [400, "invalid_request", "The request is malformed."];
+  // These replies run none of the route hooks: the request id header and the log line are added here.
   reply.header("x-request-id", request.id);
   sendError(request, reply, status, code, message);
+  request.log.info(
+    { method: request.method, route: "(none)", statusCode: status, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
+    "request completed",
+  );
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
