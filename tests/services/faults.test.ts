@@ -89,7 +89,7 @@ describe("trading-api fault injection (main.ts, store behind a fault proxy)", fu
     };
     const accounts = Array.from({ length: 8 }, () => unique("load"));
     const workers = accounts.map((account) => worker(account));
-    const schedule: [FaultMode, number][] = [["pass", 800], ["stall", 2000], ["refuse", 800], ["reset", 600], ["pass", 1500]];
+    const schedule: [FaultMode, number][] = [["pass", 500], ["stall", 1500], ["refuse", 500], ["reset", 400], ["pass", 1200]];
     for (const [mode, ms] of schedule) {
       await proxy.setMode(mode);
       await sleep(ms);
