@@ -12,6 +12,38 @@ const THROTTLING = new Set([
   "LimitExceededException",
 ]);
 
+/**
+ * Names and codes that mean the store did not answer or failed on its side, so the same request can
+ * succeed later: Node socket errors (what @smithy/node-http-handler passes through, and what it
+ * treats as transient), the SDK's TimeoutError (connection timeout, and request timeout with
+ * throwOnRequestTimeout), DynamoDB's 5xx errors (InternalServerError, ServiceUnavailable; "Error
+ * handling with DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html)
+ * and the DAX client's I/O codes (ConnectionException covers its timeouts, NoRouteException "No
+ * endpoints available", EndOfStreamException; DaxErrorCode.isIOError in @amazon-dax-sdk/client-dax).
+ */
+const UNAVAILABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "InternalServerError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "InternalServerErrorException",
+  "ConnectionException",
+  "NoRouteException",
+  "EndOfStreamException",
+]);
+
 function errorCodes(error: unknown): string[] {
   if (typeof error !== "object" || error === null) return [];
   const codes: string[] = [];
@@ -28,6 +60,22 @@ function hasCode(error: unknown, code: string): boolean {
 
 export function isThrottling(error: unknown): boolean {
   return errorCodes(error).some((code) => THROTTLING.has(code));
+}
+
+/**
+ * The store is unreachable or failing on its side (see {@link UNAVAILABLE}), or answered with a 5xx
+ * status: retrying later is right and the caller's request was not at fault. Errors whose `cause`
+ * is such an error count too. An abort (the caller's own deadline) is not: it is reported as such.
+ */
+export function isStoreUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 5) return false;
+  const record = error as Record<string, unknown>;
+  if (record.name === "AbortError") return false;
+  if (errorCodes(error).some((code) => UNAVAILABLE.has(code))) return true;
+  const metadata = record.$metadata as { httpStatusCode?: unknown } | undefined;
+  const status = metadata?.httpStatusCode ?? record.statusCode;
+  if (typeof status === "number" && status >= 500 && status <= 599) return true;
+  return isStoreUnavailable(record.cause, depth + 1);
 }
 
 export function isConditionalCheckFailed(error: unknown): boolean {

@@ -37,8 +37,12 @@ describe("trading-api configuration", () => {
       bodyLimitBytes: 16_384,
       idempotencyTtlSeconds: 604_800,
       dynamoDbMaxAttempts: 3,
-      dynamoDbTimeoutMs: 3000,
+      dynamoDbTimeoutMs: 1000,
+      requestDeadlineMs: 5000,
       retryAfterSeconds: 1,
+      httpHeadersTimeoutMs: 10_000,
+      httpBodyTimeoutMs: 15_000,
+      httpIdleTimeoutMs: 75_000,
     });
     expect(config.daxEndpoint).to.equal(undefined);
     expect(config.dynamoDbEndpoint).to.equal(undefined);
@@ -60,7 +64,11 @@ describe("trading-api configuration", () => {
       IDEMPOTENCY_TTL_SECONDS: "3600",
       DYNAMODB_MAX_ATTEMPTS: "5",
       DYNAMODB_TIMEOUT_MS: "250",
+      REQUEST_DEADLINE_MS: "900",
       RETRY_AFTER_SECONDS: "2",
+      HTTP_HEADERS_TIMEOUT_MS: "2000",
+      HTTP_BODY_TIMEOUT_MS: "3000",
+      HTTP_IDLE_TIMEOUT_MS: "61000",
     });
     expect(config).to.deep.include({
       port: 9000,
@@ -75,7 +83,11 @@ describe("trading-api configuration", () => {
       idempotencyTtlSeconds: 3600,
       dynamoDbMaxAttempts: 5,
       dynamoDbTimeoutMs: 250,
+      requestDeadlineMs: 900,
       retryAfterSeconds: 2,
+      httpHeadersTimeoutMs: 2000,
+      httpBodyTimeoutMs: 3000,
+      httpIdleTimeoutMs: 61_000,
     });
   });
 
@@ -105,6 +117,12 @@ describe("trading-api configuration", () => {
     ["DYNAMODB_MAX_ATTEMPTS", { DYNAMODB_MAX_ATTEMPTS: "11" }, /must be at most 10/],
     ["DYNAMODB_TIMEOUT_MS", { DYNAMODB_TIMEOUT_MS: "x" }, /must be an integer/],
     ["RETRY_AFTER_SECONDS", { RETRY_AFTER_SECONDS: "0" }, /must be at least 1/],
+    ["REQUEST_DEADLINE_MS", { REQUEST_DEADLINE_MS: "100" }, /must be at least 200/],
+    ["REQUEST_DEADLINE_MS", { REQUEST_DEADLINE_MS: "900" }, /must be greater than DYNAMODB_TIMEOUT_MS \(1000\) \(got "900"\)/],
+    ["HTTP_HEADERS_TIMEOUT_MS", { HTTP_HEADERS_TIMEOUT_MS: "x" }, /must be an integer/],
+    ["HTTP_BODY_TIMEOUT_MS", { HTTP_BODY_TIMEOUT_MS: "5000" }, /must be at least HTTP_HEADERS_TIMEOUT_MS \(10000\)/],
+    ["HTTP_IDLE_TIMEOUT_MS", { HTTP_IDLE_TIMEOUT_MS: "500" }, /must be at least 1000/],
+    ["HTTP_IDLE_TIMEOUT_MS", { HTTP_IDLE_TIMEOUT_MS: "4000" }, /must be greater than REQUEST_DEADLINE_MS \(5000\)/],
   ];
   for (const [variable, change, message] of cases) {
     it(`rejects ${variable}=${JSON.stringify(Object.values(change)[0] ?? null)} naming the variable`, () => {

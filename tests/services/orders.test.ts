@@ -58,6 +58,24 @@ describe("trading-api against DynamoDB Local", function () {
   });
 
   describe("placing and reading orders", () => {
+    for (const [written, value] of [["1e2", 100], ["100.0", 100], ["2.50e1", 25]] as const) {
+      it(`accepts a whole quantity however it is written (${written} is exactly ${value})`, async () => {
+        const body = orderBody();
+        const payload = JSON.stringify({ ...body, quantity: 0 }).replace('"quantity":0', `"quantity":${written}`);
+        const res = await app.inject({ method: "POST", url: "/v1/orders", payload, headers: { "content-type": "application/json" } });
+        expect(res.statusCode, res.body).to.equal(201);
+        expect(res.json()).to.include({ quantity: value });
+      });
+    }
+
+    it("places nothing for a quantity that is a fraction only past the 16th digit", async () => {
+      const body = orderBody();
+      const payload = JSON.stringify({ ...body, quantity: 0 }).replace('"quantity":0', '"quantity":1.0000000000000001');
+      const res = await app.inject({ method: "POST", url: "/v1/orders", payload, headers: { "content-type": "application/json" } });
+      expect(res.statusCode).to.equal(400);
+      expect(await allItems(ddb.doc, table, body.account)).to.deep.equal([]);
+    });
+
     it("creates an order (201, Location) that reads back by id", async () => {
       const body = orderBody();
       const res = await app.inject({ method: "POST", url: "/v1/orders", payload: body });
@@ -174,6 +192,20 @@ describe("trading-api against DynamoDB Local", function () {
       expect((await pages("status=open&limit=7")).ids).to.deep.equal(open);
       expect((await pages("status=cancelled&limit=4")).ids).to.deep.equal(cancelled);
       expect((await pages("status=filled&limit=5")).ids).to.deep.equal([]);
+    });
+
+    it("reads on past filtered-out orders and says nothing is left (nextCursor null), even with a small limit", async () => {
+      const quiet = unique("unfilled");
+      for (let batch = 0; batch < 6; batch++) {
+        await Promise.all(Array.from({ length: 20 }, () => placeOrder(app, orderBody({ account: quiet }))));
+      }
+      for (const limit of [1, 5, 25]) {
+        const res = await app.inject({ method: "GET", url: `/v1/accounts/${quiet}/orders?status=filled&limit=${limit}` });
+        expect(res.statusCode).to.equal(200);
+        expect(res.json(), `limit=${limit}: one empty page with no cursor, not several empty pages`).to.deep.equal({ orders: [], nextCursor: null });
+      }
+      const open = await app.inject({ method: "GET", url: `/v1/accounts/${quiet}/orders?status=open&limit=100` });
+      expect(open.json<{ orders: unknown[] }>().orders).to.have.length(100);
     });
 
     it("rejects a tampered cursor with 400 naming the cursor", async () => {

@@ -103,6 +103,20 @@ describe("trading-api client routing (DAX vs DynamoDB)", () => {
     expect(calls).to.deep.equal([{ client: "dynamo", method: "query", consistent: true }]);
   });
 
+  it("bounds the reads of one filtered list page, and hands back a cursor when the budget runs out", async () => {
+    const limits: number[] = [];
+    const { calls, store } = setup((_method, input) => {
+      limits.push(Number(input.Limit));
+      // A partition with no end and no match: only the budget can stop the page.
+      return { Items: [], LastEvaluatedKey: { pk: "ACCOUNT#a1", sk: `ORDER#${limits.length}` } };
+    });
+    const page = await store.listOrders("a1", { status: "filled", limit: 5 });
+    expect(page.orders).to.deep.equal([]);
+    expect(page.nextKey).to.not.equal(undefined);
+    expect(calls.length).to.be.at.most(10);
+    expect(limits.reduce((a, b) => a + b, 0)).to.be.at.most(2000);
+  });
+
   it("cancels with a write through the cache client and reads the 409 state from DynamoDB", async () => {
     const { calls, store } = setup((method) => {
       if (method === "update") throw Object.assign(new Error("failed"), { name: "ConditionalCheckFailedException" });

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { request } from "node:http";
+import { Agent, request } from "node:http";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
@@ -20,10 +20,10 @@ interface Response {
   body: string;
 }
 
-/** One request on its own connection (no pooling), so each call sees the listener as it is now. */
-function get(port: number, path: string): Promise<Response> {
+/** One request, on its own connection (no pooling) unless an agent is given. */
+function get(port: number, path: string, agent: Agent | false = false): Promise<Response> {
   return new Promise((done, fail) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
@@ -57,6 +57,10 @@ function config(overrides: Partial<ServerConfig>): ServerConfig {
     idempotencyTtlSeconds: 3600,
     bodyLimitBytes: 16_384,
     retryAfterSeconds: 1,
+    requestDeadlineMs: 5000,
+    httpHeadersTimeoutMs: 10_000,
+    httpBodyTimeoutMs: 15_000,
+    httpIdleTimeoutMs: 75_000,
     shutdownDrainMs: 300,
     shutdownGraceMs: 5000,
     logLevel: "silent",
@@ -112,6 +116,42 @@ describe("trading-api graceful shutdown", function () {
     await stopped;
     // The held request needed 1.2 s; finishing sooner would mean it was not waited for.
     expect(shutdownTook).to.be.at.least(1200);
+  });
+
+  it("with keep-alive clients: answers with connection: close after SIGTERM and stops as soon as in-flight requests are done", async () => {
+    const slowDoc = delaying(ddb.doc, 900, (input) => input.Key?.sk === `ORDER#${order.orderId}`);
+    const server = await startServer(
+      config({ tableName: table, shutdownDrainMs: 300, shutdownGraceMs: 10_000 }),
+      localClients(slowDoc),
+      { logger: false },
+    );
+    const port = server.port;
+    // Three keep-alive connections, as a load balancer holds them, all idle after their first request.
+    const agent = new Agent({ keepAlive: true, maxSockets: 3 });
+    try {
+      await Promise.all([0, 1, 2].map(() => get(port, "/healthz", agent)));
+      expect(agent.freeSockets[`127.0.0.1:${port}:`]?.length ?? 0).to.equal(3);
+
+      const started = Date.now();
+      const inFlight = get(port, `/v1/accounts/${order.account}/orders/${order.orderId}`, agent);
+      await sleep(100);
+      const stopped = server.shutdown("test").then(() => Date.now() - started);
+
+      const duringDrain = await get(port, "/healthz", agent);
+      expect(duringDrain.status).to.equal(200);
+      expect(duringDrain.headers.connection, "a request during the drain window closes its connection").to.equal("close");
+
+      const res = await inFlight;
+      expect(res.status).to.equal(200);
+      expect(res.headers.connection, "a request begun before SIGTERM also closes its connection").to.equal("close");
+      // The in-flight request needs 900 ms, the drain window 300 ms; the grace period is 10 s, and
+      // the third connection stays idle throughout: it must be closed, not waited for.
+      const took = await stopped;
+      expect(took).to.be.at.least(900);
+      expect(took).to.be.below(1600);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("stops waiting after the grace period and closes what is left", async () => {

@@ -3,6 +3,7 @@
  * validation would show up as a 500 instead of the asserted 400/413/415.
  */
 import { expect } from "chai";
+import { Writable } from "node:stream";
 import type { FastifyInstance, InjectOptions } from "fastify";
 import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { testApp } from "./fixtures";
@@ -37,7 +38,18 @@ interface Case {
   status: number;
   error: string;
   fields?: { in: string; field: string; message: string }[];
+  /** Parts of the request the response must not repeat. */
+  noEcho?: string[];
+  headers?: Record<string, string>;
 }
+
+const rawOrder = (quantity: string, limitPrice = "12345") => ({
+  method: "POST" as const,
+  url: "/v1/orders",
+  headers: { "content-type": "application/json" },
+  payload: `{"account":"acct-1","clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":${quantity},"limitPrice":${limitPrice},"timeInForce":"GTC"}`,
+});
+const LONG_ACCOUNT = "a".repeat(101);
 
 const body = (field: string, message: string) => ({ in: "body", field, message });
 const query = (field: string, message: string) => ({ in: "query", field, message });
@@ -234,6 +246,91 @@ const cases: Case[] = [
     fields: [query("cursor", "is malformed")],
   },
   {
+    name: "a fraction JSON.parse would round away (1.0000000000000001)",
+    request: rawOrder("1.0000000000000001"),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("quantity", "must be a whole number of units; fractions are not allowed")],
+  },
+  {
+    name: "a price with a tiny fraction (12345.000000000000001)",
+    request: rawOrder("1", "12345.000000000000001"),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("limitPrice", "must be a whole number of minor units (e.g. cents); fractions are not allowed")],
+  },
+  { name: "a huge exponent (1e400)", request: rawOrder("1e400"), status: 400, error: "validation_failed", fields: [body("quantity", "must be at most 1000000000000")] },
+  {
+    name: "just past the maximum, written with a fraction (1000000000000.5)",
+    request: rawOrder("1000000000000.5"),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("quantity", "must be at most 1000000000000")],
+  },
+  { name: "negative zero", request: rawOrder("-0"), status: 400, error: "validation_failed", fields: [body("quantity", "must be greater than 0")] },
+  { name: "zero written as 0.0e5", request: rawOrder("0.0e5"), status: 400, error: "validation_failed", fields: [body("quantity", "must be greater than 0")] },
+  {
+    name: "a key given twice with different values",
+    request: {
+      method: "POST",
+      url: "/v1/orders",
+      headers: { "content-type": "application/json" },
+      payload: `{"account":"acct-1","clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":-1,"quantity":5,"limitPrice":1,"timeInForce":"GTC"}`,
+    },
+    status: 400,
+    error: "invalid_request",
+    noEcho: ["quantity"],
+  },
+  {
+    name: "constructor.prototype poisoning",
+    request: { method: "POST", url: "/v1/orders", payload: `{"constructor":{"prototype":{"admin":true}}}`, headers: { "content-type": "application/json" } },
+    status: 400,
+    error: "invalid_request",
+    noEcho: ["admin"],
+  },
+  {
+    name: "an empty body declared as JSON",
+    request: { method: "POST", url: "/v1/orders", payload: "", headers: { "content-type": "application/json" } },
+    status: 400,
+    error: "invalid_request",
+  },
+  {
+    name: "a text/plain body (415, not 400)",
+    request: { method: "POST", url: "/v1/orders", payload: JSON.stringify(ORDER), headers: { "content-type": "text/plain" } },
+    status: 415,
+    error: "unsupported_media_type",
+  },
+  {
+    name: "a malformed percent-escape in the path",
+    request: { method: "GET", url: `/v1/accounts/ab%zz/orders/${ORDER_ID}` },
+    status: 400,
+    error: "invalid_request",
+    noEcho: ["%zz", "ab%", ORDER_ID, "FST_"],
+  },
+  {
+    name: "an over-long path parameter",
+    request: { method: "GET", url: `/v1/accounts/${LONG_ACCOUNT}/orders` },
+    status: 414,
+    error: "uri_too_long",
+    noEcho: [LONG_ACCOUNT.slice(0, 20), "FST_"],
+  },
+  { name: "an unknown route", request: { method: "GET", url: "/v1/nothing/here" }, status: 404, error: "not_found", noEcho: ["nothing"] },
+  {
+    name: "a known path with the wrong method",
+    request: { method: "DELETE", url: "/v1/orders" },
+    status: 405,
+    error: "method_not_allowed",
+    headers: { allow: "POST" },
+  },
+  {
+    name: "a known order path with the wrong method",
+    request: { method: "PUT", url: `/v1/accounts/acct-1/orders/${ORDER_ID}` },
+    status: 405,
+    error: "method_not_allowed",
+    headers: { allow: "GET, HEAD" },
+    noEcho: [ORDER_ID],
+  },
+  {
     name: "query: open-orders side not in the enum",
     request: { method: "GET", url: "/v1/symbols/ACME/open-orders?side=bid" },
     status: 400,
@@ -244,8 +341,15 @@ const cases: Case[] = [
 
 describe("trading-api bad-input matrix", () => {
   let app: FastifyInstance;
+  const logged: Record<string, unknown>[] = [];
   before(() => {
-    app = testApp(untouchable, "unused", { bodyLimitBytes: 16_384 });
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split("\n").filter(Boolean)) logged.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    app = testApp(untouchable, "unused", { bodyLimitBytes: 16_384, logger: { level: "info", stream } });
   });
   after(() => app.close());
 
@@ -255,10 +359,16 @@ describe("trading-api bad-input matrix", () => {
       expect(res.statusCode, res.body).to.equal(c.status);
       expect(res.headers["content-type"]).to.match(/^application\/json/);
       const json = res.json<{ error: string; message: string; requestId: string; fields?: unknown[] }>();
+      expect(Object.keys(json)).to.include.members(["error", "message", "requestId"]);
       expect(json.error).to.equal(c.error);
-      expect(json.requestId).to.equal(res.headers["x-request-id"]);
+      expect(json.requestId).to.be.a("string").and.equal(res.headers["x-request-id"]);
       expect(json.message).to.be.a("string").and.not.match(/\bat \S+ \(|node_modules|\.ts:\d+/);
       if (c.fields) expect(json.fields).to.deep.equal(c.fields);
+      for (const [name, value] of Object.entries(c.headers ?? {})) expect(res.headers[name], name).to.equal(value);
+      for (const fragment of c.noEcho ?? []) expect(res.body, `the response repeats "${fragment}"`).to.not.include(fragment);
+      const lines = logged.filter((l) => l.requestId === json.requestId && l.msg === "request completed");
+      expect(lines, "exactly one log line for the response").to.have.length(1);
+      expect(lines[0]).to.include({ statusCode: c.status });
     });
   }
 });

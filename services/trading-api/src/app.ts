@@ -3,14 +3,16 @@
  * or doubles without environment variables, sockets or signals (main.ts does those).
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
-import { isThrottling } from "../../table/dynamoErrors";
 import { API_PREFIX, HEALTH_PATH, READINESS_PATH } from "./contract";
 import type { TableClients } from "./clients";
 import { CursorCodec, InvalidCursorError } from "./cursor";
-import { ContentionError, HttpError, ValidationError } from "./errors";
-import { OrderStore, type ShardPosition } from "./store";
+import { DeadlineExceededError, HttpError, ValidationError } from "./errors";
+import { replyWithError, type ErrorReplyOptions } from "./errorReplies";
+import { replyClientError, replyFrameworkError, replyNotFound, RouteTable } from "./frameworkResponses";
+import { parseJsonBody } from "./jsonBody";
+import { OrderStore, type RequestScope, type ShardPosition } from "./store";
 import {
   accountParams,
   cancelBody,
@@ -32,6 +34,18 @@ export class Lifecycle {
   draining = false;
 }
 
+/** Connection-level limits for slow or silent clients (HTTP_*_TIMEOUT_MS). */
+export interface HttpTimeouts {
+  /** Complete request headers must arrive within this; then 408. */
+  headersMs: number;
+  /** The complete request, body included, must arrive within this from its first byte; then 408. */
+  bodyMs: number;
+  /** A silent connection (between requests, or before the first) is closed after this. */
+  idleMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, bodyMs: 15_000, idleMs: 75_000 };
+
 export interface AppDeps {
   clients: TableClients;
   tableName: string;
@@ -39,6 +53,9 @@ export interface AppDeps {
   idempotencyTtlSeconds?: number;
   bodyLimitBytes?: number;
   retryAfterSeconds?: number;
+  /** Total time limit per request, store retries included; past it the answer is 503. */
+  requestDeadlineMs?: number;
+  httpTimeouts?: HttpTimeouts;
   /** Fastify/pino logger options; `false` silences logs (tests). */
   logger?: FastifyServerOptions["logger"];
   lifecycle?: Lifecycle;
@@ -68,9 +85,43 @@ const shardPosition = z.union([
 ]);
 const openOrdersCursorState = z.array(shardPosition).length(OPEN_ORDER_SHARDS);
 
+/**
+ * Wraps a route handler in the request's deadline. The store calls carry the deadline's abort
+ * signal (the SDK stops its attempts and retries; the store stops its own loops), and the answer
+ * goes out at the deadline even when a call ignores the signal (DaxDocument does): whichever comes
+ * first, the handler's result or the deadline, decides. Time spent receiving and parsing the
+ * request counts. (Fastify's own handlerTimeout is not used: its request.signal is also aborted
+ * when Node emits 'close' on a request whose body has been read, i.e. on every POST.)
+ */
+function withDeadline<R>(
+  deadlineMs: number,
+  handler: (request: FastifyRequest, reply: FastifyReply, scope: RequestScope) => Promise<R>,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<R> => {
+    const controller = new AbortController();
+    const expired = new Promise<never>((_resolve, reject) => {
+      controller.signal.addEventListener("abort", () => reject(new DeadlineExceededError(deadlineMs)), { once: true });
+    });
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineMs - reply.elapsedTime));
+    const work = handler(request, reply, { signal: controller.signal });
+    // The loser of the race must not surface as an unhandled rejection.
+    work.catch(() => undefined);
+    expired.catch(() => undefined);
+    try {
+      return await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const bodyLimit = deps.bodyLimitBytes ?? 16_384;
-  const retryAfter = String(deps.retryAfterSeconds ?? 1);
+  const errorOptions: ErrorReplyOptions = {
+    bodyLimitBytes: deps.bodyLimitBytes ?? 16_384,
+    retryAfterSeconds: deps.retryAfterSeconds ?? 1,
+    requestDeadlineMs: deps.requestDeadlineMs ?? 5000,
+  };
+  const timeouts = deps.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   const cursors = new CursorCodec(deps.cursorSecrets);
   const store = new OrderStore({
@@ -80,10 +131,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     openOrderCounting: deps.preTrade !== undefined,
     ...(deps.now ? { now: deps.now } : {}),
   });
+  const routes = new RouteTable();
+  const guarded = <R>(handler: (request: FastifyRequest, reply: FastifyReply, scope: RequestScope) => Promise<R>) =>
+    withDeadline(errorOptions.requestDeadlineMs, handler);
 
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: deps.logger ?? { level: "info" },
-    bodyLimit,
+    bodyLimit: errorOptions.bodyLimitBytes,
     // Honour an upstream request id (ALB or caller) when it is safe to log; otherwise mint one.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -92,16 +146,45 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     requestIdLogLabel: "requestId",
     // One structured line per request (onResponse below) instead of Fastify's two.
     disableRequestLogging: true,
-    return503OnClosing: true,
+    // After close(), requests still arriving on open keep-alive connections are served (with
+    // `connection: close`) rather than refused with Fastify's own 503 body: they were routed here
+    // before the load balancer took this target out.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
+    // Slow clients: Node answers 408 (via clientErrorHandler) when the headers or the whole request
+    // have not arrived in time; it checks every connectionsCheckingInterval, so that is kept small.
+    requestTimeout: timeouts.bodyMs,
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersMs / 4))) },
+    // Idle connections: keep-alive between requests, and sockets that never send a byte. Above the
+    // ALB's idle timeout (60 s by default), so the load balancer, not the target, closes idle
+    // connections ("Edit attributes for your Application Load Balancer", connection idle timeout,
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+    keepAliveTimeout: timeouts.idleMs,
+    connectionTimeout: timeouts.idleMs,
+    frameworkErrors: replyFrameworkError,
+    clientErrorHandler: (error, socket) => replyClientError(app.log, error, socket),
+  });
+  app.server.headersTimeout = timeouts.headersMs;
+
+  app.addHook("onRoute", (route) => routes.add(route));
+
+  // Only JSON bodies: the default text/plain parser goes, so a text body is a 415 like any other type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
 
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
-  app.addHook("onRequest", (request, reply, done) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
-    // While draining, tell the load balancer not to reuse this connection.
+    // Once draining, every response (including those of requests that began before SIGTERM) tells
+    // the client to close the connection, so keep-alive connections end with their last response.
     if (lifecycle.draining) reply.header("connection", "close");
-    done();
+    done(null, payload);
   });
 
   app.addHook("onResponse", (request, reply, done) => {
@@ -117,35 +200,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done();
   });
 
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const send = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
-      reply.code(status).send({ error: code, message, requestId: request.id, ...extra });
-
-    if (error instanceof HttpError) return send(error.statusCode, error.code, error.message, error.extra);
-    if (isThrottling(error) || error instanceof ContentionError) {
-      request.log.warn({ err: error }, "store busy; asking the client to retry");
-      reply.header("retry-after", retryAfter);
-      return send(503, "busy", "The order store is busy; retry after the Retry-After interval.");
-    }
-    const fastifyCode = "code" in error ? error.code : undefined;
-    if (fastifyCode === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return send(413, "payload_too_large", `The request body exceeds ${bodyLimit} bytes.`);
-    }
-    if (fastifyCode === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-      return send(415, "unsupported_media_type", "Send the request body as application/json.");
-    }
-    const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
-    if (status >= 400 && status < 500 && typeof fastifyCode === "string" && fastifyCode.startsWith("FST_")) {
-      // Fastify's own messages for malformed requests (bad JSON, empty JSON body) name no internals.
-      return send(400, "invalid_request", error.message);
-    }
-    request.log.error({ err: error }, "unhandled error");
-    return send(500, "internal_error", "Internal error; quote the requestId when reporting it.");
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: "not_found", message: "No such route.", requestId: request.id });
-  });
+  app.setErrorHandler((error, request, reply) =>
+    replyWithError(errorOptions, error instanceof Error ? error : new Error(String(error)), request, reply),
+  );
+  app.setNotFoundHandler((request, reply) => replyNotFound(routes, request, reply));
 
   let readiness: { at: number; ok: boolean } | undefined;
   const cacheMs = deps.readinessCacheMs ?? 1000;
@@ -172,7 +230,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       : reply.code(503).send({ status: "unavailable", reason: "table unreachable", ...(risk ? { dependencies: risk.dependencies } : {}) });
   });
 
-  app.post(`${API_PREFIX}/orders`, async (request, reply) => {
+  app.post(`${API_PREFIX}/orders`, { config: { write: "order" } }, guarded(async (request, reply, scope) => {
     const input = parse(placeOrderBody, request.body, "body");
     let openOrderLimit: number | undefined;
     if (deps.preTrade) {
@@ -184,7 +242,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }
       openOrderLimit = admission.openOrderLimit;
     }
-    const result = await store.createOrder(input, openOrderLimit === undefined ? {} : { openOrderLimit });
+    const result = await store.createOrder(input, openOrderLimit === undefined ? {} : { openOrderLimit }, scope);
     switch (result.kind) {
       case "created":
         reply.header("location", `${API_PREFIX}/accounts/${input.account}/orders/${result.order.orderId}`);
@@ -208,16 +266,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
           requestId: request.id,
         });
     }
-  });
+  }));
 
-  app.get(`${API_PREFIX}/accounts/:account/orders/:orderId`, async (request) => {
+  app.get(`${API_PREFIX}/accounts/:account/orders/:orderId`, guarded(async (request, _reply, scope) => {
     const params = parse(orderParams, request.params, "path");
-    const order = await store.getOrder(params.account, params.orderId);
+    const order = await store.getOrder(params.account, params.orderId, false, scope);
     if (!order) throw new HttpError(404, "order_not_found", "No such order for this account.");
     return order;
-  });
+  }));
 
-  app.get(`${API_PREFIX}/accounts/:account/orders`, async (request) => {
+  app.get(`${API_PREFIX}/accounts/:account/orders`, guarded(async (request, _reply, scope) => {
     const { account } = parse(accountParams, request.params, "path");
     const query = parse(listOrdersQuery, request.query, "query");
     const binding = `${account}|${query.status ?? "*"}`;
@@ -230,14 +288,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       limit: query.limit,
       ...(query.status ? { status: query.status } : {}),
       ...(startKey ? { startKey } : {}),
-    });
+    }, scope);
     return { orders: page.orders, nextCursor: page.nextKey ? cursors.seal("orders", binding, page.nextKey) : null };
-  });
+  }));
 
-  app.post(`${API_PREFIX}/accounts/:account/orders/:orderId/cancel`, async (request) => {
+  app.post(`${API_PREFIX}/accounts/:account/orders/:orderId/cancel`, { config: { write: "cancel" } }, guarded(async (request, _reply, scope) => {
     const params = parse(orderParams, request.params, "path");
     if (request.body !== undefined) parse(cancelBody, request.body, "body");
-    const result = await store.cancelOrder(params.account, params.orderId);
+    const result = await store.cancelOrder(params.account, params.orderId, scope);
     switch (result.kind) {
       case "cancelled":
         return result.order;
@@ -248,12 +306,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       case "not_found":
         throw new HttpError(404, "order_not_found", "No such order for this account.");
     }
-  });
+  }));
 
-  app.post(`${API_PREFIX}/accounts/:account/orders/:orderId/fills`, async (request, reply) => {
+  app.post(`${API_PREFIX}/accounts/:account/orders/:orderId/fills`, { config: { write: "fill" } }, guarded(async (request, reply, scope) => {
     const params = parse(orderParams, request.params, "path");
     const input = parse(fillBody, request.body, "body");
-    const result = await store.applyFill(params.account, params.orderId, input);
+    const result = await store.applyFill(params.account, params.orderId, input, scope);
     switch (result.kind) {
       case "applied":
         return reply.code(201).send({ order: result.order, fill: result.fill });
@@ -282,14 +340,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       case "not_found":
         throw new HttpError(404, "order_not_found", "No such order for this account.");
     }
-  });
+  }));
 
-  app.get(`${API_PREFIX}/accounts/:account/positions`, async (request) => {
+  app.get(`${API_PREFIX}/accounts/:account/positions`, guarded(async (request, _reply, scope) => {
     const { account } = parse(accountParams, request.params, "path");
-    return { account, positions: await store.listPositions(account) };
-  });
+    return { account, positions: await store.listPositions(account, scope) };
+  }));
 
-  app.get(`${API_PREFIX}/symbols/:symbol/open-orders`, async (request) => {
+  app.get(`${API_PREFIX}/symbols/:symbol/open-orders`, guarded(async (request, _reply, scope) => {
     const { symbol } = parse(symbolParams, request.params, "path");
     const query = parse(openOrdersQuery, request.query, "query");
     const binding = `${symbol}|${query.side ?? "*"}`;
@@ -300,13 +358,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       limit: query.limit,
       ...(query.side ? { side: query.side } : {}),
       ...(positions ? { positions } : {}),
-    });
+    }, scope);
     return {
       symbol,
       orders: page.orders,
       nextCursor: page.positions ? cursors.seal("open-orders", binding, page.positions) : null,
     };
-  });
+  }));
 
   return app;
 }

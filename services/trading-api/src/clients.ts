@@ -47,7 +47,16 @@ export function createTableClients(options: ClientOptions): TableClients {
     region: options.region,
     ...(options.dynamoDbEndpoint ? { endpoint: options.dynamoDbEndpoint } : {}),
     maxAttempts: options.maxAttempts,
-    requestHandler: { requestTimeout: options.timeoutMs, connectionTimeout: Math.min(options.timeoutMs, 1000) },
+    // Without throwOnRequestTimeout, requestTimeout only logs a plain-text warning and the request
+    // goes on (NodeHttpHandlerOptions, https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-smithy-node-http-handler/Interface/NodeHttpHandlerOptions/):
+    // with it, an attempt past the limit fails with a TimeoutError the SDK may retry, and no
+    // non-JSON line reaches the service log. The per-request deadline (an abort signal passed to
+    // each call) bounds the attempts together.
+    requestHandler: {
+      requestTimeout: options.timeoutMs,
+      connectionTimeout: Math.min(options.timeoutMs, 1000),
+      throwOnRequestTimeout: true,
+    },
   });
   const dynamo = DynamoDBDocument.from(low);
   let cache: DynamoDBDocument = dynamo;

@@ -27,7 +27,15 @@ export interface Config {
   idempotencyTtlSeconds: number;
   dynamoDbMaxAttempts: number;
   dynamoDbTimeoutMs: number;
+  /** Longest an API request may take in total, store retries included; past it the answer is 503. */
+  requestDeadlineMs: number;
   retryAfterSeconds: number;
+  /** Time a client has to send the complete request headers (408 after). */
+  httpHeadersTimeoutMs: number;
+  /** Time a client has to send the complete request, body included, from its first byte (408 after). */
+  httpBodyTimeoutMs: number;
+  /** How long a connection may stay silent (keep-alive between requests, or before the first). */
+  httpIdleTimeoutMs: number;
   /** "disabled" only for local runs without a cache and database. */
   riskChecks: "required" | "disabled";
   /** Pre-trade risk dependencies; undefined when none of their variables is set (main.ts then refuses to start unless RISK_CHECKS=disabled). */
@@ -69,8 +77,12 @@ export const ENVIRONMENT = {
   BODY_LIMIT_BYTES: { default: "16384", description: "largest request body; larger bodies get 413" },
   IDEMPOTENCY_TTL_SECONDS: { default: "604800", description: "how long a client order id stays bound to its order" },
   DYNAMODB_MAX_ATTEMPTS: { default: "3", description: "SDK attempts per DynamoDB call (throttling included)" },
-  DYNAMODB_TIMEOUT_MS: { default: "3000", description: "socket timeout per DynamoDB request" },
-  RETRY_AFTER_SECONDS: { default: "1", description: "Retry-After sent with 503 on throttling" },
+  DYNAMODB_TIMEOUT_MS: { default: "1000", description: "time limit per DynamoDB/DAX attempt (connecting within at most 1000 ms of it)" },
+  REQUEST_DEADLINE_MS: { default: "5000", description: "total time limit per API request, store retries included; then 503" },
+  RETRY_AFTER_SECONDS: { default: "1", description: "Retry-After sent with every 503 (busy, store unavailable, deadline, draining)" },
+  HTTP_HEADERS_TIMEOUT_MS: { default: "10000", description: "time a client has to send the request headers; then 408 and the connection closes" },
+  HTTP_BODY_TIMEOUT_MS: { default: "15000", description: "time a client has to send the whole request, body included; then 408 and the connection closes" },
+  HTTP_IDLE_TIMEOUT_MS: { default: "75000", description: "a silent connection (keep-alive or new) is closed after this; keep above the ALB idle timeout (60 s)" },
   REFDATA_DB_HOST: { default: undefined, description: "Aurora reader endpoint holding the reference data (set with CACHE_HOST, CACHE_USER, CACHE_REPLICATION_GROUP_ID)" },
   REFDATA_DB_PORT: { default: "5432", description: "Aurora port" },
   REFDATA_DB_NAME: { default: "trading", description: "database of the reference data" },
@@ -141,6 +153,7 @@ const schema = z.object({
   IDEMPOTENCY_TTL_SECONDS: integer(3600, 31_536_000),
   DYNAMODB_MAX_ATTEMPTS: integer(1, 10),
   DYNAMODB_TIMEOUT_MS: integer(100, 60_000),
+  REQUEST_DEADLINE_MS: integer(200, 120_000),
   RETRY_AFTER_SECONDS: integer(1, 60),
   REFDATA_DB_HOST: z.string().min(1).optional(),
   REFDATA_DB_PORT: integer(1, 65535),
@@ -156,7 +169,38 @@ const schema = z.object({
   REFDATA_MAX_STALENESS_SECONDS: integer(5, 3600),
   CACHE_COMMAND_TIMEOUT_MS: integer(10, 5000),
   RISK_CHECKS: z.enum(["required", "disabled"], { error: "must be required or disabled" }),
+  HTTP_HEADERS_TIMEOUT_MS: integer(100, 300_000),
+  HTTP_BODY_TIMEOUT_MS: integer(100, 300_000),
+  HTTP_IDLE_TIMEOUT_MS: integer(1000, 600_000),
 });
+
+/** Rules across variables: each names the variable to change. */
+const crossChecks: { variable: string; holds: (e: z.output<typeof schema>) => boolean; message: (e: z.output<typeof schema>) => string }[] = [
+  {
+    // One store attempt must fit in the request's deadline, or every request would end in a 503.
+    variable: "REQUEST_DEADLINE_MS",
+    holds: (e) => e.REQUEST_DEADLINE_MS > e.DYNAMODB_TIMEOUT_MS,
+    message: (e) => `must be greater than DYNAMODB_TIMEOUT_MS (${e.DYNAMODB_TIMEOUT_MS})`,
+  },
+  {
+    // Node counts both from the request's first byte; a body limit below the headers limit is meaningless.
+    variable: "HTTP_BODY_TIMEOUT_MS",
+    holds: (e) => e.HTTP_BODY_TIMEOUT_MS >= e.HTTP_HEADERS_TIMEOUT_MS,
+    message: (e) => `must be at least HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS})`,
+  },
+  {
+    // The idle limit is a socket inactivity timeout: it must not cut a request still waiting on the store.
+    variable: "HTTP_IDLE_TIMEOUT_MS",
+    holds: (e) => e.HTTP_IDLE_TIMEOUT_MS > e.REQUEST_DEADLINE_MS,
+    message: (e) => `must be greater than REQUEST_DEADLINE_MS (${e.REQUEST_DEADLINE_MS})`,
+  },
+  {
+    // The stated invalidation bound (<= 5 s) is sync interval + poll interval + a margin.
+    variable: "REFDATA_POLL_MS",
+    holds: (e) => e.REFDATA_SYNC_INTERVAL_MS + e.REFDATA_POLL_MS <= 4500,
+    message: (e) => `plus REFDATA_SYNC_INTERVAL_MS (${e.REFDATA_SYNC_INTERVAL_MS}) must be at most 4500 ms (changes reach every instance within 5 s)`,
+  },
+];
 
 const SECRET_VARIABLES = new Set(["CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS"]);
 
@@ -189,10 +233,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (missing.length > 0 && missing.length < Object.keys(group).length) {
     throw new ConfigError(missing.map((variable) => ({ variable, message: "is required when the other REFDATA_/CACHE_ variables are set" })));
   }
-  // The stated invalidation bound (<= 5 s) is sync interval + poll interval + a margin.
-  if (e.REFDATA_SYNC_INTERVAL_MS + e.REFDATA_POLL_MS > 4500) {
-    throw new ConfigError([{ variable: "REFDATA_POLL_MS", message: "plus REFDATA_SYNC_INTERVAL_MS must be at most 4500 ms (changes reach every instance within 5 s)" }]);
-  }
+  const crossProblems = crossChecks
+    .filter((check) => !check.holds(e))
+    .map((check) => ({ variable: check.variable, message: `${check.message(e)} (got "${input[check.variable]}")` }));
+  if (crossProblems.length > 0) throw new ConfigError(crossProblems);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -208,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
     dynamoDbMaxAttempts: e.DYNAMODB_MAX_ATTEMPTS,
     dynamoDbTimeoutMs: e.DYNAMODB_TIMEOUT_MS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     retryAfterSeconds: e.RETRY_AFTER_SECONDS,
     riskChecks: e.RISK_CHECKS,
     ...(e.REFDATA_DB_HOST && e.CACHE_HOST && e.CACHE_USER && e.CACHE_REPLICATION_GROUP_ID
@@ -229,5 +274,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           },
         }
       : {}),
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    httpBodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS,
+    httpIdleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
   };
 }

@@ -36,3 +36,14 @@ export class ContentionError extends Error {
     this.name = "ContentionError";
   }
 }
+
+/**
+ * The request ran out of its total time (REQUEST_DEADLINE_MS), store retries included. Mapped to 503
+ * with Retry-After; for a write the outcome is unknown, and the reply says how to retry safely.
+ */
+export class DeadlineExceededError extends Error {
+  constructor(readonly deadlineMs: number) {
+    super(`request deadline of ${deadlineMs} ms exceeded`);
+    this.name = "DeadlineExceededError";
+  }
+}

@@ -34,6 +34,10 @@ export type ServerConfig = Pick<
   | "idempotencyTtlSeconds"
   | "bodyLimitBytes"
   | "retryAfterSeconds"
+  | "requestDeadlineMs"
+  | "httpHeadersTimeoutMs"
+  | "httpBodyTimeoutMs"
+  | "httpIdleTimeoutMs"
   | "shutdownDrainMs"
   | "shutdownGraceMs"
   | "logLevel"
@@ -52,6 +56,8 @@ export async function startServer(
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
     bodyLimitBytes: config.bodyLimitBytes,
     retryAfterSeconds: config.retryAfterSeconds,
+    requestDeadlineMs: config.requestDeadlineMs,
+    httpTimeouts: { headersMs: config.httpHeadersTimeoutMs, bodyMs: config.httpBodyTimeoutMs, idleMs: config.httpIdleTimeoutMs },
     // Asynchronous stdout writes: a synchronous write per log line was most of the service's own
     // per-request cost in the benchmark. pino flushes the buffer synchronously on process exit.
     logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },

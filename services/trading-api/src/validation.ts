@@ -4,7 +4,9 @@
  * because a misspelt `limitPrice` on an order must not become a default.
  */
 import { z } from "zod";
+import { LosslessNumber } from "lossless-json";
 import { MAX_PRICE_MINOR, MAX_QUANTITY } from "../../table/keys";
+import { judgeWholeNumber } from "./wholeNumbers";
 import { ORDER_ID_PATTERN } from "./ids";
 import { ValidationError, type FieldError } from "./errors";
 
@@ -21,13 +23,27 @@ const externalId = identifier(EXTERNAL_ID, "1-64 characters of A-Z, a-z, 0-9, '.
 const symbol = identifier(SYMBOL, "1-16 characters of A-Z, 0-9, '.', '_' or '-', starting with a letter or digit");
 const orderId = identifier(ORDER_ID_PATTERN, "a 26-character order id");
 
-/** A whole, positive number of units; fractions are rejected, not rounded. */
+/**
+ * A whole, positive number of units, judged on the number as written (jsonBody.ts hands over a
+ * LosslessNumber whenever a JavaScript number would not be exact): fractions are rejected, never
+ * rounded, and so are values past the maximum however they are written.
+ */
 const wholeUnits = (max: number, unit: string) =>
   z
-    .number()
-    .gt(0, { error: "must be greater than 0" })
-    .max(max, { error: `must be at most ${max}` })
-    .refine(Number.isInteger, { error: `must be a whole number of ${unit}; fractions are not allowed` });
+    .union([z.number(), z.instanceof(LosslessNumber)], {
+      error: (issue) => (issue.input === undefined ? "is required" : `must be a number, got ${describeType(issue.input)}`),
+    })
+    .transform((value, ctx) => {
+      const verdict = judgeWholeNumber(value, max);
+      if (verdict.ok) return verdict.value;
+      const message = {
+        not_positive: "must be greater than 0",
+        too_large: `must be at most ${max}`,
+        fraction: `must be a whole number of ${unit}; fractions are not allowed`,
+      }[verdict.problem];
+      ctx.addIssue({ code: "custom", message, input: value });
+      return z.NEVER;
+    });
 
 const side = z.enum(["buy", "sell"]);
 const timeInForce = z.enum(["GTC", "DAY", "IOC", "FOK"]);
