@@ -24,6 +24,7 @@ import {
 } from "./validation";
 import { OPEN_ORDER_SHARDS } from "../../table/schema";
 import { accountPk, ORDER_SK_PREFIX } from "../../table/keys";
+import { isWriteMethod, writeModeGuard, type WriteGate } from "./writeRegion";
 
 /** Draining state shared by the readiness route and the shutdown sequence. */
 export class Lifecycle {
@@ -44,6 +45,8 @@ export interface AppDeps {
   readinessCacheMs?: number;
   readinessTimeoutMs?: number;
   now?: () => Date;
+  /** Write-region gate (writeRegion.ts): outside write mode every write route answers 503. Default: none (always write). */
+  writeGate?: WriteGate;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -82,6 +85,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+
+  // One write-mode guard on every route with a write method, attached as routes are declared, so a
+  // write route added later cannot miss it (writeRegion.ts).
+  const writeGate = deps.writeGate;
+  if (writeGate) {
+    const guard = writeModeGuard(writeGate, deps.retryAfterSeconds ?? 1);
+    app.addHook("onRoute", (route) => {
+      if (!isWriteMethod(route.method)) return;
+      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [guard, ...existing];
+    });
+  }
+  /** The write-region fields /healthz and /readyz report (none without a gate). */
+  const writeStatus = () => (writeGate ? { write: writeGate.status() } : {});
 
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook("onRequest", (request, reply, done) => {
@@ -137,7 +154,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   let readiness: { at: number; ok: boolean } | undefined;
   const cacheMs = deps.readinessCacheMs ?? 1000;
 
-  app.get(HEALTH_PATH, async () => ({ status: "ok" }));
+  app.get(HEALTH_PATH, async () => ({ status: "ok", ...writeStatus() }));
 
   app.get(READINESS_PATH, async (request, reply) => {
     if (lifecycle.draining) return reply.code(503).send({ status: "draining" });
@@ -152,8 +169,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       readiness = { at: Date.now(), ok };
     }
     return readiness.ok
-      ? reply.code(200).send({ status: "ready" })
-      : reply.code(503).send({ status: "unavailable", reason: "table unreachable" });
+      ? reply.code(200).send({ status: "ready", ...writeStatus() })
+      : reply.code(503).send({ status: "unavailable", reason: "table unreachable", ...writeStatus() });
   });
 
   app.post(`${API_PREFIX}/orders`, async (request, reply) => {

@@ -18,3 +18,31 @@ export const DEFAULT_PORT = 8080;
 
 /** Prefix of every business route. */
 export const API_PREFIX = "/v1";
+
+// --- One write region at a time (see services/trading-api/src/writeRegion.ts) -----------------
+
+/**
+ * SSM parameter (one per region, same name in each) whose value is the region that accepts writes
+ * for an environment. Created by the stacks with the primary's region and then owned by operators
+ * (the failover command); `pulumi up` never changes its value.
+ */
+export function writeRegionParameterName(project: string, environment: string): string {
+  return `/${project}/${environment}/write-region`;
+}
+
+/**
+ * SSM parameter (one per region) describing what the failover command needs of that region: its
+ * stream consumer, API endpoint and DNS health check. Managed by the stacks like any other resource.
+ */
+export function regionInfoParameterName(project: string, environment: string): string {
+  return `/${project}/${environment}/region-info`;
+}
+
+/** Response header naming the write region, on every 503 a non-write region sends for a write. */
+export const WRITE_REGION_HEADER = "x-write-region";
+
+/** How often an instance re-reads its region's flag, by default (ms). */
+export const DEFAULT_WRITE_REGION_POLL_MS = 5_000;
+
+/** How long an instance keeps writing without a successful read of the flag, by default (ms). */
+export const DEFAULT_WRITE_REGION_FENCE_MS = 15_000;

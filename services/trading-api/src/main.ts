@@ -5,14 +5,18 @@
 import { createTableClients } from "./clients";
 import { ConfigError, loadConfig } from "./config";
 import { startServer } from "./server";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { loadWriteRegionConfig, ssmWriteRegionSource, WriteRegionGate, type WriteRegionConfig } from "./writeRegion";
 
 /** EX_CONFIG from sysexits.h: systemd and operators can tell bad configuration from a crash. */
 const EXIT_CONFIG = 78;
 
 async function main(): Promise<void> {
   let config;
+  let writeRegion: WriteRegionConfig;
   try {
     config = loadConfig(process.env);
+    writeRegion = loadWriteRegionConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // No logger exists yet; write the same JSON shape pino would so log pipelines still parse it.
@@ -27,10 +31,30 @@ async function main(): Promise<void> {
     ...(config.dynamoDbEndpoint ? { dynamoDbEndpoint: config.dynamoDbEndpoint } : {}),
     ...(config.daxEndpoint ? { daxEndpoint: config.daxEndpoint } : {}),
   });
-  const server = await startServer(config, clients);
-  server.app.log.info({ port: server.port, dax: Boolean(config.daxEndpoint) }, "trading-api listening");
+  // The write-region gate (writeRegion.ts): fenced (no writes) until its first read of the flag.
+  const gate = writeRegion.parameterName
+    ? new WriteRegionGate({
+        region: config.region,
+        source: ssmWriteRegionSource(
+          new SSMClient({ region: config.region, maxAttempts: 1, ...(writeRegion.ssmEndpoint ? { endpoint: writeRegion.ssmEndpoint } : {}) }),
+          writeRegion.parameterName,
+        ),
+        pollIntervalMs: writeRegion.pollIntervalMs,
+        fenceAfterMs: writeRegion.fenceAfterMs,
+      })
+    : undefined;
+  const server = await startServer(config, clients, gate ? { writeGate: gate } : {});
+  if (gate) {
+    gate.useLog(server.app.log);
+    await gate.start();
+  }
+  server.app.log.info(
+    { port: server.port, dax: Boolean(config.daxEndpoint), write: gate?.status() ?? "single region: always write mode" },
+    "trading-api listening",
+  );
 
   const onSignal = (signal: NodeJS.Signals) => {
+    gate?.stop();
     server.shutdown(signal).then(
       () => process.exit(0),
       (error: unknown) => {

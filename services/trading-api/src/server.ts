@@ -8,6 +8,7 @@ import pino from "pino";
 import { buildApp, Lifecycle } from "./app";
 import type { TableClients } from "./clients";
 import type { Config } from "./config";
+import type { WriteGate } from "./writeRegion";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -41,7 +42,7 @@ export type ServerConfig = Pick<
 export async function startServer(
   config: ServerConfig,
   clients: TableClients,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
+  options: { logger?: FastifyServerOptions["logger"]; writeGate?: WriteGate } = {},
 ): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
   const app = buildApp({
@@ -55,6 +56,7 @@ export async function startServer(
     // per-request cost in the benchmark. pino flushes the buffer synchronously on process exit.
     logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },
     lifecycle,
+    ...(options.writeGate ? { writeGate: options.writeGate } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
