@@ -9,6 +9,10 @@ import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
 import { HaNetwork } from "../components/network/haNetwork";
+import { dnsSettingsOf } from "../components/region/config";
+import { RegionFailover } from "../components/region/regionFailover";
+import { WriteRegionFlag } from "../components/region/writeRegionFlag";
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import {
   CONTRACT_VERSION,
@@ -83,6 +87,15 @@ export async function main() {
     logRetentionDays: config.dataLogRetentionDays,
   });
 
+  // Step 5a: the environment's write-region flag in this region (operational state after creation).
+  // The primary starts as the write region; a replica's flag names its primary's region, which the
+  // primary-output checks have already proved differs from its own.
+  const writeRegion = new WriteRegionFlag("trading", {
+    project: pulumi.getProject(),
+    environment: config.environment,
+    initialWriteRegion: dynamoPrimary ? dynamoPrimary.outputs.region : config.region,
+  });
+
   // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
@@ -106,6 +119,26 @@ export async function main() {
     deletionProtection: config.isProduction,
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
+    writeRegionParameterName: writeRegion.parameterName,
+  });
+
+  // Step 6: this region's part of the failover: the flag's read grant, DNS (when configured) and
+  // the description the failover command discovers the region by.
+  const dns = dnsSettingsOf(config);
+  const failover = new RegionFailover("trading", {
+    project: pulumi.getProject(),
+    environment: config.environment,
+    role: config.role,
+    region: config.region,
+    writeRegionParameterName: writeRegion.parameterName,
+    writeRegionParameterArn: writeRegion.parameterArn,
+    instanceRoleArn: cluster.instanceRoleArn,
+    alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
+    apiEndpoint: cluster.endpoint,
+    tableName: dynamo.access.tableName,
+    streamProcessorFunctionName: dynamo.localStream.functionName,
+    streamMappingUuid: dynamo.localStream.mappingUuid,
+    ...(dns ? { dns } : {}),
   });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
@@ -148,6 +181,19 @@ export async function main() {
       cachePort: data.cachePort,
       cacheUserName: data.access.cacheUserName,
       cacheSecurityGroupId: data.cacheSecurityGroupId,
+    },
+    failover: {
+      writeRegionParameterName: writeRegion.parameterName,
+      writeRegionParameterArn: writeRegion.parameterArn,
+      initialWriteRegion: writeRegion.initialWriteRegion,
+      regionInfoParameterName: failover.regionInfoParameterName,
+      streamArn: dynamo.localStream.streamArn,
+      streamProcessorFunctionName: dynamo.localStream.functionName,
+      streamMappingUuid: dynamo.localStream.mappingUuid,
+      dlqUrl: dynamo.localStream.dlqUrl,
+      ...(failover.healthCheckId && failover.apiDomainName && failover.failoverRole
+        ? { dns: { apiDomainName: failover.apiDomainName, failoverRole: failover.failoverRole, healthCheckId: failover.healthCheckId } }
+        : {}),
     },
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;

@@ -73,6 +73,8 @@ export interface TradingClusterArgs {
   cursorSecretRotation?: number;
   /** The service to run. Default: services/trading-api bundled now with esbuild. */
   artifact?: ServiceArtifact;
+  /** SSM parameter naming the write region (components/region WriteRegionFlag), passed to the service. Default none (always write mode). */
+  writeRegionParameterName?: pulumi.Input<string>;
 }
 
 /**
@@ -215,8 +217,9 @@ export class TradingCluster extends pulumi.ComponentResource {
         args.hotPath.daxEndpoint,
         cursorSecret.name,
         logGroup.name,
+        args.writeRegionParameterName ?? "",
       ])
-      .apply(([rg, bucket, objectKey, versionId, tableName, daxEndpoint, parameterName, logGroupName]) =>
+      .apply(([rg, bucket, objectKey, versionId, tableName, daxEndpoint, parameterName, logGroupName, writeRegionParameter]) =>
         Buffer.from(
           renderUserData({
             region: rg,
@@ -230,6 +233,7 @@ export class TradingCluster extends pulumi.ComponentResource {
             cursorSecretParameter: parameterName,
             cursorSecretRotation: args.cursorSecretRotation ?? 1,
             logGroupName,
+            writeRegionParameter,
           }),
         ).toString("base64"),
       );

@@ -26,6 +26,8 @@ export interface BootSettings {
   cursorSecretRotation: number;
   /** CloudWatch Logs group that receives the service's and the boot's logs. */
   logGroupName: string;
+  /** SSM parameter naming the environment's write region (services/trading-api/src/writeRegion.ts); empty = always write mode. */
+  writeRegionParameter?: string;
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -57,6 +59,7 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
     AWS_REGION: safe("region", s.region),
     TABLE_NAME: safe("tableName", s.tableName),
     ...(s.daxEndpoint ? { DAX_ENDPOINT: safe("daxEndpoint", s.daxEndpoint) } : {}),
+    ...(s.writeRegionParameter ? { WRITE_REGION_PARAMETER: safe("writeRegionParameter", s.writeRegionParameter) } : {}),
   };
 }
 
