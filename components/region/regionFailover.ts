@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_PATH, regionInfoParameterName } from "../../services/trading-api/src/contract";
+import { HEALTH_PATH, regionInfoParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+
+export type { RegionInfo };
 
 /** Route 53 failover role of a stack's record: the primary stack's is PRIMARY, a replica's SECONDARY. */
-export type DnsFailoverRole = "PRIMARY" | "SECONDARY";
+export type DnsFailoverRole = NonNullable<RegionInfo["dns"]>["failoverRole"];
 
 /** Inputs of RegionFailover. */
 export interface RegionFailoverArgs {
@@ -28,18 +30,6 @@ export interface RegionFailoverArgs {
   streamMappingUuid: pulumi.Input<string>;
   /** The environment's DNS name and zone; without them no DNS resource is created. Default none. */
   dns?: { hostedZoneId: string; domainName: string };
-}
-
-/** What the failover command reads about a region (the region-info parameter's JSON). */
-export interface RegionInfo {
-  region: string;
-  role: "primary" | "replica";
-  environment: string;
-  writeRegionParameter: string;
-  tableName: string;
-  streamConsumer: { functionName: string; mappingUuid: string };
-  apiEndpoint: string;
-  dns?: { domainName: string; hostedZoneId: string; failoverRole: DnsFailoverRole; healthCheckId: string };
 }
 
 /** Route 53 health checkers' settings: every 30 s from each checker region, 3 failures to turn unhealthy. */

@@ -46,3 +46,22 @@ export const DEFAULT_WRITE_REGION_POLL_MS = 5_000;
 
 /** How long an instance keeps writing without a successful read of the flag, by default (ms). */
 export const DEFAULT_WRITE_REGION_FENCE_MS = 15_000;
+
+/**
+ * What the region-info parameter holds (JSON), written by the stacks and read by the failover
+ * command: everything it needs to find and move one region's part of the environment.
+ */
+export interface RegionInfo {
+  region: string;
+  role: "primary" | "replica";
+  environment: string;
+  /** Name of the write-region flag in this region. */
+  writeRegionParameter: string;
+  tableName: string;
+  /** This region's stream processor and the UUID of its event source mapping. */
+  streamConsumer: { functionName: string; mappingUuid: string };
+  /** This region's API (its ALB), where instances report their mode on HEALTH_PATH. */
+  apiEndpoint: string;
+  /** Present with DNS failover: this region's record of the pair and its health check. */
+  dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
+}
