@@ -7,7 +7,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
-import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
 import { HEALTH_PATH, regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
@@ -28,6 +28,13 @@ export interface InstanceReport {
   writeRegion?: string;
 }
 
+/** One record of the environment's Route 53 failover pair (its set identifier is its region). */
+export interface FailoverRecord {
+  region: string;
+  failoverRole: "PRIMARY" | "SECONDARY";
+  healthCheckId?: string;
+}
+
 export interface FailoverCloud {
   readonly environment: string;
   getFlag(region: string): Promise<string>;
@@ -37,6 +44,8 @@ export interface FailoverCloud {
   setMappingEnabled(region: string, uuid: string, enabled: boolean): Promise<void>;
   /** Highest ReplicationLatency (ms) from `source` to `receiving` over the last `windowMinutes`; undefined when there is no data. */
   replicationLagMs(source: string, receiving: string, tableName: string, windowMinutes: number): Promise<number | undefined>;
+  /** The failover records of `domainName`, read from Route 53 (global: readable while a region is down). */
+  listFailoverRecords(hostedZoneId: string, domainName: string): Promise<FailoverRecord[]>;
   getHealthCheck(id: string): Promise<HealthCheckState>;
   setHealthCheck(id: string, state: HealthCheckState): Promise<void>;
   /** One request to the region's API health path, on a new connection (so the load balancer may pick another instance). */
@@ -158,8 +167,10 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
       await call(`Lambda in ${region}`, () => lambda(region).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled })));
     },
     async replicationLagMs(source, receiving, tableName, windowMinutes) {
-      const end = new Date();
-      const start = new Date(end.getTime() - windowMinutes * 60_000);
+      // The end is a period past now, so the current, still-filling minute is part of the answer.
+      const now = Date.now();
+      const end = new Date(now + 60_000);
+      const start = new Date(now - windowMinutes * 60_000);
       const result = await call(`CloudWatch in ${source}`, () =>
         cloudwatch(source).send(
           new GetMetricDataCommand({
@@ -188,6 +199,31 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
       );
       const values = result.MetricDataResults?.[0]?.Values ?? [];
       return values.length > 0 ? Math.max(...values) : undefined;
+    },
+    async listFailoverRecords(hostedZoneId, domainName) {
+      const fqdn = domainName.endsWith(".") ? domainName : `${domainName}.`;
+      const records: FailoverRecord[] = [];
+      let start: { name?: string; type?: string; identifier?: string } = { name: fqdn, type: "A" };
+      for (;;) {
+        const page = await call("Route 53", () =>
+          route53.send(
+            new ListResourceRecordSetsCommand({
+              HostedZoneId: hostedZoneId,
+              StartRecordName: start.name,
+              StartRecordType: start.type as "A",
+              ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
+            }),
+          ),
+        );
+        for (const set of page.ResourceRecordSets ?? []) {
+          if (set.Name !== fqdn) return records;
+          if (set.Type === "A" && set.Failover && set.SetIdentifier) {
+            records.push({ region: set.SetIdentifier, failoverRole: set.Failover, ...(set.HealthCheckId ? { healthCheckId: set.HealthCheckId } : {}) });
+          }
+        }
+        if (!page.IsTruncated) return records;
+        start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
+      }
     },
     async getHealthCheck(id) {
       const result = await call("Route 53", () => route53.send(new GetHealthCheckCommand({ HealthCheckId: id })));

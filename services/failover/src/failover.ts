@@ -294,25 +294,34 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     record(`start the stream consumer in ${target}`, reached ? "done" : "not-confirmed", `mapping ${targetInfo.streamConsumer.mappingUuid} ${reached ? "enabled" : `not Enabled after ${o.waitTimeoutMs} ms`}`);
   }
 
-  // 9. DNS: the PRIMARY record's health check is forced unhealthy exactly while the write region is elsewhere.
-  const withDns = states.filter((s) => s.info?.dns);
-  if (withDns.length === 0) record("point DNS at the target", "not-configured", "no DNS failover records in this environment");
-  for (const state of withDns) {
-    const dns = state.info?.dns as NonNullable<RegionInfo["dns"]>;
-    const force = dns.failoverRole === "PRIMARY" && state.region !== target;
-    const wanted: HealthCheckState = { disabled: force, inverted: force };
-    const step = `DNS: ${state.region}'s ${dns.failoverRole} health check ${force ? "forced unhealthy" : "normal"}`;
+  // 9. DNS: the PRIMARY record's health check is forced unhealthy exactly while the write region is
+  // elsewhere. The records are read from Route 53 itself (global), so a region that is down does
+  // not hide its record.
+  const dnsConfig = [targetInfo, ...states.map((st) => st.info)].find((info) => info?.dns)?.dns;
+  if (!dnsConfig) record("point DNS at the target", "not-configured", "no DNS failover records in this environment");
+  else {
     try {
-      const current = await cloud.getHealthCheck(dns.healthCheckId);
-      if (current.disabled === wanted.disabled && current.inverted === wanted.inverted) record(step, "already", `health check ${dns.healthCheckId}`);
-      else if (!apply) record(step, "planned", `update health check ${dns.healthCheckId} to Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
-      else {
-        await cloud.setHealthCheck(dns.healthCheckId, wanted);
-        record(step, "done", `health check ${dns.healthCheckId}: Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
+      const records = await cloud.listFailoverRecords(dnsConfig.hostedZoneId, dnsConfig.domainName);
+      if (records.length === 0) record("point DNS at the target", "not-configured", `no failover records of ${dnsConfig.domainName}`);
+      for (const dnsRecord of records) {
+        const force = dnsRecord.failoverRole === "PRIMARY" && dnsRecord.region !== target;
+        const wanted: HealthCheckState = { disabled: force, inverted: force };
+        const step = `DNS: ${dnsRecord.region}'s ${dnsRecord.failoverRole} health check ${force ? "forced unhealthy" : "normal"}`;
+        if (!dnsRecord.healthCheckId) {
+          record(step, "not-configured", "the record has no health check");
+          continue;
+        }
+        const current = await cloud.getHealthCheck(dnsRecord.healthCheckId);
+        if (current.disabled === wanted.disabled && current.inverted === wanted.inverted) record(step, "already", `health check ${dnsRecord.healthCheckId}`);
+        else if (!apply) record(step, "planned", `update health check ${dnsRecord.healthCheckId} to Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
+        else {
+          await cloud.setHealthCheck(dnsRecord.healthCheckId, wanted);
+          record(step, "done", `health check ${dnsRecord.healthCheckId}: Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
+        }
       }
     } catch (error) {
       if (!isNoResponse(error)) throw error;
-      record(step, "best-effort", `Route 53 did not answer (${errorText(error)}); DNS still follows health only. Re-run when it answers`);
+      record("point DNS at the target", "best-effort", `Route 53 did not answer (${errorText(error)}); DNS still follows health only. Re-run when it answers`);
     }
   }
 
@@ -328,7 +337,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   const bestEffort = steps.filter((s) => s.outcome === "best-effort");
   out(
     o.dryRun
-      ? `Dry run: ${steps.filter((s) => s.outcome === "planned").length} step(s) would change something; run without --dry-run to do it.`
+      ? `Dry run: ${steps.filter((s) => s.outcome === "planned").length} step(s) planned, nothing changed; run without --dry-run to do them.`
       : exitCode === 0
         ? `${target} is the write region of ${cloud.environment}.${bestEffort.length ? ` ${bestEffort.length} step(s) were best effort: re-run this command when every region answers.` : ""}`
         : `${target}'s flag names it, but its instances did not all confirm write mode: re-run this command to check again.`,
