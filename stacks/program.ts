@@ -96,6 +96,9 @@ export async function main() {
     initialWriteRegion: dynamoPrimary ? dynamoPrimary.outputs.region : config.region,
   });
 
+  // The environment's other regions, whose flags can take write mode away (a replica's primary first).
+  const peerRegions = [...new Set([...(dynamoPrimary ? [dynamoPrimary.outputs.region] : []), ...config.failoverPeerRegions])];
+
   // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
@@ -120,6 +123,7 @@ export async function main() {
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
     writeRegionParameterName: writeRegion.parameterName,
+    writeRegionPeers: peerRegions,
   });
 
   // Step 6: this region's part of the failover: the flag's read grant, DNS (when configured) and
@@ -132,6 +136,7 @@ export async function main() {
     region: config.region,
     writeRegionParameterName: writeRegion.parameterName,
     writeRegionParameterArn: writeRegion.parameterArn,
+    peerRegions,
     instanceRoleArn: cluster.instanceRoleArn,
     alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
     apiEndpoint: cluster.endpoint,

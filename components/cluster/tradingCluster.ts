@@ -75,6 +75,8 @@ export interface TradingClusterArgs {
   artifact?: ServiceArtifact;
   /** SSM parameter naming the write region (components/region WriteRegionFlag), passed to the service. Default none (always write mode). */
   writeRegionParameterName?: pulumi.Input<string>;
+  /** The environment's other regions, whose flag of the same name the service also reads. Default none. */
+  writeRegionPeers?: string[];
 }
 
 /**
@@ -234,6 +236,7 @@ export class TradingCluster extends pulumi.ComponentResource {
             cursorSecretRotation: args.cursorSecretRotation ?? 1,
             logGroupName,
             writeRegionParameter,
+            writeRegionPeers: args.writeRegionPeers ?? [],
           }),
         ).toString("base64"),
       );

@@ -28,6 +28,8 @@ export interface BootSettings {
   logGroupName: string;
   /** SSM parameter naming the environment's write region (services/trading-api/src/writeRegion.ts); empty = always write mode. */
   writeRegionParameter?: string;
+  /** The environment's other regions, whose flag the service also reads (comma-separated in WRITE_REGION_PEERS). */
+  writeRegionPeers?: string[];
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -60,6 +62,7 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
     TABLE_NAME: safe("tableName", s.tableName),
     ...(s.daxEndpoint ? { DAX_ENDPOINT: safe("daxEndpoint", s.daxEndpoint) } : {}),
     ...(s.writeRegionParameter ? { WRITE_REGION_PARAMETER: safe("writeRegionParameter", s.writeRegionParameter) } : {}),
+    ...(s.writeRegionParameter && s.writeRegionPeers?.length ? { WRITE_REGION_PEERS: safe("writeRegionPeers", s.writeRegionPeers.join(",")) } : {}),
   };
 }
 

@@ -9,6 +9,12 @@ const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const regionConfigShape = {
+  failoverPeerRegions: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "The environment's other regions (a primary lists its replicas' regions; a replica's primary region is added by itself): its instances also read their write-region flag, whose newer value can take write mode away from this region. Default none.",
+    ),
   dnsHostedZoneId: z
     .string()
     .optional()
@@ -25,7 +31,16 @@ export const regionConfigShape = {
 
 export type RegionConfig = z.output<z.ZodObject<typeof regionConfigShape>>;
 
-export function checkRegionConfig(cfg: RegionConfig & { clusterCertificateArn?: string }, report: ReportIssue): void {
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export function checkRegionConfig(cfg: RegionConfig & { clusterCertificateArn?: string; region: string }, report: ReportIssue): void {
+  cfg.failoverPeerRegions.forEach((peer, index) => {
+    if (!REGION_NAME.test(peer)) report(`failoverPeerRegions[${index}]`, `"${peer}" is not a region name such as eu-west-1`);
+    else if (peer === cfg.region) report(`failoverPeerRegions[${index}]`, `"${peer}" is this stack's own region; list the environment's other regions`);
+  });
+  if (new Set(cfg.failoverPeerRegions).size !== cfg.failoverPeerRegions.length) {
+    report("failoverPeerRegions", "lists a region twice");
+  }
   const zone = cfg.dnsHostedZoneId;
   const domain = cfg.dnsApiDomainName;
   if ((zone === undefined) !== (domain === undefined)) {

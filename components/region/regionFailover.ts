@@ -18,7 +18,9 @@ export interface RegionFailoverArgs {
   /** The flag (WriteRegionFlag) the instances of this region read. */
   writeRegionParameterName: pulumi.Input<string>;
   writeRegionParameterArn: pulumi.Input<string>;
-  /** The instance role of this region's fleet; it is granted ssm:GetParameter on the flag only. */
+  /** The environment's other regions: the instances may also read the flag (same name) there. Default none. */
+  peerRegions?: string[];
+  /** The instance role of this region's fleet; it is granted ssm:GetParameter on the flags only. */
   instanceRoleArn: pulumi.Input<string>;
   /** This region's ALB (alias target and health-checked endpoint). */
   alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
@@ -64,7 +66,17 @@ export class RegionFailover extends pulumi.ComponentResource {
         role: pulumi.output(args.instanceRoleArn).apply((arn) => arn.split("/").pop() ?? arn),
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
-          Statement: [{ Sid: "WriteRegionFlag", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: args.writeRegionParameterArn }],
+          Statement: [
+            {
+              Sid: "WriteRegionFlag",
+              Effect: "Allow",
+              Action: ["ssm:GetParameter"],
+              // This region's flag, and the same parameter in each other region of the environment.
+              Resource: pulumi
+                .output(args.writeRegionParameterArn)
+                .apply((arn) => [arn, ...(args.peerRegions ?? []).map((peer) => arn.split(":").map((part, i) => (i === 3 ? peer : part)).join(":"))]),
+            },
+          ],
         }),
       },
       parent,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { writeRegionParameterName } from "../../services/trading-api/src/contract";
+import { formatWriteRegionFlag, writeRegionParameterName } from "../../services/trading-api/src/contract";
 
 /** Inputs of WriteRegionFlag. */
 export interface WriteRegionFlagArgs {
@@ -42,7 +42,8 @@ export class WriteRegionFlag extends pulumi.ComponentResource {
         name: writeRegionParameterName(args.project, args.environment),
         description: `Region that accepts writes for ${args.environment}. Operational state: change it with the failover command (npm run failover), never by hand or by pulumi up`,
         type: "String",
-        insecureValue: args.initialWriteRegion,
+        // Epoch 0: every failover writes a higher one (see WriteRegionFlagValue).
+        insecureValue: formatWriteRegionFlag({ writeRegion: args.initialWriteRegion, epoch: 0 }),
       },
       // The value belongs to operators after creation: an update must never revert a failover.
       { parent: this, ignoreChanges: ["insecureValue"] },

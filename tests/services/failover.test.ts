@@ -27,7 +27,14 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/cl
 import type { FastifyInstance } from "fastify";
 import { freeLoopbackPort } from "../support/dynamoLocal";
 import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
-import { regionInfoParameterName, WRITE_REGION_HEADER, writeRegionParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+import {
+  formatWriteRegionFlag,
+  parseWriteRegionFlag,
+  regionInfoParameterName,
+  WRITE_REGION_HEADER,
+  writeRegionParameterName,
+  type RegionInfo,
+} from "../../services/trading-api/src/contract";
 import { ssmWriteRegionSource, WriteRegionGate, type WriteMode } from "../../services/trading-api/src/writeRegion";
 import { awsCloud, type FailoverCloud } from "../../services/failover/src/cloud";
 import { environmentRegions, runCli } from "../../services/failover/src/cli";
@@ -132,7 +139,7 @@ describe("failover command against moto_server", function () {
           },
         }),
       );
-      await ssm(name).send(new PutParameterCommand({ Name: FLAG, Value: PRIMARY, Type: "String" }));
+      await ssm(name).send(new PutParameterCommand({ Name: FLAG, Value: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), Type: "String" }));
       await startInstance(name, String(mapping.UUID), String(check.HealthCheck?.Id), String(zone.HostedZone?.Id));
     }
     await putLag(PRIMARY, REPLICA, 850);
@@ -149,12 +156,17 @@ describe("failover command against moto_server", function () {
 
   /** A trading-api instance for `name`, its gate reading `name`'s flag in moto, and the region-info parameter. */
   async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string) {
-    const source = ssmWriteRegionSource(ssm(name), FLAG);
+    // A region that is down can read neither its own flag nor the other region's.
+    const flagIn = (region: string) => {
+      const source = ssmWriteRegionSource(ssm(region), FLAG);
+      return { read: (signal: AbortSignal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) };
+    };
     const gate = new WriteRegionGate({
       region: name,
       ...GATE,
       instance: `${name}-i-1`,
-      source: { read: (signal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) },
+      source: flagIn(name),
+      peers: REGIONS.filter((r) => r !== name).map((r) => ({ region: r, source: flagIn(r) })),
     });
     await gate.start();
     const doc = DynamoDBDocument.from(new DynamoDBClient(clients(name)));
@@ -195,7 +207,7 @@ describe("failover command against moto_server", function () {
   async function state() {
     const out: Record<string, { flag: string; mapping: string; healthCheck: { disabled: boolean; inverted: boolean }; mode: WriteMode }> = {};
     for (const name of REGIONS) {
-      const flag = String((await ssm(name).send(new GetParameterCommand({ Name: FLAG }))).Parameter?.Value);
+      const flag = parseWriteRegionFlag(String((await ssm(name).send(new GetParameterCommand({ Name: FLAG }))).Parameter?.Value)).writeRegion;
       const mapping = String((await lambda(name).send(new GetEventSourceMappingCommand({ UUID: regions[name].mappingUuid }))).State);
       const config = (await route53().send(new GetHealthCheckCommand({ HealthCheckId: regions[name].healthCheckId }))).HealthCheck?.HealthCheckConfig;
       out[name] = { flag, mapping, healthCheck: { disabled: config?.Disabled ?? false, inverted: config?.Inverted ?? false }, mode: regions[name].gate.mode };
@@ -281,12 +293,12 @@ describe("failover command against moto_server", function () {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code, stderr).to.equal(0);
     expect(stdout).to.contain("Failover of prod to eu-west-1 (dry run: nothing is changed)");
-    expect(stdout).to.match(/us-east-1: flag=us-east-1 \[accepts writes\], stream consumer Enabled, DNS PRIMARY \(normal\), instances: 1 write/);
-    expect(stdout).to.match(/eu-west-1 \(target\): flag=us-east-1, stream consumer Disabled, DNS SECONDARY \(normal\), instances: 1 read-only/);
+    expect(stdout).to.contain("us-east-1: flag=us-east-1 (epoch 0) [names itself], stream consumer Enabled, DNS PRIMARY (normal), instances: 1 write");
+    expect(stdout).to.contain("eu-west-1 (target): flag=us-east-1 (epoch 0), stream consumer Disabled, DNS SECONDARY (normal), instances: 1 read-only");
     for (const step of [
-      `[would] fence ${PRIMARY} (its flag -> ${REPLICA}): set ${PRIMARY}'s flag from ${PRIMARY} to ${REPLICA}`,
+      `[would] fence ${PRIMARY} (its flag -> ${REPLICA}): set ${PRIMARY}'s flag from ${PRIMARY} (epoch 0) to ${REPLICA} (epoch 1)`,
       `[would] stop the stream consumer in ${PRIMARY}`,
-      `[would] flip ${REPLICA}'s flag: set from ${PRIMARY} to ${REPLICA}`,
+      `[would] flip ${REPLICA}'s flag: set from ${PRIMARY} (epoch 0) to ${REPLICA} (epoch 1)`,
       `[would] start the stream consumer in ${REPLICA}`,
       `[would] DNS: ${PRIMARY}'s PRIMARY health check forced unhealthy`,
       `[already so] DNS: ${REPLICA}'s SECONDARY health check normal`,

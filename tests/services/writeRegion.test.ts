@@ -5,7 +5,7 @@
  * bound, none half-done).
  */
 import { expect } from "chai";
-import { setImmediate as yieldToTimers } from "node:timers/promises";
+import { setTimeout as pause } from "node:timers/promises";
 import type { FastifyInstance } from "fastify";
 import { sharedDynamoLocal, type DynamoLocal } from "../support/dynamoLocal";
 import { clientOrderKey } from "../../services/table/keys";
@@ -42,13 +42,28 @@ function fixedGate(mode: WriteMode): WriteGate {
 }
 
 describe("write region: the mode rule", () => {
-  it("is write only for a fresh read naming this region, read-only for a fresh read naming another, fenced otherwise", () => {
-    expect(modeFor(HERE, HERE, 0, 1000)).to.equal("write");
-    expect(modeFor(HERE, HERE, 1000, 1000)).to.equal("write");
-    expect(modeFor(HERE, HERE, 1001, 1000)).to.equal("fenced");
-    expect(modeFor(HERE, THERE, 10, 1000)).to.equal("read-only");
-    expect(modeFor(HERE, THERE, 5000, 1000)).to.equal("fenced");
-    expect(modeFor(HERE, undefined, undefined, 1000)).to.equal("fenced");
+  const read = (writeRegion: string, epoch: number, ageMs = 0) => ({ value: { writeRegion, epoch }, ageMs });
+
+  it("is write only for a fresh read of its own flag naming this region, read-only for another, fenced when stale or never read", () => {
+    expect(modeFor(HERE, read(HERE, 1), 1000)).to.deep.equal({ mode: "write", writeRegion: HERE, epoch: 1 });
+    expect(modeFor(HERE, read(HERE, 1, 1000), 1000).mode).to.equal("write");
+    expect(modeFor(HERE, read(HERE, 1, 1001), 1000)).to.deep.equal({ mode: "fenced" });
+    expect(modeFor(HERE, read(THERE, 1, 10), 1000)).to.deep.equal({ mode: "read-only", writeRegion: THERE, epoch: 1 });
+    expect(modeFor(HERE, read(THERE, 1, 5000), 1000).mode).to.equal("fenced");
+    expect(modeFor(HERE, undefined, 1000).mode).to.equal("fenced");
+  });
+
+  it("lets another region's flag of a higher epoch take write mode away, never grant it", () => {
+    // Cut off during a failover: its own flag still names it, the new write region's is newer.
+    expect(modeFor(HERE, read(HERE, 1), 1000, [read(THERE, 2)])).to.deep.equal({ mode: "read-only", writeRegion: THERE, epoch: 2 });
+    // An older or stale peer changes nothing; an unreadable one (undefined) neither.
+    expect(modeFor(HERE, read(HERE, 3), 1000, [read(THERE, 2)]).mode).to.equal("write");
+    expect(modeFor(HERE, read(HERE, 1), 1000, [read(THERE, 2, 1001)]).mode).to.equal("write");
+    expect(modeFor(HERE, read(HERE, 1), 1000, [undefined]).mode).to.equal("write");
+    // Half-way through a failover to HERE (the old region fenced, HERE's flag not yet flipped): no writes.
+    expect(modeFor(HERE, read(THERE, 1), 1000, [read(HERE, 2)]).mode).to.equal("read-only");
+    // Without its own flag, no peer helps.
+    expect(modeFor(HERE, undefined, 1000, [read(HERE, 5)]).mode).to.equal("fenced");
   });
 });
 
@@ -61,7 +76,7 @@ describe("write region: the gate", () => {
     const gate = new WriteRegionGate({ region: HERE, source: flag, pollIntervalMs: 1000, fenceAfterMs: 3000, now });
     expect(gate.mode).to.equal("fenced");
     await gate.refresh();
-    expect(gate.status()).to.deep.include({ mode: "write", region: HERE, writeRegion: HERE, flagAgeMs: 0 });
+    expect(gate.status()).to.deep.include({ mode: "write", region: HERE, writeRegion: HERE, epoch: 0, flagAgeMs: 0 });
     flag.value = THERE;
     await gate.refresh();
     expect(gate.status()).to.deep.include({ mode: "read-only", writeRegion: THERE });
@@ -91,6 +106,23 @@ describe("write region: the gate", () => {
     expect(logged[1].message).to.equal("write region: instance is now in fenced mode");
   });
 
+  it("reads the other regions' flags too: a newer one naming another region takes write mode away", async () => {
+    const own = new ControlledFlag();
+    own.value = JSON.stringify({ writeRegion: HERE, epoch: 4 });
+    const peer = new ControlledFlag();
+    peer.value = JSON.stringify({ writeRegion: HERE, epoch: 4 });
+    const gate = new WriteRegionGate({ region: HERE, source: own, peers: [{ region: THERE, source: peer }], pollIntervalMs: 1000, fenceAfterMs: 3000, now });
+    await gate.refresh();
+    expect(gate.mode).to.equal("write");
+    peer.value = JSON.stringify({ writeRegion: THERE, epoch: 5 });
+    await gate.refresh();
+    expect(gate.status()).to.deep.include({ mode: "read-only", writeRegion: THERE, epoch: 5 });
+    peer.failing = true;
+    clock += 3001;
+    await gate.refresh();
+    expect(gate.mode, "the newer peer value aged out and the peer is unreadable: the own flag decides").to.equal("write");
+  });
+
   it("refuses a fence bound a single slow read could exceed, and a flag value that is not a region", async () => {
     expect(() => new WriteRegionGate({ region: HERE, source: new ControlledFlag(), pollIntervalMs: 1000, fenceAfterMs: 1400 })).to.throw(
       /must exceed the poll interval plus read timeout \(1500 ms\)/,
@@ -103,7 +135,8 @@ describe("write region: the gate", () => {
   });
 
   it("reads its settings from the environment and names a bad one", () => {
-    expect(loadWriteRegionConfig({})).to.deep.equal({ pollIntervalMs: 5000, fenceAfterMs: 15_000 });
+    expect(loadWriteRegionConfig({})).to.deep.equal({ peerRegions: [], pollIntervalMs: 5000, fenceAfterMs: 15_000 });
+    expect(loadWriteRegionConfig({ WRITE_REGION_PEERS: "us-east-1,us-west-2" }).peerRegions).to.deep.equal(["us-east-1", "us-west-2"]);
     expect(loadWriteRegionConfig({ WRITE_REGION_PARAMETER: "/trading-platform/prod/write-region", WRITE_REGION_POLL_MS: "1000" })).to.deep.include({
       parameterName: "/trading-platform/prod/write-region",
       pollIntervalMs: 1000,
@@ -223,10 +256,10 @@ describe("write region: the API in each mode (DynamoDB Local)", function () {
       const attempts: Attempt[] = [];
       let running = true;
       const loops = Array.from({ length: workers }, async () => {
-        // Bounded, and yielding to timers each time: a refused write completes without I/O, so an
+        // Bounded, and pausing a millisecond each time: a refused write completes without I/O, so an
         // unyielding loop would starve the timers that flip the flag and stop the load.
-        for (let i = 0; running && i < 2000; i++) {
-          await yieldToTimers();
+        for (let i = 0; running && i < 5000; i++) {
+          await pause(1);
           const body = orderBody();
           const startedAt = Date.now();
           const res = await app.inject({ method: "POST", url: "/v1/orders", payload: body });

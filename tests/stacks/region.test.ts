@@ -57,11 +57,11 @@ describe("region tier: one write region at a time", () => {
   it("both prod stacks create the environment's flag in their own region, with the primary's region as its first value", () => {
     for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
       const flag = flagOf(runs[stack]);
-      expect(flag.inputs, stack).to.deep.include({ name: PROD_FLAG, type: "String", insecureValue: "us-east-1" });
+      expect(flag.inputs, stack).to.deep.include({ name: PROD_FLAG, type: "String", insecureValue: '{"writeRegion":"us-east-1","epoch":0}' });
       expect(flag.region).to.equal(stack.replace("prod-", ""));
       expect(runs[stack].outputs.failover).to.deep.include({ writeRegionParameterName: PROD_FLAG, initialWriteRegion: "us-east-1" });
     }
-    expect(flagOf(runs.dev).inputs).to.deep.include({ name: "/trading-platform/dev/write-region", insecureValue: "us-east-1" });
+    expect(flagOf(runs.dev).inputs).to.deep.include({ name: "/trading-platform/dev/write-region", insecureValue: '{"writeRegion":"us-east-1","epoch":0}' });
   });
 
   it("pulumi up cannot change the operational state: the flag's value and the mappings' enabled are ignored, and really declared", () => {
@@ -97,11 +97,14 @@ describe("region tier: one write region at a time", () => {
       );
       expect(grants, stack).to.have.length(1);
       const grant = JSON.parse(String(grants[0].inputs.policy)) as { Statement: unknown[] };
-      expect(grant.Statement).to.deep.equal([{ Sid: "WriteRegionFlag", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: flag.outputs.arn }]);
+      const peer = stack === "prod-us-east-1" ? "eu-west-1" : "us-east-1";
+      const peerArn = String(flag.outputs.arn).replace(`:${stack.replace("prod-", "")}:`, `:${peer}:`);
+      expect(grant.Statement).to.deep.equal([{ Sid: "WriteRegionFlag", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [flag.outputs.arn, peerArn] }]);
       const instanceRole = run.ofType(T.role).find((r) => String(r.inputs.assumeRolePolicy).includes("ec2.amazonaws.com"));
       expect(grants[0].inputs.role).to.equal(instanceRole?.outputs.name);
       const userData = Buffer.from(String(run.single(T.launchTemplate).inputs.userData), "base64").toString("utf8");
       expect(userData).to.contain(`WRITE_REGION_PARAMETER=${PROD_FLAG}\n`);
+      expect(userData).to.contain(`WRITE_REGION_PEERS=${stack === "prod-us-east-1" ? "eu-west-1" : "us-east-1"}\n`);
     }
   });
 

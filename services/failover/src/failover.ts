@@ -9,7 +9,7 @@
  * DNS at it, and wait until its instances report write mode. At no point do two regions' flags name
  * themselves, and the two consumers never run at once (from this command's side).
  */
-import type { RegionInfo } from "../../trading-api/src/contract";
+import { formatWriteRegionFlag, parseWriteRegionFlag, type RegionInfo, type WriteRegionFlagValue } from "../../trading-api/src/contract";
 import { isNoResponse, type FailoverCloud, type HealthCheckState, type InstanceReport, type MappingState } from "./cloud";
 
 export interface FailoverOptions {
@@ -59,7 +59,7 @@ export interface RegionState {
   region: string;
   unreachable?: string;
   info?: RegionInfo;
-  flag?: string;
+  flag?: WriteRegionFlagValue;
   mapping?: MappingState;
   healthCheck?: HealthCheckState;
   instances?: InstanceReport[];
@@ -90,7 +90,7 @@ export async function readRegion(cloud: FailoverCloud, region: string, probes: n
   const state: RegionState = { region };
   try {
     state.info = await cloud.getRegionInfo(region);
-    state.flag = await cloud.getFlag(region);
+    state.flag = parseWriteRegionFlag(await cloud.getFlag(region));
     state.mapping = await cloud.getMappingState(region, state.info.streamConsumer.mappingUuid);
   } catch (error) {
     if (!isNoResponse(error)) throw error;
@@ -121,8 +121,9 @@ export function describeRegion(state: RegionState, target: string): string {
   const dns = state.info?.dns
     ? `, DNS ${state.info.dns.failoverRole}${state.healthCheck ? (state.healthCheck.inverted ? " (forced unhealthy)" : " (normal)") : " (health check unreadable)"}`
     : "";
-  const claims = state.flag === state.region ? " [accepts writes]" : "";
-  return `${state.region}${state.region === target ? " (target)" : ""}: flag=${state.flag}${claims}, stream consumer ${state.mapping}${dns}, instances: ${modes || "no answer from the API"}`;
+  const claims = state.flag?.writeRegion === state.region ? " [names itself]" : "";
+  const flag = state.flag ? `${state.flag.writeRegion} (epoch ${state.flag.epoch})` : "unreadable";
+  return `${state.region}${state.region === target ? " (target)" : ""}: flag=${flag}${claims}, stream consumer ${state.mapping}${dns}, instances: ${modes || "no answer from the API"}`;
 }
 
 function summariseModes(reports: InstanceReport[]): string {
@@ -163,8 +164,18 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     throw new FailoverRefused(`the target region ${target} is unreachable (${targetState.unreachable}); a region that cannot be reached cannot take the writes`);
   }
   const targetInfo = targetState.info;
-  const claimants = states.filter((s) => s.flag === s.region).map((s) => s.region);
+  const claimants = states.filter((s) => s.flag?.writeRegion === s.region).map((s) => s.region);
   if (claimants.length > 1) out(`  WARNING: ${claimants.join(" and ")} both name themselves: fencing every region but ${target} first`);
+
+  // The epoch this failover writes: one above every flag it can read, unless a flag already names
+  // the target at the highest epoch (this failover, interrupted earlier): then that one, so a
+  // resumed run writes the same values again.
+  const epochs = states.flatMap((s) => (s.flag ? [s.flag.epoch] : []));
+  const highest = Math.max(0, ...epochs);
+  const resuming = states.some((s) => s.flag?.writeRegion === target && s.flag.epoch === highest && epochs.length > 0);
+  const wanted: WriteRegionFlagValue = { writeRegion: target, epoch: resuming ? highest : highest + 1 };
+  const wantedText = formatWriteRegionFlag(wanted);
+  const isWanted = (flag: WriteRegionFlagValue | undefined) => flag?.writeRegion === wanted.writeRegion && flag.epoch === wanted.epoch;
 
   // 2. Replication lag from each old region into the target: the data the target would not have yet.
   out(o.dryRun ? "Plan:" : "Steps:");
@@ -193,25 +204,31 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   const fenced = new Set<string>();
   for (const state of states.filter((s) => s.region !== target)) {
     const step = `fence ${state.region} (its flag -> ${target})`;
-    if (state.flag === target) {
+    if (isWanted(state.flag)) {
       fenced.add(state.region);
-      record(step, "already", `flag already names ${target}`);
+      record(step, "already", `flag already names ${target} (epoch ${wanted.epoch})`);
       continue;
     }
     if (!apply) {
-      record(step, state.unreachable ? "best-effort" : "planned", state.unreachable ? `cannot reach ${state.region} now; would try, then wait ${o.fenceWaitMs} ms` : `set ${state.region}'s flag from ${state.flag} to ${target}`);
+      record(
+        step,
+        state.unreachable ? "best-effort" : "planned",
+        state.unreachable
+          ? `cannot reach ${state.region} now; would try, then wait ${o.fenceWaitMs} ms`
+          : `set ${state.region}'s flag from ${state.flag?.writeRegion} (epoch ${state.flag?.epoch}) to ${target} (epoch ${wanted.epoch})`,
+      );
       continue;
     }
     try {
-      await cloud.putFlag(state.region, target);
+      await cloud.putFlag(state.region, wantedText);
       fenced.add(state.region);
-      record(step, "done", `${state.region}'s flag now names ${target}`);
+      record(step, "done", `${state.region}'s flag now names ${target} (epoch ${wanted.epoch})`);
     } catch (error) {
       if (!isNoResponse(error)) throw error;
       record(
         step,
         "best-effort",
-        `could not write ${state.region}'s flag (${errorText(error)}). Its instances stop writing by themselves ${o.fenceWaitMs} ms after they last read the flag only if they cannot read it either; if they still can and clients reach them, they keep writing: re-run this command as soon as ${state.region} answers`,
+        `could not write ${state.region}'s flag (${errorText(error)}). Its instances stop writing by themselves when they cannot read their flag either (within the fence bound), and as soon as they can read ${target}'s newer flag (epoch ${wanted.epoch}); cut off from both while clients still reach them, they keep writing. Re-run this command as soon as ${state.region} answers`,
       );
     }
   }
@@ -267,7 +284,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   }
 
   // 6. Let writes in flight and replication land in the target (skipped once the target writes).
-  const flipped = targetState.flag === target;
+  const flipped = isWanted(targetState.flag);
   const drainMs = worstLagMs + o.inFlightMs;
   if (flipped) record("wait for replication into the target", "already", `${target} already accepts writes`);
   else if (!apply) record("wait for replication into the target", "planned", `${drainMs} ms (worst lag ${worstLagMs} ms + ${o.inFlightMs} ms)`);
@@ -277,11 +294,11 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   }
 
   // 7. Flip the target's flag.
-  if (flipped) record(`flip ${target}'s flag`, "already", `names ${target}`);
-  else if (!apply) record(`flip ${target}'s flag`, "planned", `set from ${targetState.flag} to ${target}`);
+  if (flipped) record(`flip ${target}'s flag`, "already", `names ${target} (epoch ${wanted.epoch})`);
+  else if (!apply) record(`flip ${target}'s flag`, "planned", `set from ${targetState.flag?.writeRegion} (epoch ${targetState.flag?.epoch}) to ${target} (epoch ${wanted.epoch})`);
   else {
-    await cloud.putFlag(target, target);
-    record(`flip ${target}'s flag`, "done", `${target}'s flag now names ${target}`);
+    await cloud.putFlag(target, wantedText);
+    record(`flip ${target}'s flag`, "done", `${target}'s flag now names ${target} (epoch ${wanted.epoch})`);
   }
 
   // 8. Start the target's stream consumer.

@@ -65,3 +65,45 @@ export interface RegionInfo {
   /** Present with DNS failover: this region's record of the pair and its health check. */
   dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
 }
+
+/**
+ * The write-region flag's value: the region that accepts writes and the failover epoch that chose
+ * it. Every failover writes a higher epoch into every region it reaches; an instance whose own flag
+ * names its region still refuses writes when another region's flag, readable and of a higher epoch,
+ * names a different region. That is how a region that was unreachable during a failover (its own
+ * flag left unchanged) learns, once it can read the other region, that it is no longer the writer.
+ */
+export interface WriteRegionFlagValue {
+  writeRegion: string;
+  epoch: number;
+}
+
+const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+export function formatWriteRegionFlag(value: WriteRegionFlagValue): string {
+  return JSON.stringify({ writeRegion: value.writeRegion, epoch: value.epoch });
+}
+
+/** Parses a flag value (JSON as formatted above, or a bare region name: epoch 0); throws when it is neither. */
+export function parseWriteRegionFlag(text: string): WriteRegionFlagValue {
+  const trimmed = text.trim();
+  if (REGION_NAME.test(trimmed)) return { writeRegion: trimmed, epoch: 0 };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    parsed = undefined;
+  }
+  const candidate = parsed as Partial<WriteRegionFlagValue> | undefined;
+  if (
+    !candidate ||
+    typeof candidate.writeRegion !== "string" ||
+    !REGION_NAME.test(candidate.writeRegion) ||
+    typeof candidate.epoch !== "number" ||
+    !Number.isSafeInteger(candidate.epoch) ||
+    candidate.epoch < 0
+  ) {
+    throw new Error(`the write-region flag holds ${JSON.stringify(text)}: expected {"writeRegion":"<region>","epoch":<n>}`);
+  }
+  return { writeRegion: candidate.writeRegion, epoch: candidate.epoch };
+}

@@ -32,13 +32,14 @@ async function main(): Promise<void> {
     ...(config.daxEndpoint ? { daxEndpoint: config.daxEndpoint } : {}),
   });
   // The write-region gate (writeRegion.ts): fenced (no writes) until its first read of the flag.
-  const gate = writeRegion.parameterName
+  const flagIn = (region: string, name: string) =>
+    ssmWriteRegionSource(new SSMClient({ region, maxAttempts: 1, ...(writeRegion.ssmEndpoint ? { endpoint: writeRegion.ssmEndpoint } : {}) }), name);
+  const parameterName = writeRegion.parameterName;
+  const gate = parameterName
     ? new WriteRegionGate({
         region: config.region,
-        source: ssmWriteRegionSource(
-          new SSMClient({ region: config.region, maxAttempts: 1, ...(writeRegion.ssmEndpoint ? { endpoint: writeRegion.ssmEndpoint } : {}) }),
-          writeRegion.parameterName,
-        ),
+        source: flagIn(config.region, parameterName),
+        peers: writeRegion.peerRegions.map((region) => ({ region, source: flagIn(region, parameterName) })),
         pollIntervalMs: writeRegion.pollIntervalMs,
         fenceAfterMs: writeRegion.fenceAfterMs,
       })

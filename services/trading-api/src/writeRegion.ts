@@ -3,10 +3,16 @@
  * parameter, see writeRegionParameterName in contract.ts) every `pollIntervalMs` and is in one of
  * three modes:
  *
- * - `write`: the last successful read, at most `fenceAfterMs` old, names this region;
- * - `read-only`: the last successful read, at most `fenceAfterMs` old, names another region;
- * - `fenced`: no successful read for longer than `fenceAfterMs` (or none yet since start). The
- *   instance cannot tell whether it is still the write region, so it stops writing.
+ * - `write`: the last successful read of its own flag, at most `fenceAfterMs` old, names this
+ *   region, and no other region's flag read within that time has a higher epoch naming another;
+ * - `read-only`: otherwise, when its own flag was read within `fenceAfterMs`;
+ * - `fenced`: no successful read of its own flag for longer than `fenceAfterMs` (or none yet since
+ *   start). The instance cannot tell whether it is still the write region, so it stops writing.
+ *
+ * The other regions' flags (`peers`) can only take write mode away, never grant it: a region that
+ * was cut off during a failover keeps its own flag's old value, and learns from the higher epoch in
+ * the new write region's flag, as soon as it can read it, that it must not write. An unreadable
+ * peer changes nothing, so losing the other region never stops this one.
  *
  * The mode is computed from the age of the last successful read whenever it is asked for, not by
  * the poll loop, so a hung SSM call cannot keep an instance writing past the bound. In every mode
@@ -22,7 +28,13 @@ import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { ConfigError } from "./config";
-import { DEFAULT_WRITE_REGION_FENCE_MS, DEFAULT_WRITE_REGION_POLL_MS, WRITE_REGION_HEADER } from "./contract";
+import {
+  DEFAULT_WRITE_REGION_FENCE_MS,
+  DEFAULT_WRITE_REGION_POLL_MS,
+  parseWriteRegionFlag,
+  WRITE_REGION_HEADER,
+  type WriteRegionFlagValue,
+} from "./contract";
 
 export const WRITE_MODES = ["write", "read-only", "fenced"] as const;
 export type WriteMode = (typeof WRITE_MODES)[number];
@@ -41,7 +53,10 @@ export interface WriteRegionLog {
 export interface WriteRegionGateOptions {
   /** This instance's region. */
   region: string;
+  /** This region's flag. */
   source: WriteRegionSource;
+  /** The environment's other regions' flags (same parameter name, read cross-region). Default none. */
+  peers?: { region: string; source: WriteRegionSource }[];
   pollIntervalMs?: number;
   fenceAfterMs?: number;
   /** Longest a single read may take before it counts as failed. Default: half the poll interval, at most 2 s. */
@@ -56,8 +71,10 @@ export interface WriteRegionGateOptions {
 export interface WriteRegionStatus {
   mode: WriteMode;
   region: string;
-  /** The region the flag named at the last successful read (undefined before the first one). */
+  /** The region writes go to, as far as this instance knows (undefined while fenced before any read). */
   writeRegion?: string;
+  /** Epoch of the flag value that decided the mode. */
+  epoch?: number;
   /** Milliseconds since the last successful read (undefined before the first one). */
   flagAgeMs?: number;
   instance: string;
@@ -68,7 +85,17 @@ export interface WriteGate {
   status(): WriteRegionStatus;
 }
 
-const REGION_VALUE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+/** A successful read of a flag, and how long ago it happened. */
+export interface FlagRead {
+  value: WriteRegionFlagValue;
+  ageMs: number;
+}
+
+export interface WriteDecision {
+  mode: WriteMode;
+  writeRegion?: string;
+  epoch?: number;
+}
 
 export class WriteRegionGate implements WriteGate {
   readonly region: string;
@@ -79,7 +106,8 @@ export class WriteRegionGate implements WriteGate {
   private log?: WriteRegionLog;
   private readonly now: () => number;
   private readonly instance: string;
-  private lastValue?: string;
+  private readonly peers: { region: string; source: WriteRegionSource; last?: { value: WriteRegionFlagValue; at: number } }[];
+  private lastValue?: WriteRegionFlagValue;
   private lastSuccessAt?: number;
   private reportedMode?: WriteMode;
   private timer?: NodeJS.Timeout;
@@ -99,17 +127,27 @@ export class WriteRegionGate implements WriteGate {
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.instance = options.instance ?? hostname();
+    this.peers = (options.peers ?? []).map((peer) => ({ ...peer }));
+  }
+
+  private decision(): WriteDecision {
+    const now = this.now();
+    const local = this.lastValue && this.lastSuccessAt !== undefined ? { value: this.lastValue, ageMs: now - this.lastSuccessAt } : undefined;
+    const peers = this.peers.map((peer) => (peer.last ? { value: peer.last.value, ageMs: now - peer.last.at } : undefined));
+    return modeFor(this.region, local, this.fenceAfterMs, peers);
   }
 
   get mode(): WriteMode {
-    return modeFor(this.region, this.lastValue, this.lastSuccessAt === undefined ? undefined : this.now() - this.lastSuccessAt, this.fenceAfterMs);
+    return this.decision().mode;
   }
 
   status(): WriteRegionStatus {
+    const decision = this.decision();
     return {
-      mode: this.mode,
+      mode: decision.mode,
       region: this.region,
-      ...(this.lastValue !== undefined ? { writeRegion: this.lastValue } : {}),
+      ...(decision.writeRegion !== undefined ? { writeRegion: decision.writeRegion } : {}),
+      ...(decision.epoch !== undefined ? { epoch: decision.epoch } : {}),
       ...(this.lastSuccessAt !== undefined ? { flagAgeMs: this.now() - this.lastSuccessAt } : {}),
       instance: this.instance,
     };
@@ -140,12 +178,16 @@ export class WriteRegionGate implements WriteGate {
 
   private async readOnce(): Promise<void> {
     const signal = AbortSignal.timeout(this.readTimeoutMs);
-    try {
-      const value = (await this.source.read(signal)).trim();
-      if (!REGION_VALUE.test(value)) {
-        throw new Error(`the write-region flag holds ${JSON.stringify(value)}, not a region name`);
+    const peerReads = this.peers.map(async (peer) => {
+      try {
+        const value = parseWriteRegionFlag(await peer.source.read(signal));
+        peer.last = { value, at: this.now() };
+      } catch {
+        // An unreadable peer changes nothing (see the module comment); its last read ages out.
       }
-      this.lastValue = value;
+    });
+    try {
+      this.lastValue = parseWriteRegionFlag(await this.source.read(signal));
       this.lastSuccessAt = this.now();
     } catch (error) {
       this.log?.warn(
@@ -153,6 +195,7 @@ export class WriteRegionGate implements WriteGate {
         "write region: could not read the flag",
       );
     }
+    await Promise.all(peerReads);
     const status = this.status();
     if (status.mode !== this.reportedMode) {
       this.log?.info({ previousMode: this.reportedMode ?? "starting", ...status }, `write region: instance is now in ${status.mode} mode`);
@@ -167,12 +210,17 @@ export function defaultReadTimeoutMs(pollIntervalMs: number): number {
 }
 
 /**
- * The mode an instance in `region` is in, given the flag value it last read and how long ago
- * (undefined: never). Pure, so the state walk in the tests uses exactly this rule.
+ * The mode of an instance in `region`, from the last successful read of its own flag (undefined:
+ * none) and of each peer region's flag. Pure, so the tests' state walk uses exactly this rule.
  */
-export function modeFor(region: string, lastValue: string | undefined, ageMs: number | undefined, fenceAfterMs: number): WriteMode {
-  if (lastValue === undefined || ageMs === undefined || ageMs > fenceAfterMs) return "fenced";
-  return lastValue === region ? "write" : "read-only";
+export function modeFor(region: string, local: FlagRead | undefined, fenceAfterMs: number, peers: (FlagRead | undefined)[] = []): WriteDecision {
+  if (!local || local.ageMs > fenceAfterMs) return { mode: "fenced" };
+  const newer = peers
+    .filter((peer): peer is FlagRead => peer !== undefined && peer.ageMs <= fenceAfterMs && peer.value.epoch > local.value.epoch)
+    .sort((a, b) => b.value.epoch - a.value.epoch)[0];
+  if (local.value.writeRegion !== region) return { mode: "read-only", writeRegion: local.value.writeRegion, epoch: local.value.epoch };
+  if (newer && newer.value.writeRegion !== region) return { mode: "read-only", writeRegion: newer.value.writeRegion, epoch: newer.value.epoch };
+  return { mode: "write", writeRegion: region, epoch: local.value.epoch };
 }
 
 /** Reads the flag from SSM Parameter Store (GetParameter; the instance role may read only this parameter). */
@@ -232,6 +280,7 @@ export function alwaysWriteGate(region: string): WriteGate {
 /** Environment variables of the write-region gate (main.ts reads them; the stacks set them in user data). */
 export const WRITE_REGION_ENVIRONMENT = {
   WRITE_REGION_PARAMETER: { default: undefined, description: "SSM parameter naming the write region; unset = always write mode (single region)" },
+  WRITE_REGION_PEERS: { default: undefined, description: "comma-separated other regions of the environment, whose flag (same name) may take write mode away" },
   WRITE_REGION_POLL_MS: { default: String(DEFAULT_WRITE_REGION_POLL_MS), description: "how often the flag is re-read" },
   WRITE_REGION_FENCE_MS: { default: String(DEFAULT_WRITE_REGION_FENCE_MS), description: "no successful read for longer than this: stop writing" },
   SSM_ENDPOINT: { default: undefined, description: "SSM endpoint override (tests)" },
@@ -239,6 +288,7 @@ export const WRITE_REGION_ENVIRONMENT = {
 
 export interface WriteRegionConfig {
   parameterName?: string;
+  peerRegions: string[];
   pollIntervalMs: number;
   fenceAfterMs: number;
   ssmEndpoint?: string;
@@ -253,6 +303,10 @@ const ms = (min: number, max: number) =>
 
 const environmentSchema = z.object({
   WRITE_REGION_PARAMETER: z.string().regex(/^\/[A-Za-z0-9_./-]+$/, { error: "must be an SSM parameter name starting with /" }).optional(),
+  WRITE_REGION_PEERS: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+(,[a-z]{2}(-[a-z]+)+-\d+)*$/, { error: "must be region names separated by commas" })
+    .optional(),
   WRITE_REGION_POLL_MS: ms(100, 60_000),
   WRITE_REGION_FENCE_MS: ms(500, 600_000),
   SSM_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
@@ -278,6 +332,7 @@ export function loadWriteRegionConfig(env: Record<string, string | undefined>): 
   }
   return {
     ...(e.WRITE_REGION_PARAMETER ? { parameterName: e.WRITE_REGION_PARAMETER } : {}),
+    peerRegions: e.WRITE_REGION_PEERS ? e.WRITE_REGION_PEERS.split(",") : [],
     pollIntervalMs: e.WRITE_REGION_POLL_MS,
     fenceAfterMs: e.WRITE_REGION_FENCE_MS,
     ...(e.SSM_ENDPOINT ? { ssmEndpoint: e.SSM_ENDPOINT } : {}),
