@@ -13,6 +13,7 @@
  */
 import { expect } from "chai";
 import { runStackFile, STACKS, type StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 import {
   DEFAULT_WRITE_REGION_FENCE_MS,
   DEFAULT_WRITE_REGION_POLL_MS,
@@ -30,7 +31,7 @@ const REPLICA = "eu-west-1";
 describe("one write region at a time: the configurations of the three stacks", () => {
   const runs: Record<string, StackRun> = {};
   before(async () => {
-    for (const stack of STACKS) runs[stack] = await runStackFile(stack);
+    for (const stack of STACKS) runs[stack] = await deployedStackRun(stack);
   });
 
   it("per environment, exactly one region's flag names itself at creation: the primary's", () => {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import type * as aws from "@pulumi/aws";
 import { HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const T = {
   parameter: "aws:ssm/parameter:Parameter",
@@ -49,7 +50,7 @@ describe("region tier: one write region at a time", () => {
 
   before(async () => {
     for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
-      runs[stack] = await runStackFile(stack);
+      runs[stack] = await deployedStackRun(stack);
     }
     runs["prod-us-east-1 no dns"] = await runStackFile("prod-us-east-1", { overrides: { "trading-platform:dnsHostedZoneId": undefined, "trading-platform:dnsApiDomainName": undefined } });
   });

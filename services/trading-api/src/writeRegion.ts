@@ -272,11 +272,6 @@ export function writeModeGuard(gate: WriteGate, retryAfterSeconds: number) {
   };
 }
 
-/** The gate used when no flag is configured (a single-region environment, tests): always write mode. */
-export function alwaysWriteGate(region: string): WriteGate {
-  return { status: () => ({ mode: "write", region, writeRegion: region, instance: hostname() }) };
-}
-
 /** Environment variables of the write-region gate (main.ts reads them; the stacks set them in user data). */
 export const WRITE_REGION_ENVIRONMENT = {
   WRITE_REGION_PARAMETER: { default: undefined, description: "SSM parameter naming the write region; unset = always write mode (single region)" },
