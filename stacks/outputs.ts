@@ -29,7 +29,7 @@ import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs
 export const CONTRACT_VERSION = "1.1.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data"] as const;
+export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -107,6 +107,39 @@ export interface DataOutputs {
   refdataMigrationSetSha256: string;
 }
 
+/**
+ * One write region at a time (since 1.1.0): what this stack's region holds of the environment's
+ * failover. The write region itself is operational state, read from the parameter, never an output.
+ */
+export interface FailoverOutputs {
+  /** SSM parameter, in this stack's region, whose value is the environment's write region (same name in every region). */
+  writeRegionParameterName: string;
+  writeRegionParameterArn: string;
+  /** The value the flag was created with: the environment's primary region. */
+  initialWriteRegion: string;
+  /** SSM parameter describing this region for the failover command. */
+  regionInfoParameterName: string;
+  /** This region's own stream (a replica's differs from `dynamo.streamArn`, which names the primary's). */
+  streamArn: string;
+  /** This region's stream processor; its mapping is enabled only while this region is the write region. */
+  streamProcessorFunctionName: string;
+  streamMappingUuid: string;
+  /** This region's processor's on-failure queue. */
+  dlqUrl: string;
+  /** Only with DNS failover configured (dnsHostedZoneId + dnsApiDomainName). */
+  dns?: FailoverDnsOutputs;
+}
+
+/** The environment's DNS name and this stack's record of the failover pair. */
+export interface FailoverDnsOutputs {
+  /** The name clients use; it answers with the write region's ALB while that region is healthy. */
+  apiDomainName: string;
+  /** This stack's record: PRIMARY (primary stack) or SECONDARY (replica). */
+  failoverRole: "PRIMARY" | "SECONDARY";
+  /** Route 53 health check of this region's ALB. */
+  healthCheckId: string;
+}
+
 /** What every stack publishes, whatever its role. */
 export interface CommonStackOutputs {
   /** Semver of this contract the stack was deployed with (CONTRACT_VERSION). */
@@ -120,6 +153,7 @@ export interface CommonStackOutputs {
   /** Table, stream, indexes and DAX of this region (see components/dynamo/outputs.ts). */
   dynamo: DynamoOutputs;
   data: DataOutputs;
+  failover: FailoverOutputs;
 }
 
 /** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
@@ -214,6 +248,24 @@ export const dataOutputsSchema = z.object({
   refdataMigrationSetSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a hex SHA-256" }),
 });
 
+export const failoverDnsOutputsSchema = z.object({
+  apiDomainName: dnsName,
+  failoverRole: z.enum(["PRIMARY", "SECONDARY"]),
+  healthCheckId: nonEmpty,
+});
+
+export const failoverOutputsSchema = z.object({
+  writeRegionParameterName: z.string().regex(/^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be an SSM parameter name (/a/b)"),
+  writeRegionParameterArn: arnOf("ssm", /^parameter\/.+$/, "an SSM parameter"),
+  initialWriteRegion: regionName,
+  regionInfoParameterName: z.string().regex(/^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be an SSM parameter name (/a/b)"),
+  streamArn: arnOf("dynamodb", /^table\/[A-Za-z0-9_.-]+\/stream\/.+$/, "a DynamoDB stream"),
+  streamProcessorFunctionName: nonEmpty,
+  streamMappingUuid: nonEmpty,
+  dlqUrl: z.string().regex(/^https:\/\/\S+$/, "must be an https URL"),
+  dns: failoverDnsOutputsSchema.optional(),
+});
+
 const commonShape = {
   contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semver version (MAJOR.MINOR.PATCH)"),
   environment: nonEmpty,
@@ -222,6 +274,7 @@ const commonShape = {
   cluster: clusterOutputsSchema,
   dynamo: dynamoOutputsSchema,
   data: dataOutputsSchema,
+  failover: failoverOutputsSchema,
 };
 
 export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
@@ -243,20 +296,25 @@ const exact: {
   cluster: Exactly<z.output<typeof clusterOutputsSchema>, ClusterOutputs>;
   dynamo: Exactly<z.output<typeof dynamoOutputsSchema>, DynamoOutputs>;
   data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
+  failover: Exactly<z.output<typeof failoverOutputsSchema>, FailoverOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, dynamo: true, data: true, primary: true, replica: true };
+} = { network: true, cluster: true, dynamo: true, data: true, failover: true, primary: true, replica: true };
 void exact;
 
 /**
  * The keys of a contract schema as dotted paths, objects expanded (e.g. `network.vpcId`,
- * `dynamo.writeScaling.table.min`), sorted. Lists and scalars are leaves.
+ * `dynamo.writeScaling.table.min`), sorted. Lists and scalars are leaves. Optional keys (present
+ * only with some configuration, e.g. `failover.dns.*`) are left out unless `optional` is "include".
  */
-export function contractPaths(schema: z.ZodType, prefix = ""): string[] {
+export function contractPaths(schema: z.ZodType, prefix = "", optional: "exclude" | "include" = "exclude"): string[] {
+  if (schema instanceof z.ZodOptional) {
+    return optional === "include" ? contractPaths(schema.unwrap() as z.ZodType, prefix, optional) : [];
+  }
   if (!(schema instanceof z.ZodObject)) {
     return [prefix];
   }
   return Object.entries(schema.shape as Record<string, z.ZodType>)
-    .flatMap(([key, field]) => contractPaths(field, prefix ? `${prefix}.${key}` : key))
+    .flatMap(([key, field]) => contractPaths(field, prefix ? `${prefix}.${key}` : key, optional))
     .sort();
 }

@@ -12,6 +12,9 @@ import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
 import { HaNetwork } from "../components/network/haNetwork";
+import { dnsSettingsOf } from "../components/region/config";
+import { RegionFailover } from "../components/region/regionFailover";
+import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
 import {
   CONTRACT_VERSION,
@@ -101,6 +104,18 @@ export async function main() {
     logRetentionDays: config.dataLogRetentionDays,
   });
 
+  // Step 5a: the environment's write-region flag in this region (operational state after creation).
+  // The primary starts as the write region; a replica's flag names its primary's region, which the
+  // primary-output checks have already proved differs from its own.
+  const writeRegion = new WriteRegionFlag("trading", {
+    project: pulumi.getProject(),
+    environment: config.environment,
+    initialWriteRegion: dynamoPrimary ? dynamoPrimary.outputs.region : config.region,
+  });
+
+  // The environment's other regions, whose flags can take write mode away (a replica's primary first).
+  const peerRegions = [...new Set([...(dynamoPrimary ? [dynamoPrimary.outputs.region] : []), ...config.failoverPeerRegions])];
+
   // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
@@ -126,6 +141,28 @@ export async function main() {
     cursorSecretRotation: config.clusterCursorSecretVersion,
     // Aurora (reader endpoint) and the cache for the pre-trade checks: IAM policy and environment.
     referenceData: data.access,
+    writeRegionParameterName: writeRegion.parameterName,
+    writeRegionPeers: peerRegions,
+  });
+
+  // Step 6: this region's part of the failover: the flag's read grant, DNS (when configured) and
+  // the description the failover command discovers the region by.
+  const dns = dnsSettingsOf(config);
+  const failover = new RegionFailover("trading", {
+    project: pulumi.getProject(),
+    environment: config.environment,
+    role: config.role,
+    region: config.region,
+    writeRegionParameterName: writeRegion.parameterName,
+    writeRegionParameterArn: writeRegion.parameterArn,
+    peerRegions,
+    instanceRoleArn: cluster.instanceRoleArn,
+    alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
+    apiEndpoint: cluster.endpoint,
+    tableName: dynamo.access.tableName,
+    streamProcessorFunctionName: dynamo.localStream.functionName,
+    streamMappingUuid: dynamo.localStream.mappingUuid,
+    ...(dns ? { dns } : {}),
   });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
@@ -172,6 +209,19 @@ export async function main() {
       dbRefdataConnectArn: data.access.dbConnectArn.apply((arn) => arn.replace(/\/[^/]+$/, `/${REFDATA_DB_ROLE}`)),
       refdataMigrationFunctionName: migrations.functionName,
       refdataMigrationSetSha256: pulumi.output(migrations.migrationSetSha256),
+    },
+    failover: {
+      writeRegionParameterName: writeRegion.parameterName,
+      writeRegionParameterArn: writeRegion.parameterArn,
+      initialWriteRegion: writeRegion.initialWriteRegion,
+      regionInfoParameterName: failover.regionInfoParameterName,
+      streamArn: dynamo.localStream.streamArn,
+      streamProcessorFunctionName: dynamo.localStream.functionName,
+      streamMappingUuid: dynamo.localStream.mappingUuid,
+      dlqUrl: dynamo.localStream.dlqUrl,
+      ...(failover.healthCheckId && failover.apiDomainName && failover.failoverRole
+        ? { dns: { apiDomainName: failover.apiDomainName, failoverRole: failover.failoverRole, healthCheckId: failover.healthCheckId } }
+        : {}),
     },
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;

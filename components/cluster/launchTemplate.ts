@@ -22,7 +22,8 @@ type ProducedBootSettings =
   | "tableName"
   | "daxEndpoint"
   | "cursorSecretParameter"
-  | "logGroupName";
+  | "logGroupName"
+  | "writeRegionParameter";
 
 /** Inputs of {@link launchTemplate}. */
 export interface LaunchTemplateArgs {
@@ -49,8 +50,9 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
     .all([
       pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
       referenceDataEndpoints(args.referenceData),
+      pulumi.output(b.writeRegionParameter),
     ])
-    .apply(([[region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData]) =>
+    .apply(([[region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData, writeRegionParameter]) =>
       Buffer.from(
         renderUserData({
           region,
@@ -61,6 +63,7 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
           daxEndpoint,
           cursorSecretParameter,
           logGroupName,
+          ...(writeRegionParameter ? { writeRegionParameter } : {}),
           ...args.fixedBoot,
           ...(referenceData ? { referenceData } : {}),
         }),

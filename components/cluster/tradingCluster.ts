@@ -114,6 +114,16 @@ export interface TradingClusterArgs {
    * @default - none (the service runs without reference data only with RISK_CHECKS=disabled)
    */
   readonly referenceData?: DataAccess;
+  /**
+   * SSM parameter naming the write region (components/region WriteRegionFlag), passed to the service.
+   * @default - none (always write mode)
+   */
+  readonly writeRegionParameterName?: pulumi.Input<string>;
+  /**
+   * The environment's other regions, whose flag of the same name the service also reads.
+   * @default - none
+   */
+  readonly writeRegionPeers?: string[];
 }
 
 /**
@@ -183,9 +193,10 @@ export class TradingCluster extends pulumi.ComponentResource {
         daxEndpoint: args.hotPath.daxEndpoint,
         cursorSecretParameter: cursorSecret.name,
         logGroupName: logGroup.name,
+        writeRegionParameter: args.writeRegionParameterName ?? "",
       },
       ...(args.referenceData ? { referenceData: args.referenceData } : {}),
-      fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation },
+      fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation, writeRegionPeers: args.writeRegionPeers ?? [] },
     });
 
     const { alb, targetGroup } = loadBalancer(this, name, {

@@ -38,6 +38,10 @@ export interface BootSettings {
     cacheUserName: string;
     cacheReplicationGroupId: string;
   };
+  /** SSM parameter naming the environment's write region (services/trading-api/src/writeRegion.ts); empty = always write mode. */
+  writeRegionParameter?: string;
+  /** The environment's other regions, whose flag the service also reads (comma-separated in WRITE_REGION_PEERS). */
+  writeRegionPeers?: string[];
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -82,6 +86,8 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
           CACHE_TLS: "true",
         }
       : {}),
+    ...(s.writeRegionParameter ? { WRITE_REGION_PARAMETER: safe("writeRegionParameter", s.writeRegionParameter) } : {}),
+    ...(s.writeRegionParameter && s.writeRegionPeers?.length ? { WRITE_REGION_PEERS: safe("writeRegionPeers", s.writeRegionPeers.join(",")) } : {}),
   };
 }
 

@@ -4,7 +4,8 @@ import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor } from "./daxCluster";
-import type { RegionalTableArgs } from "./hotPath";
+import type { HotPathStreamArgs, RegionalTableArgs } from "./hotPath";
+import { StreamConsumer } from "./streamConsumer";
 import { DynamoOutputs, DynamoStackOutputs } from "./outputs";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
@@ -29,6 +30,13 @@ export interface GlobalReplicaArgs extends RegionalTableArgs {
    * @default - none
    */
   readonly scheduledActions?: ScheduledCapacity[];
+  /**
+   * This region's stream processor, on this replica's own stream. Its mapping starts disabled
+   * unless `enabled` says otherwise (the primary is the initial write region); the failover command
+   * enables it when this region becomes the write region.
+   * @default - every field's default, disabled
+   */
+  readonly stream?: HotPathStreamArgs & { readonly enabled?: boolean };
 }
 
 /**
@@ -38,8 +46,11 @@ export interface GlobalReplicaArgs extends RegionalTableArgs {
  * and a regional DAX cluster (DAX does not replicate). The TableReplica has no `region` argument:
  * it is created by this stack's provider, i.e. in `aws:region` of the replica stack.
  *
- * The stream processor is not repeated here: it runs in the primary region only, so the stream
- * fields of the outputs name the primary's.
+ * The replica has its own stream processor on the replica's own stream (DynamoDB gives every
+ * replica of a global table its own stream, carrying local and replicated writes alike), created
+ * with its mapping disabled: only the write region's processor runs. The `dynamo` output keeps
+ * naming the primary's stream, processor and queue (contract 1.0 meaning); this region's own are
+ * in {@link localStream} and the `failover` output section.
  */
 export class GlobalReplica extends pulumi.ComponentResource {
   public readonly tableName: pulumi.Output<string>;
@@ -55,6 +66,10 @@ export class GlobalReplica extends pulumi.ComponentResource {
   public readonly replica: aws.dynamodb.TableReplica;
   public readonly autoScaling: TableAutoScaling;
   public readonly dax: DaxCluster;
+  /** This region's stream processor (mapping disabled at creation). */
+  public readonly streamConsumer: StreamConsumer;
+  /** This replica's own stream. */
+  public readonly localStreamArn: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalReplicaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("trading:dynamo:GlobalReplica", name, {}, opts);
@@ -126,6 +141,24 @@ export class GlobalReplica extends pulumi.ComponentResource {
     );
     this.daxEndpoint = this.dax.endpoint;
     this.daxClusterArn = this.dax.clusterArn;
+
+    // TableReplica does not output the replica's stream ARN; the table in this region, read once
+    // the replica exists, does (DescribeTable's LatestStreamArn).
+    this.localStreamArn = aws.dynamodb.getTableOutput({ name: primary.tableName }, { parent: this, dependsOn: [this.replica] }).streamArn;
+    const { enabled, ...streamSettings } = args.stream ?? {};
+    this.streamConsumer = new StreamConsumer(
+      `${name}-stream`,
+      {
+        tableName: this.tableName,
+        tableArn: this.tableArn,
+        streamArn: this.localStreamArn,
+        kmsKeyArn: key.arn,
+        ...streamSettings,
+        enabled: enabled ?? false,
+      },
+      parent,
+    );
+
     this.access = {
       tableName: this.tableName,
       tableArn: this.tableArn,

@@ -28,9 +28,9 @@ export interface DynamoOutputs {
    */
   readonly globalTableArn: string;
   /**
-   * Stream the stream processor consumes: the primary's. The processor runs in the primary region
-   * only (every replica's stream also carries replicated fills), so a replica stack publishes the
-   * primary's stream, function and queue here.
+   * The primary's stream (contract 1.0 meaning, kept in a replica stack too). Since 1.1 each region
+   * runs its own processor on its own stream, enabled only in the write region; a region's own
+   * stream, function and queue are in the `failover` output section.
    */
   readonly streamArn: string;
   /** GSI names (from services/table/schema.ts). */
@@ -43,9 +43,9 @@ export interface DynamoOutputs {
   readonly daxEndpoint: string;
   /** This region's DAX cluster ARN. */
   readonly daxClusterArn: string;
-  /** Name of the stream-processor Lambda (primary region). */
+  /** Name of the primary region's stream-processor Lambda (a region's own: `failover` section). */
   readonly streamProcessorFunctionName: string;
-  /** URL of the stream processor's on-failure queue (primary region). */
+  /** URL of the primary region's stream processor's on-failure queue. */
   readonly dlqUrl: string;
   /** Write auto scaling of the table and of each GSI (the replica applies the same). */
   readonly writeScaling: WriteScaling;

@@ -50,6 +50,13 @@ export interface StreamConsumerArgs {
    * @default - services/stream-processor/src/handler.ts
    */
   readonly entry?: string;
+  /**
+   * Whether the event source mapping starts enabled: true only in the environment's initial write
+   * region. Operational state after creation: the failover command moves it and `pulumi up` never
+   * changes it back (`ignoreChanges: ["enabled"]`).
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /** Seconds a record batch may run: the handler retries a contended position up to 8 times with jitter. */
@@ -62,7 +69,10 @@ const TIMEOUT_SECONDS = 60;
  * record age, and sends what it gives up on to a KMS-encrypted SQS queue. The role can read this
  * stream, read and write this table, write its own log group and send to its queue: nothing else.
  *
- * Run it in one region only (the primary): every replica's stream also carries replicated fills.
+ * Every region of a global table has its own processor on its own replica's stream (each replica's
+ * stream carries every write, replicated ones included), but only the write region's mapping is
+ * enabled: two regions applying the same fills concurrently would race on the same position items
+ * across regions, where a transaction's conditions do not hold. The failover command moves it.
  */
 export class StreamConsumer extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
@@ -72,6 +82,8 @@ export class StreamConsumer extends pulumi.ComponentResource {
   public readonly logGroupName: pulumi.Output<string>;
   public readonly function: aws.lambda.Function;
   public readonly mapping: aws.lambda.EventSourceMapping;
+  /** The mapping's UUID, which the failover command enables and disables. */
+  public readonly mappingUuid: pulumi.Output<string>;
 
   constructor(name: string, args: StreamConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("trading:dynamo:StreamConsumer", name, {}, opts);
@@ -172,9 +184,11 @@ export class StreamConsumer extends pulumi.ComponentResource {
         functionResponseTypes: ["ReportBatchItemFailures"],
         destinationConfig: { onFailure: { destinationArn: dlq.arn } },
         filterCriteria: STREAM_FILTER_CRITERIA,
+        enabled: args.enabled ?? true,
       },
-      // Lambda checks the role's stream permissions when the mapping is created.
-      { parent: this, dependsOn: [permissions] },
+      // Lambda checks the role's stream permissions when the mapping is created. `enabled` is
+      // operational state (the failover command owns it): an update must never flip it back.
+      { parent: this, dependsOn: [permissions], ignoreChanges: ["enabled"] },
     );
 
     this.functionName = this.function.name;
@@ -182,7 +196,9 @@ export class StreamConsumer extends pulumi.ComponentResource {
     this.dlqUrl = dlq.url;
     this.dlqArn = dlq.arn;
     this.logGroupName = logGroup.name;
+    this.mappingUuid = this.mapping.uuid;
     this.registerOutputs({
+      mappingUuid: this.mappingUuid,
       functionName: this.functionName,
       functionArn: this.functionArn,
       dlqUrl: this.dlqUrl,

@@ -27,6 +27,18 @@ export interface DynamoTier {
   access: HotPathAccess;
   outputs: DynamoStackOutputs;
   component: DynamoHotPath | GlobalReplica;
+  /** This region's own stream and stream processor (the failover command moves the consumer between regions). */
+  localStream: LocalStream;
+}
+
+/** A region's own stream and the processor on it. */
+export interface LocalStream {
+  streamArn: pulumi.Output<string>;
+  functionName: pulumi.Output<string>;
+  mappingUuid: pulumi.Output<string>;
+  dlqUrl: pulumi.Output<string>;
+  /** Whether the mapping was created enabled: only in the initial write region (the primary). */
+  enabledAtCreation: boolean;
 }
 
 /**
@@ -57,6 +69,14 @@ export function dynamoTier(
     queryTtlMillis: config.daxQueryTtlMillis,
   };
   const schedule = { scheduledActions: scheduledActions(config), scheduleTimezone: config.dynamoScheduleTimezone };
+  const stream = {
+    batchSize: config.dynamoStreamBatchSize,
+    batchingWindowSeconds: config.dynamoStreamBatchingWindowSeconds,
+    maxRetryAttempts: config.dynamoStreamMaxRetryAttempts,
+    maxRecordAgeSeconds: config.dynamoStreamMaxRecordAgeSeconds,
+    memoryMb: config.dynamoStreamProcessorMemoryMb,
+    logRetentionDays: config.dynamoLogRetentionDays,
+  };
 
   if (config.role === "replica") {
     if (!primary) {
@@ -71,8 +91,22 @@ export function dynamoTier(
       deletionProtection: config.isProduction,
       network,
       dax,
+      // The primary is the initial write region, so a replica's processor starts disabled.
+      stream: { ...stream, enabled: false },
     });
-    return { access: replica.access, outputs: replica.stackOutputs, component: replica };
+    const consumer = replica.streamConsumer;
+    return {
+      access: replica.access,
+      outputs: replica.stackOutputs,
+      component: replica,
+      localStream: {
+        streamArn: replica.localStreamArn,
+        functionName: consumer.functionName,
+        mappingUuid: consumer.mappingUuid,
+        dlqUrl: consumer.dlqUrl,
+        enabledAtCreation: false,
+      },
+    };
   }
 
   const hotPath = new DynamoHotPath(name, {
@@ -82,14 +116,19 @@ export function dynamoTier(
     deletionProtection: config.isProduction,
     network,
     dax,
-    stream: {
-      batchSize: config.dynamoStreamBatchSize,
-      batchingWindowSeconds: config.dynamoStreamBatchingWindowSeconds,
-      maxRetryAttempts: config.dynamoStreamMaxRetryAttempts,
-      maxRecordAgeSeconds: config.dynamoStreamMaxRecordAgeSeconds,
-      memoryMb: config.dynamoStreamProcessorMemoryMb,
-      logRetentionDays: config.dynamoLogRetentionDays,
-    },
+    stream,
   });
-  return { access: hotPath.access, outputs: hotPath.stackOutputs, component: hotPath };
+  const consumer = hotPath.streamConsumer;
+  return {
+    access: hotPath.access,
+    outputs: hotPath.stackOutputs,
+    component: hotPath,
+    localStream: {
+      streamArn: hotPath.streamArn,
+      functionName: consumer.functionName,
+      mappingUuid: consumer.mappingUuid,
+      dlqUrl: consumer.dlqUrl,
+      enabledAtCreation: true,
+    },
+  };
 }

@@ -95,6 +95,13 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     const ami = match[1] === "arm64" ? "ami-0a1b2c3d4e5f60718" : "ami-0f9e8d7c6b5a40312";
     return { id: name, name, arn: `arn:aws:ssm:${region}::parameter${name}`, type: "String", value: ami, insecureValue: ami, version: 42 };
   },
+  // A table as DescribeTable shows it in `region`: a global table's replica there has its own stream.
+  "aws:dynamodb/getTable:getTable": (inputs, region) => {
+    const name = String(inputs.name);
+    const arn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${name}`;
+    const streamLabel = region === "us-east-1" ? "2026-01-05T09:30:00.000" : "2026-01-05T09:41:17.250";
+    return { id: name, name, arn, region, streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", streamArn: `${arn}/stream/${streamLabel}`, streamLabel };
+  },
   "aws:elb/getServiceAccount:getServiceAccount": (_inputs, region) => {
     const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
     if (!account) {
@@ -258,6 +265,8 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
       nodes: zones.map((availabilityZone, i) => ({ id: `${clusterName}-${"abcdefghijk"[i]}`, availabilityZone, port })),
     };
   },
+  "aws:lambda/eventSourceMapping:EventSourceMapping": (name) => ({ uuid: `esm-${Buffer.from(name).toString("hex").slice(-12)}`, state: "Enabled" }),
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name) }),
   "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
   "aws:dax/parameterGroup:ParameterGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
 };

@@ -18,6 +18,7 @@ import { CriticalPath, criticalPathOf } from "./criticalPath";
 import { DEFAULT_WORKLOAD, Workload } from "./dynamoCost";
 import { renderMermaid } from "./mermaid";
 import { PolicyReport, policyReport } from "./policyReport";
+import { RegionLoss, regionLossOf } from "./regionLoss";
 import { buildTree, ResourceTree } from "./tree";
 
 export interface PlanOptions {
@@ -47,6 +48,8 @@ export interface StackPlan {
   criticalPath: CriticalPath;
   /** Mermaid flowchart source. */
   mermaid: string;
+  /** What losing this stack's region means (undefined for a single-region environment). */
+  regionLoss?: RegionLoss;
   /** Milliseconds spent running the program and deriving the plan. */
   timings: { programMs: number; analysisMs: number };
 }
@@ -133,6 +136,7 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
     }),
     criticalPath: criticalPathOf(run),
     mermaid: renderMermaid(run, azMatrix),
+    ...(regionLossOf(run) ? { regionLoss: regionLossOf(run) } : {}),
     timings: { programMs, analysisMs: 0 },
   };
   result.timings.analysisMs = performance.now() - started;

@@ -7,6 +7,7 @@ import { renderCriticalPath } from "./criticalPath";
 import { heading, Style } from "./format";
 import type { StackPlan } from "./plan";
 import { renderPolicyReport } from "./policyReport";
+import { renderRegionLoss } from "./regionLoss";
 import { renderTree } from "./tree";
 
 export interface RenderOptions {
@@ -42,6 +43,9 @@ export function renderPlan(plan: StackPlan, style: Style, options: RenderOptions
     options.mermaidFile
       ? `  Mermaid flowchart written to ${options.mermaidFile}`
       : "  Pass --mermaid FILE to write a Mermaid flowchart of this stack (.md wraps it in a fenced block).",
+    "",
+    style.bold("7. Region loss"),
+    renderRegionLoss(plan.regionLoss, style, plan),
   ];
   return sections.join("\n") + "\n";
 }

@@ -15,10 +15,9 @@ import {
   tableName,
   TTL_ATTRIBUTE,
 } from "../../services/table/schema";
-import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun } from "../support/mockCloud";
+import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun, isStreamProcessor } from "../support/mockCloud";
 
 /** The stream processor, not the reference-data migration function that every stack also has. */
-const isStreamProcessor = (r: { inputs: Record<string, unknown> }): boolean => !String(r.inputs.name ?? "").endsWith("-refdata-migrations");
 
 const T = {
   hotPath: "trading:dynamo:DynamoHotPath",

@@ -5,10 +5,9 @@
  */
 import { expect } from "chai";
 import { GLOBAL_SECONDARY_INDEXES } from "../../services/table/schema";
-import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun, isStreamProcessor } from "../support/mockCloud";
 
 /** The stream processor, not the reference-data migration function that every stack also has. */
-const isStreamProcessor = (r: { inputs: Record<string, unknown> }): boolean => !String(r.inputs.name ?? "").endsWith("-refdata-migrations");
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
 const REPLICA = "prod-eu-west-1";
@@ -100,10 +99,26 @@ describe("GlobalReplica in prod-eu-west-1", () => {
         }
       });
 
-      it("does not create a table, a stream processor or anything the primary owns", () => {
+      it("does not create a table or anything else the primary owns", () => {
         expect(run().ofType(T.table)).to.deep.equal([]);
-        expect(run().ofType(T.fn).filter(isStreamProcessor)).to.deep.equal([]);
-        expect(run().ofType(T.mapping)).to.deep.equal([]);
+      });
+
+      it("has its own stream processor on the replica's own stream, created disabled, `enabled` left to the failover command", () => {
+        const fn = run().single(T.fn, isStreamProcessor);
+        const mapping = run().single(T.mapping);
+        expect(fn.region).to.equal("eu-west-1");
+        expect(mapping.region).to.equal("eu-west-1");
+        expect(mapping.inputs.enabled).to.equal(false);
+        expect(mapping.ignoreChanges).to.deep.equal(["enabled"]);
+        // The replica's stream, read from the table in this region after the replica exists: never the primary's.
+        const getTable = run().invokes.filter((i) => i.token === "aws:dynamodb/getTable:getTable");
+        expect(getTable.map((i) => [i.inputs.name, i.region])).to.deep.equal(mode === "up" ? [[primaryDynamo.tableName, "eu-west-1"]] : []);
+        if (mode === "up") {
+          expect(String(mapping.inputs.eventSourceArn)).to.match(/^arn:aws:dynamodb:eu-west-1:\d{12}:table\/.+\/stream\//);
+          expect(mapping.inputs.eventSourceArn).to.not.equal(primaryDynamo.streamArn);
+          const tableEnv = (fn.inputs.environment as { variables: Record<string, unknown> }).variables.TABLE_NAME;
+          expect(tableEnv).to.equal(primaryDynamo.tableName);
+        }
       });
 
       it("scales read and write of the replica table and every GSI in this region, after the replica exists", () => {

@@ -21,13 +21,17 @@ function valuePaths(value: unknown, prefix = ""): string[] {
     .sort();
 }
 
-/** How `outputs` differ from `role`'s contract, key by key: `missing <path>` / `unexpected <path>`. */
+/**
+ * How `outputs` differ from `role`'s contract, key by key: `missing <path>` (a required key absent)
+ * / `unexpected <path>` (a key the contract has not even as optional).
+ */
 function contractDifferences(role: StackRole, outputs: Record<string, unknown>): string[] {
-  const expected = contractPaths(STACK_OUTPUT_SCHEMAS[role]);
+  const required = contractPaths(STACK_OUTPUT_SCHEMAS[role]);
+  const allowed = contractPaths(STACK_OUTPUT_SCHEMAS[role], "", "include");
   const actual = valuePaths(outputs);
   return [
-    ...expected.filter((path) => !actual.includes(path)).map((path) => `missing ${path}`),
-    ...actual.filter((path) => !expected.includes(path)).map((path) => `unexpected ${path}`),
+    ...required.filter((path) => !actual.includes(path)).map((path) => `missing ${path}`),
+    ...actual.filter((path) => !allowed.includes(path)).map((path) => `unexpected ${path}`),
   ];
 }
 
@@ -53,6 +57,11 @@ describe("stack outputs contract", () => {
     const primary = contractPaths(STACK_OUTPUT_SCHEMAS.primary);
     expect(primary).to.include.members(["contractVersion", "role", "network.appSubnetIds", "dynamo.writeScaling.table.min", "data.dbMasterSecretArn"]);
     expect(contractPaths(STACK_OUTPUT_SCHEMAS.replica)).to.deep.equal([...primary, "primaryStack"].sort());
+    // 1.1.0: the failover section; its DNS keys exist only with the DNS config, so they are optional.
+    expect(primary).to.include.members(["failover.writeRegionParameterName", "failover.initialWriteRegion", "failover.streamMappingUuid"]);
+    expect(primary.filter((path) => path.startsWith("failover.dns"))).to.deep.equal([]);
+    expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["failover.dns.apiDomainName", "failover.dns.failoverRole"]);
+    expect(CONTRACT_VERSION).to.equal("1.1.0");
   });
 
   it("finds a missing and an unexpected key (the comparison can fail)", () => {

@@ -15,3 +15,10 @@ export {
 } from "../../offline/cloud/mockCloud";
 export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../offline/cloud/stackFiles";
 export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";
+
+/**
+ * Tells the stream processor's Lambda from the reference-data migration function
+ * (components/data/migrations.ts names it `<name>-refdata-migrations`): a stack has both.
+ */
+export const isStreamProcessor = (r: { inputs: Record<string, unknown> }): boolean =>
+  !String(r.inputs.name ?? "").endsWith("-refdata-migrations");

@@ -11,8 +11,9 @@
  * ReportBatchItemFailures). Lambda then retries from the lowest failed sequence number; records
  * after it that succeeded are skipped on redelivery by the marker.
  *
- * Run this consumer in one region only: with global tables every replica's stream also carries the
- * replicated fills, and two regions applying them would race on the same position item.
+ * Every region has this consumer, but only the write region's runs (its event source mapping is the
+ * only one enabled): with global tables every replica's stream also carries the replicated fills,
+ * and two regions applying them at once would race on the same position item across regions.
  */
 import { DynamoDBClient, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";

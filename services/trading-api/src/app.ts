@@ -28,6 +28,7 @@ import { OPEN_ORDER_SHARDS } from "../../table/schema";
 import type { PreTradeGate } from "./risk/preTrade";
 import { readinessOfRisk, type RiskReadiness } from "./risk/readiness";
 import { accountPk, ORDER_SK_PREFIX } from "../../table/keys";
+import { isWriteMethod, writeModeGuard, type WriteGate } from "./writeRegion";
 
 /** Draining state shared by the readiness route and the shutdown sequence. */
 export class Lifecycle {
@@ -73,6 +74,8 @@ export interface AppDeps {
   riskReadiness?: () => RiskReadiness;
   /** The authenticated API client of a request, when authentication knows it (its rate limit applies). */
   clientIdOf?: (request: FastifyRequest) => string | undefined;
+  /** Write-region gate (writeRegion.ts): outside write mode every write route answers 503. Default: none (always write). */
+  writeGate?: WriteGate;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -178,6 +181,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
   });
 
+  // One write-mode guard on every route with a write method, attached as routes are declared, so a
+  // write route added later cannot miss it (writeRegion.ts).
+  const writeGate = deps.writeGate;
+  if (writeGate) {
+    const guard = writeModeGuard(writeGate, deps.retryAfterSeconds ?? 1);
+    app.addHook("onRoute", (route) => {
+      if (!isWriteMethod(route.method)) return;
+      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      route.onRequest = [guard, ...existing];
+    });
+  }
+  /** The write-region fields /healthz and /readyz report (none without a gate). */
+  const writeStatus = () => (writeGate ? { write: writeGate.status() } : {});
+
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
   app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
@@ -208,7 +225,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   let readiness: { at: number; ok: boolean } | undefined;
   const cacheMs = deps.readinessCacheMs ?? 1000;
 
-  app.get(HEALTH_PATH, async () => ({ status: "ok" }));
+  app.get(HEALTH_PATH, async () => ({ status: "ok", ...writeStatus() }));
 
   app.get(READINESS_PATH, async (request, reply) => {
     if (lifecycle.draining) return reply.code(503).send({ status: "draining" });
@@ -226,8 +243,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // failing readiness for them would empty the target group and stop cancels too (see README).
     const risk = deps.preTrade ? readinessOfRisk(deps.preTrade, deps.riskReadiness?.()) : undefined;
     return readiness.ok
-      ? reply.code(200).send({ status: risk && !risk.ordersAccepted ? "degraded" : "ready", ...(risk ? { dependencies: risk.dependencies } : {}) })
-      : reply.code(503).send({ status: "unavailable", reason: "table unreachable", ...(risk ? { dependencies: risk.dependencies } : {}) });
+      ? reply.code(200).send({ status: risk && !risk.ordersAccepted ? "degraded" : "ready", ...(risk ? { dependencies: risk.dependencies } : {}), ...writeStatus() })
+      : reply.code(503).send({ status: "unavailable", reason: "table unreachable", ...(risk ? { dependencies: risk.dependencies } : {}), ...writeStatus() });
   });
 
   app.post(`${API_PREFIX}/orders`, { config: { write: "order" } }, guarded(async (request, reply, scope) => {

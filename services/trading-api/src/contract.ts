@@ -18,3 +18,92 @@ export const DEFAULT_PORT = 8080;
 
 /** Prefix of every business route. */
 export const API_PREFIX = "/v1";
+
+// --- One write region at a time (see services/trading-api/src/writeRegion.ts) -----------------
+
+/**
+ * SSM parameter (one per region, same name in each) whose value is the region that accepts writes
+ * for an environment. Created by the stacks with the primary's region and then owned by operators
+ * (the failover command); `pulumi up` never changes its value.
+ */
+export function writeRegionParameterName(project: string, environment: string): string {
+  return `/${project}/${environment}/write-region`;
+}
+
+/**
+ * SSM parameter (one per region) describing what the failover command needs of that region: its
+ * stream consumer, API endpoint and DNS health check. Managed by the stacks like any other resource.
+ */
+export function regionInfoParameterName(project: string, environment: string): string {
+  return `/${project}/${environment}/region-info`;
+}
+
+/** Response header naming the write region, on every 503 a non-write region sends for a write. */
+export const WRITE_REGION_HEADER = "x-write-region";
+
+/** How often an instance re-reads its region's flag, by default (ms). */
+export const DEFAULT_WRITE_REGION_POLL_MS = 5_000;
+
+/** How long an instance keeps writing without a successful read of the flag, by default (ms). */
+export const DEFAULT_WRITE_REGION_FENCE_MS = 15_000;
+
+/**
+ * What the region-info parameter holds (JSON), written by the stacks and read by the failover
+ * command: everything it needs to find and move one region's part of the environment.
+ */
+export interface RegionInfo {
+  region: string;
+  role: "primary" | "replica";
+  environment: string;
+  /** Name of the write-region flag in this region. */
+  writeRegionParameter: string;
+  tableName: string;
+  /** This region's stream processor and the UUID of its event source mapping. */
+  streamConsumer: { functionName: string; mappingUuid: string };
+  /** This region's API (its ALB), where instances report their mode on HEALTH_PATH. */
+  apiEndpoint: string;
+  /** Present with DNS failover: this region's record of the pair and its health check. */
+  dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
+}
+
+/**
+ * The write-region flag's value: the region that accepts writes and the failover epoch that chose
+ * it. Every failover writes a higher epoch into every region it reaches; an instance whose own flag
+ * names its region still refuses writes when another region's flag, readable and of a higher epoch,
+ * names a different region. That is how a region that was unreachable during a failover (its own
+ * flag left unchanged) learns, once it can read the other region, that it is no longer the writer.
+ */
+export interface WriteRegionFlagValue {
+  writeRegion: string;
+  epoch: number;
+}
+
+const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+export function formatWriteRegionFlag(value: WriteRegionFlagValue): string {
+  return JSON.stringify({ writeRegion: value.writeRegion, epoch: value.epoch });
+}
+
+/** Parses a flag value (JSON as formatted above, or a bare region name: epoch 0); throws when it is neither. */
+export function parseWriteRegionFlag(text: string): WriteRegionFlagValue {
+  const trimmed = text.trim();
+  if (REGION_NAME.test(trimmed)) return { writeRegion: trimmed, epoch: 0 };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    parsed = undefined;
+  }
+  const candidate = parsed as Partial<WriteRegionFlagValue> | undefined;
+  if (
+    !candidate ||
+    typeof candidate.writeRegion !== "string" ||
+    !REGION_NAME.test(candidate.writeRegion) ||
+    typeof candidate.epoch !== "number" ||
+    !Number.isSafeInteger(candidate.epoch) ||
+    candidate.epoch < 0
+  ) {
+    throw new Error(`the write-region flag holds ${JSON.stringify(text)}: expected {"writeRegion":"<region>","epoch":<n>}`);
+  }
+  return { writeRegion: candidate.writeRegion, epoch: candidate.epoch };
+}

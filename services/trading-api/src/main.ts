@@ -6,14 +6,18 @@ import { createTableClients } from "./clients";
 import { ConfigError, loadConfig } from "./config";
 import { createRiskTier } from "./risk/wiring";
 import { startServer } from "./server";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { loadWriteRegionConfig, ssmWriteRegionSource, WriteRegionGate, type WriteRegionConfig } from "./writeRegion";
 
 /** EX_CONFIG from sysexits.h: systemd and operators can tell bad configuration from a crash. */
 const EXIT_CONFIG = 78;
 
 async function main(): Promise<void> {
   let config;
+  let writeRegion: WriteRegionConfig;
   try {
     config = loadConfig(process.env);
+    writeRegion = loadWriteRegionConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // No logger exists yet; write the same JSON shape pino would so log pipelines still parse it.
@@ -39,13 +43,34 @@ async function main(): Promise<void> {
     errors.push({ error, what });
   };
   const risk = config.risk ? createRiskTier(config.risk, config.region, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
-  const server = await startServer(config, clients, risk ? { risk } : {});
+  // The write-region gate (writeRegion.ts): fenced (no writes) until its first read of the flag.
+  const flagIn = (region: string, name: string) =>
+    ssmWriteRegionSource(new SSMClient({ region, maxAttempts: 1, ...(writeRegion.ssmEndpoint ? { endpoint: writeRegion.ssmEndpoint } : {}) }), name);
+  const parameterName = writeRegion.parameterName;
+  const gate = parameterName
+    ? new WriteRegionGate({
+        region: config.region,
+        source: flagIn(config.region, parameterName),
+        peers: writeRegion.peerRegions.map((region) => ({ region, source: flagIn(region, parameterName) })),
+        pollIntervalMs: writeRegion.pollIntervalMs,
+        fenceAfterMs: writeRegion.fenceAfterMs,
+      })
+    : undefined;
+  const server = await startServer(config, clients, { ...(risk ? { risk } : {}), ...(gate ? { writeGate: gate } : {}) });
+  if (gate) {
+    gate.useLog(server.app.log);
+    await gate.start();
+  }
   logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
   for (const early of errors.splice(0)) logError(early.error, early.what);
   if (!risk) server.app.log.warn("RISK_CHECKS=disabled: orders are placed without pre-trade risk checks");
-  server.app.log.info({ port: server.port, dax: Boolean(config.daxEndpoint) }, "trading-api listening");
+  server.app.log.info(
+    { port: server.port, dax: Boolean(config.daxEndpoint), write: gate?.status() ?? "single region: always write mode" },
+    "trading-api listening",
+  );
 
   const onSignal = (signal: NodeJS.Signals) => {
+    gate?.stop();
     server.shutdown(signal).then(
       () => process.exit(0),
       (error: unknown) => {

@@ -9,6 +9,7 @@ import { buildApp, Lifecycle } from "./app";
 import type { TableClients } from "./clients";
 import type { Config } from "./config";
 import type { RiskTier } from "./risk/wiring";
+import type { WriteGate } from "./writeRegion";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -46,7 +47,7 @@ export type ServerConfig = Pick<
 export async function startServer(
   config: ServerConfig,
   clients: TableClients,
-  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier } = {},
+  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier; writeGate?: WriteGate } = {},
 ): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
   const app = buildApp({
@@ -63,6 +64,7 @@ export async function startServer(
     logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },
     lifecycle,
     ...(options.risk ? { preTrade: options.risk.gate, riskReadiness: options.risk.readiness } : {}),
+    ...(options.writeGate ? { writeGate: options.writeGate } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

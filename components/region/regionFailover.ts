@@ -1,0 +1,151 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HEALTH_PATH, regionInfoParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+
+export type { RegionInfo };
+
+/** Route 53 failover role of a stack's record: the primary stack's is PRIMARY, a replica's SECONDARY. */
+export type DnsFailoverRole = NonNullable<RegionInfo["dns"]>["failoverRole"];
+
+/** Inputs of RegionFailover. */
+export interface RegionFailoverArgs {
+  project: string;
+  environment: string;
+  /** The stack's role ("primary" or "replica"); it picks the record's failover role. */
+  role: "primary" | "replica";
+  /** This stack's region: the set identifier of its record. */
+  region: string;
+  /** The flag (WriteRegionFlag) the instances of this region read. */
+  writeRegionParameterName: pulumi.Input<string>;
+  writeRegionParameterArn: pulumi.Input<string>;
+  /** The environment's other regions: the instances may also read the flag (same name) there. Default none. */
+  peerRegions?: string[];
+  /** The instance role of this region's fleet; it is granted ssm:GetParameter on the flags only. */
+  instanceRoleArn: pulumi.Input<string>;
+  /** This region's ALB (alias target and health-checked endpoint). */
+  alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+  /** The URL of this region's API (https://<alb>), where the failover command reads the instances' mode. */
+  apiEndpoint: pulumi.Input<string>;
+  /** This region's table and stream consumer, which the failover command moves. */
+  tableName: pulumi.Input<string>;
+  streamProcessorFunctionName: pulumi.Input<string>;
+  streamMappingUuid: pulumi.Input<string>;
+  /** The environment's DNS name and zone; without them no DNS resource is created. Default none. */
+  dns?: { hostedZoneId: string; domainName: string };
+}
+
+/** Route 53 health checkers' settings: every 30 s from each checker region, 3 failures to turn unhealthy. */
+export const HEALTH_CHECK = { type: "HTTPS", port: 443, requestInterval: 30, failureThreshold: 3 } as const;
+
+/**
+ * The region's part of the environment's failover: the read grant of the write-region flag for the
+ * instance role, the optional Route 53 failover record with its health check, and the region-info
+ * parameter the failover command discovers the region by.
+ *
+ * DNS: each stack owns one record of the failover pair, told apart by its set identifier (the
+ * region): the primary's is PRIMARY, the replica's SECONDARY, both aliases to their region's ALB
+ * with target health evaluated, each tied to an HTTPS health check of its ALB's shallow health path
+ * (no token needed; it only says the process is alive). Route 53 answers with the PRIMARY record
+ * while it is healthy, else the SECONDARY. The failover command forces the PRIMARY's health check
+ * unhealthy (Disabled + Inverted) while the write region is the SECONDARY's, so DNS follows the
+ * write region; those two properties are operational state (`ignoreChanges`).
+ */
+export class RegionFailover extends pulumi.ComponentResource {
+  public readonly regionInfoParameterName: pulumi.Output<string>;
+  public readonly healthCheckId?: pulumi.Output<string>;
+  public readonly failoverRole?: DnsFailoverRole;
+  public readonly apiDomainName?: string;
+
+  constructor(name: string, args: RegionFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("trading:region:RegionFailover", name, {}, opts);
+    const parent = { parent: this };
+
+    new aws.iam.RolePolicy(
+      `${name}-read-write-region`,
+      {
+        role: pulumi.output(args.instanceRoleArn).apply((arn) => arn.split("/").pop() ?? arn),
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "WriteRegionFlag",
+              Effect: "Allow",
+              Action: ["ssm:GetParameter"],
+              // This region's flag, and the same parameter in each other region of the environment.
+              Resource: pulumi
+                .output(args.writeRegionParameterArn)
+                .apply((arn) => [arn, ...(args.peerRegions ?? []).map((peer) => arn.split(":").map((part, i) => (i === 3 ? peer : part)).join(":"))]),
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+
+    let dns: pulumi.Output<RegionInfo["dns"]> | undefined;
+    if (args.dns) {
+      const failoverRole: DnsFailoverRole = args.role === "primary" ? "PRIMARY" : "SECONDARY";
+      const healthCheck = new aws.route53.HealthCheck(
+        `${name}-health`,
+        {
+          type: HEALTH_CHECK.type,
+          fqdn: args.alb.dnsName,
+          port: HEALTH_CHECK.port,
+          resourcePath: HEALTH_PATH,
+          enableSni: true,
+          requestInterval: HEALTH_CHECK.requestInterval,
+          failureThreshold: HEALTH_CHECK.failureThreshold,
+          // Declared so that they are visibly the failover command's: it sets both to force a
+          // PRIMARY out of DNS while the write region is elsewhere, and pulumi up must not undo it.
+          disabled: false,
+          invertHealthcheck: false,
+          tags: { Name: `${args.dns.domainName} ${args.region} (${failoverRole})` },
+        },
+        { parent: this, ignoreChanges: ["disabled", "invertHealthcheck"] },
+      );
+      new aws.route53.Record(
+        `${name}-api`,
+        {
+          zoneId: args.dns.hostedZoneId,
+          name: args.dns.domainName,
+          type: "A",
+          setIdentifier: args.region,
+          failoverRoutingPolicies: [{ type: failoverRole }],
+          aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
+          healthCheckId: healthCheck.id,
+        },
+        parent,
+      );
+      this.healthCheckId = healthCheck.id;
+      this.failoverRole = failoverRole;
+      this.apiDomainName = args.dns.domainName;
+      const { hostedZoneId, domainName } = args.dns;
+      dns = healthCheck.id.apply((healthCheckId) => ({ domainName, hostedZoneId, failoverRole, healthCheckId }));
+    }
+
+    const info: pulumi.Output<RegionInfo> = pulumi
+      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, dns])
+      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, dnsInfo]) => ({
+        region: args.region,
+        role: args.role,
+        environment: args.environment,
+        writeRegionParameter,
+        tableName,
+        streamConsumer: { functionName, mappingUuid },
+        apiEndpoint,
+        ...(dnsInfo ? { dns: dnsInfo } : {}),
+      }));
+    const parameter = new aws.ssm.Parameter(
+      `${name}-region-info`,
+      {
+        name: regionInfoParameterName(args.project, args.environment),
+        description: `What the failover command needs of ${args.environment} in this region (managed by pulumi up)`,
+        type: "String",
+        insecureValue: info.apply((value) => JSON.stringify(value)),
+      },
+      parent,
+    );
+    this.regionInfoParameterName = parameter.name;
+    this.registerOutputs({ regionInfoParameterName: this.regionInfoParameterName, healthCheckId: this.healthCheckId });
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The plan's region-loss section: for a stack of a multi-region environment, what keeps working
+ * when its region is lost, what the failover command changes, the recovery point, and the manual
+ * steps left. Derived from what the stack registered (its flag, the other regions it reads, its
+ * stream consumer, its DNS record), so it describes the stack as it would be deployed.
+ */
+import { DEFAULT_WRITE_REGION_FENCE_MS, parseWriteRegionFlag } from "../../services/trading-api/src/contract";
+import { HEALTH_CHECK } from "../../components/region/regionFailover";
+import type { StackRun } from "../cloud/mockCloud";
+import type { Style } from "./format";
+
+export interface RegionLoss {
+  region: string;
+  environment: string;
+  /** The environment's other regions (their flags are in this stack's read grant). */
+  otherRegions: string[];
+  /** True when this region is the write region as deployed (the primary). */
+  writesHere: boolean;
+  keepsWorking: string[];
+  failoverChanges: string[];
+  recoveryPoint: string;
+  manualSteps: string[];
+}
+
+const T = {
+  parameter: "aws:ssm/parameter:Parameter",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  record: "aws:route53/record:Record",
+} as const;
+
+/** The region-loss analysis of a stack, or undefined for a single-region environment. */
+export function regionLossOf(run: StackRun): RegionLoss | undefined {
+  const outputs = run.outputs as { region?: string; environment?: string };
+  const region = String(outputs.region ?? "");
+  const environment = String(outputs.environment ?? "");
+  const flag = run.ofType(T.parameter).find((p) => String(p.inputs.name).endsWith("/write-region"));
+  if (!flag) return undefined;
+  const flagName = String(flag.inputs.name);
+  const initial = parseWriteRegionFlag(String(flag.inputs.insecureValue)).writeRegion;
+  const otherRegions = peerRegionsOf(run, region);
+  if (otherRegions.length === 0) return undefined;
+  const other = otherRegions.join(", ");
+  const writesHere = initial === region;
+  const dnsRecord = run.ofType(T.record)[0];
+  const failoverRole = (dnsRecord?.inputs.failoverRoutingPolicies as { type: string }[] | undefined)?.[0]?.type;
+  const dnsName = dnsRecord ? String(dnsRecord.inputs.name) : undefined;
+  const detection = HEALTH_CHECK.requestInterval * HEALTH_CHECK.failureThreshold;
+  const command = (to: string, force: boolean) => `npm run failover -- --env ${environment} --to ${to}${force ? " --force" : ""}`;
+
+  if (!writesHere) {
+    return {
+      region,
+      environment,
+      otherRegions,
+      writesHere,
+      keepsWorking: [
+        `${initial} (the write region) keeps taking writes and serving reads: its instances read their own flag; ${region}'s flag being unreadable changes nothing there.`,
+        dnsName
+          ? `${dnsName} keeps answering with ${initial} (PRIMARY); ${region}'s ${failoverRole} record only matters if ${initial} fails too.`
+          : "No DNS failover is configured: clients keep using their region's ALB name.",
+        `Positions keep being maintained by ${initial}'s stream processor (${region}'s mapping is created disabled).`,
+      ],
+      failoverChanges: [`Nothing: no failover is needed while ${initial} is the write region.`],
+      recoveryPoint: `No write is lost: ${region} takes none while ${initial} is the write region. Replication into ${region} resumes when it returns.`,
+      manualSteps: [
+        `When ${region} returns: check the ReplicationLatency ${initial} -> ${region} falls back to normal (the replica catches up by itself).`,
+        `If ${region} was the write region at the time (after a failover), this is the primary's case in reverse: ${command(initial, true)}.`,
+      ],
+    };
+  }
+  return {
+    region,
+    environment,
+    otherRegions,
+    writesHere,
+    keepsWorking: [
+      `${other} keeps serving reads (its ALB, DAX and replica table); its writes answer 503 with Retry-After and x-write-region: ${region} until the failover.`,
+      dnsName
+        ? `${dnsName}: Route 53 answers with ${other}'s SECONDARY record once ${region}'s health check fails (about ${detection} s: every ${HEALTH_CHECK.requestInterval} s, ${HEALTH_CHECK.failureThreshold} failures), so clients reach the surviving region for reads at once.`
+        : `No DNS failover is configured: clients must switch to ${other}'s ALB name themselves.`,
+      `${region}'s instances that are still running but cannot read their flag stop writing ${flagBound()} after their last read (fenced).`,
+    ],
+    failoverChanges: [
+      `Run ${command(other, true)} (--force: ${region}'s ReplicationLatency cannot be read while it is down).`,
+      `${flagName} in ${region}: set to ${other} with a new epoch, best effort (it is unreachable: the command says so and waits out the fence bound).`,
+      `Its stream consumer (${run.ofType(T.mapping)[0]?.name ?? "mapping"}): disabled, best effort.`,
+      `${flagName} in ${other}: set to ${other} with that epoch; ${other}'s stream consumer enabled; its instances report write mode within one poll.`,
+      dnsName ? `Route 53: ${region}'s PRIMARY health check forced unhealthy (Disabled + Inverted), so ${dnsName} stays on ${other} when ${region} returns.` : "DNS: not configured, nothing to change.",
+    ],
+    recoveryPoint:
+      `The ReplicationLatency ${region} -> ${other} at the moment of loss (typically under a second; AWS gives no SLA for it): writes acknowledged in ${region} ` +
+      `within that window are missing in ${other} until ${region} returns, and then replicate item by item (last writer wins against writes made in ${other} meanwhile).`,
+    manualSteps: [
+      `When ${region} answers again: run ${command(other, false)} once more. It fences ${region} (flag, stream consumer); until then its instances, once they can read ${other}'s newer flag, stay read-only, but its stream consumer may resume.`,
+      `Positions: fills written in ${region} during the lag window reach ${other} late; if ${region}'s consumer ran again before the re-run, recompute the positions of the accounts it touched from their fills.`,
+      `Aurora (reference data) and the cache are ${region}'s own: they are not replicated to ${other} by this platform.`,
+      `Fail back later, with both regions healthy and the lag low: ${command(region, false)}.`,
+    ],
+  };
+}
+
+/** The service's default fence bound (WRITE_REGION_FENCE_MS), as the user data leaves it. */
+function flagBound(): string {
+  return `${DEFAULT_WRITE_REGION_FENCE_MS / 1000} s`;
+}
+
+/** The regions whose flag this stack's instances may read, besides their own (from the read grant). */
+function peerRegionsOf(run: StackRun, region: string): string[] {
+  for (const policy of run.ofType(T.rolePolicy)) {
+    let document: { Statement?: { Sid?: string; Resource?: string | string[] }[] };
+    try {
+      document = JSON.parse(String(policy.inputs.policy)) as typeof document;
+    } catch {
+      continue; // unknown in a preview
+    }
+    const grant = document.Statement?.find((s) => s.Sid === "WriteRegionFlag");
+    if (grant) {
+      return [grant.Resource ?? []].flat().map((arn) => arn.split(":")[3]).filter((r) => r && r !== region);
+    }
+  }
+  return [];
+}
+
+export function renderRegionLoss(loss: RegionLoss | undefined, style: Style, stack: { environment: string; region: string }): string {
+  if (!loss) {
+    return `  ${stack.environment} runs in ${stack.region} only: losing the region loses the environment (no other region to fail over to).`;
+  }
+  const list = (items: string[]) => items.map((item) => `    - ${item}`).join("\n");
+  return [
+    `  Losing ${loss.region} (${loss.writesHere ? "the write region as deployed" : `not the write region as deployed`}; other region: ${loss.otherRegions.join(", ")})`,
+    `  ${style.bold("Keeps working")}`,
+    list(loss.keepsWorking),
+    `  ${style.bold("What the failover command changes")}`,
+    list(loss.failoverChanges),
+    `  ${style.bold("Recovery point")}`,
+    `    ${loss.recoveryPoint}`,
+    `  ${style.bold("Manual steps left")}`,
+    list(loss.manualSteps),
+  ].join("\n");
+}

@@ -1,0 +1,266 @@
+/**
+ * What the failover command reads and changes, behind one interface: the AWS implementation below
+ * (SDK v3: SSM, Lambda, CloudWatch, Route 53, and HTTP to each region's API), and an in-memory one in
+ * the tests' state walk, so both run the same steps.
+ */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
+import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { z } from "zod";
+import { HEALTH_PATH, regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
+import { WRITE_MODES, type WriteMode } from "../../trading-api/src/writeRegion";
+
+/** Lambda's states of an event source mapping (Enabling/Disabling while a change is applied). */
+export type MappingState = "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Updating" | "Deleting" | string;
+
+export interface HealthCheckState {
+  disabled: boolean;
+  inverted: boolean;
+}
+
+/** One answer of an instance behind a region's load balancer. */
+export interface InstanceReport {
+  instance: string;
+  mode: WriteMode;
+  writeRegion?: string;
+}
+
+/** One record of the environment's Route 53 failover pair (its set identifier is its region). */
+export interface FailoverRecord {
+  region: string;
+  failoverRole: "PRIMARY" | "SECONDARY";
+  healthCheckId?: string;
+}
+
+export interface FailoverCloud {
+  readonly environment: string;
+  getFlag(region: string): Promise<string>;
+  putFlag(region: string, value: string): Promise<void>;
+  getRegionInfo(region: string): Promise<RegionInfo>;
+  getMappingState(region: string, uuid: string): Promise<MappingState>;
+  setMappingEnabled(region: string, uuid: string, enabled: boolean): Promise<void>;
+  /** Highest ReplicationLatency (ms) from `source` to `receiving` over the last `windowMinutes`; undefined when there is no data. */
+  replicationLagMs(source: string, receiving: string, tableName: string, windowMinutes: number): Promise<number | undefined>;
+  /** The failover records of `domainName`, read from Route 53 (global: readable while a region is down). */
+  listFailoverRecords(hostedZoneId: string, domainName: string): Promise<FailoverRecord[]>;
+  getHealthCheck(id: string): Promise<HealthCheckState>;
+  setHealthCheck(id: string, state: HealthCheckState): Promise<void>;
+  /** One request to the region's API health path, on a new connection (so the load balancer may pick another instance). */
+  probeInstance(apiEndpoint: string): Promise<InstanceReport>;
+  sleep(ms: number): Promise<void>;
+  /** Milliseconds since the epoch (the waits' clock; the in-memory cloud of the tests advances it in sleep). */
+  now(): number;
+}
+
+/**
+ * A region that did not answer at all (connection refused, DNS failure, timeout): the command goes on
+ * where it is safe to, best effort, and says so. An error AWS answered with is not this.
+ */
+export class UnreachableError extends Error {
+  constructor(
+    readonly target: string,
+    cause: unknown,
+  ) {
+    super(`${target} unreachable: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`, { cause });
+    this.name = "UnreachableError";
+  }
+}
+
+/** True for failures where no AWS response arrived. */
+export function isNoResponse(error: unknown): boolean {
+  if (error instanceof UnreachableError) return true;
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string };
+  if (e?.$metadata?.httpStatusCode !== undefined) return false;
+  return ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(String(e?.code)) ||
+    ["TimeoutError", "AbortError", "RequestTimeout"].includes(String(e?.name)) ||
+    (error instanceof Error && /ECONNREFUSED|socket hang up|ETIMEDOUT|EHOSTUNREACH|getaddrinfo/.test(error.message));
+}
+
+export interface AwsCloudOptions {
+  project: string;
+  environment: string;
+  /** Endpoint of every regional service of a region (tests: moto_server); default the AWS endpoints. */
+  regionEndpoints?: Record<string, string>;
+  /** Endpoint of Route 53 (global); default AWS's. */
+  route53Endpoint?: string;
+  /** Milliseconds one AWS or HTTP request may take. Default 5000. */
+  requestTimeoutMs?: number;
+}
+
+const regionInfoSchema = z.object({
+  region: z.string(),
+  role: z.enum(["primary", "replica"]),
+  environment: z.string(),
+  writeRegionParameter: z.string(),
+  tableName: z.string(),
+  streamConsumer: z.object({ functionName: z.string(), mappingUuid: z.string() }),
+  apiEndpoint: z.string().regex(/^https?:\/\//),
+  dns: z
+    .object({ domainName: z.string(), hostedZoneId: z.string(), failoverRole: z.enum(["PRIMARY", "SECONDARY"]), healthCheckId: z.string() })
+    .optional(),
+});
+
+const healthBody = z.object({
+  write: z.object({ mode: z.enum(WRITE_MODES), instance: z.string(), writeRegion: z.string().optional() }),
+});
+
+/** The AWS implementation: one client per service and region, few retries and short timeouts (a region may be down). */
+export function awsCloud(options: AwsCloudOptions): FailoverCloud {
+  const timeout = options.requestTimeoutMs ?? 5000;
+  const common = (region: string) => ({
+    region,
+    maxAttempts: 2,
+    requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 2000) },
+    ...(options.regionEndpoints?.[region] ? { endpoint: options.regionEndpoints[region] } : {}),
+  });
+  const cache = new Map<string, unknown>();
+  const client = <T>(kind: string, region: string, make: () => T): T => {
+    const key = `${kind}:${region}`;
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
+  const ssm = (region: string) => client("ssm", region, () => new SSMClient(common(region)));
+  const lambda = (region: string) => client("lambda", region, () => new LambdaClient(common(region)));
+  const cloudwatch = (region: string) => client("cloudwatch", region, () => new CloudWatchClient(common(region)));
+  const route53 = client("route53", "global", () =>
+    new Route53Client({
+      region: "us-east-1",
+      maxAttempts: 2,
+      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 2000) },
+      ...(options.route53Endpoint ? { endpoint: options.route53Endpoint } : {}),
+    }),
+  );
+  /** Turns "no answer at all" into UnreachableError naming what did not answer. */
+  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw isNoResponse(error) ? new UnreachableError(what, error) : error;
+    }
+  };
+  const flagName = writeRegionParameterName(options.project, options.environment);
+  const infoName = regionInfoParameterName(options.project, options.environment);
+
+  return {
+    environment: options.environment,
+    async getFlag(region) {
+      const result = await call(`SSM in ${region}`, () => ssm(region).send(new GetParameterCommand({ Name: flagName })));
+      return String(result.Parameter?.Value);
+    },
+    async putFlag(region, value) {
+      await call(`SSM in ${region}`, () =>
+        ssm(region).send(new PutParameterCommand({ Name: flagName, Value: value, Type: "String", Overwrite: true })),
+      );
+    },
+    async getRegionInfo(region) {
+      const result = await call(`SSM in ${region}`, () => ssm(region).send(new GetParameterCommand({ Name: infoName })));
+      return regionInfoSchema.parse(JSON.parse(String(result.Parameter?.Value)));
+    },
+    async getMappingState(region, uuid) {
+      const result = await call(`Lambda in ${region}`, () => lambda(region).send(new GetEventSourceMappingCommand({ UUID: uuid })));
+      return String(result.State);
+    },
+    async setMappingEnabled(region, uuid, enabled) {
+      await call(`Lambda in ${region}`, () => lambda(region).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled })));
+    },
+    async replicationLagMs(source, receiving, tableName, windowMinutes) {
+      // The end is a period past now, so the current, still-filling minute is part of the answer.
+      const now = Date.now();
+      const end = new Date(now + 60_000);
+      const start = new Date(now - windowMinutes * 60_000);
+      const result = await call(`CloudWatch in ${source}`, () =>
+        cloudwatch(source).send(
+          new GetMetricDataCommand({
+            StartTime: start,
+            EndTime: end,
+            MetricDataQueries: [
+              {
+                Id: "lag",
+                MetricStat: {
+                  // Published in the source region, per receiving region (Monitoring global tables, DynamoDB Developer Guide).
+                  Metric: {
+                    Namespace: "AWS/DynamoDB",
+                    MetricName: "ReplicationLatency",
+                    Dimensions: [
+                      { Name: "TableName", Value: tableName },
+                      { Name: "ReceivingRegion", Value: receiving },
+                    ],
+                  },
+                  Period: 60,
+                  Stat: "Maximum",
+                },
+              },
+            ],
+          }),
+        ),
+      );
+      const values = result.MetricDataResults?.[0]?.Values ?? [];
+      return values.length > 0 ? Math.max(...values) : undefined;
+    },
+    async listFailoverRecords(hostedZoneId, domainName) {
+      const fqdn = domainName.endsWith(".") ? domainName : `${domainName}.`;
+      const records: FailoverRecord[] = [];
+      let start: { name?: string; type?: string; identifier?: string } = { name: fqdn, type: "A" };
+      for (;;) {
+        const page = await call("Route 53", () =>
+          route53.send(
+            new ListResourceRecordSetsCommand({
+              HostedZoneId: hostedZoneId,
+              StartRecordName: start.name,
+              StartRecordType: start.type as "A",
+              ...(start.identifier ? { StartRecordIdentifier: start.identifier } : {}),
+            }),
+          ),
+        );
+        for (const set of page.ResourceRecordSets ?? []) {
+          if (set.Name !== fqdn) return records;
+          if (set.Type === "A" && set.Failover && set.SetIdentifier) {
+            records.push({ region: set.SetIdentifier, failoverRole: set.Failover, ...(set.HealthCheckId ? { healthCheckId: set.HealthCheckId } : {}) });
+          }
+        }
+        if (!page.IsTruncated) return records;
+        start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
+      }
+    },
+    async getHealthCheck(id) {
+      const result = await call("Route 53", () => route53.send(new GetHealthCheckCommand({ HealthCheckId: id })));
+      const config = result.HealthCheck?.HealthCheckConfig;
+      return { disabled: config?.Disabled ?? false, inverted: config?.Inverted ?? false };
+    },
+    async setHealthCheck(id, state) {
+      await call("Route 53", () => route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Disabled: state.disabled, Inverted: state.inverted })));
+    },
+    probeInstance: (apiEndpoint) => probe(apiEndpoint, timeout),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.now(),
+  };
+}
+
+/** GET <endpoint>/healthz on a fresh connection (agent: false), parsed to the instance's report. */
+function probe(apiEndpoint: string, timeoutMs: number): Promise<InstanceReport> {
+  const url = new URL(HEALTH_PATH, apiEndpoint);
+  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "GET", agent: false, timeout: timeoutMs, headers: { connection: "close" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        try {
+          if (res.statusCode !== 200) throw new Error(`${url.href} answered ${res.statusCode}`);
+          const parsed = healthBody.parse(JSON.parse(body));
+          resolve({ instance: parsed.write.instance, mode: parsed.write.mode, ...(parsed.write.writeRegion ? { writeRegion: parsed.write.writeRegion } : {}) });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`${url.href} did not answer within ${timeoutMs} ms`)));
+    // Any error of the request itself means no answer came back (refused, reset, timed out).
+    req.on("error", (error) => reject(new UnreachableError(url.host, error)));
+    req.end();
+  });
+}

@@ -1,0 +1,405 @@
+/**
+ * The failover: moves an environment's write region to `to`, step by step, each step first reading
+ * the state it would change and doing nothing when it is already so. A run interrupted anywhere is
+ * finished by running the same command again; failing back is the same command with the other region.
+ *
+ * Order (why): fence the old region first (its flag names the target, so its instances stop
+ * admitting writes), wait until they have, stop its stream consumer, wait for in-flight writes and
+ * replication to land in the target, only then flip the target's flag and start its consumer, point
+ * DNS at it, and wait until its instances report write mode. At no point do two regions' flags name
+ * themselves, and the two consumers never run at once (from this command's side).
+ */
+import { formatWriteRegionFlag, parseWriteRegionFlag, type RegionInfo, type WriteRegionFlagValue } from "../../trading-api/src/contract";
+import { isNoResponse, type FailoverCloud, type HealthCheckState, type InstanceReport, type MappingState } from "./cloud";
+
+export interface FailoverOptions {
+  /** Every region of the environment (the target included). */
+  regions: string[];
+  /** The region that is to accept writes. */
+  to: string;
+  /** Print the state and the plan of steps, change nothing. */
+  dryRun?: boolean;
+  /** Go on although the replication lag is above the threshold or unknown. */
+  force?: boolean;
+  /** Highest acceptable ReplicationLatency from an old region to the target, ms. Default 5000. */
+  maxLagMs?: number;
+  /** Window the lag is read over, minutes. Default 5. */
+  lagWindowMinutes?: number;
+  /**
+   * How long an instance that cannot read its flag may keep writing, plus one poll: the wait when an
+   * old region's flag could not be changed. Default 15 s fence bound + 5 s poll + 10 s longest write.
+   */
+  fenceWaitMs?: number;
+  /** Longest a write admitted before the fence may still run (DynamoDB timeout x attempts). Default 10 s. */
+  inFlightMs?: number;
+  /** Consecutive answers in the expected mode that confirm a region's instances. Default 6. */
+  probesRequired?: number;
+  probeIntervalMs?: number;
+  /** Longest wait for instances to change mode, and for a mapping to change state. Default 120 s. */
+  waitTimeoutMs?: number;
+}
+
+export type Outcome = "done" | "already" | "best-effort" | "planned" | "not-confirmed" | "not-configured";
+
+export interface StepReport {
+  step: string;
+  outcome: Outcome;
+  detail: string;
+}
+
+export interface FailoverReport {
+  /** 0 done; 1 refused or failed; 2 done, but the target's instances did not confirm write mode in time. */
+  exitCode: 0 | 1 | 2;
+  steps: StepReport[];
+  states: RegionState[];
+}
+
+/** What the command knows of a region before it changes anything. */
+export interface RegionState {
+  region: string;
+  unreachable?: string;
+  info?: RegionInfo;
+  flag?: WriteRegionFlagValue;
+  mapping?: MappingState;
+  healthCheck?: HealthCheckState;
+  instances?: InstanceReport[];
+  lagToTargetMs?: number;
+}
+
+export class FailoverRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FailoverRefused";
+  }
+}
+
+const DEFAULTS = {
+  maxLagMs: 5000,
+  lagWindowMinutes: 5,
+  fenceWaitMs: 30_000,
+  inFlightMs: 10_000,
+  probesRequired: 6,
+  probeIntervalMs: 1000,
+  waitTimeoutMs: 120_000,
+};
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Reads a region: what is unreachable is recorded, not thrown. */
+export async function readRegion(cloud: FailoverCloud, region: string, probes: number): Promise<RegionState> {
+  const state: RegionState = { region };
+  try {
+    state.info = await cloud.getRegionInfo(region);
+    state.flag = parseWriteRegionFlag(await cloud.getFlag(region));
+    state.mapping = await cloud.getMappingState(region, state.info.streamConsumer.mappingUuid);
+  } catch (error) {
+    if (!isNoResponse(error)) throw error;
+    state.unreachable = errorText(error);
+    return state;
+  }
+  if (state.info.dns) {
+    try {
+      state.healthCheck = await cloud.getHealthCheck(state.info.dns.healthCheckId);
+    } catch (error) {
+      if (!isNoResponse(error)) throw error;
+    }
+  }
+  state.instances = [];
+  for (let i = 0; i < probes; i++) {
+    try {
+      state.instances.push(await cloud.probeInstance(state.info.apiEndpoint));
+    } catch {
+      break; // the API not answering is part of the picture, not a failure of the command
+    }
+  }
+  return state;
+}
+
+export function describeRegion(state: RegionState, target: string): string {
+  if (state.unreachable) return `${state.region}: UNREACHABLE (${state.unreachable})`;
+  const modes = summariseModes(state.instances ?? []);
+  const dns = state.info?.dns
+    ? `, DNS ${state.info.dns.failoverRole}${state.healthCheck ? (state.healthCheck.inverted ? " (forced unhealthy)" : " (normal)") : " (health check unreadable)"}`
+    : "";
+  const claims = state.flag?.writeRegion === state.region ? " [names itself]" : "";
+  const flag = state.flag ? `${state.flag.writeRegion} (epoch ${state.flag.epoch})` : "unreadable";
+  return `${state.region}${state.region === target ? " (target)" : ""}: flag=${flag}${claims}, stream consumer ${state.mapping}${dns}, instances: ${modes || "no answer from the API"}`;
+}
+
+function summariseModes(reports: InstanceReport[]): string {
+  const latest = new Map<string, string>();
+  for (const r of reports) latest.set(r.instance, r.mode);
+  const counts = new Map<string, number>();
+  for (const mode of latest.values()) counts.set(mode, (counts.get(mode) ?? 0) + 1);
+  return [...counts].map(([mode, n]) => `${n} ${mode}`).join(", ");
+}
+
+/** Runs (or, with dryRun, plans) the failover, printing each line through `out`. */
+export async function runFailover(cloud: FailoverCloud, options: FailoverOptions, out: (line: string) => void): Promise<FailoverReport> {
+  const o = { ...DEFAULTS, ...options };
+  const target = o.to;
+  if (!o.regions.includes(target)) {
+    throw new FailoverRefused(`${target} is not a region of ${cloud.environment} (${o.regions.join(", ")})`);
+  }
+  const others = o.regions.filter((r) => r !== target);
+  const steps: StepReport[] = [];
+  const apply = !o.dryRun;
+  const record = (step: string, outcome: Outcome, detail: string) => {
+    steps.push({ step, outcome, detail });
+    const mark = { done: "done", already: "already so", "best-effort": "BEST EFFORT", planned: "would", "not-confirmed": "NOT CONFIRMED", "not-configured": "n/a" }[outcome];
+    out(`  [${mark}] ${step}: ${detail}`);
+  };
+
+  // 1. The state of every region, before anything changes.
+  out(`Failover of ${cloud.environment} to ${target}${o.dryRun ? " (dry run: nothing is changed)" : ""}`);
+  out("Current state:");
+  const states: RegionState[] = [];
+  for (const region of o.regions) {
+    const state = await readRegion(cloud, region, o.probesRequired);
+    states.push(state);
+    out(`  ${describeRegion(state, target)}`);
+  }
+  const targetState = states.find((s) => s.region === target) as RegionState;
+  if (targetState.unreachable || !targetState.info) {
+    throw new FailoverRefused(`the target region ${target} is unreachable (${targetState.unreachable}); a region that cannot be reached cannot take the writes`);
+  }
+  const targetInfo = targetState.info;
+  const claimants = states.filter((s) => s.flag?.writeRegion === s.region).map((s) => s.region);
+  if (claimants.length > 1) out(`  WARNING: ${claimants.join(" and ")} both name themselves: fencing every region but ${target} first`);
+
+  // The epoch this failover writes: one above every flag it can read, unless a flag already names
+  // the target at the highest epoch (this failover, interrupted earlier): then that one, so a
+  // resumed run writes the same values again.
+  const epochs = states.flatMap((s) => (s.flag ? [s.flag.epoch] : []));
+  const highest = Math.max(0, ...epochs);
+  const resuming = states.some((s) => s.flag?.writeRegion === target && s.flag.epoch === highest && epochs.length > 0);
+  const wanted: WriteRegionFlagValue = { writeRegion: target, epoch: resuming ? highest : highest + 1 };
+  const wantedText = formatWriteRegionFlag(wanted);
+  const isWanted = (flag: WriteRegionFlagValue | undefined) => flag?.writeRegion === wanted.writeRegion && flag.epoch === wanted.epoch;
+
+  // 2. Replication lag from each old region into the target: the data the target would not have yet.
+  out(o.dryRun ? "Plan:" : "Steps:");
+  let worstLagMs = 0;
+  const lagProblems: string[] = [];
+  for (const state of states.filter((s) => s.region !== target)) {
+    if (state.unreachable || !state.info) {
+      lagProblems.push(`${state.region} unreachable: its ReplicationLatency to ${target} is unknown`);
+      continue;
+    }
+    const lag = await cloud.replicationLagMs(state.region, target, state.info.tableName, o.lagWindowMinutes);
+    state.lagToTargetMs = lag;
+    if (lag === undefined) {
+      out(`  ${state.region} -> ${target}: no ReplicationLatency data in the last ${o.lagWindowMinutes} min (nothing replicated); taken as 0`);
+      continue;
+    }
+    worstLagMs = Math.max(worstLagMs, lag);
+    if (lag > o.maxLagMs) lagProblems.push(`${state.region} -> ${target} ReplicationLatency is ${lag} ms, above ${o.maxLagMs} ms`);
+  }
+  if (lagProblems.length > 0 && !o.force) {
+    throw new FailoverRefused(`${lagProblems.join("; ")}. Writes not yet replicated would be missing in ${target}. Re-run with --force to accept that.`);
+  }
+  record("check replication lag", "done", lagProblems.length > 0 ? `forced past: ${lagProblems.join("; ")}` : `worst ${worstLagMs} ms, threshold ${o.maxLagMs} ms`);
+
+  // 3. Fence the old regions first: their flag names the target, so their instances stop admitting writes.
+  const fenced = new Set<string>();
+  for (const state of states.filter((s) => s.region !== target)) {
+    const step = `fence ${state.region} (its flag -> ${target})`;
+    if (isWanted(state.flag)) {
+      fenced.add(state.region);
+      record(step, "already", `flag already names ${target} (epoch ${wanted.epoch})`);
+      continue;
+    }
+    if (!apply) {
+      record(
+        step,
+        state.unreachable ? "best-effort" : "planned",
+        state.unreachable
+          ? `cannot reach ${state.region} now; would try, then wait ${o.fenceWaitMs} ms`
+          : `set ${state.region}'s flag from ${state.flag?.writeRegion} (epoch ${state.flag?.epoch}) to ${target} (epoch ${wanted.epoch})`,
+      );
+      continue;
+    }
+    try {
+      await cloud.putFlag(state.region, wantedText);
+      fenced.add(state.region);
+      record(step, "done", `${state.region}'s flag now names ${target} (epoch ${wanted.epoch})`);
+    } catch (error) {
+      if (!isNoResponse(error)) throw error;
+      record(
+        step,
+        "best-effort",
+        `could not write ${state.region}'s flag (${errorText(error)}). Its instances stop writing by themselves when they cannot read their flag either (within the fence bound), and as soon as they can read ${target}'s newer flag (epoch ${wanted.epoch}); cut off from both while clients still reach them, they keep writing. Re-run this command as soon as ${state.region} answers`,
+      );
+    }
+  }
+
+  // 4. Wait until the old regions' instances no longer admit writes.
+  for (const region of others) {
+    const state = states.find((s) => s.region === region) as RegionState;
+    const step = `wait until ${region} stops writing`;
+    if (!apply) {
+      record(step, "planned", fenced.has(region) || !state.unreachable ? `until ${o.probesRequired} answers in a row from ${region}'s API say read-only or fenced, then ${o.inFlightMs} ms for writes in flight` : `wait ${o.fenceWaitMs} ms (the fence bound)`);
+      continue;
+    }
+    if (fenced.has(region) && state.info) {
+      const seen = await waitForModes(cloud, state.info.apiEndpoint, (m) => m !== "write", o);
+      if (seen.confirmed) {
+        record(step, "done", `${seen.detail}; then ${o.inFlightMs} ms for writes admitted before`);
+        await cloud.sleep(o.inFlightMs);
+        continue;
+      }
+      record(step, "best-effort", `${seen.detail}; waiting the fence bound ${o.fenceWaitMs} ms instead`);
+    } else {
+      record(step, "best-effort", `waiting the fence bound ${o.fenceWaitMs} ms: instances that cannot read their flag have fenced themselves by then`);
+    }
+    await cloud.sleep(o.fenceWaitMs);
+  }
+
+  // 5. Stop the old regions' stream consumers before the target's starts.
+  for (const state of states.filter((s) => s.region !== target)) {
+    const step = `stop the stream consumer in ${state.region}`;
+    const uuid = state.info?.streamConsumer.mappingUuid;
+    if (!uuid || state.unreachable) {
+      record(step, "best-effort", `${state.region} unreachable: its consumer may still be running; positions written there after the lag window must be checked when it is back`);
+      continue;
+    }
+    try {
+      const now = await cloud.getMappingState(state.region, uuid);
+      if (now === "Disabled") {
+        record(step, "already", "mapping disabled");
+        continue;
+      }
+      if (!apply) {
+        record(step, "planned", `disable mapping ${uuid} (now ${now}) and wait until it is Disabled`);
+        continue;
+      }
+      await cloud.setMappingEnabled(state.region, uuid, false);
+      const reached = await waitForMapping(cloud, state.region, uuid, "Disabled", o);
+      record(step, reached ? "done" : "not-confirmed", reached ? `mapping ${uuid} disabled` : `mapping ${uuid} not Disabled after ${o.waitTimeoutMs} ms`);
+      if (!reached) throw new FailoverRefused(`the stream consumer in ${state.region} did not stop; not starting ${target}'s (two consumers would race on positions). Re-run to retry.`);
+    } catch (error) {
+      if (!isNoResponse(error)) throw error;
+      record(step, "best-effort", `${errorText(error)}: its consumer may still be running`);
+    }
+  }
+
+  // 6. Let writes in flight and replication land in the target (skipped once the target writes).
+  const flipped = isWanted(targetState.flag);
+  const drainMs = worstLagMs + o.inFlightMs;
+  if (flipped) record("wait for replication into the target", "already", `${target} already accepts writes`);
+  else if (!apply) record("wait for replication into the target", "planned", `${drainMs} ms (worst lag ${worstLagMs} ms + ${o.inFlightMs} ms)`);
+  else {
+    await cloud.sleep(drainMs);
+    record("wait for replication into the target", "done", `waited ${drainMs} ms (worst lag ${worstLagMs} ms + ${o.inFlightMs} ms)`);
+  }
+
+  // 7. Flip the target's flag.
+  if (flipped) record(`flip ${target}'s flag`, "already", `names ${target} (epoch ${wanted.epoch})`);
+  else if (!apply) record(`flip ${target}'s flag`, "planned", `set from ${targetState.flag?.writeRegion} (epoch ${targetState.flag?.epoch}) to ${target} (epoch ${wanted.epoch})`);
+  else {
+    await cloud.putFlag(target, wantedText);
+    record(`flip ${target}'s flag`, "done", `${target}'s flag now names ${target} (epoch ${wanted.epoch})`);
+  }
+
+  // 8. Start the target's stream consumer.
+  const targetMapping = await cloud.getMappingState(target, targetInfo.streamConsumer.mappingUuid);
+  if (targetMapping === "Enabled") record(`start the stream consumer in ${target}`, "already", "mapping enabled");
+  else if (!apply) record(`start the stream consumer in ${target}`, "planned", `enable mapping ${targetInfo.streamConsumer.mappingUuid} (now ${targetMapping})`);
+  else {
+    await cloud.setMappingEnabled(target, targetInfo.streamConsumer.mappingUuid, true);
+    const reached = await waitForMapping(cloud, target, targetInfo.streamConsumer.mappingUuid, "Enabled", o);
+    record(`start the stream consumer in ${target}`, reached ? "done" : "not-confirmed", `mapping ${targetInfo.streamConsumer.mappingUuid} ${reached ? "enabled" : `not Enabled after ${o.waitTimeoutMs} ms`}`);
+  }
+
+  // 9. DNS: the PRIMARY record's health check is forced unhealthy exactly while the write region is
+  // elsewhere. The records are read from Route 53 itself (global), so a region that is down does
+  // not hide its record.
+  const dnsConfig = [targetInfo, ...states.map((st) => st.info)].find((info) => info?.dns)?.dns;
+  if (!dnsConfig) record("point DNS at the target", "not-configured", "no DNS failover records in this environment");
+  else {
+    try {
+      const records = await cloud.listFailoverRecords(dnsConfig.hostedZoneId, dnsConfig.domainName);
+      if (records.length === 0) record("point DNS at the target", "not-configured", `no failover records of ${dnsConfig.domainName}`);
+      for (const dnsRecord of records) {
+        const force = dnsRecord.failoverRole === "PRIMARY" && dnsRecord.region !== target;
+        const wanted: HealthCheckState = { disabled: force, inverted: force };
+        const step = `DNS: ${dnsRecord.region}'s ${dnsRecord.failoverRole} health check ${force ? "forced unhealthy" : "normal"}`;
+        if (!dnsRecord.healthCheckId) {
+          record(step, "not-configured", "the record has no health check");
+          continue;
+        }
+        const current = await cloud.getHealthCheck(dnsRecord.healthCheckId);
+        if (current.disabled === wanted.disabled && current.inverted === wanted.inverted) record(step, "already", `health check ${dnsRecord.healthCheckId}`);
+        else if (!apply) record(step, "planned", `update health check ${dnsRecord.healthCheckId} to Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
+        else {
+          await cloud.setHealthCheck(dnsRecord.healthCheckId, wanted);
+          record(step, "done", `health check ${dnsRecord.healthCheckId}: Disabled=${wanted.disabled}, Inverted=${wanted.inverted}`);
+        }
+      }
+    } catch (error) {
+      if (!isNoResponse(error)) throw error;
+      record("point DNS at the target", "best-effort", `Route 53 did not answer (${errorText(error)}); DNS still follows health only. Re-run when it answers`);
+    }
+  }
+
+  // 10. Wait until the target's instances report write mode.
+  let exitCode: 0 | 2 = 0;
+  if (!apply) record(`wait until ${target}'s instances report write mode`, "planned", `${o.probesRequired} answers in a row from ${targetInfo.apiEndpoint}`);
+  else {
+    const seen = await waitForModes(cloud, targetInfo.apiEndpoint, (m) => m === "write", o);
+    record(`wait until ${target}'s instances report write mode`, seen.confirmed ? "done" : "not-confirmed", seen.detail);
+    if (!seen.confirmed) exitCode = 2;
+  }
+
+  const bestEffort = steps.filter((s) => s.outcome === "best-effort");
+  out(
+    o.dryRun
+      ? `Dry run: ${steps.filter((s) => s.outcome === "planned").length} step(s) planned, nothing changed; run without --dry-run to do them.`
+      : exitCode === 0
+        ? `${target} is the write region of ${cloud.environment}.${bestEffort.length ? ` ${bestEffort.length} step(s) were best effort: re-run this command when every region answers.` : ""}`
+        : `${target}'s flag names it, but its instances did not all confirm write mode: re-run this command to check again.`,
+  );
+  return { exitCode, steps, states };
+}
+
+/** Probes until `probesRequired` answers in a row satisfy `wanted`, or the wait times out. */
+async function waitForModes(
+  cloud: FailoverCloud,
+  endpoint: string,
+  wanted: (mode: InstanceReport["mode"]) => boolean,
+  o: typeof DEFAULTS,
+): Promise<{ confirmed: boolean; detail: string }> {
+  const started = cloud.now();
+  let streak = 0;
+  const instances = new Set<string>();
+  let lastProblem = "";
+  while (cloud.now() - started <= o.waitTimeoutMs) {
+    try {
+      const report = await cloud.probeInstance(endpoint);
+      if (wanted(report.mode)) {
+        streak++;
+        instances.add(report.instance);
+        if (streak >= o.probesRequired) {
+          return { confirmed: true, detail: `${streak} answers in a row from ${instances.size} instance(s) (${[...instances].join(", ")})` };
+        }
+        continue;
+      }
+      lastProblem = `${report.instance} still ${report.mode}`;
+    } catch (error) {
+      lastProblem = errorText(error);
+    }
+    streak = 0;
+    instances.clear();
+    await cloud.sleep(o.probeIntervalMs);
+  }
+  return { confirmed: false, detail: `not confirmed within ${o.waitTimeoutMs} ms (last: ${lastProblem || "no answer"})` };
+}
+
+async function waitForMapping(cloud: FailoverCloud, region: string, uuid: string, wanted: MappingState, o: typeof DEFAULTS): Promise<boolean> {
+  const started = cloud.now();
+  while (cloud.now() - started <= o.waitTimeoutMs) {
+    if ((await cloud.getMappingState(region, uuid)) === wanted) return true;
+    await cloud.sleep(o.probeIntervalMs);
+  }
+  return false;
+}

@@ -1,0 +1,399 @@
+/**
+ * The failover command against moto_server (SSM, Lambda event source mappings, CloudWatch, Route 53),
+ * with a real trading-api instance per region whose write-region gate polls that region's flag in
+ * moto: a normal failover and failback, a dry run (through `npm run failover`), an interrupted run
+ * resumed, the old region unreachable, and the replication lag above the threshold.
+ *
+ * Every moto API the command uses is emulated, including GetMetricData over data put with
+ * PutMetricData; moto flips a mapping's state at once (no Enabling/Disabling), so the waiting loop
+ * for those states is exercised by the in-memory cloud of tests/region/writeRegionStates.test.ts.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHealthCheckCommand,
+  CreateHostedZoneCommand,
+  GetHealthCheckCommand,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type { FastifyInstance } from "fastify";
+import { freeLoopbackPort } from "../support/dynamoLocal";
+import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
+import {
+  formatWriteRegionFlag,
+  parseWriteRegionFlag,
+  regionInfoParameterName,
+  WRITE_REGION_HEADER,
+  writeRegionParameterName,
+  type RegionInfo,
+} from "../../services/trading-api/src/contract";
+import { ssmWriteRegionSource, WriteRegionGate, type WriteMode } from "../../services/trading-api/src/writeRegion";
+import { awsCloud, type FailoverCloud } from "../../services/failover/src/cloud";
+import { environmentRegions, runCli } from "../../services/failover/src/cli";
+import { orderBody, testApp } from "./fixtures";
+
+const PROJECT = "trading-platform";
+const ENV = "prod";
+const PRIMARY = "us-east-1";
+const REPLICA = "eu-west-1";
+const REGIONS = [PRIMARY, REPLICA];
+const TABLE = "trading-platform-prod";
+const FLAG = writeRegionParameterName(PROJECT, ENV);
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** Short bounds so the suite stays fast: the gate polls every 100 ms and fences after 400 ms. */
+const GATE = { pollIntervalMs: 100, fenceAfterMs: 400 };
+const FAST = ["--fence-wait-seconds", "0.6", "--in-flight-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
+
+interface Region {
+  name: string;
+  app: FastifyInstance;
+  gate: WriteRegionGate;
+  endpoint: string;
+  mappingUuid: string;
+  healthCheckId: string;
+}
+
+describe("failover command against moto_server", function () {
+  this.timeout(60_000);
+  let moto: Moto;
+  const regions: Record<string, Region> = {};
+  /** Regions whose instances cannot reach their SSM (a region outage as the instances see it). */
+  const down = new Set<string>();
+  const clients = (region: string) => ({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+  const ssm = (region: string) => new SSMClient(clients(region));
+  const lambda = (region: string) => new LambdaClient(clients(region));
+  const route53 = () => new Route53Client(clients("us-east-1"));
+  const io = () => {
+    const lines: string[] = [];
+    return { lines, out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), repoRoot: REPO_ROOT };
+  };
+  const endpointArgs = () => ["--endpoint-url", moto.endpoint];
+
+  before(async function () {
+    this.timeout(60_000);
+    moto = await sharedMoto();
+    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  });
+
+  beforeEach(async function () {
+    this.timeout(30_000);
+    await moto.reset();
+    down.clear();
+    const roleArn = await moto.createRole("stream-processor");
+    const zone = await route53().send(new CreateHostedZoneCommand({ Name: "acme-markets.example", CallerReference: `zone-${Date.now()}` }));
+    for (const name of REGIONS) {
+      const table = await new DynamoDBClient(clients(name)).send(
+        new CreateTableCommand({
+          TableName: TABLE,
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
+          BillingMode: "PAY_PER_REQUEST",
+          StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+        }),
+      );
+      const functionName = `trading-stream-${name}`;
+      await lambda(name).send(
+        new CreateFunctionCommand({ FunctionName: functionName, Runtime: "nodejs22.x", Role: roleArn, Handler: "index.handler", Code: { ZipFile: Buffer.from("stub") } }),
+      );
+      const mapping = await lambda(name).send(
+        new CreateEventSourceMappingCommand({
+          EventSourceArn: table.TableDescription?.LatestStreamArn,
+          FunctionName: functionName,
+          StartingPosition: "TRIM_HORIZON",
+          Enabled: name === PRIMARY,
+        }),
+      );
+      const check = await route53().send(
+        new CreateHealthCheckCommand({
+          CallerReference: `hc-${name}-${Date.now()}`,
+          HealthCheckConfig: { Type: "HTTPS", FullyQualifiedDomainName: `trading-alb.${name}.elb.amazonaws.com`, Port: 443, ResourcePath: "/healthz" },
+        }),
+      );
+      // Each stack's record of the failover pair, as RegionFailover declares it.
+      await route53().send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone.HostedZone?.Id,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: "CREATE",
+                ResourceRecordSet: {
+                  Name: "api.trading.acme-markets.example",
+                  Type: "A",
+                  SetIdentifier: name,
+                  Failover: name === PRIMARY ? "PRIMARY" : "SECONDARY",
+                  HealthCheckId: check.HealthCheck?.Id,
+                  AliasTarget: { DNSName: `trading-alb.${name}.elb.amazonaws.com`, HostedZoneId: name === PRIMARY ? "Z35SXDOTRQ7X7K" : "Z32O12XQLNTSW2", EvaluateTargetHealth: true },
+                },
+              },
+            ],
+          },
+        }),
+      );
+      await ssm(name).send(new PutParameterCommand({ Name: FLAG, Value: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), Type: "String" }));
+      await startInstance(name, String(mapping.UUID), String(check.HealthCheck?.Id), String(zone.HostedZone?.Id));
+    }
+    await putLag(PRIMARY, REPLICA, 850);
+    await putLag(REPLICA, PRIMARY, 700);
+    await waitForModes({ [PRIMARY]: "write", [REPLICA]: "read-only" });
+  });
+
+  afterEach(async () => {
+    for (const region of Object.values(regions)) {
+      region.gate.stop();
+      await region.app.close();
+    }
+  });
+
+  /** A trading-api instance for `name`, its gate reading `name`'s flag in moto, and the region-info parameter. */
+  async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string) {
+    // A region that is down can read neither its own flag nor the other region's.
+    const flagIn = (region: string) => {
+      const source = ssmWriteRegionSource(ssm(region), FLAG);
+      return { read: (signal: AbortSignal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) };
+    };
+    const gate = new WriteRegionGate({
+      region: name,
+      ...GATE,
+      instance: `${name}-i-1`,
+      source: flagIn(name),
+      peers: REGIONS.filter((r) => r !== name).map((r) => ({ region: r, source: flagIn(r) })),
+    });
+    await gate.start();
+    const doc = DynamoDBDocument.from(new DynamoDBClient(clients(name)));
+    const app = testApp(doc, TABLE, { writeGate: gate });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    regions[name] = { name, app, gate, endpoint, mappingUuid, healthCheckId };
+    const info: RegionInfo = {
+      region: name,
+      role: name === PRIMARY ? "primary" : "replica",
+      environment: ENV,
+      writeRegionParameter: FLAG,
+      tableName: TABLE,
+      streamConsumer: { functionName: `trading-stream-${name}`, mappingUuid },
+      apiEndpoint: endpoint,
+      dns: { domainName: "api.trading.acme-markets.example", hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
+    };
+    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
+  }
+
+  async function putLag(source: string, receiving: string, ms: number) {
+    await new CloudWatchClient(clients(source)).send(
+      new PutMetricDataCommand({
+        Namespace: "AWS/DynamoDB",
+        MetricData: [
+          {
+            MetricName: "ReplicationLatency",
+            Dimensions: [{ Name: "TableName", Value: TABLE }, { Name: "ReceivingRegion", Value: receiving }],
+            Value: ms,
+            Unit: "Milliseconds",
+            Timestamp: new Date(),
+          },
+        ],
+      }),
+    );
+  }
+
+  async function state() {
+    const out: Record<string, { flag: string; mapping: string; healthCheck: { disabled: boolean; inverted: boolean }; mode: WriteMode }> = {};
+    for (const name of REGIONS) {
+      const flag = parseWriteRegionFlag(String((await ssm(name).send(new GetParameterCommand({ Name: FLAG }))).Parameter?.Value)).writeRegion;
+      const mapping = String((await lambda(name).send(new GetEventSourceMappingCommand({ UUID: regions[name].mappingUuid }))).State);
+      const config = (await route53().send(new GetHealthCheckCommand({ HealthCheckId: regions[name].healthCheckId }))).HealthCheck?.HealthCheckConfig;
+      out[name] = { flag, mapping, healthCheck: { disabled: config?.Disabled ?? false, inverted: config?.Inverted ?? false }, mode: regions[name].gate.mode };
+    }
+    return out;
+  }
+
+  async function waitForModes(wanted: Record<string, WriteMode>) {
+    for (let i = 0; i < 100; i++) {
+      if (Object.entries(wanted).every(([name, mode]) => regions[name].gate.mode === mode)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`modes not reached: ${JSON.stringify(Object.fromEntries(REGIONS.map((n) => [n, regions[n].gate.mode])))}`);
+  }
+
+  /** Samples both gates every 5 ms while `run` runs; returns the result and every sample where two regions were writing. */
+  async function watchingWriters<T>(run: () => Promise<T>): Promise<{ result: T; doubleWriters: number; samples: number }> {
+    let doubleWriters = 0;
+    let samples = 0;
+    const timer = setInterval(() => {
+      samples++;
+      if (REGIONS.filter((name) => regions[name].gate.mode === "write").length > 1) doubleWriters++;
+    }, 5);
+    try {
+      return { result: await run(), doubleWriters, samples };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  const NORMAL = { disabled: false, inverted: false };
+  const FORCED = { disabled: true, inverted: true };
+
+  it("fails over to the replica and back: flags, stream consumers, DNS and the instances' modes follow, never two writers", async () => {
+    const out = io();
+    const { result: code, doubleWriters, samples } = await watchingWriters(() => runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], out));
+    expect(code, out.lines.join("\n")).to.equal(0);
+    expect(samples).to.be.greaterThan(20);
+    expect(doubleWriters).to.equal(0);
+    expect(await state()).to.deep.equal({
+      [PRIMARY]: { flag: REPLICA, mapping: "Disabled", healthCheck: FORCED, mode: "read-only" },
+      [REPLICA]: { flag: REPLICA, mapping: "Enabled", healthCheck: NORMAL, mode: "write" },
+    });
+    const text = out.lines.join("\n");
+    expect(text).to.contain("[done] check replication lag: worst 850 ms, threshold 5000 ms").and.to.not.contain("BEST EFFORT");
+    expect(text).to.contain(`[done] fence ${PRIMARY}`);
+    expect(text).to.contain(`${REPLICA} is the write region of prod.`);
+    // The old region now refuses writes and names the new one.
+    const refused = await regions[PRIMARY].app.inject({ method: "POST", url: "/v1/orders", payload: orderBody() });
+    expect(refused.statusCode).to.equal(503);
+    expect(refused.headers[WRITE_REGION_HEADER]).to.equal(REPLICA);
+
+    // Running it again changes nothing: every step is already so.
+    const again = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], again)).to.equal(0);
+    expect(again.lines.filter((l) => l.includes("[done]")).map((l) => l.split(":")[0].trim())).to.deep.equal([
+      "[done] check replication lag",
+      `[done] wait until ${PRIMARY} stops writing`,
+      `[done] wait until ${REPLICA}'s instances report write mode`,
+    ]);
+
+    // Failing back is the same command.
+    const back = await watchingWriters(() => runCli(["--env", ENV, "--to", PRIMARY, ...endpointArgs(), ...FAST], io()));
+    expect(back.result).to.equal(0);
+    expect(back.doubleWriters).to.equal(0);
+    expect(await state()).to.deep.equal({
+      [PRIMARY]: { flag: PRIMARY, mapping: "Enabled", healthCheck: NORMAL, mode: "write" },
+      [REPLICA]: { flag: PRIMARY, mapping: "Disabled", healthCheck: NORMAL, mode: "read-only" },
+    });
+  });
+
+  it("dry run (npm run failover): prints the state and the plan of steps and changes nothing", async function () {
+    this.timeout(60_000);
+    const before = await state();
+    const child = spawn("npm", ["run", "--silent", "failover", "--", "--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs()], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, AWS_REGION: "us-east-1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code, stderr).to.equal(0);
+    expect(stdout).to.contain("Failover of prod to eu-west-1 (dry run: nothing is changed)");
+    expect(stdout).to.contain("us-east-1: flag=us-east-1 (epoch 0) [names itself], stream consumer Enabled, DNS PRIMARY (normal), instances: 1 write");
+    expect(stdout).to.contain("eu-west-1 (target): flag=us-east-1 (epoch 0), stream consumer Disabled, DNS SECONDARY (normal), instances: 1 read-only");
+    for (const step of [
+      `[would] fence ${PRIMARY} (its flag -> ${REPLICA}): set ${PRIMARY}'s flag from ${PRIMARY} (epoch 0) to ${REPLICA} (epoch 1)`,
+      `[would] stop the stream consumer in ${PRIMARY}`,
+      `[would] flip ${REPLICA}'s flag: set from ${PRIMARY} (epoch 0) to ${REPLICA} (epoch 1)`,
+      `[would] start the stream consumer in ${REPLICA}`,
+      `[would] DNS: ${PRIMARY}'s PRIMARY health check forced unhealthy`,
+      `[already so] DNS: ${REPLICA}'s SECONDARY health check normal`,
+      `[would] wait until ${REPLICA}'s instances report write mode`,
+    ]) {
+      expect(stdout).to.contain(step);
+    }
+    expect(stdout).to.contain("Dry run: 8 step(s) planned, nothing changed");
+    expect(await state()).to.deep.equal(before);
+  });
+
+  it("an interrupted run (the command dies after the flip) leaves one writer, and the same command finishes it", async () => {
+    // The first run loses its connection when it comes to start the target's stream consumer.
+    const interrupted = (options: Parameters<typeof awsCloud>[0]): FailoverCloud => {
+      const cloud = awsCloud(options);
+      return {
+        ...cloud,
+        async setMappingEnabled(region, uuid, enabled) {
+          if (enabled) throw new Error("the operator's laptop lost its connection");
+          return cloud.setMappingEnabled(region, uuid, enabled);
+        },
+      };
+    };
+    const first = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], { ...first, cloud: interrupted })).to.equal(1);
+    expect(first.lines.join("\n")).to.contain("re-run to resume");
+    await waitForModes({ [PRIMARY]: "read-only", [REPLICA]: "write" });
+    const halfway = await state();
+    expect(halfway[PRIMARY]).to.deep.include({ flag: REPLICA, mapping: "Disabled" });
+    expect(halfway[REPLICA]).to.deep.include({ flag: REPLICA, mapping: "Disabled", mode: "write" });
+
+    const resumed = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], resumed)).to.equal(0);
+    const text = resumed.lines.join("\n");
+    expect(text).to.contain(`[already so] fence ${PRIMARY}`);
+    expect(text).to.contain(`[already so] flip ${REPLICA}'s flag`);
+    expect(text).to.contain(`[done] start the stream consumer in ${REPLICA}`);
+    expect(text).to.contain(`[done] DNS: ${PRIMARY}'s PRIMARY health check forced unhealthy`);
+    expect((await state())[REPLICA]).to.deep.include({ mapping: "Enabled", mode: "write" });
+  });
+
+  it("old region unreachable: refused without --force (lag unknown); with it, fences best effort, says so, and waits out the fence bound", async () => {
+    const closed = `http://127.0.0.1:${await freeLoopbackPort()}`;
+    // The region is down: the command cannot reach it, and its instances cannot read their flag.
+    down.add(PRIMARY);
+    const unreachable = ["--endpoint-url", moto.endpoint, "--region-endpoint", `${PRIMARY}=${closed}`];
+    const refused = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...unreachable, ...FAST], refused)).to.equal(1);
+    expect(refused.lines.join("\n")).to.contain(`Refused: ${PRIMARY} unreachable: its ReplicationLatency to ${REPLICA} is unknown`);
+    expect((await state())[REPLICA]).to.deep.include({ flag: PRIMARY, mapping: "Disabled" });
+
+    const forced = io();
+    const { result: code, doubleWriters } = await watchingWriters(() => runCli(["--env", ENV, "--to", REPLICA, "--force", ...unreachable, ...FAST], forced));
+    expect(code, forced.lines.join("\n")).to.equal(0);
+    expect(doubleWriters).to.equal(0);
+    const text = forced.lines.join("\n");
+    expect(text).to.match(new RegExp(`${PRIMARY}: UNREACHABLE`));
+    expect(text).to.contain(`[BEST EFFORT] fence ${PRIMARY} (its flag -> ${REPLICA}): could not write ${PRIMARY}'s flag`);
+    expect(text).to.contain(`[BEST EFFORT] stop the stream consumer in ${PRIMARY}`);
+    expect(text).to.contain("step(s) were best effort: re-run this command when every region answers");
+    const after = await state();
+    expect(after[REPLICA]).to.deep.include({ flag: REPLICA, mapping: "Enabled", mode: "write" });
+    // Unchanged in the unreachable region (the command could not get there); its instances fenced themselves.
+    expect(after[PRIMARY]).to.deep.include({ flag: PRIMARY, mapping: "Enabled", mode: "fenced", healthCheck: FORCED });
+
+    // The region comes back: the same command now fences it and stops its consumer.
+    down.delete(PRIMARY);
+    const healed = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], healed)).to.equal(0);
+    expect(healed.lines.join("\n")).to.contain(`[done] fence ${PRIMARY}`);
+    await waitForModes({ [PRIMARY]: "read-only" });
+    expect((await state())[PRIMARY]).to.deep.include({ flag: REPLICA, mapping: "Disabled", mode: "read-only" });
+  });
+
+  it("refuses while the replication lag into the target is above the threshold, and goes on with --force", async () => {
+    await putLag(PRIMARY, REPLICA, 1200);
+    const refused = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--max-lag-seconds", "1", ...endpointArgs(), ...FAST], refused), refused.lines.join("\n")).to.equal(1);
+    expect(refused.lines.join("\n")).to.contain(`Refused: ${PRIMARY} -> ${REPLICA} ReplicationLatency is 1200 ms, above 1000 ms`);
+    expect(refused.lines.join("\n")).to.contain("Re-run with --force to accept that.");
+    expect((await state())[PRIMARY]).to.deep.include({ flag: PRIMARY, mapping: "Enabled", mode: "write" });
+    const forced = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--max-lag-seconds", "1", "--force", ...endpointArgs(), ...FAST], forced)).to.equal(0);
+    const text = forced.lines.join("\n");
+    expect(text).to.contain("[done] check replication lag: forced past: us-east-1 -> eu-west-1 ReplicationLatency is 1200 ms");
+    // The drain waits for the worst lag observed before the target's flag flips.
+    expect(text).to.contain("[done] wait for replication into the target: waited 1300 ms (worst lag 1200 ms + 100 ms)");
+    expect((await state())[REPLICA]).to.deep.include({ flag: REPLICA, mode: "write" });
+  });
+
+  it("takes the environment's regions from the stack files", async () => {
+    expect(environmentRegions(REPO_ROOT, PROJECT, "prod")).to.deep.equal([PRIMARY, REPLICA]);
+    expect(environmentRegions(REPO_ROOT, PROJECT, "dev")).to.deep.equal([PRIMARY]);
+    const out = io();
+    expect(await runCli(["--env", "dev", "--to", PRIMARY], out)).to.equal(1);
+    expect(out.lines.join("\n")).to.contain("environment dev has 1 region(s) (us-east-1); a failover needs two");
+  });
+});
