@@ -149,7 +149,7 @@ describe("trading-api when the store is unavailable", function () {
       expect(down.headers["retry-after"]).to.equal("1");
       await proxy.setMode("pass");
       const up = await send(port(), { path: `/v1/accounts/${order.account}/orders/${order.orderId}`, timeoutMs: 3000 });
-      expect(up.status).to.equal(200);
+      expect(up.status, up.body).to.equal(200);
     });
 
     for (const mode of ["stall", "slow"] as const) {
