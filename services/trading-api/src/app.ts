@@ -10,6 +10,7 @@ import { API_PREFIX, HEALTH_PATH, READINESS_PATH } from "./contract";
 import type { TableClients } from "./clients";
 import { CursorCodec, InvalidCursorError } from "./cursor";
 import { ContentionError, HttpError, ValidationError } from "./errors";
+import { registerRequestMetrics, type RequestMetricsOptions } from "./metrics";
 import { OrderStore, type ShardPosition } from "./store";
 import {
   accountParams,
@@ -44,6 +45,8 @@ export interface AppDeps {
   readinessCacheMs?: number;
   readinessTimeoutMs?: number;
   now?: () => Date;
+  /** Service metrics in Embedded Metric Format (metrics.ts); `false` turns them off. Default: on, through the logger. */
+  metrics?: RequestMetricsOptions | false;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -103,6 +106,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     );
     done();
   });
+
+  if (deps.metrics !== false) registerRequestMetrics(app, deps.tableName, deps.metrics);
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const send = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
