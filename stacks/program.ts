@@ -10,6 +10,7 @@ import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
+import { observabilityFor } from "./observability";
 import {
   CONTRACT_VERSION,
   OutputSection,
@@ -107,6 +108,10 @@ export async function main() {
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
   });
+
+  // Step 6: alarms on every tier, the stack's notification path and its dashboard, each alarm
+  // depending on the resource it watches (so it is created after it).
+  observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { DEFAULT_PORT, READINESS_PATH } from "../../services/trading-api/src/contract";
 import type { HotPathAccess } from "../dynamo/access";
 import { artifactKey, bundleService, ServiceArtifact } from "./artifact";
-import { refreshPreferences, targetTracking } from "./capacity";
+import { GROUP_METRICS, refreshPreferences, targetTracking } from "./capacity";
 import { architectureOf, ScalingMetric } from "./config";
 import { instancePolicyDocument } from "./instancePolicy";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
@@ -84,7 +84,11 @@ export class TradingCluster extends pulumi.ComponentResource {
   public readonly albDnsName: pulumi.Output<string>;
   public readonly albZoneId: pulumi.Output<string>;
   public readonly albArn: pulumi.Output<string>;
+  /** `app/<name>/<id>`: the LoadBalancer dimension of the ALB's CloudWatch metrics. */
+  public readonly albArnSuffix: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** `targetgroup/<name>/<id>`: the TargetGroup dimension of the ALB's CloudWatch metrics. */
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
   public readonly asgName: pulumi.Output<string>;
   public readonly appSecurityGroupId: pulumi.Output<string>;
   public readonly instanceRoleArn: pulumi.Output<string>;
@@ -374,6 +378,8 @@ export class TradingCluster extends pulumi.ComponentResource {
         // latestVersion, not "$Latest": only a changed version on the group starts an instance refresh.
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => String(v)) },
         targetGroupArns: [targetGroup.arn],
+        // Group metrics are published only when collected; the in-service alarm reads them.
+        enabledMetrics: [...GROUP_METRICS],
         healthCheckType: "ELB",
         healthCheckGracePeriod: graceSeconds,
         defaultInstanceWarmup: graceSeconds,
@@ -415,7 +421,9 @@ export class TradingCluster extends pulumi.ComponentResource {
     this.albDnsName = alb.dnsName;
     this.albZoneId = alb.zoneId;
     this.albArn = alb.arn;
+    this.albArnSuffix = alb.arnSuffix;
     this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.asgName = group.name;
     this.appSecurityGroupId = pulumi.output(args.appSecurityGroupId);
     this.instanceRoleArn = role.arn;
@@ -428,7 +436,9 @@ export class TradingCluster extends pulumi.ComponentResource {
       albDnsName: this.albDnsName,
       albZoneId: this.albZoneId,
       albArn: this.albArn,
+      albArnSuffix: this.albArnSuffix,
       targetGroupArn: this.targetGroupArn,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
       asgName: this.asgName,
       appSecurityGroupId: this.appSecurityGroupId,
       instanceRoleArn: this.instanceRoleArn,

@@ -45,6 +45,8 @@ export class StreamConsumer extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly dlqUrl: pulumi.Output<string>;
   public readonly dlqArn: pulumi.Output<string>;
+  /** The QueueName dimension of the queue's CloudWatch metrics. */
+  public readonly dlqName: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
   public readonly function: aws.lambda.Function;
   public readonly mapping: aws.lambda.EventSourceMapping;
@@ -157,12 +159,14 @@ export class StreamConsumer extends pulumi.ComponentResource {
     this.functionArn = this.function.arn;
     this.dlqUrl = dlq.url;
     this.dlqArn = dlq.arn;
+    this.dlqName = dlq.name;
     this.logGroupName = logGroup.name;
     this.registerOutputs({
       functionName: this.functionName,
       functionArn: this.functionArn,
       dlqUrl: this.dlqUrl,
       dlqArn: this.dlqArn,
+      dlqName: this.dlqName,
       logGroupName: this.logGroupName,
     });
   }
