@@ -1,7 +1,7 @@
 /**
  * The offline plan: runs the real program for `Pulumi.<stack>.yaml` in the mock cloud (no
  * credentials, no Pulumi CLI) and derives, from what it registered, the resource tree, the AZ
- * matrix, the policy report, the cost estimate, the deployment critical path and a diagram.
+ * matrix, the policy report, the alarms, the cost estimate, the deployment critical path and a diagram.
  *
  * The CLI (./cli.ts) is a thin shell over `plan`, which tests call directly.
  *
@@ -12,6 +12,7 @@ import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation 
 import { toPolicyResources } from "../policy/evaluator";
 import { ProgramRunFailure, runStackFile, StackRun } from "../cloud/mockCloud";
 import { readStackFile, STACKS } from "../cloud/stackFiles";
+import { AlarmReport, alarmReport } from "./alarms";
 import { AzMatrix, buildAzMatrix } from "./azMatrix";
 import { CostReport, costReport } from "./cost";
 import { CriticalPath, criticalPathOf } from "./criticalPath";
@@ -43,6 +44,8 @@ export interface StackPlan {
   tree: ResourceTree;
   azMatrix: AzMatrix;
   policy: PolicyReport;
+  /** The stack's alarms by tier, where they notify, the instance refresh rule and the dashboard. */
+  alarms: AlarmReport;
   cost: CostReport;
   criticalPath: CriticalPath;
   /** Mermaid flowchart source. */
@@ -126,6 +129,7 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
     tree: buildTree(run),
     azMatrix,
     policy: policyReport(evaluation),
+    alarms: alarmReport(run),
     cost: costReport(resources, {
       workload: { ...DEFAULT_WORKLOAD, ...options.workload },
       albBaselineLcu: albBaselineLcu(evaluation),
