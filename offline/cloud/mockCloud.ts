@@ -9,6 +9,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { main } from "../../stacks/program";
 import { parseStackConfig } from "../../stacks/config";
 import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
+import { withShortStacks } from "./shortStacks";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
 export interface RecordedResource {
@@ -239,8 +240,15 @@ export class StackRun {
   }
 }
 
-/** Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud. */
-export async function runProgram(
+/**
+ * Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud, with
+ * short stack traces (see shortStacks.ts: the SDK's per-promise stack captures dominate a run).
+ */
+export function runProgram(program: () => Promise<Record<string, unknown> | undefined>, options: RunOptions): Promise<StackRun> {
+  return withShortStacks(() => runProgramWithStacks(program, options));
+}
+
+async function runProgramWithStacks(
   program: () => Promise<Record<string, unknown> | undefined>,
   options: RunOptions,
 ): Promise<StackRun> {

@@ -11,6 +11,7 @@ import { analysisInputFromRun } from "../policy/fromRun";
 import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation } from "../policy/evaluateStack";
 import { toPolicyResources } from "../policy/evaluator";
 import { ProgramRunFailure, runStackFile, StackRun } from "../cloud/mockCloud";
+import { withShortStacks } from "../cloud/shortStacks";
 import { readStackFile, STACKS } from "../cloud/stackFiles";
 import { AlarmReport, alarmReport } from "./alarms";
 import { AzMatrix, buildAzMatrix } from "./azMatrix";
@@ -141,28 +142,6 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
   };
   result.timings.analysisMs = performance.now() - started;
   return result;
-}
-
-/** Stack frames kept while a plan runs; see withShortStacks. */
-export const PLAN_STACK_FRAMES = 4;
-
-/**
- * Runs `fn` with short stack traces. Pulumi's SDK captures a stack trace for every promise it
- * creates (to report leaked promises), and the policy evaluator an Error per not-applicable check;
- * under tsx's source maps those captures are about half of a plan's time. Error messages are
- * unaffected; set PLAN_FULL_STACKS=1 to debug a component with full stacks.
- */
-async function withShortStacks<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.env.PLAN_FULL_STACKS) {
-    return fn();
-  }
-  const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = Math.min(saved, PLAN_STACK_FRAMES);
-  try {
-    return await fn();
-  } finally {
-    Error.stackTraceLimit = saved;
-  }
 }
 
 /** Plans one stack: runs its real program in the mock cloud and derives every part of the plan. */
