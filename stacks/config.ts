@@ -14,6 +14,7 @@ import { checkClusterConfig, clusterConfigShape } from "../components/cluster/co
 import { checkDataConfig, dataConfigShape } from "../components/data/config";
 import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/config";
 import { checkRegionConfig, regionConfigShape } from "../components/region/config";
+import { checkObservabilityConfig, observabilityConfigShape } from "../components/observability/config";
 
 /** The Pulumi project name, and so the namespace of this project's config keys. */
 export const PROJECT = "trading-platform";
@@ -51,6 +52,7 @@ export const stackConfigShape = {
   ...dataConfigShape,
   ...dynamoConfigShape,
   ...regionConfigShape,
+  ...observabilityConfigShape,
 };
 export const stackConfigSchema = z.object(stackConfigShape);
 
@@ -79,6 +81,7 @@ const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [
   checkDataConfig,
   checkDynamoConfig,
   checkRegionConfig,
+  checkObservabilityConfig,
 ];
 
 /** A bad stack file. Pulumi prints a RunError's message without a stack trace. */

@@ -16,6 +16,7 @@ import { dnsSettingsOf } from "../components/region/config";
 import { RegionFailover } from "../components/region/regionFailover";
 import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
+import { observabilityFor } from "./observability";
 import {
   CONTRACT_VERSION,
   OutputSection,
@@ -164,6 +165,10 @@ export async function main() {
     streamMappingUuid: dynamo.localStream.mappingUuid,
     ...(dns ? { dns } : {}),
   });
+
+  // Step 6: alarms on every tier, the stack's notification path and its dashboard, each alarm
+  // depending on the resource it watches (so it is created after it).
+  observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { refreshPreferences, targetTracking } from "./capacity";
+import { GROUP_METRICS, refreshPreferences, targetTracking } from "./capacity";
 import type { ScalingMetric } from "./config";
 
 /** Inputs of {@link autoScalingGroup}: TradingClusterArgs' fields, defaults applied. */
@@ -37,6 +37,8 @@ export function autoScalingGroup(scope: pulumi.Resource, name: string, args: Aut
       // latestVersion, not "$Latest": only a changed version on the group starts an instance refresh.
       launchTemplate: { id: args.launchTemplate.id, version: args.launchTemplate.latestVersion.apply((v) => String(v)) },
       targetGroupArns: [args.targetGroup.arn],
+      // Group metrics are published only when collected; the in-service alarm reads them.
+      enabledMetrics: [...GROUP_METRICS],
       healthCheckType: "ELB",
       healthCheckGracePeriod: args.graceSeconds,
       defaultInstanceWarmup: args.graceSeconds,

@@ -39,3 +39,11 @@ export function targetTracking(metric: ScalingMetric, requestsPerTarget: number,
     ? { predefinedMetricType: "ALBRequestCountPerTarget", targetValue: requestsPerTarget, needsResourceLabel: true }
     : { predefinedMetricType: "ASGAverageCPUUtilization", targetValue: cpuPercent, needsResourceLabel: false };
 }
+
+/**
+ * Auto Scaling group metrics the group publishes to CloudWatch (AWS/AutoScaling, one-minute
+ * granularity). Collection is off unless enabled; the fleet's in-service alarm and the dashboard
+ * read these. Group metrics cost nothing extra (Amazon EC2 Auto Scaling user guide, "Monitor
+ * CloudWatch metrics for your Auto Scaling groups and instances").
+ */
+export const GROUP_METRICS = ["GroupMinSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances"] as const;

@@ -135,7 +135,11 @@ export class TradingCluster extends pulumi.ComponentResource {
   public readonly albDnsName: pulumi.Output<string>;
   public readonly albZoneId: pulumi.Output<string>;
   public readonly albArn: pulumi.Output<string>;
+  /** `app/<name>/<id>`: the LoadBalancer dimension of the ALB's CloudWatch metrics. */
+  public readonly albArnSuffix: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** `targetgroup/<name>/<id>`: the TargetGroup dimension of the ALB's CloudWatch metrics. */
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
   public readonly asgName: pulumi.Output<string>;
   public readonly appSecurityGroupId: pulumi.Output<string>;
   public readonly instanceRoleArn: pulumi.Output<string>;
@@ -229,7 +233,9 @@ export class TradingCluster extends pulumi.ComponentResource {
     this.albDnsName = alb.dnsName;
     this.albZoneId = alb.zoneId;
     this.albArn = alb.arn;
+    this.albArnSuffix = alb.arnSuffix;
     this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.asgName = group.name;
     this.appSecurityGroupId = pulumi.output(args.appSecurityGroupId);
     this.instanceRoleArn = identity.role.arn;
@@ -242,7 +248,9 @@ export class TradingCluster extends pulumi.ComponentResource {
       albDnsName: this.albDnsName,
       albZoneId: this.albZoneId,
       albArn: this.albArn,
+      albArnSuffix: this.albArnSuffix,
       targetGroupArn: this.targetGroupArn,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
       asgName: this.asgName,
       appSecurityGroupId: this.appSecurityGroupId,
       instanceRoleArn: this.instanceRoleArn,

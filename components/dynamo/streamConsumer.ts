@@ -79,6 +79,8 @@ export class StreamConsumer extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly dlqUrl: pulumi.Output<string>;
   public readonly dlqArn: pulumi.Output<string>;
+  /** The QueueName dimension of the queue's CloudWatch metrics. */
+  public readonly dlqName: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
   public readonly function: aws.lambda.Function;
   public readonly mapping: aws.lambda.EventSourceMapping;
@@ -195,6 +197,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
     this.functionArn = this.function.arn;
     this.dlqUrl = dlq.url;
     this.dlqArn = dlq.arn;
+    this.dlqName = dlq.name;
     this.logGroupName = logGroup.name;
     this.mappingUuid = this.mapping.uuid;
     this.registerOutputs({
@@ -203,6 +206,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
       functionArn: this.functionArn,
       dlqUrl: this.dlqUrl,
       dlqArn: this.dlqArn,
+      dlqName: this.dlqName,
       logGroupName: this.logGroupName,
     });
   }

@@ -174,9 +174,11 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
         : [],
     };
   },
-  "aws:rds/clusterInstance:ClusterInstance": (name, _inputs, region) => ({
-    endpoint: `${name}.cfake0000000.${region}.rds.amazonaws.com`,
-  }),
+  "aws:rds/clusterInstance:ClusterInstance": (name, inputs, region) => {
+    // Auto-named when no identifier is given, like the provider does (lower case: RDS requires it).
+    const identifier = String(inputs.identifier ?? autoName(name));
+    return { identifier, endpoint: `${identifier}.cfake0000000.${region}.rds.amazonaws.com` };
+  },
   "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
     const id = String(inputs.replicationGroupId ?? name);
     return {
@@ -267,6 +269,30 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
   },
   "aws:lambda/eventSourceMapping:EventSourceMapping": (name) => ({ uuid: `esm-${Buffer.from(name).toString("hex").slice(-12)}`, state: "Enabled" }),
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name) }),
+  "aws:sns/topic:Topic": (name, inputs, region) => {
+    const topicName = String(inputs.name ?? name);
+    return { name: topicName, arn: `arn:aws:sns:${region}:${FAKE_ACCOUNT_ID}:${topicName}` };
+  },
+  "aws:sns/topicSubscription:TopicSubscription": (_name, inputs, _region, id) => ({
+    // Email and HTTPS subscriptions stay "pending confirmation" until the endpoint confirms.
+    arn: inputs.protocol === "email" || inputs.protocol === "https" ? "pending confirmation" : `${String(inputs.topic)}:${id}`,
+  }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, region) => {
+    const alarmName = String(inputs.name ?? name);
+    return { name: alarmName, arn: `arn:aws:cloudwatch:${region}:${FAKE_ACCOUNT_ID}:alarm:${alarmName}` };
+  },
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (name, inputs, region) => {
+    const alarmName = String(inputs.alarmName ?? name);
+    return { alarmName, arn: `arn:aws:cloudwatch:${region}:${FAKE_ACCOUNT_ID}:alarm:${alarmName}` };
+  },
+  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region) => {
+    const ruleName = String(inputs.name ?? name);
+    return { name: ruleName, arn: `arn:aws:events:${region}:${FAKE_ACCOUNT_ID}:rule/${ruleName}` };
+  },
+  "aws:cloudwatch/dashboard:Dashboard": (name, inputs) => {
+    const dashboardName = String(inputs.dashboardName ?? name);
+    return { dashboardName, dashboardArn: `arn:aws:cloudwatch::${FAKE_ACCOUNT_ID}:dashboard/${dashboardName}` };
+  },
   "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
   "aws:dax/parameterGroup:ParameterGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
 };

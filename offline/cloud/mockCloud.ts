@@ -7,6 +7,7 @@ import { main } from "../../stacks/program";
 import { parseStackConfig } from "../../stacks/config";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRunFailure, RunOptions, StackRun, startRecording } from "./recorder";
+import { withShortStacks } from "./shortStacks";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
 export {
@@ -26,8 +27,18 @@ export interface StackFileRunOptions {
   stackReferences?: Record<string, Record<string, unknown>>;
 }
 
-/** Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud. */
-export async function runProgram(
+/**
+ * Runs `program` as the Pulumi CLI would (inside a root Stack resource) under the mock cloud, with
+ * short stack traces (see shortStacks.ts: the SDK's per-promise stack captures dominate a run).
+ */
+export function runProgram(
+  program: () => Promise<Record<string, unknown> | undefined>,
+  options: Omit<RunOptions, "project"> & { project?: string },
+): Promise<StackRun> {
+  return withShortStacks(() => runProgramWithStacks(program, options));
+}
+
+async function runProgramWithStacks(
   program: () => Promise<Record<string, unknown> | undefined>,
   options: Omit<RunOptions, "project"> & { project?: string },
 ): Promise<StackRun> {

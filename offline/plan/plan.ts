@@ -1,7 +1,7 @@
 /**
  * The offline plan: runs the real program for `Pulumi.<stack>.yaml` in the mock cloud (no
  * credentials, no Pulumi CLI) and derives, from what it registered, the resource tree, the AZ
- * matrix, the policy report, the cost estimate, the deployment critical path and a diagram.
+ * matrix, the policy report, the alarms, the cost estimate, the deployment critical path and a diagram.
  *
  * The CLI (./cli.ts) is a thin shell over `plan`, which tests call directly.
  *
@@ -11,7 +11,9 @@ import { analysisInputFromRun } from "../policy/fromRun";
 import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation } from "../policy/evaluateStack";
 import { toPolicyResources } from "../policy/evaluator";
 import { ProgramRunFailure, runStackFile, StackRun } from "../cloud/mockCloud";
+import { withShortStacks } from "../cloud/shortStacks";
 import { readStackFile, STACKS } from "../cloud/stackFiles";
+import { AlarmReport, alarmReport } from "./alarms";
 import { AzMatrix, buildAzMatrix } from "./azMatrix";
 import { CostReport, costReport } from "./cost";
 import { CriticalPath, criticalPathOf } from "./criticalPath";
@@ -44,6 +46,8 @@ export interface StackPlan {
   tree: ResourceTree;
   azMatrix: AzMatrix;
   policy: PolicyReport;
+  /** The stack's alarms by tier, where they notify, the instance refresh rule and the dashboard. */
+  alarms: AlarmReport;
   cost: CostReport;
   criticalPath: CriticalPath;
   /** Mermaid flowchart source. */
@@ -129,6 +133,7 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
     tree: buildTree(run),
     azMatrix,
     policy: policyReport(evaluation),
+    alarms: alarmReport(run),
     cost: costReport(resources, {
       workload: { ...DEFAULT_WORKLOAD, ...options.workload },
       albBaselineLcu: albBaselineLcu(evaluation),
@@ -141,28 +146,6 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
   };
   result.timings.analysisMs = performance.now() - started;
   return result;
-}
-
-/** Stack frames kept while a plan runs; see withShortStacks. */
-export const PLAN_STACK_FRAMES = 4;
-
-/**
- * Runs `fn` with short stack traces. Pulumi's SDK captures a stack trace for every promise it
- * creates (to report leaked promises), and the policy evaluator an Error per not-applicable check;
- * under tsx's source maps those captures are about half of a plan's time. Error messages are
- * unaffected; set PLAN_FULL_STACKS=1 to debug a component with full stacks.
- */
-async function withShortStacks<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.env.PLAN_FULL_STACKS) {
-    return fn();
-  }
-  const saved = Error.stackTraceLimit;
-  Error.stackTraceLimit = Math.min(saved, PLAN_STACK_FRAMES);
-  try {
-    return await fn();
-  } finally {
-    Error.stackTraceLimit = saved;
-  }
 }
 
 /** Plans one stack: runs its real program in the mock cloud and derives every part of the plan. */

@@ -1,6 +1,7 @@
 /**
  * The plan as text for a terminal, one section per part, and as JSON for machines.
  */
+import { renderAlarms } from "./alarms";
 import { renderAzMatrix } from "./azMatrix";
 import { renderCost } from "./cost";
 import { renderCriticalPath } from "./criticalPath";
@@ -33,13 +34,16 @@ export function renderPlan(plan: StackPlan, style: Style, options: RenderOptions
     style.bold(`3. Policy report (${plan.policy.environment} config)`),
     renderPolicyReport(plan.policy, style),
     "",
-    style.bold("4. Monthly cost estimate"),
+    style.bold("4. Alarms by tier"),
+    renderAlarms(plan.alarms, style),
+    "",
+    style.bold("5. Monthly cost estimate"),
     renderCost(plan.cost, style),
     "",
-    style.bold("5. Deployment critical path"),
+    style.bold("6. Deployment critical path"),
     renderCriticalPath(plan.criticalPath, style),
     "",
-    style.bold("6. Diagram"),
+    style.bold("7. Diagram"),
     options.mermaidFile
       ? `  Mermaid flowchart written to ${options.mermaidFile}`
       : "  Pass --mermaid FILE to write a Mermaid flowchart of this stack (.md wraps it in a fenced block).",

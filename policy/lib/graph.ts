@@ -39,6 +39,7 @@ export const TYPES = {
   ebsEncryptionByDefault: "aws:ebs/encryptionByDefault:EncryptionByDefault",
   autoscalingGroup: "aws:autoscaling/group:Group",
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
   listener: "aws:lb/listener:Listener",
   rdsCluster: "aws:rds/cluster:Cluster",
   rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
@@ -62,6 +63,14 @@ export const TYPES = {
   iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
   iamPolicy: "aws:iam/policy:Policy",
   iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  lambdaFunction: "aws:lambda/function:Function",
+  eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  sqsQueue: "aws:sqs/queue:Queue",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  snsTopic: "aws:sns/topic:Topic",
+  snsSubscription: "aws:sns/topicSubscription:TopicSubscription",
 } as const;
 
 /** An availability zone as a resource names it: by ID (use1-az1) and/or by name (us-east-1a). */

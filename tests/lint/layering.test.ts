@@ -23,6 +23,7 @@ describe("layering lint rule", function () {
     ["components/network/fixture.ts", 'export { plan } from "../../offline/plan/plan";', "components"],
     ["components/network/fixture.ts", 'export { costPack } from "../../policy/cost/policies";', "components"],
     ["components/network/fixture.ts", 'export { buildApp } from "../../services/trading-api/src/app";', "shared contract"],
+    ["components/network/fixture.ts", 'export { RequestMetrics } from "../../services/trading-api/src/metrics";', "shared contract"],
     ["policy/lib/fixture.ts", 'export { main } from "../../stacks/program";', "policy"],
     ["policy/lib/fixture.ts", 'export { HaNetwork } from "../../components/network/haNetwork";', "policy"],
     ["services/table/fixture.ts", 'export { HaNetwork } from "../../components/network/haNetwork";', "services"],
@@ -40,6 +41,7 @@ describe("layering lint rule", function () {
 
   const allowed: [string, string][] = [
     ["components/cluster/fixture.ts", 'export { READINESS_PATH } from "../../services/trading-api/src/contract";'],
+    ["components/observability/fixture.ts", 'export { SERVICE_METRICS } from "../../services/trading-api/src/metricsContract";'],
     ["components/dynamo/fixture.ts", 'export { tableName } from "../../services/table/schema";'],
     ["components/dynamo/fixture.ts", 'export { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";'],
     ["stacks/fixture.ts", 'export { HaNetwork } from "../components/network/haNetwork";'],

@@ -25,7 +25,7 @@ describe("price snapshot", () => {
   it("is dated, sourced, and covers us-east-1 and eu-west-1", () => {
     expect(snapshot.snapshotDate).to.match(/^\d{4}-\d{2}-\d{2}$/);
     expect(Object.keys(snapshot.regions)).to.have.members(["us-east-1", "eu-west-1"]);
-    for (const section of ["dynamodb", "dax", "natGateway", "alb", "ec2", "aurora", "elasticache"]) {
+    for (const section of ["dynamodb", "dax", "natGateway", "alb", "ec2", "aurora", "elasticache", "cloudwatch", "sns"]) {
       expect(snapshot.sources[section], section).to.be.an("array").that.is.not.empty;
       for (const source of snapshot.sources[section]) {
         expect(source).to.match(/^https:\/\/aws\.amazon\.com\//);
@@ -144,6 +144,46 @@ describe("cost estimate of the minimum footprint", () => {
       ["old-dax", "node type dax.r4.large is not in the price snapshot"],
       ["memcached", "cache engine memcached is not in the price snapshot"],
     ]);
+  });
+
+  it("prices observability: alarm metrics (each metric of metric math, high resolution apart), composite alarms, dashboards and the custom metrics they read", () => {
+    const fx = new Fixture();
+    const parent = fx.component("trading:observability:Observability", "obs");
+    const alarm = (name: string, props: Record<string, unknown>) => fx.add(T.alarm, name, { alarmActions: [], ...props }, { parent });
+    alarm("single", { namespace: "AWS/DAX", metricName: "CPUUtilization", dimensions: { ClusterId: "dax" }, period: 60 });
+    alarm("fast", { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "q" }, period: 10 });
+    alarm("custom", { namespace: "Trading/Api", metricName: "Latency", dimensions: { Table: "t" }, period: 60, extendedStatistic: "p99" });
+    alarm("math", {
+      metricQueries: [
+        { id: "result", expression: "100 * r / (a + r)", returnData: true },
+        { id: "a", metric: { namespace: "Trading/Api", metricName: "OrdersAccepted", dimensions: { Table: "t" }, period: 60, stat: "Sum" } },
+        { id: "r", metric: { namespace: "Trading/Api", metricName: "OrdersRejected", dimensions: { Table: "t" }, period: 60, stat: "Sum" } },
+      ],
+    });
+    fx.add("aws:cloudwatch/compositeAlarm:CompositeAlarm", "degraded", { alarmRule: 'ALARM("single")' }, { parent });
+    const body = { widgets: [{ type: "metric", properties: { metrics: [["Trading/Api", "Latency", "Table", "t", { stat: "p50" }], ["Trading/Api", "Requests", "Table", "t"], ["AWS/DAX", "CPUUtilization", "ClusterId", "dax"]] } }] };
+    fx.add("aws:cloudwatch/dashboard:Dashboard", "board", { dashboardName: "board", dashboardBody: JSON.stringify(body) }, { parent });
+    fx.add("aws:sns/topic:Topic", "alarms", { name: "alarms" }, { parent });
+    const estimate = estimateOf(fx);
+    expect(estimate.items.map((i) => [i.resourceName, i.description, formatUsd(i.monthlyUsd)])).to.deep.equal([
+      ["board", "CloudWatch dashboard", "$3.00"],
+      ["custom metrics", "4 custom metrics the alarms and dashboards read", "$1.20"],
+      ["degraded", "composite alarm", "$0.50"],
+      ["4 metric alarms", "4 alarm metrics (standard resolution)", "$0.40"],
+      ["4 metric alarms", "1 alarm metrics (high resolution)", "$0.30"],
+    ]);
+    expect(estimate.items.every((i) => i.component?.name === "obs")).to.be.true;
+    expect(estimate.usageBased.map((n) => n.reason)).to.deep.equal([
+      "SNS: $0.50 per million publishes, email $2.00 per 100,000, HTTPS $0.60 per million notifications, after the free tiers",
+    ]);
+  });
+
+  it("says a dashboard's custom metrics cannot be counted while its body is unknown (a preview)", () => {
+    const fx = new Fixture({ preview: true });
+    fx.add("aws:cloudwatch/dashboard:Dashboard", "board", { dashboardName: "board", dashboardBody: fx.computed("{}") });
+    const estimate = estimateOf(fx);
+    expect(estimate.items.map((i) => i.description)).to.deep.equal(["CloudWatch dashboard"]);
+    expect(estimate.unpriced.map((n) => n.reason)).to.deep.equal(["its body is unknown until the update, so the custom metrics only it shows are not counted"]);
   });
 
   it("groups line items by the component that created them", () => {

@@ -183,6 +183,34 @@ describe("policy packs over the real stack files", function () {
       ]);
     });
 
+    it("no alarms: ha-resources-alarmed reports every HA-critical resource of both prod stacks", async () => {
+      const expected: Record<string, string[]> = {
+        "prod-us-east-1": ["auto scaling group trading-api", "load balancer trading-alb", "target group trading-api", "Aurora cluster trading-db", "cache replication group trading-cache", "DAX cluster trading-dax-cluster", "DynamoDB table trading-table", "stream processor function trading-stream-function", "on-failure queue trading-stream-failures"],
+        "prod-eu-west-1": ["auto scaling group trading-api", "load balancer trading-alb", "target group trading-api", "Aurora cluster trading-db", "cache replication group trading-cache", "DAX cluster trading-dax-cluster", "DynamoDB table replica trading-replica"],
+      };
+      for (const [stack, resources] of Object.entries(expected)) {
+        const base = runs[`${stack} preview`];
+        const withoutAlarms = new StackRun(base.stack, base.preview, base.resources.filter((r) => r.type !== "aws:cloudwatch/metricAlarm:MetricAlarm"), base.invokes, base.outputs);
+        const result = await evaluateStack(withoutAlarms, "prod");
+        expect(messages(result, "ha-resources-alarmed").sort(), stack).to.deep.equal(
+          resources.map((r) => `${r} has no alarm whose actions reach an SNS topic: no CloudWatch metric alarm watches it`).sort(),
+        );
+        expect(messages(results[`${stack} preview`], "ha-resources-alarmed"), `${stack} as committed`).to.deep.equal([]);
+      }
+    });
+
+    it("alarms without actions: ha-resources-alarmed names the silent alarms", async () => {
+      const base = runs["prod-us-east-1"];
+      const dax = base.single("aws:dax/cluster:Cluster");
+      const daxAlarms = base.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => (a.propertyDependencies.dimensions ?? []).includes(dax.urn));
+      expect(daxAlarms).to.have.length(3);
+      const run = mutateRun(base, ...daxAlarms.map((a) => ({ match: (r: { urn: string }) => r.urn === a.urn, set: { alarmActions: [] }, propertyDependencies: { alarmActions: [] } })));
+      const result = await evaluateStack(run, "prod");
+      expect(messages(result, "ha-resources-alarmed")).to.deep.equal([
+        `DAX cluster trading-dax-cluster has no alarm whose actions reach an SNS topic: its alarm(s) ${daxAlarms.map((a) => a.name).join(", ")} notify no SNS topic (alarmActions)`,
+      ]);
+    });
+
     it("an unencrypted table: encryption-at-rest", async () => {
       const run = mutateRun(runs["prod-us-east-1 preview"], { match: table, set: { serverSideEncryption: undefined } });
       const result = await evaluateStack(run, "prod");
@@ -203,7 +231,9 @@ describe("policy packs over the real stack files", function () {
       expect(first.description).to.match(/DAX nodes$/);
       expect(messages(result, "monthly-budget")).to.deep.equal([
         `estimated minimum monthly cost ${formatUsd(estimate.totalMonthlyUsd)} exceeds monthlyBudgetUsd $1,000.00 (prices of ${estimate.snapshotDate}); ` +
-          `largest items: ${first.resourceName} (${first.description}) ${formatUsd(first.monthlyUsd)}; ${second.resourceName} (${second.description}) ${formatUsd(second.monthlyUsd)}`,
+          `largest items: ${first.resourceName} (${first.description}) ${formatUsd(first.monthlyUsd)}; ${second.resourceName} (${second.description}) ${formatUsd(second.monthlyUsd)}` +
+          // In a preview the dashboard's body is unknown, so the custom metrics only it shows are not counted.
+          "; not priced (so not included): trading-dashboard (its body is unknown until the update, so the custom metrics only it shows are not counted)",
       ]);
       // The committed prod budget leaves headroom over the same estimate.
       const budgets = loadPackConfig("prod", "cost")["monthly-budget"] as { monthlyBudgetUsd: number };

@@ -44,6 +44,11 @@ export interface PriceQuery {
   usageType: string;
   /** Multiplier from the price per unit to the snapshot's unit (1e6 for per-million figures). */
   scale: number;
+  /**
+   * An account-wide product (CloudWatch dashboards: `location` Any, no region code), queried
+   * without the regionCode filter and written into every region.
+   */
+  global?: boolean;
 }
 
 /** The instance and node types the snapshot prices, per region. */
@@ -77,6 +82,8 @@ export function priceQueries(region: string, types: TypeLists): PriceQuery[] {
     scale,
   });
   const dynamo = (field: string, usageType: string, scale = 1) => q(["dynamodb", field], "AmazonDynamoDB", usageType, {}, scale);
+  const cloudwatch = (field: string, usageType: string) => q(["cloudwatch", field], "AmazonCloudWatch", usageType);
+  const sns = (field: string, usageType: string, scale: number) => q(["sns", field], "AmazonSNS", usageType, {}, scale);
   return [
     dynamo("provisionedRcuHour", "ReadCapacityUnit-Hrs"),
     dynamo("provisionedWcuHour", "WriteCapacityUnit-Hrs"),
@@ -104,6 +111,18 @@ export function priceQueries(region: string, types: TypeLists): PriceQuery[] {
     ...types.aurora.map((t) => q(["auroraInstanceHour", t], "AmazonRDS", `InstanceUsage:${t}`, { instanceType: t, databaseEngine: "Aurora PostgreSQL" })),
     ...types.redis.map((t) => q(["elasticacheNodeHour", "redis", t], "AmazonElastiCache", `NodeUsage:${t}`, { instanceType: t, cacheEngine: "Redis" })),
     ...types.valkey.map((t) => q(["elasticacheNodeHour", "valkey", t], "AmazonElastiCache", `NodeUsage:${t}`, { instanceType: t, cacheEngine: "Valkey" })),
+    // Usage types as CloudWatch and SNS bill them (AWS Billing "usage types" of CloudWatch; SNS
+    // "DeliveryAttempts-<protocol>"); each figure is the first tier that is not free.
+    cloudwatch("alarmMetricMonth", "CW:AlarmMonitorUsage"),
+    cloudwatch("highResolutionAlarmMetricMonth", "CW:HighResAlarmMonitorUsage"),
+    cloudwatch("compositeAlarmMonth", "CW:CompositeAlarmMonitorUsage"),
+    cloudwatch("customMetricMonth", "CW:MetricMonitorUsage"),
+    // More than 50 metrics per dashboard ("DashboardsUsageHour-Basic" is the 50-or-fewer variant).
+    { ...q(["cloudwatch", "dashboardMonth"], "AmazonCloudWatch", "DashboardsUsageHour"), filters: {}, global: true },
+    cloudwatch("logsIngestionPerGb", "DataProcessing-Bytes"),
+    sns("publishPerMillion", "Requests-Tier1", 1e6),
+    sns("emailPer100k", "DeliveryAttempts-SMTP", 1e5),
+    sns("httpsPerMillion", "DeliveryAttempts-HTTP", 1e6),
   ];
 }
 

@@ -30,6 +30,27 @@ const regionPrices = z.object({
   ebsGp3GbMonth: z.number().positive(),
   auroraInstanceHour: pricePerType,
   elasticacheNodeHour: z.object({ redis: pricePerType, valkey: pricePerType }),
+  cloudwatch: z.object({
+    /** Standard-resolution metric alarm, per alarm metric (each metric a metric-math alarm reads counts). */
+    alarmMetricMonth: z.number().positive(),
+    /** High-resolution (period under 60 s) metric alarm, per alarm metric. */
+    highResolutionAlarmMetricMonth: z.number().positive(),
+    compositeAlarmMonth: z.number().positive(),
+    /** Custom metric (first 10,000 of the account), per metric and month. */
+    customMetricMonth: z.number().positive(),
+    /** A dashboard, per month (an account-wide price: the same figure in every region). */
+    dashboardMonth: z.number().positive(),
+    /** Custom log data ingested (Standard log class), per GB: what EMF lines cost. */
+    logsIngestionPerGb: z.number().positive(),
+  }),
+  sns: z.object({
+    /** Standard topic API requests (Publish), per million, after the free first million. */
+    publishPerMillion: z.number().positive(),
+    /** Email notifications, per 100,000, after the free first 1,000. */
+    emailPer100k: z.number().positive(),
+    /** HTTP/HTTPS notifications, per million, after the free first 100,000. */
+    httpsPerMillion: z.number().positive(),
+  }),
 });
 
 export const priceSnapshotSchema = z.object({

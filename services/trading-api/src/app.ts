@@ -13,6 +13,7 @@ import { replyWithError, type ErrorReplyOptions } from "./errorReplies";
 import { replyClientError, replyFrameworkError, replyNotFound, RouteTable } from "./frameworkResponses";
 import { parseJsonBody } from "./jsonBody";
 import { OrderStore, type RequestScope, type ShardPosition } from "./store";
+import { registerRequestMetrics, type RequestMetricsOptions } from "./metrics";
 import {
   accountParams,
   cancelBody,
@@ -76,6 +77,8 @@ export interface AppDeps {
   clientIdOf?: (request: FastifyRequest) => string | undefined;
   /** Write-region gate (writeRegion.ts): outside write mode every write route answers 503. Default: none (always write). */
   writeGate?: WriteGate;
+  /** Service metrics in Embedded Metric Format (metrics.ts); `false` turns them off. Default: on, through the logger. */
+  metrics?: RequestMetricsOptions | false;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -216,6 +219,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     );
     done();
   });
+
+  if (deps.metrics !== false) registerRequestMetrics(app, deps.tableName, deps.metrics);
 
   app.setErrorHandler((error, request, reply) =>
     replyWithError(errorOptions, error instanceof Error ? error : new Error(String(error)), request, reply),

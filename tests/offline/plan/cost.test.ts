@@ -34,6 +34,15 @@ function regionPrices(scale: number) {
     ebsGp3GbMonth: 0.1 * scale,
     auroraInstanceHour: typed("db.r7g.large", 0.3),
     elasticacheNodeHour: { redis: typed("cache.r7g.large", 0.2), valkey: typed("cache.r7g.large", 0.16) },
+    cloudwatch: {
+      alarmMetricMonth: 0.1 * scale,
+      highResolutionAlarmMetricMonth: 0.3 * scale,
+      compositeAlarmMonth: 0.5 * scale,
+      customMetricMonth: 0.3 * scale,
+      dashboardMonth: 3,
+      logsIngestionPerGb: 0.5 * scale,
+    },
+    sns: { publishPerMillion: 0.5, emailPer100k: 2, httpsPerMillion: 0.6 },
   };
 }
 

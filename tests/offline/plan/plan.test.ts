@@ -28,10 +28,39 @@ describe("plan: the text report of prod-us-east-1", () => {
     text = renderPlan(p, PLAIN);
   });
 
-  it("prints all six parts", () => {
-    for (const part of ["1. Resources by component", "2. AZ matrix", "3. Policy report", "4. Monthly cost estimate", "5. Deployment critical path", "6. Diagram"]) {
+  it("prints all seven parts", () => {
+    for (const part of ["1. Resources by component", "2. AZ matrix", "3. Policy report", "4. Alarms by tier", "5. Monthly cost estimate", "6. Deployment critical path", "7. Diagram"]) {
       expect(text, part).to.include(part);
     }
+  });
+
+  it("lists the alarms edge, fleet, data with their thresholds, config keys and whether they degrade trading", () => {
+    const rows = p.alarms.rows;
+    expect(rows.length).to.equal(51);
+    const tiers = rows.map((r) => r.tier);
+    expect([...new Set(tiers)]).to.deep.equal(["edge", "fleet", "data"]);
+    expect(tiers.indexOf("fleet")).to.be.greaterThan(tiers.lastIndexOf("edge"));
+    const byId = new Map(rows.map((r) => [r.alarm, r]));
+    expect(byId.get("alb-p99-latency")).to.include({ watches: "ALB", metric: "ApplicationELB TargetResponseTime p99", threshold: "> 500 ms (p99)", configKey: "alarmAlbP99LatencyMs", window: "3 of 5 x 1 min", critical: false });
+    expect(byId.get("dynamodb-replication-eu-west-1")).to.include({ threshold: "> 60000 ms to eu-west-1", window: "2 of 2 x 5 min", critical: true });
+    expect(byId.get("stream-dlq-not-empty")).to.include({ threshold: "> 0 (any message)", critical: true });
+    expect(rows.filter((r) => r.critical)).to.have.length(p.alarms.composite?.members ?? -1);
+    expect(p.alarms.notifies).to.deep.equal([{ topic: "trading-prod-us-east-1-alarms", created: true, subscriptions: ["email:sre-oncall@acme-markets.example"] }]);
+    expect(text).to.include("4. Alarms by tier");
+    expect(text).to.match(/edge +ALB +alb-elb-5xx +ApplicationELB HTTPCode_ELB_5XX_Count Sum +> 10 per minute +alarmAlbElb5xxPerMinute +3 of 5 x 1 min +yes/);
+    expect(text).to.include("51 metric alarms; composite trading-prod-us-east-1-trading-degraded is in ALARM when any of its 16 critical alarms");
+  });
+
+  it("includes observability in the cost: alarm metrics, the composite alarm, the dashboard and the custom metrics", () => {
+    const group = p.cost.byComponent.find((g) => g.componentType === "trading:observability:Observability");
+    expect(group?.items.map((i) => i.description)).to.have.members([
+      "53 alarm metrics (standard resolution)",
+      "CloudWatch dashboard",
+      "5 custom metrics the alarms and dashboards read",
+      "composite alarm",
+    ]);
+    expect(group?.monthlyUsd).to.be.closeTo(53 * 0.1 + 3 + 5 * 0.3 + 0.5, 1e-9);
+    expect(p.cost.minimum.usageBased.map((n) => n.resourceName)).to.include("trading-alarms-topic");
   });
 
   it("has no colour codes when the output is not a terminal", () => {
@@ -211,7 +240,7 @@ describe("plan: --all --json --mermaid", () => {
 
   it("prints every part for machines", () => {
     for (const s of json.stacks) {
-      expect(Object.keys(s)).to.include.members(["stack", "region", "environment", "role", "tree", "azMatrix", "policy", "cost", "criticalPath", "mermaid", "timings"]);
+      expect(Object.keys(s)).to.include.members(["stack", "region", "environment", "role", "tree", "azMatrix", "policy", "alarms", "cost", "criticalPath", "mermaid", "timings"]);
       expect(s.tree.root.type).to.equal("pulumi:pulumi:Stack");
       expect(s.azMatrix.rows.map((r) => r.key)).to.deep.equal(["public", "app", "data", "nat", "egress", "asg", "alb", "database", "cache", "dax"]);
       expect(s.policy.passed).to.equal(true);

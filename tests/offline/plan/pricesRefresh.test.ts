@@ -17,6 +17,19 @@ function product(sku: string, family: string, attributes: Record<string, string>
 
 const one = (price: string): [string, string][] => [["0", price]];
 
+// CloudWatch alarms (ten standard alarms free) and SNS requests and deliveries (each with a free tier).
+const ALARMS = [
+  product("W1", "Alarm", { usagetype: "EU-CW:AlarmMonitorUsage" }, [["0", "0"], ["10", "0.1000000000"]]),
+  product("W2", "Alarm", { usagetype: "EU-CW:HighResAlarmMonitorUsage" }, one("0.3000000000")),
+  product("W3", "Alarm", { usagetype: "EU-CW:CompositeAlarmMonitorUsage" }, one("0.5000000000")),
+];
+const SNS = [
+  product("S1", "API Request", { usagetype: "EU-Requests-Tier1" }, [["0", "0"], ["1000000", "0.0000005000"]]),
+  product("S2", "Message Delivery", { usagetype: "EU-DeliveryAttempts-SMTP" }, [["0", "0"], ["1000", "0.0000200000"]]),
+  product("S3", "Message Delivery", { usagetype: "EU-DeliveryAttempts-HTTP" }, [["0", "0"], ["100000", "0.0000006000"]]),
+  product("S4", "Message Delivery", { usagetype: "EU-DeliveryAttempts-SQS" }, one("0")),
+];
+
 // DynamoDB in eu-west-1, with what a suffix match would wrongly pick: the Standard-IA table class
 // and global-table replicated writes share the suffixes; RCU/WCU have a zero-priced free tier.
 const DYNAMO = [
@@ -76,6 +89,23 @@ const RESPONSES: Record<string, string[]> = {
   "elasticacheNodeHour.valkey.cache.r7g.large": [
     product("C2", "Cache Instance", { usagetype: "EU-NodeUsage:cache.r7g.large", instanceType: "cache.r7g.large", cacheEngine: "Valkey" }, one("0.1936000000")),
   ],
+  ...Object.fromEntries(["alarmMetricMonth", "highResolutionAlarmMetricMonth", "compositeAlarmMonth"].map((field) => [`cloudwatch.${field}`, ALARMS])),
+  // Custom metrics: ten free, then tiered; the first priced tier is the figure.
+  "cloudwatch.customMetricMonth": [
+    product("W4", "Metric", { usagetype: "EU-CW:MetricMonitorUsage" }, [["0", "0"], ["10", "0.3000000000"], ["10000", "0.1000000000"]]),
+  ],
+  // Dashboards are an account-wide product with no region code, in a 50-metrics-or-fewer variant too.
+  "cloudwatch.dashboardMonth": [
+    product("W5", "Dashboard", { usagetype: "DashboardsUsageHour", regionCode: "" }, [["0", "0"], ["3", "3.0000000000"]]),
+    product("W6", "Dashboard", { usagetype: "DashboardsUsageHour-Basic", regionCode: "" }, [["0", "0"], ["3", "3.0000000000"]]),
+  ],
+  "cloudwatch.logsIngestionPerGb": [
+    product("W7", "Data Payload", { usagetype: "EU-DataProcessing-Bytes" }, [["0", "0"], ["5", "0.5700000000"]]),
+    product("W8", "Data Payload", { usagetype: "EU-DataProcessingIA-Bytes" }, one("0.2850000000")),
+  ],
+  "sns.publishPerMillion": SNS,
+  "sns.emailPer100k": SNS,
+  "sns.httpsPerMillion": SNS,
 };
 
 function previousSnapshot(): PriceSnapshot {
@@ -107,6 +137,8 @@ function previousSnapshot(): PriceSnapshot {
         ebsGp3GbMonth: 1,
         auroraInstanceHour: { "db.r7g.large": 1 },
         elasticacheNodeHour: { redis: { "cache.r7g.large": 1 }, valkey: { "cache.r7g.large": 1 } },
+        cloudwatch: { alarmMetricMonth: 1, highResolutionAlarmMetricMonth: 1, compositeAlarmMonth: 1, customMetricMonth: 1, dashboardMonth: 1, logsIngestionPerGb: 1 },
+        sns: { publishPerMillion: 1, emailPer100k: 1, httpsPerMillion: 1 },
       },
     },
   });
@@ -136,6 +168,8 @@ describe("prices:refresh: Price List responses to the snapshot (no AWS call)", (
       ebsGp3GbMonth: 0.088,
       auroraInstanceHour: { "db.r7g.large": 0.304 },
       elasticacheNodeHour: { redis: { "cache.r7g.large": 0.242 }, valkey: { "cache.r7g.large": 0.1936 } },
+      cloudwatch: { alarmMetricMonth: 0.1, highResolutionAlarmMetricMonth: 0.3, compositeAlarmMonth: 0.5, customMetricMonth: 0.3, dashboardMonth: 3, logsIngestionPerGb: 0.57 },
+      sns: { publishPerMillion: 0.5, emailPer100k: 2, httpsPerMillion: 0.6 },
     });
   });
 
@@ -185,7 +219,8 @@ describe("prices:refresh: Price List responses to the snapshot (no AWS call)", (
       const queried = priceQueries(region, typeListsOf(prices)).map((q) => q.path.join("."));
       expect(queried.sort(), region).to.deep.equal(leaves(prices).sort());
       for (const q of priceQueries(region, typeListsOf(prices))) {
-        expect(q.filters.regionCode, q.id).to.equal(region);
+        // Account-wide products (dashboards) have no region code; every other query names its region.
+        expect(q.filters.regionCode, q.id).to.equal(q.global ? undefined : region);
       }
     }
   });

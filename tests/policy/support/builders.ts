@@ -41,6 +41,12 @@ export const T = {
   iamPolicy: "aws:iam/policy:Policy",
   role: "aws:iam/role:Role",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  topic: "aws:sns/topic:Topic",
+  fn: "aws:lambda/function:Function",
+  mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  queue: "aws:sqs/queue:Queue",
 } as const;
 
 /** AZ ID → AZ name in the fixtures' us-east-1 (deliberately not a → az1). */
@@ -274,4 +280,43 @@ export function dynamoTable(fx: Fixture, options: TableOptions = {}): { table: F
     addTarget("indexWrite", "index", "Write", index);
   }
   return { table, targets, policies };
+}
+
+export function snsTopic(fx: Fixture, name = "alarms"): FixtureResource {
+  return fx.add(T.topic, name, { name, kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" }, { computed: fx.preview ? {} : { arn: `arn:aws:sns:us-east-1:123456789012:${name}` } });
+}
+
+export interface AlarmOptions {
+  /** What alarmActions holds: the topic (a reference), a literal ARN, or nothing. Default the topic. */
+  actions?: FixtureResource | string | null;
+  props?: Record<string, unknown>;
+}
+
+/**
+ * A metric alarm on `resource`, its dimension built from the resource's output `attribute` (a
+ * property dependency, as a component would build it), notifying `topic`.
+ */
+export function alarmOn(
+  fx: Fixture,
+  resource: FixtureResource,
+  dimension: string,
+  attribute: string,
+  options: AlarmOptions = {},
+  name = `alarm-${resource.name}`,
+): FixtureResource {
+  const actions = options.actions === undefined ? null : options.actions;
+  const action = actions === null ? [] : typeof actions === "string" ? [actions] : [fx.ref(actions, "arn", `arn:aws:sns:us-east-1:123456789012:${actions.name}`)];
+  return fx.add(T.alarm, name, {
+    namespace: "AWS/Any",
+    metricName: "Metric",
+    dimensions: { [dimension]: fx.ref(resource, attribute) },
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: "GreaterThanThreshold",
+    alarmActions: action,
+    okActions: action,
+    ...options.props,
+  });
 }

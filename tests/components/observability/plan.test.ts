@@ -1,0 +1,245 @@
+/**
+ * The pure parts of Observability: the alarm plan, the dashboard layout, the notification policies,
+ * the metric catalog and the config checks, without Pulumi.
+ */
+import { expect } from "chai";
+import { DB_INSTANCE_CLASSES } from "../../../components/data/catalog";
+import {
+  AlarmTargets,
+  AlarmThresholds,
+  degradedRule,
+  isMetricMath,
+  metricsOf,
+  planAlarms,
+  TIERS,
+} from "../../../components/observability/alarmPlan";
+import { checkObservabilityConfig, minHealthyHostsPerAz, observabilityConfigShape, ObservabilityConfig } from "../../../components/observability/config";
+import { dashboardBody, parseMetricLine } from "../../../components/observability/dashboard";
+import { AURORA_INSTANCE_MEMORY_GIB, auroraInstanceMemoryBytes } from "../../../components/observability/instanceMemory";
+import { catalogProblem, METRIC_CATALOG } from "../../../components/observability/metricCatalog";
+import { alarmTopicKeyPolicy, alarmTopicPolicy } from "../../../components/observability/notificationPolicies";
+import { z } from "zod";
+
+const AZS = ["use1-az1", "use1-az2", "use1-az4"];
+
+function targets(overrides: Partial<AlarmTargets<string>> = {}): AlarmTargets<string> {
+  return {
+    loadBalancer: { arnSuffix: "app/alb/1", targetGroupArnSuffix: "targetgroup/tg/2", zones: AZS.map((azId, i) => ({ azId, azName: `us-east-1${"abc"[i]}` })) },
+    fleet: { autoScalingGroupName: "asg", minSize: 3 },
+    natGateways: AZS.map((azId) => ({ azId, id: `nat-${azId}` })),
+    serviceTable: "orders",
+    table: { name: "orders", indexNames: ["by-symbol"], maxima: { table: { read: 4000, write: 2000 }, index: { read: 2000, write: 2000 } }, receivingRegions: ["eu-west-1"] },
+    dax: { clusterName: "dax" },
+    aurora: { clusterIdentifier: "db", instances: AZS.map((azId, i) => ({ azId, identifier: `db-${i}`, memoryBytes: 16 * 1024 ** 3 })) },
+    cache: { members: AZS.map((azId, i) => ({ azId, cacheClusterId: `cache-00${i + 1}` })) },
+    streamProcessor: { functionName: "fn", queueName: "dlq" },
+    ...overrides,
+  };
+}
+
+/** The config defaults, as the stack schema would fill them in. */
+function defaults(): ObservabilityConfig {
+  return z.object(observabilityConfigShape).parse({});
+}
+
+function thresholds(overrides: Partial<AlarmThresholds> = {}): AlarmThresholds {
+  const d = defaults();
+  return {
+    albTarget5xxPercent: d.alarmAlbTarget5xxPercent,
+    albElb5xxPerMinute: d.alarmAlbElb5xxPerMinute,
+    albP99LatencyMs: d.alarmAlbP99LatencyMs,
+    minHealthyHostsPerAz: 1,
+    dynamoThrottleEventsPerMinute: d.alarmDynamoThrottleEventsPerMinute,
+    dynamoCapacityPercentOfMax: d.alarmDynamoCapacityPercentOfMax,
+    dynamoReplicationLatencyMs: d.alarmDynamoReplicationLatencyMs,
+    dynamoSystemErrorsPerMinute: d.alarmDynamoSystemErrorsPerMinute,
+    daxCpuPercent: d.alarmDaxCpuPercent,
+    daxFaultsPerMinute: d.alarmDaxFaultsPerMinute,
+    daxEvictedMiBPer5Minutes: d.alarmDaxEvictedMiBPer5Minutes,
+    auroraReplicaLagMs: d.alarmAuroraReplicaLagMs,
+    auroraCpuPercent: d.alarmAuroraCpuPercent,
+    auroraFreeableMemoryPercent: d.alarmAuroraFreeableMemoryPercent,
+    auroraDeadlocksPerMinute: d.alarmAuroraDeadlocksPerMinute,
+    cacheEngineCpuPercent: d.alarmCacheEngineCpuPercent,
+    cacheMemoryPercent: d.alarmCacheMemoryPercent,
+    cacheReplicationLagMs: d.alarmCacheReplicationLagMs,
+    cacheConnections: d.alarmCacheConnections,
+    streamErrorsPerMinute: d.alarmStreamErrorsPerMinute,
+    streamIteratorAgeSeconds: d.alarmStreamIteratorAgeSeconds,
+    streamDlqMessages: d.alarmStreamDlqMessages,
+    natPortAllocationErrors: d.alarmNatPortAllocationErrors,
+    natPacketsDroppedPerMinute: d.alarmNatPacketsDroppedPerMinute,
+    apiRejectPercent: d.alarmApiRejectPercent,
+    apiP99LatencyMs: d.alarmApiP99LatencyMs,
+    ...overrides,
+  };
+}
+
+describe("observability plan (pure)", () => {
+  describe("planAlarms", () => {
+    it("orders alarms edge, fleet, data, with unique ids and a config key and readable threshold each", () => {
+      const plan = planAlarms(targets(), thresholds());
+      const tiers = plan.map((a) => TIERS.indexOf(a.tier));
+      expect(tiers, "tiers never go back").to.deep.equal([...tiers].sort((a, b) => a - b));
+      expect(new Set(plan.map((a) => a.id)).size).to.equal(plan.length);
+      for (const alarm of plan) {
+        expect(alarm.configKey, alarm.id).to.match(/^(alarm[A-Z]\w+|clusterMinSize)$/);
+        expect(alarm.thresholdText, alarm.id).to.match(/^[<>]/);
+        expect(alarm.datapointsToAlarm, alarm.id).to.be.within(1, alarm.evaluationPeriods);
+      }
+    });
+
+    it("converts each config unit to the metric's: ms to seconds, MiB to bytes, percent of a per-second maximum to units per minute", () => {
+      const plan = new Map(planAlarms(targets(), thresholds({ albP99LatencyMs: 750, daxEvictedMiBPer5Minutes: 2, dynamoCapacityPercentOfMax: 50, cacheReplicationLagMs: 250, streamIteratorAgeSeconds: 90, auroraDeadlocksPerMinute: 6 })).map((a) => [a.id, a]));
+      expect(plan.get("alb-p99-latency")?.threshold).to.equal(0.75);
+      expect(plan.get("dax-evictions")?.threshold).to.equal(2 * 1024 * 1024);
+      expect(plan.get("dynamodb-table-read-capacity")?.threshold).to.equal(0.5 * 4000 * 60);
+      expect(plan.get("dynamodb-by-symbol-write-capacity")?.threshold).to.equal(0.5 * 2000 * 60);
+      expect(plan.get("cache-002-replication-lag")?.threshold).to.equal(0.25);
+      expect(plan.get("stream-iterator-age")?.threshold).to.equal(90_000);
+      expect(plan.get("aurora-deadlocks")?.threshold).to.equal(0.1);
+      expect(plan.get("aurora-0-freeable-memory")?.threshold).to.equal(Math.round(0.1 * 16 * 1024 ** 3));
+    });
+
+    it("watches each AZ's healthy targets by AZ name, each NAT gateway, each Aurora instance and each cache member", () => {
+      const plan = planAlarms(targets(), thresholds({ minHealthyHostsPerAz: 2 }));
+      const healthy = plan.filter((a) => a.id.startsWith("alb-healthy-hosts-"));
+      expect(healthy.map((a) => (isMetricMath(a.metric) ? undefined : a.metric.dimensions.AvailabilityZone))).to.deep.equal(["us-east-1a", "us-east-1b", "us-east-1c"]);
+      expect(healthy.every((a) => a.threshold === 2 && a.comparison === "LessThanThreshold" && a.treatMissingData === "breaching")).to.be.true;
+      expect(plan.filter((a) => a.group === "NAT")).to.have.length(6);
+      expect(plan.filter((a) => /^aurora-\d/.test(a.id))).to.have.length(6);
+      expect(plan.filter((a) => a.group === "Cache")).to.have.length(12);
+    });
+
+    it("leaves out the stream processor where it does not run, and replication where nothing is received", () => {
+      const plan = planAlarms(targets({ streamProcessor: undefined, table: { ...targets().table, receivingRegions: [] } }), thresholds());
+      expect(plan.filter((a) => a.group === "Stream processor" || a.id.startsWith("dynamodb-replication"))).to.deep.equal([]);
+    });
+
+    it("guards both rates with a minimum volume and names only defined metric ids in the expression", () => {
+      for (const alarm of planAlarms(targets(), thresholds()).filter((a) => isMetricMath(a.metric))) {
+        if (!isMetricMath(alarm.metric)) continue;
+        const ids = Object.keys(alarm.metric.metrics);
+        expect(ids.every((id) => /^[a-z][a-zA-Z0-9_]*$/.test(id)), alarm.id).to.be.true;
+        const used = new Set([...alarm.metric.expression.matchAll(/\b([a-z][a-zA-Z0-9_]*)\b/g)].map((m) => m[1]));
+        for (const id of ids) expect(used.has(id), `${alarm.id} uses ${id}`).to.be.true;
+        expect(alarm.metric.expression, alarm.id).to.match(/^IF\(/);
+      }
+    });
+
+    it("uses only metrics and dimension sets the catalog documents", () => {
+      for (const alarm of planAlarms(targets(), thresholds())) {
+        for (const m of metricsOf(alarm)) expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions)), alarm.id).to.equal(undefined);
+      }
+    });
+
+    it("combines critical alarms with OR, refusing an empty rule", () => {
+      expect(degradedRule(["a", "b"])).to.equal('ALARM("a") OR ALARM("b")');
+      expect(() => degradedRule([])).to.throw("no critical alarm");
+    });
+  });
+
+  describe("metric catalog", () => {
+    it("names AWS's page for each AWS namespace and rejects misspelt metrics and undocumented dimension sets", () => {
+      for (const [namespace, ns] of Object.entries(METRIC_CATALOG)) {
+        if (namespace.startsWith("AWS/")) expect(ns.source, namespace).to.match(/^https:\/\/docs\.aws\.amazon\.com\//);
+      }
+      expect(catalogProblem("AWS/ElastiCache", "CurrentConnections", ["CacheClusterId"])).to.contain("no documented metric CurrentConnections");
+      expect(catalogProblem("AWS/DynamoDB", "ReplicationLatency", ["TableName"])).to.contain("not published with dimensions [TableName]");
+      expect(catalogProblem("AWS/Nope", "X", [])).to.contain("not in the metric catalog");
+      expect(catalogProblem("Trading/Api", "OrdersRejected", ["Table", "Reason"])).to.equal(undefined);
+    });
+  });
+
+  describe("dashboard", () => {
+    const body = dashboardBody({ title: "t", region: "us-east-1", targets: targets(), degradedAlarmArn: "arn:alarm" });
+
+    it("fits the 24-column grid without overlapping widgets", () => {
+      const cells = new Set<string>();
+      for (const w of body.widgets) {
+        expect(w.x + w.width).to.be.at.most(24);
+        for (let x = w.x; x < w.x + w.width; x++) {
+          for (let y = w.y; y < w.y + w.height; y++) {
+            const cell = `${x},${y}`;
+            expect(cells.has(cell), `overlap at ${cell}`).to.be.false;
+            cells.add(cell);
+          }
+        }
+      }
+    });
+
+    it("shows only catalogued metrics, each line parseable back to namespace, name and dimensions", () => {
+      const lines = body.widgets.flatMap((w) => (w.type === "metric" ? w.properties.metrics : []));
+      for (const l of lines) {
+        const m = parseMetricLine(l);
+        expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions)), JSON.stringify(l)).to.equal(undefined);
+      }
+      expect(parseMetricLine(["AWS/X", "M", "A", "1", "B", "2", { stat: "p99" }])).to.deep.equal({ namespace: "AWS/X", metricName: "M", dimensions: { A: "1", B: "2" } });
+    });
+  });
+
+  describe("notification policies", () => {
+    const account = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+
+    it("keep the account in control of the key and let the alarm and event services use it", () => {
+      const policy = alarmTopicKeyPolicy(account);
+      expect(policy.Statement.map((s) => [s.Sid, s.Principal])).to.deep.equal([
+        ["AccountAdministersKey", { AWS: "arn:aws:iam::123456789012:root" }],
+        ["CloudWatchAlarmsEncrypt", { Service: "cloudwatch.amazonaws.com" }],
+        ["InstanceRefreshEventsEncrypt", { Service: "events.amazonaws.com" }],
+      ]);
+    });
+
+    it("let only this account's alarms and the named rules publish", () => {
+      const policy = alarmTopicPolicy(account, "arn:aws:sns:us-east-1:123456789012:t", ["arn:aws:events:us-east-1:123456789012:rule/r"]);
+      const bySid = new Map(policy.Statement.map((s) => [s.Sid, s]));
+      expect(bySid.get("ThisAccountsAlarmsPublish")?.Condition).to.deep.equal({
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+        ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" },
+      });
+      expect(bySid.get("StackEventRulesPublish")?.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/r"] } });
+      expect(alarmTopicPolicy(account, "arn:t", []).Statement.map((s) => s.Sid)).to.not.include("StackEventRulesPublish");
+    });
+  });
+
+  describe("config", () => {
+    function problems(overrides: Partial<ObservabilityConfig>, stack: { region?: string; isProduction?: boolean } = {}): string[] {
+      const found: string[] = [];
+      checkObservabilityConfig({ ...defaults(), ...overrides, region: stack.region ?? "us-east-1", isProduction: stack.isProduction ?? true }, (key, message) => found.push(`${key}: ${message}`));
+      return found;
+    }
+
+    it("accepts a prod stack with one subscriber, and a topic of its own region alone", () => {
+      expect(problems({ alarmEmailAddresses: ["oncall@example.com"] })).to.deep.equal([]);
+      expect(problems({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:pager" })).to.deep.equal([]);
+    });
+
+    it("refuses a prod stack nobody would hear from, malformed subscribers, and a topic alarms cannot reach", () => {
+      expect(problems({})).to.deep.equal(["alarmEmailAddresses: a prod stack must notify someone: set alarmEmailAddresses, alarmHttpsEndpoints or alarmTopicArn"]);
+      expect(problems({}, { isProduction: false })).to.deep.equal([]);
+      expect(problems({ alarmEmailAddresses: ["not-an-address"], alarmHttpsEndpoints: ["http://hooks.example.com/x"] })).to.deep.equal([
+        'alarmEmailAddresses[0]: "not-an-address" is not an email address',
+        'alarmHttpsEndpoints[0]: "http://hooks.example.com/x" is not an https:// URL (SNS delivers alarms only over HTTPS here)',
+      ]);
+      expect(problems({ alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:pager" })[0]).to.contain("must name a topic of the alarm's own region (us-east-1)");
+      expect(problems({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:pager", alarmEmailAddresses: ["a@b.co"] })[0]).to.contain("is set together with");
+      expect(problems({ alarmEmailAddresses: ["a@b.co"], alarmReplicaRegions: ["us-east-1", "mars"] })).to.deep.equal([
+        "alarmReplicaRegions[0]: is this stack's own region; list the regions the table replicates to",
+        'alarmReplicaRegions[1]: "mars" is not an AWS region name',
+      ]);
+    });
+
+    it("defaults the per-AZ healthy-target minimum to the fleet minimum spread over the AZs", () => {
+      expect(minHealthyHostsPerAz({ clusterMinSize: 3, azIds: AZS })).to.equal(1);
+      expect(minHealthyHostsPerAz({ clusterMinSize: 7, azIds: AZS })).to.equal(2);
+      expect(minHealthyHostsPerAz({ clusterMinSize: 2, azIds: AZS })).to.equal(1);
+      expect(minHealthyHostsPerAz({ clusterMinSize: 9, azIds: AZS, alarmMinHealthyHostsPerAz: 1 })).to.equal(1);
+    });
+
+    it("knows the memory of every Aurora class the data tier allows", () => {
+      expect(Object.keys(AURORA_INSTANCE_MEMORY_GIB).sort()).to.deep.equal([...DB_INSTANCE_CLASSES].sort());
+      expect(auroraInstanceMemoryBytes("db.r7g.large")).to.equal(16 * 1024 ** 3);
+      expect(() => auroraInstanceMemoryBytes("db.x2g.large")).to.throw("no memory figure");
+    });
+  });
+});
