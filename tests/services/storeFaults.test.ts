@@ -113,6 +113,7 @@ describe("trading-api when the store is unavailable", function () {
     let clients: TableClients;
     let app: FastifyInstance;
     let order: OrderView;
+    const errorLog: string[] = [];
 
     before(async function () {
       this.timeout(90_000);
@@ -125,7 +126,8 @@ describe("trading-api when the store is unavailable", function () {
       process.env.AWS_ACCESS_KEY_ID ??= "local";
       process.env.AWS_SECRET_ACCESS_KEY ??= "local";
       clients = createTableClients({ region: ddb.region, dynamoDbEndpoint: proxy.endpoint, maxAttempts: 3, timeoutMs: 300 });
-      app = testApp(clients.dynamo, table, { requestDeadlineMs: 800 });
+      // Errors the service logs are kept, so an unexpected status names its cause.
+      app = testApp(clients.dynamo, table, { requestDeadlineMs: 800, logger: { level: "error", stream: { write: (line: string) => errorLog.push(line) } } });
       await app.listen({ port: 0, host: "127.0.0.1" });
     });
 
@@ -149,7 +151,7 @@ describe("trading-api when the store is unavailable", function () {
       expect(down.headers["retry-after"]).to.equal("1");
       await proxy.setMode("pass");
       const up = await send(port(), { path: `/v1/accounts/${order.account}/orders/${order.orderId}`, timeoutMs: 3000 });
-      expect(up.status, up.body).to.equal(200);
+      expect(up.status, `${up.body}\n${errorLog.join("")}`).to.equal(200);
     });
 
     for (const mode of ["stall", "slow"] as const) {
