@@ -77,11 +77,20 @@ describe("failover command against moto_server", function () {
   };
   const endpointArgs = () => ["--endpoint-url", moto.endpoint];
 
+  // The command reads credentials from the environment as it does in AWS; they are put back after,
+  // because other suites' clients read the same variables (DynamoDB Local keeps tables per access key).
+  const savedCredentials = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
   before(async function () {
     this.timeout(60_000);
     moto = await sharedMoto();
     process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  });
+  after(() => {
+    if (savedCredentials.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = savedCredentials.id;
+    if (savedCredentials.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = savedCredentials.secret;
   });
 
   beforeEach(async function () {

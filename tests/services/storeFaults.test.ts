@@ -123,8 +123,11 @@ describe("trading-api when the store is unavailable", function () {
       const setup = testApp(ddb.doc, table);
       order = await placeOrder(setup, orderBody());
       await setup.close();
-      process.env.AWS_ACCESS_KEY_ID ??= "local";
-      process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+      // The service's clients read credentials from the environment; they must be the ones the table
+      // was created with, because DynamoDB Local keeps tables per access key (whatever earlier
+      // suites left in the environment).
+      process.env.AWS_ACCESS_KEY_ID = ddb.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY = ddb.credentials.secretAccessKey;
       clients = createTableClients({ region: ddb.region, dynamoDbEndpoint: proxy.endpoint, maxAttempts: 3, timeoutMs: 300 });
       // Errors the service logs are kept, so an unexpected status names its cause.
       app = testApp(clients.dynamo, table, { requestDeadlineMs: 800, logger: { level: "error", stream: { write: (line: string) => errorLog.push(line) } } });
