@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { privateBucket } from "../shared/privateBucket";
 import { artifactKey, ServiceArtifact } from "./artifact";
 
-/** The bucket and the object the instances fetch (by key and S3 version) at boot. */
+/** The bucket and the object the instances fetch (by its content-addressed key) at boot. */
 export interface ServiceDelivery {
   readonly bucket: aws.s3.Bucket;
   readonly object: aws.s3.BucketObjectv2;
@@ -20,7 +20,7 @@ export function serviceDelivery(
   artifact: ServiceArtifact,
   kmsKeyArn: pulumi.Input<string>,
 ): ServiceDelivery {
-  const { bucket } = privateBucket(
+  const { bucket, versioning } = privateBucket(
     `${name}-artifacts`,
     {
       sse: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
@@ -40,7 +40,13 @@ export function serviceDelivery(
       kmsKeyId: kmsKeyArn,
       bucketKeyEnabled: true,
     },
-    { parent: scope },
+    // After the versioning resource, so that a first upload is versioned whenever S3 already applies
+    // it. S3 may take up to 15 minutes to apply a newly enabled versioning ("Enabling versioning on
+    // buckets", Amazon S3 User Guide), so the object can still be written unversioned (the
+    // provider's versionId is then empty: "Unique version ID value for the object, if bucket
+    // versioning is enabled"): nothing depends on the version id. The key carries the sha256 the
+    // boot checks, so the key alone names exactly this upload.
+    { parent: scope, dependsOn: versioning ? [versioning] : [] },
   );
   return { bucket, object };
 }

@@ -17,7 +17,6 @@ type ProducedBootSettings =
   | "region"
   | "artifactBucket"
   | "artifactKey"
-  | "artifactVersionId"
   | "tableName"
   | "daxEndpoint"
   | "cursorSecretParameter"
@@ -43,14 +42,13 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
   const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
   const b = args.boot;
   const userData = pulumi
-    .all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName])
-    .apply(([region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName]) =>
+    .all([b.region, b.artifactBucket, b.artifactKey, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName])
+    .apply(([region, artifactBucket, artifactKey, tableName, daxEndpoint, cursorSecretParameter, logGroupName]) =>
       Buffer.from(
         renderUserData({
           region,
           artifactBucket,
           artifactKey,
-          artifactVersionId,
           tableName,
           daxEndpoint,
           cursorSecretParameter,

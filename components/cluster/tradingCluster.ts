@@ -169,7 +169,6 @@ export class TradingCluster extends pulumi.ComponentResource {
         region,
         artifactBucket: delivery.bucket.id,
         artifactKey: delivery.object.key,
-        artifactVersionId: delivery.object.versionId,
         tableName: args.hotPath.tableName,
         daxEndpoint: args.hotPath.daxEndpoint,
         cursorSecretParameter: cursorSecret.name,

@@ -37,6 +37,8 @@ export interface PrivateBucketArgs {
 export interface PrivateBucket {
   readonly bucket: aws.s3.Bucket;
   readonly policy: aws.s3.BucketPolicy;
+  /** The versioning resource, when versions are kept: write objects only after it exists. */
+  readonly versioning?: aws.s3.BucketVersioning;
 }
 
 /**
@@ -60,9 +62,10 @@ export function privateBucket(resourceName: string, args: PrivateBucketArgs, sco
     },
     parent,
   );
-  if (args.noncurrentDays !== undefined) {
-    new aws.s3.BucketVersioning(resourceName, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-  }
+  const versioning =
+    args.noncurrentDays !== undefined
+      ? new aws.s3.BucketVersioning(resourceName, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent)
+      : undefined;
   new aws.s3.BucketLifecycleConfiguration(
     resourceName,
     {
@@ -92,7 +95,7 @@ export function privateBucket(resourceName: string, args: PrivateBucketArgs, sco
     // The public access block first: with BlockPublicPolicy a policy is checked against it.
     { parent: scope, dependsOn: [publicAccessBlock] },
   );
-  return { bucket, policy };
+  return { bucket, policy, ...(versioning ? { versioning } : {}) };
 }
 
 function denyInsecureTransport(bucketArn: pulumi.Output<string>) {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { main } from "../../stacks/program";
 import { parseStackConfig } from "../../stacks/config";
+import type { CloudQuirks } from "./fakeAccount";
 import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
@@ -49,10 +50,13 @@ export interface RunOptions {
   preview?: boolean;
   /** Outputs of the stacks a StackReference may read, by fully qualified stack name. */
   stackReferences?: Record<string, Record<string, unknown>>;
+  /** Where the fake account should behave like a real one that the happy path hides. */
+  quirks?: CloudQuirks;
 }
 
 export interface StackFileRunOptions {
   preview?: boolean;
+  quirks?: CloudQuirks;
   /** Config keys to change (`undefined` removes one), applied over the stack file. */
   overrides?: Record<string, unknown>;
   stackReferences?: Record<string, Record<string, unknown>>;
@@ -64,11 +68,14 @@ class RecordingMonitor extends MockMonitor {
   stackOutputs: Record<string, unknown> = {};
   readonly invokes: RecordedInvoke[] = [];
   private readonly providerRegions = new Map<string, string>();
+  /** ignoreChanges of the registration in flight, by type and name (newResource does not see them). */
+  private readonly ignoreChangesOf = new Map<string, string[]>();
 
   constructor(
     private readonly defaultRegion: string,
     stackReferences: Record<string, Record<string, unknown>>,
     preview: boolean,
+    quirks: CloudQuirks = {},
   ) {
     super({
       call: (args) => {
@@ -100,9 +107,33 @@ class RecordingMonitor extends MockMonitor {
           // As in a real preview: inputs are known, ids and computed outputs are not.
           return { id: undefined, state: inputs };
         }
-        return fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
+        const created = fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
+        this.applyQuirks(quirks, args.type, args.name, inputs, created);
+        return created;
       },
     });
+  }
+
+  private applyQuirks(
+    quirks: CloudQuirks,
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    created: { id: string; state: Record<string, unknown> },
+  ): void {
+    if (type === "aws:s3/bucketObjectv2:BucketObjectv2" && quirks.versioningNotYetInEffect) {
+      created.state.versionId = "";
+    }
+    const account = quirks.account;
+    if (type === "aws:rds/cluster:Cluster" && account) {
+      const ignored = (this.ignoreChangesOf.get(`${type}::${name}`) ?? []).includes("engineVersion");
+      account.applyAuroraCluster(created.id, String(inputs.clusterIdentifier), String(inputs.engineVersion), ignored);
+      created.state.engineVersion = account.auroraEngineVersion(String(inputs.clusterIdentifier));
+    }
+    if (type === "aws:rds/clusterInstance:ClusterInstance" && account) {
+      // RDS turns automatic minor version upgrades on unless told otherwise.
+      account.applyAuroraInstance(created.id, String(inputs.clusterIdentifier), inputs.autoMinorVersionUpgrade !== false);
+    }
   }
 
   private regionOf(inputs: Record<string, unknown>, provider: string | undefined): string {
@@ -136,6 +167,7 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies[key] = value.getUrnsList();
     });
     const provider = req.getProvider() || undefined;
+    this.ignoreChangesOf.set(`${req.getType()}::${req.getName()}`, req.getIgnorechangesList());
     const record: RecordedResource = {
       urn: "",
       type: req.getType(),
@@ -246,7 +278,7 @@ export async function runProgram(
 ): Promise<StackRun> {
   const project = readProjectFile().name;
   const region = options.config["aws:region"] ?? "us-east-1";
-  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, options.preview ?? false);
+  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, options.preview ?? false, options.quirks);
   pulumi.runtime.setMockOptions(monitor, project, options.stack, options.preview ?? false);
   pulumi.runtime.setAllConfig(options.config);
   // The program's own error is caught inside the stack: rethrown through the SDK's Stack resource
@@ -279,6 +311,7 @@ export async function runStackFile(stack: string, options: StackFileRunOptions =
     stack,
     config,
     preview: options.preview,
+    quirks: options.quirks,
     stackReferences: await withPrimaryOutputs(stack, config, options.stackReferences),
   });
 }

@@ -15,3 +15,4 @@ export {
 } from "../../offline/cloud/mockCloud";
 export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../offline/cloud/stackFiles";
 export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";
+export { FakeAccount, type CloudQuirks } from "../../offline/cloud/fakeAccount";
