@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { READINESS_PATH } from "../../services/trading-api/src/contract";
+import { HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { privateBucket } from "../shared/privateBucket";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
 
@@ -85,11 +85,14 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
       loadBalancingCrossZoneEnabled: "true",
       healthCheck: {
         enabled: true,
-        path: READINESS_PATH,
+        // Shallow (process alive), not readiness: the group replaces instances on this check, and a
+        // readiness that follows DAX/DynamoDB would fail everywhere at once during a DAX failover or
+        // throttling (see HEALTH_PATH). Readiness stays for the drain and the alarms.
+        path: HEALTH_PATH,
         port: "traffic-port",
         protocol: "HTTP",
         matcher: "200",
-        // Out of rotation ~10 s after readiness turns 503 (draining, table unreachable).
+        // Out of rotation ~10 s after the process stops answering.
         interval: 5,
         timeout: 3,
         healthyThreshold: 2,

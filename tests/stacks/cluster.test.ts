@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { bundleService, artifactKey } from "../../components/cluster/artifact";
 import { ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE, PolicyDocument } from "../../components/cluster/instancePolicy";
-import { DEFAULT_PORT, READINESS_PATH } from "../../services/trading-api/src/contract";
+import { DEFAULT_PORT, HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { readStackFile, RecordedResource, runStackFile, STACKS, StackRun } from "../support/mockCloud";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
@@ -201,10 +201,10 @@ describe("TradingCluster in the real stack files", function () {
       }
     });
 
-    it(`${key}: target group health check on the service's readiness route, with short thresholds and drain`, () => {
+    it(`${key}: target group health check on the service's shallow liveness route, with short thresholds and drain`, () => {
       const tg = inCluster(runs[key], T.targetGroup);
       const healthCheck = tg.inputs.healthCheck as Record<string, unknown>;
-      expect(healthCheck.path).to.equal(READINESS_PATH);
+      expect(healthCheck.path).to.equal(HEALTH_PATH);
       expect(healthCheck.matcher).to.equal("200");
       expect(Number(healthCheck.interval)).to.be.at.most(10);
       expect(Number(healthCheck.healthyThreshold)).to.be.at.most(3);

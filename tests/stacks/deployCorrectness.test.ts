@@ -3,7 +3,10 @@
  * stack files: each describe reproduces one defect with the mock cloud behaving as AWS does where
  * its happy path would hide it (offline/cloud/fakeAccount.ts), and holds the fix.
  */
+import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
+import { READINESS_PATH } from "../../services/trading-api/src/contract";
+import { testApp } from "../services/fixtures";
 import { FakeAccount, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -31,6 +34,29 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       expect(versioning).to.have.lengthOf(1);
       expect(object.dependencies).to.include(versioning[0].urn);
     });
+  });
+
+  describe("2. health checks that could replace the whole fleet", () => {
+    /** A table client whose every call fails, as during a DAX failover or throttling. */
+    const failingTable = new Proxy({} as DynamoDBDocument, {
+      get: () => async () => Promise.reject(Object.assign(new Error("DAX failover"), { name: "ServiceUnavailable" })),
+    });
+
+    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
+      it(`${stack}: the target group (whose health the group acts on) checks a route a dependency failure cannot fail`, async () => {
+        const run = await runStackFile(stack);
+        const healthCheck = run.single("aws:lb/targetGroup:TargetGroup").inputs.healthCheck as { path: string };
+        expect(run.single("aws:autoscaling/group:Group").inputs.healthCheckType).to.equal("ELB");
+        const app = testApp(failingTable, "trading");
+        try {
+          expect((await app.inject({ method: "GET", url: healthCheck.path })).statusCode, healthCheck.path).to.equal(200);
+          // The dependency check still exists, for the drain and the alarms.
+          expect((await app.inject({ method: "GET", url: READINESS_PATH })).statusCode).to.equal(503);
+        } finally {
+          await app.close();
+        }
+      });
+    }
   });
 
   describe("5. Aurora's pinned engine version against automatic minor upgrades", () => {
