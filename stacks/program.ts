@@ -104,6 +104,8 @@ export async function main() {
     accessLogRetentionDays: config.clusterAccessLogRetentionDays,
     appPort: config.clusterAppPort,
     deletionProtection: config.isProduction,
+    // A dev stack is torn down with its buckets; a prod bucket is never emptied by a deployment.
+    forceDestroyBuckets: !config.isProduction,
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
   });

@@ -19,6 +19,7 @@ export function serviceDelivery(
   name: string,
   artifact: ServiceArtifact,
   kmsKeyArn: pulumi.Input<string>,
+  forceDestroy: boolean,
 ): ServiceDelivery {
   const { bucket, versioning } = privateBucket(
     `${name}-artifacts`,
@@ -26,6 +27,7 @@ export function serviceDelivery(
       sse: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
       // Old artifacts stay fetchable by version for a rollback to an older launch template version.
       noncurrentDays: 90,
+      forceDestroy,
     },
     scope,
   );

@@ -27,6 +27,8 @@ export interface LoadBalancerArgs {
   readonly deletionProtection: boolean;
   /** With it, HTTPS forwards and HTTP only redirects; without it (dev) HTTP forwards. */
   readonly certificateArn?: string;
+  /** Let a destroy delete the log bucket with its logs (disposable stacks). */
+  readonly forceDestroy: boolean;
 }
 
 export interface LoadBalancer {
@@ -45,6 +47,7 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
       // ALB log delivery supports SSE-S3 only.
       sse: { sseAlgorithm: "AES256" },
       expirationDays: args.accessLogRetentionDays,
+      forceDestroy: args.forceDestroy,
       statements: (bucketArn) => [
         {
           Sid: "AlbLogDelivery",

@@ -92,6 +92,13 @@ export interface TradingClusterArgs {
    */
   readonly deletionProtection?: boolean;
   /**
+   * Let `pulumi destroy` empty and delete the artifact and access-log buckets (S3 refuses to delete
+   * a bucket that still holds objects or versions: BucketNotEmpty). Disposable stacks only: the
+   * stacks turn it on outside prod.
+   * @default false
+   */
+  readonly forceDestroyBuckets?: boolean;
+  /**
    * Tags put on instances at launch (the stack's default tags; the provider does not tag instances).
    * @default - none
    */
@@ -142,7 +149,8 @@ export class TradingCluster extends pulumi.ComponentResource {
     const key = rotatingKmsKey(`${name}-key`, { description: `Trading cluster ${stack}: service artifact and cursor key` }, this);
 
     // Each part registers its resources with this component as parent, under the names it always had.
-    const delivery = serviceDelivery(this, name, artifact, key.arn);
+    const forceDestroy = args.forceDestroyBuckets ?? false;
+    const delivery = serviceDelivery(this, name, artifact, key.arn, forceDestroy);
     const cursorSecret = cursorSecretParameter(this, name, key.arn, cursorSecretRotation);
     const logGroup = retainedLogGroup(
       `${name}-service-logs`,
@@ -187,6 +195,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
       deletionProtection: args.deletionProtection ?? false,
       certificateArn: args.certificateArn,
+      forceDestroy,
     });
 
     const group = autoScalingGroup(this, name, {

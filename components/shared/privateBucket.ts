@@ -31,6 +31,12 @@ export interface PrivateBucketArgs {
    * @default - none
    */
   readonly statements?: (bucketArn: pulumi.Output<string>) => unknown[];
+  /**
+   * Let `pulumi destroy` (and a replacement) delete the bucket with the objects and versions in it;
+   * S3 refuses to delete a bucket that is not empty (BucketNotEmpty). For disposable stacks only.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
 }
 
 /** The bucket and its policy (depend on the policy where a service must be allowed to write first). */
@@ -47,7 +53,7 @@ export interface PrivateBucket {
  */
 export function privateBucket(resourceName: string, args: PrivateBucketArgs, scope: pulumi.Resource): PrivateBucket {
   const parent = { parent: scope };
-  const bucket = new aws.s3.Bucket(resourceName, {}, parent);
+  const bucket = new aws.s3.Bucket(resourceName, args.forceDestroy ? { forceDestroy: true } : {}, parent);
   const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
     resourceName,
     { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

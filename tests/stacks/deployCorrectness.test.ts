@@ -84,4 +84,24 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       expect(String(failure.message)).to.contain("Cannot upgrade aurora-postgresql from 99.0");
     });
   });
+
+  describe("9. dev must be destroyable: no bucket that a destroy cannot empty", () => {
+    const buckets = (run: StackRun) => run.ofType("aws:s3/bucket:Bucket").map((b) => [b.name, b.inputs.forceDestroy === true] as const);
+
+    it("dev's artifact and access-log buckets may be destroyed with their objects", async () => {
+      const dev = buckets(await runStackFile("dev"));
+      expect(dev.length).to.be.greaterThan(1);
+      for (const [name, force] of dev) {
+        expect(force, name).to.equal(true);
+      }
+    });
+
+    for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
+      it(`${stack}: no bucket is ever emptied by a deployment`, async () => {
+        for (const [name, force] of buckets(await runStackFile(stack))) {
+          expect(force, name).to.equal(false);
+        }
+      });
+    }
+  });
 });
