@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { HotPathAccess } from "../dynamo/access";
-import { instancePolicyDocument } from "./instancePolicy";
+import { instancePolicyDocument, InstancePolicyResources } from "./instancePolicy";
 
 /** The resources the instances may touch, as the resources produce them. */
 export interface InstanceIdentityArgs {
@@ -42,30 +42,18 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
     {
       role: role.id,
       policy: pulumi
-        .all([
-          args.region,
-          args.hotPath.tableArn,
-          args.hotPath.indexArns,
-          args.hotPath.daxClusterArn,
-          args.artifactObjectArn,
-          args.kmsKeyArn,
-          args.cursorSecretParameterArn,
-          args.logGroupArn,
-        ])
-        .apply(([region, tableArn, indexArns, daxClusterArn, artifactObjectArn, kmsKeyArn, cursorSecretParameterArn, logGroupArn]) =>
-          JSON.stringify(
-            instancePolicyDocument({
-              region,
-              tableArn,
-              indexArns,
-              daxClusterArn,
-              artifactObjectArn,
-              kmsKeyArn,
-              cursorSecretParameterArn,
-              logGroupArn,
-            }),
-          ),
-        ),
+        .output<{ [K in keyof InstancePolicyResources]: pulumi.Input<InstancePolicyResources[K]> }>({
+          region: args.region,
+          tableArn: args.hotPath.tableArn,
+          indexArns: args.hotPath.indexArns,
+          daxClusterArn: args.hotPath.daxClusterArn,
+          tableKmsKeyArn: args.hotPath.kmsKeyArn,
+          artifactObjectArn: args.artifactObjectArn,
+          kmsKeyArn: args.kmsKeyArn,
+          cursorSecretParameterArn: args.cursorSecretParameterArn,
+          logGroupArn: args.logGroupArn,
+        })
+        .apply((resources) => JSON.stringify(instancePolicyDocument(resources as InstancePolicyResources))),
     },
     parent,
   );

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DAX_TLS_PORT, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
-import { DAX_TABLE_ACTIONS } from "./perms";
+import { DAX_TABLE_ACTIONS, TABLE_KEY_ACTIONS, viaDynamoDb } from "./perms";
 
 /** A subnet as DAX needs it: where it is, so the nodes can be placed one per AZ. */
 export interface DaxSubnet {
@@ -35,6 +35,8 @@ export interface DaxClusterArgs {
   readonly tableArn: pulumi.Input<string>;
   /** ARNs of the table's GSIs in this region. May be empty. */
   readonly indexArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** The table's customer-managed key in this region: DAX reads and writes the table with it. */
+  readonly tableKmsKeyArn: pulumi.Input<string>;
   /**
    * Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC); the default is outside market hours.
    * @default "sun:05:00-sun:06:00"
@@ -59,7 +61,7 @@ export function daxClusterFor(
   name: string,
   sizing: DaxSizing,
   placement: DaxPlacement,
-  table: Pick<DaxClusterArgs, "tableArn" | "indexArns">,
+  table: Pick<DaxClusterArgs, "tableArn" | "indexArns" | "tableKmsKeyArn">,
   opts: pulumi.ComponentResourceOptions,
 ): DaxCluster {
   return new DaxCluster(
@@ -101,7 +103,7 @@ export class DaxCluster extends pulumi.ComponentResource {
         `DaxCluster ${name}: replicationFactor ${args.replicationFactor} exceeds the ${args.subnets.length} AZs of its subnets; nodes are placed one per AZ`,
       );
     }
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
 
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
@@ -161,13 +163,11 @@ export class DaxCluster extends pulumi.ComponentResource {
         assumeRolePolicy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "dax.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              // Only DAX acting for this account may assume it (confused-deputy guard).
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
+            // No aws:SourceAccount condition: DAX's documented service-role trust policy has none
+            // (DynamoDB Developer Guide, "Create an IAM service role for DAX to access DynamoDB"),
+            // and a StringEquals on a key the service does not send denies the AssumeRole, so the
+            // cluster could never reach its table.
+            { Effect: "Allow", Principal: { Service: "dax.amazonaws.com" }, Action: "sts:AssumeRole" },
           ],
         }),
       },
@@ -185,6 +185,8 @@ export class DaxCluster extends pulumi.ComponentResource {
               Action: [...DAX_TABLE_ACTIONS],
               Resource: pulumi.all([args.tableArn, args.indexArns]).apply(([table, indexes]) => [table, ...indexes]),
             },
+            // DynamoDB uses the table's key with DAX's credentials when DAX reads or writes it.
+            { Effect: "Allow", Action: [...TABLE_KEY_ACTIONS], Resource: args.tableKmsKeyArn, Condition: viaDynamoDb(region) },
           ],
         }),
       },

@@ -128,6 +128,7 @@ export class GlobalReplica extends pulumi.ComponentResource {
       {
         tableArn: regionalTableArn,
         indexArns: regionalTableArn.apply((arn) => primary.indexNames.map((index) => `${arn}/index/${index}`)),
+        tableKmsKeyArn: key.arn,
       },
       parent,
     );
@@ -139,6 +140,7 @@ export class GlobalReplica extends pulumi.ComponentResource {
       indexArns: this.indexArns,
       daxClusterArn: this.daxClusterArn,
       daxEndpoint: this.daxEndpoint,
+      kmsKeyArn: this.kmsKeyArn,
     };
 
     this.stackOutputs = {

@@ -104,4 +104,41 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       });
     }
   });
+
+  describe("7. IAM and KMS details that fail at run time", () => {
+    const policyOf = (run: StackRun, name: string) =>
+      JSON.parse(String(run.single("aws:iam/rolePolicy:RolePolicy", (r) => r.name === name).inputs.policy)) as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown; Principal?: unknown }[] };
+    const tableKeyOf = (run: StackRun) => {
+      const encryptsTable = run.ofType("aws:kms/key:Key").filter((k) => String(k.inputs.description).includes("replica") || String(k.inputs.description).startsWith("Encrypts DynamoDB table"));
+      expect(encryptsTable, "one table key").to.have.lengthOf(1);
+      return String(encryptsTable[0].outputs.arn);
+    };
+
+    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
+      it(`${stack}: DAX can assume its role (no condition DAX does not send) and both DAX and the instances may use the table's key through DynamoDB`, async () => {
+        const run = await runStackFile(stack);
+        const region = run.single("aws:dax/cluster:Cluster").region;
+        const daxRole = JSON.parse(String(run.single("aws:iam/role:Role", (r) => r.name === "trading-dax-role").inputs.assumeRolePolicy)) as { Statement: { Condition?: unknown }[] };
+        expect(daxRole.Statement.map((st) => st.Condition)).to.deep.equal([undefined]);
+        const key = tableKeyOf(run);
+        const via = { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } };
+        for (const policy of ["trading-dax-table-access", "trading-instance"]) {
+          // (The fake gives the cluster's key the same ARN: both are "trading-key" under different parents.)
+          const statements = policyOf(run, policy).Statement.filter((st) => st.Resource === key && ([] as string[]).concat(st.Action).includes("kms:Encrypt"));
+          expect(statements, policy).to.have.lengthOf(1);
+          expect(statements[0].Action, policy).to.include.members(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]);
+          expect(statements[0].Condition, policy).to.deep.equal(via);
+        }
+      });
+    }
+
+    it("the flow log waits for its role's permissions, which include what AWS documents (DescribeLogGroups)", async () => {
+      const run = await runStackFile("dev");
+      const flowLog = run.single("aws:ec2/flowLog:FlowLog");
+      const write = run.single("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "trading-flow-logs-write");
+      expect(flowLog.dependencies).to.include(write.urn);
+      const actions = policyOf(run, "trading-flow-logs-write").Statement.flatMap((st) => ([] as string[]).concat(st.Action));
+      expect(actions).to.include.members(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"]);
+    });
+  });
 });

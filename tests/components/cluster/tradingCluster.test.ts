@@ -45,6 +45,7 @@ async function run(variant: Variant = {}): Promise<StackRun> {
         indexArns: pulumi.output([`${TABLE_ARN}/index/by-symbol`, `${TABLE_ARN}/index/by-account`]),
         daxClusterArn: pulumi.output(`arn:aws:dax:${REGION}:${FAKE_ACCOUNT_ID}:cache/orders-test`),
         daxEndpoint: pulumi.output("daxs://orders-test.abc123.dax-clusters.us-east-1.amazonaws.com"),
+        kmsKeyArn: pulumi.output(`arn:aws:kms:${REGION}:${FAKE_ACCOUNT_ID}:key/orders-test`),
       };
       const cluster = new TradingCluster("test", {
         vpcId: network.vpcId,
