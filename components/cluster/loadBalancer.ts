@@ -8,8 +8,15 @@ import { HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { privateBucket } from "../shared/privateBucket";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
 
-/** TLS 1.3 with TLS 1.2 fallback for older trading clients; no TLS 1.0/1.1, forward secrecy only. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3 with a TLS 1.2 fallback for older trading clients, and hybrid post-quantum key exchange
+ * (ML-KEM) for clients that offer it. Chosen for issue 14 (2026) from the Elastic Load Balancing
+ * User Guide, "Security policies for your Application Load Balancer": "AWS recommends implementing
+ * the new post-quantum TLS (PQ-TLS) based security policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+ * (also the console's default), which keeps TLS 1.2-only and TLS 1.3-only clients working. The
+ * previous choice, ELBSecurityPolicy-TLS13-1-2-2021-06, has no post-quantum key exchange.
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** Prefix of the ALB's access logs in their bucket (AWS appends AWSLogs/<account>/...). */
 const ACCESS_LOG_PREFIX = "alb";

@@ -150,7 +150,13 @@ export class TradingCluster extends pulumi.ComponentResource {
 
     // Each part registers its resources with this component as parent, under the names it always had.
     const forceDestroy = args.forceDestroyBuckets ?? false;
-    const delivery = serviceDelivery(this, name, artifact, key.arn, forceDestroy);
+    const delivery = serviceDelivery(this, name, {
+      artifact,
+      kmsKeyArn: key.arn,
+      accountId,
+      accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
+      forceDestroy,
+    });
     const cursorSecret = cursorSecretParameter(this, name, key.arn, cursorSecretRotation);
     const logGroup = retainedLogGroup(
       `${name}-service-logs`,

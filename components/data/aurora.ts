@@ -15,7 +15,7 @@ export const DB_CA_CERTIFICATE = "rds-ca-rsa2048-g1";
 
 /** Aurora PostgreSQL settings. Values that decide which resources exist are plain, not Inputs. */
 export interface DatabaseSettings {
-  /** Engine version, e.g. "17.5"; its major version picks the parameter group family. */
+  /** Engine version, e.g. "17.6"; its major version picks the parameter group family. */
   readonly engineVersion: string;
   /** Instance class of every instance, e.g. db.r7g.large. */
   readonly instanceClass: pulumi.Input<string>;

@@ -141,4 +141,31 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       expect(actions).to.include.members(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"]);
     });
   });
+
+  describe("10. current values", () => {
+    it("the artifact bucket's requests are logged (S3 server access logging into an SSE-S3 bucket that admits only S3's log delivery for it)", async () => {
+      const run = await runStackFile("prod-us-east-1");
+      const artifacts = run.single("aws:s3/bucket:Bucket", (b) => b.name === "trading-artifacts");
+      const logging = run.single("aws:s3/bucketLogging:BucketLogging");
+      expect(run.propertyDependencies(logging, "bucket").map((r) => r.urn)).to.deep.equal([artifacts.urn]);
+      const target = run.propertyDependencies(logging, "targetBucket")[0];
+      const policy = run.single("aws:s3/bucketPolicy:BucketPolicy", (p) => run.propertyDependencies(p, "bucket")[0]?.urn === target.urn);
+      expect(logging.dependencies).to.include(policy.urn);
+      const statement = (JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid: string; Principal: unknown; Condition: unknown }[] }).Statement.find(
+        (st) => st.Sid === "S3ServerAccessLogDelivery",
+      );
+      expect(statement?.Principal).to.deep.equal({ Service: "logging.s3.amazonaws.com" });
+      expect(statement?.Condition).to.deep.equal({ ArnLike: { "aws:SourceArn": artifacts.outputs.arn }, StringEquals: { "aws:SourceAccount": "123456789012" } });
+      const sse = run.single("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", (c) => run.propertyDependencies(c, "bucket")[0]?.urn === target.urn);
+      expect(sse.inputs.rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }]);
+    });
+
+    it("HTTPS listeners use AWS's recommended post-quantum TLS 1.3 policy; the data stores run current versions", async () => {
+      const run = await runStackFile("prod-eu-west-1");
+      expect(run.single("aws:lb/listener:Listener", (l) => l.inputs.protocol === "HTTPS").inputs.sslPolicy).to.equal("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
+      const newer = (version: string, than: string) => version.localeCompare(than, "en", { numeric: true }) > 0;
+      expect(newer(String(run.single("aws:rds/cluster:Cluster").inputs.engineVersion), "17.5")).to.equal(true);
+      expect(run.single("aws:elasticache/replicationGroup:ReplicationGroup").inputs.engineVersion).to.equal("9.0");
+    });
+  });
 });

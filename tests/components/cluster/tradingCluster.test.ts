@@ -191,7 +191,7 @@ describe("TradingCluster (component)", function () {
 
     const secure = await run({ certificateArn: CERTIFICATE });
     const [https, http] = [listeners(secure).find((l) => l.port === 443), listeners(secure).find((l) => l.port === 80)];
-    expect(https).to.deep.include({ protocol: "HTTPS", certificateArn: CERTIFICATE, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(https).to.deep.include({ protocol: "HTTPS", certificateArn: CERTIFICATE, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" });
     expect(http?.defaultActions).to.deep.equal([
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
     ]);
