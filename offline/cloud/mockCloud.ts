@@ -31,6 +31,8 @@ export interface RecordedResource {
   protect: boolean;
   ignoreChanges: string[];
   retainOnDelete: boolean;
+  /** Replace by deleting first (the engine's order for a resource whose name cannot be shared). */
+  deleteBeforeReplace: boolean;
   /** The region the resource lives in: its own `region` input, its provider's, or the stack's. */
   region: string;
 }
@@ -158,6 +160,7 @@ class RecordingMonitor extends MockMonitor {
       getProtect(): boolean | undefined;
       getIgnorechangesList(): string[];
       getRetainondelete(): boolean | undefined;
+      getDeletebeforereplace(): boolean | undefined;
     },
     callback: (err: unknown, response: unknown) => void,
   ): Promise<void> {
@@ -182,6 +185,7 @@ class RecordingMonitor extends MockMonitor {
       protect: req.getProtect() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
       retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
       region: this.regionOf(inputs, provider),
     };
     await super.registerResource(req, (err: unknown, response: unknown) => {

@@ -168,4 +168,27 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       expect(run.single("aws:elasticache/replicationGroup:ReplicationGroup").inputs.engineVersion).to.equal("9.0");
     });
   });
+
+  describe("3. DAX replaced by delete-first", () => {
+    const dax = (run: StackRun) => run.single("aws:dax/cluster:Cluster");
+
+    it("a replacement gets a new name, so it is created before the old cluster is deleted; unchanged inputs keep the name", async () => {
+      const first = dax(await runStackFile("dev"));
+      const again = dax(await runStackFile("dev"));
+      const bigger = dax(await runStackFile("dev", { overrides: { "trading-platform:daxNodeType": "dax.t3.medium" } }));
+      expect(String(first.inputs.clusterName)).to.match(/^trading-dev-[0-9a-f]{4}$/);
+      expect(again.inputs.clusterName).to.equal(first.inputs.clusterName);
+      expect(bigger.inputs.clusterName).to.not.equal(first.inputs.clusterName);
+      expect(String(bigger.inputs.clusterName).length).to.be.at.most(20);
+      expect(first.deleteBeforeReplace).to.equal(false);
+      expect(first.protect).to.equal(false);
+    });
+
+    for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
+      it(`${stack}: the cluster is protected, so Pulumi refuses a replacement, unless daxAllowReplacement is set for that deploy`, async () => {
+        expect(dax(await runStackFile(stack)).protect).to.equal(true);
+        expect(dax(await runStackFile(stack, { overrides: { "trading-platform:daxAllowReplacement": true } })).protect).to.equal(false);
+      });
+    }
+  });
 });
