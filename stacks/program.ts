@@ -92,6 +92,7 @@ export async function main() {
     appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
     hotPath: dynamo.access,
     instanceType: config.clusterInstanceType,
+    imageId: config.clusterAmiId,
     minSize: config.clusterMinSize,
     desiredCapacity: config.clusterDesiredCapacity,
     maxSize: config.clusterMaxSize,

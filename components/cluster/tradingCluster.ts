@@ -34,8 +34,13 @@ export interface TradingClusterArgs {
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** The regional table and DAX cluster: the IAM policy names exactly these; the service is pointed at them. */
   readonly hotPath: HotPathAccess;
-  /** EC2 instance type; plain because it picks the AMI's architecture. Validated by the stack config. */
+  /** EC2 instance type. Validated by the stack config. */
   readonly instanceType: string;
+  /**
+   * AMI of the fleet, pinned (Amazon Linux 2023 of the instance type's architecture; see
+   * al2023AmiParameter). A new id is a new launch template version, so an instance refresh.
+   */
+  readonly imageId: pulumi.Input<string>;
   /** Group sizes; min <= desired <= max. */
   readonly minSize: pulumi.Input<number>;
   readonly desiredCapacity: pulumi.Input<number>;
@@ -176,6 +181,7 @@ export class TradingCluster extends pulumi.ComponentResource {
     const instanceTags = { ...(args.instanceTags ?? {}), Name: `${name}-api` };
     const template = launchTemplate(this, name, {
       instanceType: args.instanceType,
+      imageId: args.imageId,
       instanceProfileArn: identity.instanceProfile.arn,
       appSecurityGroupId: args.appSecurityGroupId,
       instanceTags,

@@ -160,13 +160,10 @@ describe("TradingCluster in the real stack files", function () {
       expect(lt.inputs).to.not.have.property("keyName");
       const appSg = run.single(T.sg, (r) => r.name === "trading-app");
       expect(run.propertyDependencies(lt, "networkInterfaces").map((r) => r.urn)).to.include(appSg.urn);
-      // AL2023 from the public SSM parameter, for the architecture of the configured type.
-      const instanceType = String(configured(stack, "clusterInstanceType"));
-      expect(lt.inputs.instanceType).to.equal(instanceType);
-      const amiLookup = run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
-      expect(amiLookup.map((i) => i.inputs.name)).to.deep.equal([
-        `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${/g\./.test(instanceType) ? "arm64" : "x86_64"}`,
-      ]);
+      // The AMI pinned in the stack file (bumped by `npm run ami:latest`), never looked up at `pulumi up`.
+      expect(lt.inputs.instanceType).to.equal(String(configured(stack, "clusterInstanceType")));
+      expect(lt.inputs.imageId).to.equal(configured(stack, "clusterAmiId"));
+      expect(run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter")).to.deep.equal([]);
     });
 
     it(`${key}: security groups admit the app port only from the ALB group, and the ALB only from the configured CIDRs`, () => {

@@ -7,7 +7,7 @@ import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { READINESS_PATH } from "../../services/trading-api/src/contract";
 import { testApp } from "../services/fixtures";
-import { FakeAccount, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { FakeAccount, readStackFile, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const userDataOf = (run: StackRun) => Buffer.from(String(run.single(LAUNCH_TEMPLATE).inputs.userData), "base64").toString("utf8");
@@ -190,5 +190,23 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
         expect(dax(await runStackFile(stack, { overrides: { "trading-platform:daxAllowReplacement": true } })).protect).to.equal(false);
       });
     }
+  });
+
+  describe("4. unattended fleet rolls", () => {
+    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
+      it(`${stack}: the fleet runs the AMI pinned in the stack file; pulumi up never looks up the latest one`, async () => {
+        const run = await runStackFile(stack);
+        const pinned = String(readStackFile(stack)["trading-platform:clusterAmiId"]);
+        expect(run.single(LAUNCH_TEMPLATE).inputs.imageId).to.equal(pinned);
+        expect(run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter")).to.deep.equal([]);
+      });
+    }
+
+    it("only a changed pin changes the launch template (and so starts an instance refresh)", async () => {
+      const pinned = (await runStackFile("dev")).single(LAUNCH_TEMPLATE).inputs;
+      const bumped = (await runStackFile("dev", { overrides: { "trading-platform:clusterAmiId": "ami-0123456789abcdef0" } })).single(LAUNCH_TEMPLATE).inputs;
+      expect(bumped.imageId).to.equal("ami-0123456789abcdef0");
+      expect({ ...bumped, imageId: pinned.imageId }).to.deep.equal(pinned);
+    });
   });
 });
