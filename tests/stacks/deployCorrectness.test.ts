@@ -209,4 +209,26 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
       expect({ ...bumped, imageId: pinned.imageId }).to.deep.equal(pinned);
     });
   });
+
+  describe("8. fixed physical names that block replacement", () => {
+    it("the cache's replication group id follows the inputs that force a replacement, so a replacement can be created first", async () => {
+      const group = (run: StackRun) => run.single("aws:elasticache/replicationGroup:ReplicationGroup").inputs;
+      const dev = group(await runStackFile("dev"));
+      expect(String(dev.replicationGroupId)).to.match(/^trading-dev-cache-[0-9a-f]{4}$/);
+      expect(group(await runStackFile("dev")).replicationGroupId, "same inputs, same id").to.equal(dev.replicationGroupId);
+      expect(dev.finalSnapshotIdentifier ?? `${String(dev.replicationGroupId)}-final`).to.contain(String(dev.replicationGroupId));
+    });
+
+    it("prod's Aurora cluster cannot be replaced or deleted by a deploy (protect and deletion protection); a replaced user or group always has a new id", async () => {
+      const run = await runStackFile("prod-us-east-1");
+      const cluster = run.single("aws:rds/cluster:Cluster");
+      expect(cluster.protect).to.equal(true);
+      expect(cluster.inputs.deletionProtection).to.equal(true);
+      // Users and the user group are replaced only when their id, name or engine change: the ids
+      // are derived from the names, and the engine is a constant, so no replacement reuses an id.
+      for (const user of run.ofType("aws:elasticache/user:User")) {
+        expect(user.inputs.engine, user.name).to.equal("redis");
+      }
+    });
+  });
 });
