@@ -4,6 +4,7 @@
  */
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { azLossSurvivability } from "./azLoss";
+import { targetGroupShallowHealthCheck } from "./healthChecks";
 import { albSpansAzs, asgSpansAzs, cacheSpansAzs, databaseSpansAzs, daxSpansAzs, natGatewayPerAz, subnetTiersSpanAzs } from "./azSpread";
 
 export const resiliencePack: PolicyPackDefinition = {
@@ -20,5 +21,6 @@ export const resiliencePack: PolicyPackDefinition = {
     daxSpansAzs,
     natGatewayPerAz,
     azLossSurvivability,
+    targetGroupShallowHealthCheck,
   ],
 };
