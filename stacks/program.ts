@@ -126,6 +126,7 @@ export async function main() {
     appSecurityGroupId: clusterSecurityGroups.appSecurityGroupId,
     hotPath: dynamo.access,
     instanceType: config.clusterInstanceType,
+    imageId: config.clusterAmiId,
     minSize: config.clusterMinSize,
     desiredCapacity: config.clusterDesiredCapacity,
     maxSize: config.clusterMaxSize,
@@ -138,6 +139,8 @@ export async function main() {
     accessLogRetentionDays: config.clusterAccessLogRetentionDays,
     appPort: config.clusterAppPort,
     deletionProtection: config.isProduction,
+    // A dev stack is torn down with its buckets; a prod bucket is never emptied by a deployment.
+    forceDestroyBuckets: !config.isProduction,
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
     // Aurora (reader endpoint) and the cache for the pre-trade checks: IAM policy and environment.

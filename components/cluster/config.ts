@@ -29,6 +29,9 @@ export function architectureOf(instanceType: string): CpuArchitecture {
 export const SCALING_METRICS = ["alb-requests", "cpu"] as const;
 export type ScalingMetric = (typeof SCALING_METRICS)[number];
 
+/** An EC2 image id: `ami-` and 8 (older) or 17 hex digits. */
+export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
 /** Production needs one instance per AZ at all times. */
 export const PRODUCTION_MIN_SIZE = 3;
 
@@ -41,6 +44,15 @@ export const clusterConfigShape = {
     .enum(INSTANCE_TYPES as [string, ...string[]])
     .default("m7g.large")
     .describe(`EC2 instance type of the fleet, one of ${INSTANCE_TYPES.join(", ")}. Default m7g.large.`),
+  // Operational state: the AMI the fleet runs is pinned per stack and changes only when someone runs
+  // the bump (`npm run ami:latest -- <stack>`) and merges it; a later `pulumi up` never moves it.
+  clusterAmiId: z
+    .string()
+    .refine((id) => AMI_ID_PATTERN.test(id), { message: "must be an AMI id (ami- and 8 or 17 hex digits)" })
+    .describe(
+      "AMI of the fleet (Amazon Linux 2023 for the instance type's architecture), pinned per stack: `npm run ami:latest -- <stack>` " +
+        "writes the current one from AWS's public SSM parameter; a merge of that change rolls the fleet. Required.",
+    ),
   clusterMinSize: int(1, 100, PRODUCTION_MIN_SIZE, "Smallest number of instances; at least 3 in prod (one per AZ)"),
   clusterDesiredCapacity: int(1, 100, PRODUCTION_MIN_SIZE, "Instances at first deploy, between clusterMinSize and clusterMaxSize"),
   clusterMaxSize: int(1, 100, 9, "Largest number of instances the scaling policy may reach"),

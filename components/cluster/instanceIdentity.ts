@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
-import { instancePolicyDocument } from "./instancePolicy";
+import { instancePolicyDocument, InstancePolicyResources } from "./instancePolicy";
 
 /** The resources the instances may touch, as the resources produce them. */
 export interface InstanceIdentityArgs {
@@ -46,31 +46,22 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
       role: role.id,
       policy: pulumi
         .all([
-          pulumi.all([
-          args.region,
-          args.hotPath.tableArn,
-          args.hotPath.indexArns,
-          args.hotPath.daxClusterArn,
-          args.artifactObjectArn,
-          args.kmsKeyArn,
-          args.cursorSecretParameterArn,
-          args.logGroupArn,
-          ]),
+          pulumi.output<{ [K in keyof Omit<InstancePolicyResources, "referenceData">]: pulumi.Input<InstancePolicyResources[K]> }>({
+            region: args.region,
+            tableArn: args.hotPath.tableArn,
+            indexArns: args.hotPath.indexArns,
+            daxClusterArn: args.hotPath.daxClusterArn,
+            tableKmsKeyArn: args.hotPath.kmsKeyArn,
+            artifactObjectArn: args.artifactObjectArn,
+            kmsKeyArn: args.kmsKeyArn,
+            cursorSecretParameterArn: args.cursorSecretParameterArn,
+            logGroupArn: args.logGroupArn,
+          }),
           referenceDataArns(args.referenceData),
         ])
-        .apply(([[region, tableArn, indexArns, daxClusterArn, artifactObjectArn, kmsKeyArn, cursorSecretParameterArn, logGroupArn], referenceData]) =>
+        .apply(([resources, referenceData]) =>
           JSON.stringify(
-            instancePolicyDocument({
-              region,
-              tableArn,
-              indexArns,
-              daxClusterArn,
-              artifactObjectArn,
-              kmsKeyArn,
-              cursorSecretParameterArn,
-              logGroupArn,
-              ...(referenceData ? { referenceData } : {}),
-            }),
+            instancePolicyDocument({ ...(resources as Omit<InstancePolicyResources, "referenceData">), ...(referenceData ? { referenceData } : {}) }),
           ),
         ),
     },

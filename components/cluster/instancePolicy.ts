@@ -4,7 +4,7 @@
  * resources' owners (components/dynamo/perms.ts, components/shared/); only Session Manager's, which
  * belong to no resource of ours, are listed here.
  */
-import { DAX_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS } from "../dynamo/perms";
+import { DAX_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS, TABLE_KEY_ACTIONS } from "../dynamo/perms";
 import { KEY_DECRYPT_ACTIONS } from "../shared/kmsKey";
 import { LOG_WRITE_AND_DESCRIBE_ACTIONS, logStreamsArn } from "../shared/logGroup";
 import { OBJECT_READ_ACTIONS } from "../shared/privateBucket";
@@ -14,6 +14,8 @@ export interface InstancePolicyResources {
   tableArn: string;
   indexArns: string[];
   daxClusterArn: string;
+  /** The table's customer-managed key, used through DynamoDB when the service reads or writes directly. */
+  tableKmsKeyArn: string;
   /** The artifact object exactly (`<bucket ARN>/<key>`), not the bucket. */
   artifactObjectArn: string;
   /** The cluster's KMS key: decrypts the artifact (SSE-KMS) and the cursor key (SecureString). */
@@ -59,6 +61,13 @@ export const ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE = [
 export function instancePolicyDocument(r: InstancePolicyResources): PolicyDocument {
   const statements: PolicyStatement[] = [
     { Sid: "TableItems", Effect: "Allow", Action: [...TABLE_ACTIONS], Resource: r.tableArn },
+    {
+      Sid: "TableKeyViaDynamoDB",
+      Effect: "Allow",
+      Action: [...TABLE_KEY_ACTIONS],
+      Resource: r.tableKmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${r.region}.amazonaws.com` } },
+    },
     { Sid: "DaxItems", Effect: "Allow", Action: DAX_ACTIONS, Resource: r.daxClusterArn },
     { Sid: "ServiceArtifact", Effect: "Allow", Action: [...OBJECT_READ_ACTIONS], Resource: r.artifactObjectArn },
     { Sid: "CursorKey", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: r.cursorSecretParameterArn },

@@ -1,6 +1,5 @@
 /**
- * What every instance is launched with: the current Amazon Linux 2023 AMI for the instance type's
- * architecture, the boot script (userData.ts), IMDSv2 only, an encrypted gp3 root volume, no public IP.
+ * What every instance is launched with: the stack's pinned Amazon Linux 2023 AMI, the boot script (userData.ts), IMDSv2 only, an encrypted gp3 root volume, no public IP.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +7,11 @@ import type { DataAccess } from "../data/access";
 import { architectureOf } from "./config";
 import { BootSettings, renderUserData } from "./userData";
 
-/** Public SSM parameter of the current Amazon Linux 2023 AMI for an architecture. */
+/**
+ * Public SSM parameter of the current Amazon Linux 2023 AMI for an architecture. Read by the bump
+ * command (offline/ops/amiLatestCli.ts), not at `pulumi up`: a lookup there rolled production onto
+ * whatever AMI AWS had published whenever any change merged.
+ */
 export function al2023AmiParameter(instanceType: string): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`;
 }
@@ -18,7 +21,6 @@ type ProducedBootSettings =
   | "region"
   | "artifactBucket"
   | "artifactKey"
-  | "artifactVersionId"
   | "tableName"
   | "daxEndpoint"
   | "cursorSecretParameter"
@@ -27,8 +29,10 @@ type ProducedBootSettings =
 
 /** Inputs of {@link launchTemplate}. */
 export interface LaunchTemplateArgs {
-  /** EC2 instance type; it picks the AMI's architecture. */
+  /** EC2 instance type (its architecture must be the AMI's). */
   readonly instanceType: string;
+  /** The pinned AMI (stack config clusterAmiId). */
+  readonly imageId: pulumi.Input<string>;
   readonly instanceProfileArn: pulumi.Input<string>;
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** Tags of the instances' volumes and network interfaces. */
@@ -44,21 +48,19 @@ export interface LaunchTemplateArgs {
 /** Registers the launch template under `scope`; each change of it is a new version for the ASG. */
 export function launchTemplate(scope: pulumi.Resource, name: string, args: LaunchTemplateArgs): aws.ec2.LaunchTemplate {
   const parent = { parent: scope };
-  const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
   const b = args.boot;
   const userData = pulumi
     .all([
-      pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
+      pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
       referenceDataEndpoints(args.referenceData),
       pulumi.output(b.writeRegionParameter),
     ])
-    .apply(([[region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData, writeRegionParameter]) =>
+    .apply(([[region, artifactBucket, artifactKey, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData, writeRegionParameter]) =>
       Buffer.from(
         renderUserData({
           region,
           artifactBucket,
           artifactKey,
-          artifactVersionId,
           tableName,
           daxEndpoint,
           cursorSecretParameter,
@@ -73,7 +75,7 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
     `${name}-api`,
     {
       description: "Trading API instances (Amazon Linux 2023)",
-      imageId: ami.insecureValue,
+      imageId: args.imageId,
       instanceType: args.instanceType,
       iamInstanceProfile: { arn: args.instanceProfileArn },
       userData,

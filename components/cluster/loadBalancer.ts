@@ -4,12 +4,19 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { READINESS_PATH } from "../../services/trading-api/src/contract";
+import { HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { privateBucket } from "../shared/privateBucket";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
 
-/** TLS 1.3 with TLS 1.2 fallback for older trading clients; no TLS 1.0/1.1, forward secrecy only. */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3 with a TLS 1.2 fallback for older trading clients, and hybrid post-quantum key exchange
+ * (ML-KEM) for clients that offer it. Chosen for issue 14 (2026) from the Elastic Load Balancing
+ * User Guide, "Security policies for your Application Load Balancer": "AWS recommends implementing
+ * the new post-quantum TLS (PQ-TLS) based security policy ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+ * (also the console's default), which keeps TLS 1.2-only and TLS 1.3-only clients working. The
+ * previous choice, ELBSecurityPolicy-TLS13-1-2-2021-06, has no post-quantum key exchange.
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
 /** Prefix of the ALB's access logs in their bucket (AWS appends AWSLogs/<account>/...). */
 const ACCESS_LOG_PREFIX = "alb";
@@ -27,6 +34,8 @@ export interface LoadBalancerArgs {
   readonly deletionProtection: boolean;
   /** With it, HTTPS forwards and HTTP only redirects; without it (dev) HTTP forwards. */
   readonly certificateArn?: string;
+  /** Let a destroy delete the log bucket with its logs (disposable stacks). */
+  readonly forceDestroy: boolean;
 }
 
 export interface LoadBalancer {
@@ -45,6 +54,7 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
       // ALB log delivery supports SSE-S3 only.
       sse: { sseAlgorithm: "AES256" },
       expirationDays: args.accessLogRetentionDays,
+      forceDestroy: args.forceDestroy,
       statements: (bucketArn) => [
         {
           Sid: "AlbLogDelivery",
@@ -85,11 +95,14 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
       loadBalancingCrossZoneEnabled: "true",
       healthCheck: {
         enabled: true,
-        path: READINESS_PATH,
+        // Shallow (process alive), not readiness: the group replaces instances on this check, and a
+        // readiness that follows DAX/DynamoDB would fail everywhere at once during a DAX failover or
+        // throttling (see HEALTH_PATH). Readiness stays for the drain and the alarms.
+        path: HEALTH_PATH,
         port: "traffic-port",
         protocol: "HTTP",
         matcher: "200",
-        // Out of rotation ~10 s after readiness turns 503 (draining, table unreachable).
+        // Out of rotation ~10 s after the process stops answering.
         interval: 5,
         timeout: 3,
         healthyThreshold: 2,

@@ -35,8 +35,13 @@ export interface TradingClusterArgs {
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** The regional table and DAX cluster: the IAM policy names exactly these; the service is pointed at them. */
   readonly hotPath: HotPathAccess;
-  /** EC2 instance type; plain because it picks the AMI's architecture. Validated by the stack config. */
+  /** EC2 instance type. Validated by the stack config. */
   readonly instanceType: string;
+  /**
+   * AMI of the fleet, pinned (Amazon Linux 2023 of the instance type's architecture; see
+   * al2023AmiParameter). A new id is a new launch template version, so an instance refresh.
+   */
+  readonly imageId: pulumi.Input<string>;
   /** Group sizes; min <= desired <= max. */
   readonly minSize: pulumi.Input<number>;
   readonly desiredCapacity: pulumi.Input<number>;
@@ -92,6 +97,13 @@ export interface TradingClusterArgs {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Let `pulumi destroy` empty and delete the artifact and access-log buckets (S3 refuses to delete
+   * a bucket that still holds objects or versions: BucketNotEmpty). Disposable stacks only: the
+   * stacks turn it on outside prod.
+   * @default false
+   */
+  readonly forceDestroyBuckets?: boolean;
   /**
    * Tags put on instances at launch (the stack's default tags; the provider does not tag instances).
    * @default - none
@@ -164,7 +176,14 @@ export class TradingCluster extends pulumi.ComponentResource {
     const key = rotatingKmsKey(`${name}-key`, { description: `Trading cluster ${stack}: service artifact and cursor key` }, this);
 
     // Each part registers its resources with this component as parent, under the names it always had.
-    const delivery = serviceDelivery(this, name, artifact, key.arn);
+    const forceDestroy = args.forceDestroyBuckets ?? false;
+    const delivery = serviceDelivery(this, name, {
+      artifact,
+      kmsKeyArn: key.arn,
+      accountId,
+      accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
+      forceDestroy,
+    });
     const cursorSecret = cursorSecretParameter(this, name, key.arn, cursorSecretRotation);
     const logGroup = retainedLogGroup(
       `${name}-service-logs`,
@@ -185,6 +204,7 @@ export class TradingCluster extends pulumi.ComponentResource {
     const instanceTags = { ...(args.instanceTags ?? {}), Name: `${name}-api` };
     const template = launchTemplate(this, name, {
       instanceType: args.instanceType,
+      imageId: args.imageId,
       instanceProfileArn: identity.instanceProfile.arn,
       appSecurityGroupId: args.appSecurityGroupId,
       instanceTags,
@@ -192,7 +212,6 @@ export class TradingCluster extends pulumi.ComponentResource {
         region,
         artifactBucket: delivery.bucket.id,
         artifactKey: delivery.object.key,
-        artifactVersionId: delivery.object.versionId,
         tableName: args.hotPath.tableName,
         daxEndpoint: args.hotPath.daxEndpoint,
         cursorSecretParameter: cursorSecret.name,
@@ -213,6 +232,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
       deletionProtection: args.deletionProtection ?? false,
       certificateArn: args.certificateArn,
+      forceDestroy,
     });
 
     const group = autoScalingGroup(this, name, {

@@ -12,9 +12,8 @@ import { NODE_MAJOR } from "./artifact";
 export interface BootSettings {
   region: string;
   artifactBucket: string;
+  /** Content-addressed key of the artifact (its sha256 is part of it): names exactly one upload. */
   artifactKey: string;
-  /** S3 version of the artifact object: the instance runs exactly this upload. */
-  artifactVersionId: string;
   artifactSha256: string;
   port: number;
   tableName: string;
@@ -174,8 +173,9 @@ ${LOG_DIR}/service.log {
 }
 LOGROTATE
 
-# The service: exactly this object version, checked against the hash the deployment computed.
-aws s3api get-object --region "$REGION" --bucket ${safe("artifactBucket", s.artifactBucket)} --key ${safe("artifactKey", s.artifactKey)} --version-id ${safe("artifactVersionId", s.artifactVersionId)} ${INSTALL_DIR}/main.js.download >/dev/null
+# The service: the content-addressed key, checked against the hash the deployment computed. No
+# version id: the upload may precede the bucket's versioning taking effect, and the key is unique.
+aws s3api get-object --region "$REGION" --bucket ${safe("artifactBucket", s.artifactBucket)} --key ${safe("artifactKey", s.artifactKey)} ${INSTALL_DIR}/main.js.download >/dev/null
 echo "${s.artifactSha256}  ${INSTALL_DIR}/main.js.download" | sha256sum --check --strict
 mv ${INSTALL_DIR}/main.js.download ${INSTALL_DIR}/main.js
 chmod 0644 ${INSTALL_DIR}/main.js

@@ -15,7 +15,7 @@ export const DB_CA_CERTIFICATE = "rds-ca-rsa2048-g1";
 
 /** Aurora PostgreSQL settings. Values that decide which resources exist are plain, not Inputs. */
 export interface DatabaseSettings {
-  /** Engine version, e.g. "17.5"; its major version picks the parameter group family. */
+  /** Engine version, e.g. "17.6"; its major version picks the parameter group family. */
   readonly engineVersion: string;
   /** Instance class of every instance, e.g. db.r7g.large. */
   readonly instanceClass: pulumi.Input<string>;
@@ -180,7 +180,15 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
         performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays ?? 7,
         monitoringInterval,
         monitoringRoleArn,
-        autoMinorVersionUpgrade: true,
+        // Off: the engine version is pinned in stack config (dataDbEngineVersion) and bumped there on
+        // purpose. With automatic minor upgrades on, RDS moves the cluster past the pinned version in
+        // a maintenance window and the next `pulumi up` asks for a downgrade, which RDS refuses
+        // ("Cannot upgrade aurora-postgresql from X to Y"). Aurora's own guidance for staying on a
+        // chosen minor version: "make sure to disable automatic minor version upgrade for your DB
+        // instances" (Amazon Aurora User Guide, "Amazon Aurora version support"). A version AWS
+        // retires is still upgraded at its end of support: the allow-list in catalog.ts then needs
+        // the new minor, and the config the bump, before the next deploy.
+        autoMinorVersionUpgrade: false,
         copyTagsToSnapshot: true,
         tags: { Name: `${clusterId}-${index}`, AzId: zone.azId },
       },

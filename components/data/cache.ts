@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { retainedLogGroup } from "../shared/logGroup";
 import { CacheEngine, cacheParameterFamily, ID_LIMITS, physicalId, spreadOverZones, WINDOWS } from "./catalog";
 import { StoreNetwork, storeKey, storeSecurityGroup } from "./store";
@@ -99,10 +100,20 @@ export function cacheReplicationGroup(scope: pulumi.Resource, name: string, args
   const { appUser, userGroup } = cacheUsers(scope, name, replicationGroupId, settings);
 
   const placement = spreadOverZones(settings.nodeCount, network.zones.length);
+  // The group's id carries a generation: a hash of the inputs that force a new replication group
+  // (terraform-provider-aws aws_elasticache_replication_group: ForceNew on kms_key_id,
+  // at_rest_encryption_enabled, subnet_group_name, port, engine changes other than Redis OSS to
+  // Valkey). A replacement then has a new id and is created before the old group is deleted; with
+  // the fixed id the create failed ("ReplicationGroupAlreadyExists") and blocked every later deploy.
+  const generationId = pulumi
+    .all([key.arn, subnetGroup.name])
+    .apply(([kmsKeyArn, subnetGroupName]) =>
+      physicalId([replicationGroupId, generation({ kmsKeyArn, subnetGroupName, port: CACHE_PORT, atRest: true })], ID_LIMITS.elasticache),
+    );
   const replicationGroup = new aws.elasticache.ReplicationGroup(
     `${name}-cache`,
     {
-      replicationGroupId,
+      replicationGroupId: generationId,
       description: `Trading platform cache (${settings.engine}), a node per AZ`,
       engine: settings.engine,
       engineVersion: settings.engineVersion,
@@ -126,7 +137,8 @@ export function cacheReplicationGroup(scope: pulumi.Resource, name: string, args
       snapshotRetentionLimit: settings.snapshotRetentionDays ?? 7,
       snapshotWindow: WINDOWS.cacheSnapshot,
       maintenanceWindow: WINDOWS.cacheMaintenance,
-      finalSnapshotIdentifier: args.skipFinalSnapshot ? undefined : physicalId([replicationGroupId, "final"], 255),
+      // Named after this generation, so the snapshots of two generations never collide.
+      finalSnapshotIdentifier: args.skipFinalSnapshot ? undefined : generationId.apply((id) => physicalId([id, "final"], 255)),
       autoMinorVersionUpgrade: true,
       logDeliveryConfigurations: [
         { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
@@ -183,4 +195,9 @@ function cacheUsers(scope: pulumi.Resource, name: string, replicationGroupId: st
     parent,
   );
   return { appUser, userGroup };
+}
+
+/** Four hex digits of the inputs that force a replacement: the same inputs, the same id. */
+function generation(inputs: Record<string, unknown>): string {
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 4);
 }

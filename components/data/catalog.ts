@@ -6,11 +6,20 @@
  */
 
 /**
- * Aurora PostgreSQL versions the platform is tested against. A version not listed here is refused
- * by config validation rather than by the RDS API halfway through a deployment.
+ * Aurora PostgreSQL versions the platform may run. A version not listed here is refused by config
+ * validation rather than by the RDS API halfway through a deployment.
+ *
+ * Refreshed for issue 14 (2026): AWS's "What's New" announcement "Amazon Aurora PostgreSQL-Compatible
+ * Edition has added support for PostgreSQL versions 17.6, 16.10, 15.14, 14.19, and 13.22" (17.6 and
+ * 16.10 add Dynamic Data Masking), and 17.7 / 16.11, the community's next minors, which Aurora lists
+ * as upgrade targets (Aurora PostgreSQL release notes, "Aurora PostgreSQL updates"). Older minors
+ * (16.6-16.9, 17.4-17.5) are dropped: AWS deprecates minors on a schedule and a cluster created on
+ * one would be force-upgraded, which a pinned version must never lag. The authority at deploy time
+ * is `aws rds describe-db-engine-versions --engine aurora-postgresql --region <region>`; refresh the
+ * list from it (and the release notes) before bumping dataDbEngineVersion.
  */
-export const AURORA_POSTGRES_VERSIONS = ["16.6", "16.8", "16.9", "17.4", "17.5"] as const;
-export const DEFAULT_AURORA_POSTGRES_VERSION = "17.5";
+export const AURORA_POSTGRES_VERSIONS = ["16.10", "16.11", "17.6", "17.7"] as const;
+export const DEFAULT_AURORA_POSTGRES_VERSION = "17.6";
 
 /**
  * Aurora instance classes. Graviton memory-optimised (r6g/r7g) for production; burstable t4g only
@@ -35,12 +44,17 @@ export type CacheEngine = (typeof CACHE_ENGINES)[number];
 /**
  * Engine versions per cache engine. All of them support IAM authentication (Valkey 7.2+, Redis OSS
  * 7.0+), which is how the application authenticates; older versions are left out for that reason.
+ *
+ * Refreshed for issue 14 (2026) from the ElastiCache User Guide, "Engine versions and upgrading in
+ * ElastiCache", which lists Valkey 7.2, 8.0, 8.1, 8.2, 9.0 (and 9.1 on the newest pages). 9.0 is the
+ * default: the current major with Multi-AZ durability; 9.1 waits until it is listed in every
+ * region the stacks use. Redis OSS stays at 7.0/7.1, its last ElastiCache versions.
  */
 export const CACHE_ENGINE_VERSIONS: Record<CacheEngine, readonly string[]> = {
-  valkey: ["7.2", "8.0", "8.1", "8.2"],
+  valkey: ["7.2", "8.0", "8.1", "8.2", "9.0"],
   redis: ["7.0", "7.1"],
 };
-export const DEFAULT_CACHE_ENGINE_VERSION: Record<CacheEngine, string> = { valkey: "8.1", redis: "7.1" };
+export const DEFAULT_CACHE_ENGINE_VERSION: Record<CacheEngine, string> = { valkey: "9.0", redis: "7.1" };
 
 /** Cache node types; t4g (burstable) only outside prod. r6gd (data tiering) is left out on purpose. */
 export const CACHE_NODE_TYPES = [
@@ -78,11 +92,11 @@ export function isBurstable(instanceClass: string): boolean {
   return /^(db|cache)\.t\d/.test(instanceClass);
 }
 
-/** "17.5" → "aurora-postgresql17": the family follows the major version. */
+/** "17.6" → "aurora-postgresql17": the family follows the major version. */
 export function auroraParameterFamily(engineVersion: string): string {
   const major = /^(\d+)\.\d+$/.exec(engineVersion)?.[1];
   if (!major) {
-    throw new Error(`"${engineVersion}" is not an Aurora PostgreSQL version like 17.5`);
+    throw new Error(`"${engineVersion}" is not an Aurora PostgreSQL version like 17.6`);
   }
   return `aurora-postgresql${major}`;
 }

@@ -16,4 +16,6 @@ export interface HotPathAccess {
   readonly daxClusterArn: pulumi.Output<string>;
   /** TLS discovery endpoint of this region's DAX cluster (daxs://...). */
   readonly daxEndpoint: pulumi.Output<string>;
+  /** The customer-managed key of the table in this region: its callers use it through DynamoDB. */
+  readonly kmsKeyArn: pulumi.Output<string>;
 }

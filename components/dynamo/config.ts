@@ -91,6 +91,13 @@ export const dynamoConfigShape = {
     3,
     "DAX nodes, one per AZ in azIds order (so at most the number of azIds); at least 3 in prod. Changing it replaces the cluster",
   ),
+  daxAllowReplacement: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Allow this deploy to replace the DAX cluster (a new daxNodeType, daxReplicationFactor or AZ list). Prod protects the cluster " +
+        "and Pulumi refuses a replacement otherwise; the new cluster is created before the old one is deleted. Set it for the one deploy, then back. Default false.",
+    ),
   daxItemTtlMillis: int(
     1000,
     86_400_000,

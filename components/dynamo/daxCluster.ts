@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DAX_TLS_PORT, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
-import { DAX_TABLE_ACTIONS } from "./perms";
+import { DAX_TLS_PORT, daxGenerationName, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
+import { DAX_TABLE_ACTIONS, TABLE_KEY_ACTIONS, viaDynamoDb } from "./perms";
 
 /** A subnet as DAX needs it: where it is, so the nodes can be placed one per AZ. */
 export interface DaxSubnet {
@@ -12,7 +12,10 @@ export interface DaxSubnet {
 
 /** Inputs of DaxCluster. */
 export interface DaxClusterArgs {
-  /** Cluster name (see daxClusterName): at most 20 characters, unique per region and account. */
+  /**
+   * Base of the cluster name (see daxClusterName); the cluster is named `<base>-<generation>`, the
+   * generation following the inputs that force a new cluster (daxGenerationName).
+   */
   readonly clusterName: string;
   /** VPC of the subnets and of the app security group. */
   readonly vpcId: pulumi.Input<string>;
@@ -35,6 +38,16 @@ export interface DaxClusterArgs {
   readonly tableArn: pulumi.Input<string>;
   /** ARNs of the table's GSIs in this region. May be empty. */
   readonly indexArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** The table's customer-managed key in this region: DAX reads and writes the table with it. */
+  readonly tableKmsKeyArn: pulumi.Input<string>;
+  /**
+   * Refuse to replace (and to delete) the cluster: Pulumi's engine stops a preview or update that
+   * would replace a protected resource ("unable to replace resource ... as it is currently marked
+   * for protection", pulumi/pulumi#8810, #8873). On in prod, where a replacement empties the cache
+   * every read of the trading API goes through.
+   * @default false
+   */
+  readonly protect?: boolean;
   /**
    * Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC); the default is outside market hours.
    * @default "sun:05:00-sun:06:00"
@@ -43,7 +56,7 @@ export interface DaxClusterArgs {
 }
 
 /** How big a DAX cluster is and how long it caches: the part of DaxClusterArgs a stack's config decides. */
-export type DaxSizing = Pick<DaxClusterArgs, "clusterName" | "nodeType" | "replicationFactor" | "itemTtlMillis" | "queryTtlMillis">;
+export type DaxSizing = Pick<DaxClusterArgs, "clusterName" | "nodeType" | "replicationFactor" | "itemTtlMillis" | "queryTtlMillis" | "protect">;
 
 /** Where a DAX cluster lives; DynamoHotPath and GlobalReplica take it from the network. */
 export interface DaxPlacement {
@@ -59,7 +72,7 @@ export function daxClusterFor(
   name: string,
   sizing: DaxSizing,
   placement: DaxPlacement,
-  table: Pick<DaxClusterArgs, "tableArn" | "indexArns">,
+  table: Pick<DaxClusterArgs, "tableArn" | "indexArns" | "tableKmsKeyArn">,
   opts: pulumi.ComponentResourceOptions,
 ): DaxCluster {
   return new DaxCluster(
@@ -101,7 +114,7 @@ export class DaxCluster extends pulumi.ComponentResource {
         `DaxCluster ${name}: replicationFactor ${args.replicationFactor} exceeds the ${args.subnets.length} AZs of its subnets; nodes are placed one per AZ`,
       );
     }
-    const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
 
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
@@ -161,13 +174,11 @@ export class DaxCluster extends pulumi.ComponentResource {
         assumeRolePolicy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "dax.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              // Only DAX acting for this account may assume it (confused-deputy guard).
-              Condition: { StringEquals: { "aws:SourceAccount": account } },
-            },
+            // No aws:SourceAccount condition: DAX's documented service-role trust policy has none
+            // (DynamoDB Developer Guide, "Create an IAM service role for DAX to access DynamoDB"),
+            // and a StringEquals on a key the service does not send denies the AssumeRole, so the
+            // cluster could never reach its table.
+            { Effect: "Allow", Principal: { Service: "dax.amazonaws.com" }, Action: "sts:AssumeRole" },
           ],
         }),
       },
@@ -185,6 +196,8 @@ export class DaxCluster extends pulumi.ComponentResource {
               Action: [...DAX_TABLE_ACTIONS],
               Resource: pulumi.all([args.tableArn, args.indexArns]).apply(([table, indexes]) => [table, ...indexes]),
             },
+            // DynamoDB uses the table's key with DAX's credentials when DAX reads or writes it.
+            { Effect: "Allow", Action: [...TABLE_KEY_ACTIONS], Resource: args.tableKmsKeyArn, Condition: viaDynamoDb(region) },
           ],
         }),
       },
@@ -195,10 +208,16 @@ export class DaxCluster extends pulumi.ComponentResource {
       .all(args.subnets.map((s) => s.availabilityZone))
       .apply((names) => daxNodeAvailabilityZones(names, args.replicationFactor));
 
+    const endpointEncryption = "TLS";
+    const clusterName = pulumi
+      .all([args.nodeType, this.nodeAvailabilityZones, subnetGroup.name, role.arn])
+      .apply(([nodeType, availabilityZones, subnetGroupName, iamRoleArn]) =>
+        daxGenerationName(args.clusterName, { nodeType, availabilityZones, subnetGroupName, iamRoleArn, endpointEncryption, serverSideEncryption: true }),
+      );
     this.cluster = new aws.dax.Cluster(
       `${name}-cluster`,
       {
-        clusterName: args.clusterName,
+        clusterName,
         description: `Read cache of the trading table`,
         nodeType: args.nodeType,
         replicationFactor: args.replicationFactor,
@@ -208,15 +227,16 @@ export class DaxCluster extends pulumi.ComponentResource {
         securityGroupIds: [securityGroup.id],
         iamRoleArn: role.arn,
         serverSideEncryption: { enabled: true },
-        clusterEndpointEncryptionType: "TLS",
+        clusterEndpointEncryptionType: endpointEncryption,
         maintenanceWindow: args.maintenanceWindow ?? "sun:05:00-sun:06:00",
       },
       {
         parent: this,
         // The role must carry its permissions before DAX first assumes it.
         dependsOn: [tableAccess],
-        // The name is fixed, so a replacement (node type or AZ list changed) must delete first.
-        deleteBeforeReplace: true,
+        // Create before delete (Pulumi's default): a replacement has a new generation in its name,
+        // so the new cache exists before the old one goes. In prod, not at all (protect).
+        protect: args.protect ?? false,
       },
     );
 

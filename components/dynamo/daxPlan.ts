@@ -11,6 +11,8 @@
  * - TLS clusters listen on 9111 (plain ones on 8111); clients connect with `daxs://`.
  */
 
+import { createHash } from "node:crypto";
+
 export const DAX_PRODUCTION_NODE_TYPES = [
   "dax.r5.large",
   "dax.r5.xlarge",
@@ -59,18 +61,48 @@ export function daxNodeAvailabilityZones(azNames: readonly string[], replication
 
 const CLUSTER_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
+/** DAX allows 20 characters; `-` and a 4-hex generation take 5 of them. */
+const DAX_NAME_LIMIT = 20;
+const GENERATION_LENGTH = 4;
+export const DAX_BASE_NAME_LIMIT = DAX_NAME_LIMIT - GENERATION_LENGTH - 1;
+
 /**
- * DAX cluster name `trading-<environment>`: a DAX name is at most 20 characters, lowercase
- * letters, digits and single hyphens, starting with a letter, and unique per region and account.
+ * Base of the DAX cluster name, `trading-<environment>`: lowercase letters, digits and single
+ * hyphens, starting with a letter, short enough for the generation suffix ({@link daxGenerationName}).
  */
 export function daxClusterName(environment: string): string {
   const name = `trading-${environment}`;
-  if (name.length > 20 || !CLUSTER_NAME.test(name)) {
+  if (name.length > DAX_BASE_NAME_LIMIT || !CLUSTER_NAME.test(name)) {
     throw new RangeError(
-      `DAX cluster name "${name}" is invalid: at most 20 characters, lowercase letters, digits and single hyphens, starting with a letter`,
+      `DAX cluster name "${name}" is invalid: at most ${DAX_BASE_NAME_LIMIT} characters (DAX allows ${DAX_NAME_LIMIT}; the generation suffix takes ${GENERATION_LENGTH + 1}), lowercase letters, digits and single hyphens, starting with a letter`,
     );
   }
   return name;
+}
+
+/**
+ * The inputs that force a new DAX cluster (terraform-provider-aws aws_dax_cluster: ForceNew on
+ * node_type, availability_zones, subnet_group_name, iam_role_arn, cluster_endpoint_encryption_type
+ * and server_side_encryption.enabled; cluster_name too, which this name is).
+ */
+export interface DaxReplacementInputs {
+  nodeType: string;
+  availabilityZones: readonly string[];
+  subnetGroupName: string;
+  iamRoleArn: string;
+  endpointEncryption: string;
+  serverSideEncryption: boolean;
+}
+
+/**
+ * `<base>-<generation>`: the generation is a hash of everything that forces a new cluster, so a
+ * replacement gets a new name and Pulumi can create it before it deletes the old one (DAX names are
+ * unique per region and account: with one fixed name a replacement had to delete the cache first).
+ * The same inputs give the same name, so nothing else renames the cluster.
+ */
+export function daxGenerationName(base: string, inputs: DaxReplacementInputs): string {
+  const canonical = JSON.stringify({ ...inputs, availabilityZones: [...inputs.availabilityZones].sort() });
+  return `${base}-${createHash("sha256").update(canonical).digest("hex").slice(0, GENERATION_LENGTH)}`;
 }
 
 /** The TLS discovery endpoint clients use (the DAX SDK defaults to port 9111 for daxs://). */

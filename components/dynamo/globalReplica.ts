@@ -41,8 +41,8 @@ export interface GlobalReplicaArgs extends RegionalTableArgs {
 
 /**
  * A replica of the primary's global table (version 2019.11.21) in this stack's region, with this
- * region's customer-managed KMS key and PITR, its own auto scaling (reads from this stack's config,
- * writes as the primary publishes them, because DynamoDB keeps write scaling equal across regions)
+ * region's customer-managed KMS key and PITR, its own read auto scaling (write auto scaling is the
+ * primary's: DynamoDB replicates it to every region)
  * and a regional DAX cluster (DAX does not replicate). The TableReplica has no `region` argument:
  * it is created by this stack's provider, i.e. in `aws:region` of the replica stack.
  *
@@ -108,8 +108,15 @@ export class GlobalReplica extends pulumi.ComponentResource {
       {
         tableName,
         indexNames: primary.indexNames,
-        table: { read: args.tableRead, write: primary.writeScaling.table },
-        index: { read: args.indexRead, write: primary.writeScaling.index },
+        // Reads only. DynamoDB keeps a provisioned global table's write auto scaling the same in
+        // every region ("the write settings (minimum, maximum, and target utilization) are
+        // replicated across Regions", DynamoDB Developer Guide, "Throughput capacity planning for
+        // DynamoDB global tables"; CloudFormation's GlobalTable takes one write policy "applied to
+        // all replicas"), while read capacity is set per replica. The primary stack owns the write
+        // targets; registering them here too would give two stacks the same settings, and
+        // destroying this stack would deregister write scaling DynamoDB replicates everywhere.
+        table: { read: args.tableRead },
+        index: { read: args.indexRead },
         scheduledActions: args.scheduledActions,
         scheduleTimezone: args.scheduleTimezone,
       },
@@ -136,6 +143,7 @@ export class GlobalReplica extends pulumi.ComponentResource {
       {
         tableArn: regionalTableArn,
         indexArns: regionalTableArn.apply((arn) => primary.indexNames.map((index) => `${arn}/index/${index}`)),
+        tableKmsKeyArn: key.arn,
       },
       parent,
     );
@@ -165,6 +173,7 @@ export class GlobalReplica extends pulumi.ComponentResource {
       indexArns: this.indexArns,
       daxClusterArn: this.daxClusterArn,
       daxEndpoint: this.daxEndpoint,
+      kmsKeyArn: this.kmsKeyArn,
     };
 
     this.stackOutputs = {

@@ -183,7 +183,7 @@ export class DynamoHotPath extends pulumi.ComponentResource {
     this.indexNames = pulumi.output(indexNames);
     this.indexArns = this.table.arn.apply((arn) => indexNames.map((index) => `${arn}/index/${index}`));
 
-    this.dax = daxClusterFor(name, args.dax, args.network, { tableArn: this.tableArn, indexArns: this.indexArns }, parent);
+    this.dax = daxClusterFor(name, args.dax, args.network, { tableArn: this.tableArn, indexArns: this.indexArns, tableKmsKeyArn: key.arn }, parent);
 
     // A replica of a provisioned table needs write auto scaling on the table and every GSI first;
     // publishing the ARN only once those policies exist makes that order explicit for replica stacks.
@@ -200,6 +200,7 @@ export class DynamoHotPath extends pulumi.ComponentResource {
       indexArns: this.indexArns,
       daxClusterArn: this.daxClusterArn,
       daxEndpoint: this.daxEndpoint,
+      kmsKeyArn: this.kmsKeyArn,
     };
 
     const writeScaling: WriteScaling = {

@@ -37,6 +37,21 @@ export const DAX_TABLE_ACTIONS = [
   "dynamodb:ConditionCheckItem",
 ] as const;
 
+/**
+ * What a caller of the table does with the table's customer-managed key, always through DynamoDB
+ * (`kms:ViaService` dynamodb.<region>.amazonaws.com): DynamoDB uses the key with the credentials of
+ * the principal that calls it, so every reader and writer of a CMK-encrypted table needs these on
+ * the key as well as the table actions (aws-cdk-lib's TableGrants grant the same set to a writer;
+ * DynamoDB Developer Guide, "DynamoDB encryption at rest": the key policy or the caller's IAM policy
+ * must allow the use). The keys keep AWS's default key policy, which lets IAM policies grant this.
+ */
+export const TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"] as const;
+
+/** The `kms:ViaService` condition that limits {@link TABLE_KEY_ACTIONS} to DynamoDB in `region`. */
+export function viaDynamoDb(region: pulumi.Input<string>): pulumi.Output<{ StringEquals: { "kms:ViaService": string } }> {
+  return pulumi.interpolate`dynamodb.${region}.amazonaws.com`.apply((service) => ({ StringEquals: { "kms:ViaService": service } }));
+}
+
 /** Reading a stream's shards, on the stream's ARN. */
 export const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"] as const;
 

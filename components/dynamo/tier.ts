@@ -67,6 +67,8 @@ export function dynamoTier(
     replicationFactor: config.daxReplicationFactor,
     itemTtlMillis: config.daxItemTtlMillis,
     queryTtlMillis: config.daxQueryTtlMillis,
+    // A replaced prod cache empties every read path at once: refused unless asked for (create first).
+    protect: config.isProduction && !config.daxAllowReplacement,
   };
   const schedule = { scheduledActions: scheduledActions(config), scheduleTimezone: config.dynamoScheduleTimezone };
   const stream = {

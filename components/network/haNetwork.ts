@@ -247,7 +247,11 @@ export class HaNetwork extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.iam.RolePolicy(
+    // What AWS documents for a flow log's role ("IAM role for publishing flow logs to CloudWatch
+    // Logs", Amazon VPC User Guide): write and describe streams, and DescribeLogGroups, which the
+    // service calls to find its group (a list action, granted on "*" as documented). No
+    // CreateLogGroup: the group exists first, with its retention.
+    const writePolicy = new aws.iam.RolePolicy(
       `${name}-flow-logs-write`,
       {
         role: role.id,
@@ -259,6 +263,7 @@ export class HaNetwork extends pulumi.ComponentResource {
               Action: [...LOG_WRITE_AND_DESCRIBE_ACTIONS],
               Resource: [logGroup.arn, logStreamsArn(logGroup.arn)],
             },
+            { Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
           ],
         }),
       },
@@ -274,7 +279,8 @@ export class HaNetwork extends pulumi.ComponentResource {
         iamRoleArn: role.arn,
         maxAggregationInterval: 60,
       },
-      parent,
+      // The role must be able to write before the first delivery, or the flow log starts in error.
+      { parent: this, dependsOn: [writePolicy] },
     );
   }
 }

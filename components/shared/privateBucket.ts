@@ -31,12 +31,20 @@ export interface PrivateBucketArgs {
    * @default - none
    */
   readonly statements?: (bucketArn: pulumi.Output<string>) => unknown[];
+  /**
+   * Let `pulumi destroy` (and a replacement) delete the bucket with the objects and versions in it;
+   * S3 refuses to delete a bucket that is not empty (BucketNotEmpty). For disposable stacks only.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
 }
 
 /** The bucket and its policy (depend on the policy where a service must be allowed to write first). */
 export interface PrivateBucket {
   readonly bucket: aws.s3.Bucket;
   readonly policy: aws.s3.BucketPolicy;
+  /** The versioning resource, when versions are kept: write objects only after it exists. */
+  readonly versioning?: aws.s3.BucketVersioning;
 }
 
 /**
@@ -45,7 +53,7 @@ export interface PrivateBucket {
  */
 export function privateBucket(resourceName: string, args: PrivateBucketArgs, scope: pulumi.Resource): PrivateBucket {
   const parent = { parent: scope };
-  const bucket = new aws.s3.Bucket(resourceName, {}, parent);
+  const bucket = new aws.s3.Bucket(resourceName, args.forceDestroy ? { forceDestroy: true } : {}, parent);
   const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
     resourceName,
     { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -60,9 +68,10 @@ export function privateBucket(resourceName: string, args: PrivateBucketArgs, sco
     },
     parent,
   );
-  if (args.noncurrentDays !== undefined) {
-    new aws.s3.BucketVersioning(resourceName, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-  }
+  const versioning =
+    args.noncurrentDays !== undefined
+      ? new aws.s3.BucketVersioning(resourceName, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent)
+      : undefined;
   new aws.s3.BucketLifecycleConfiguration(
     resourceName,
     {
@@ -92,7 +101,7 @@ export function privateBucket(resourceName: string, args: PrivateBucketArgs, sco
     // The public access block first: with BlockPublicPolicy a policy is checked against it.
     { parent: scope, dependsOn: [publicAccessBlock] },
   );
-  return { bucket, policy };
+  return { bucket, policy, ...(versioning ? { versioning } : {}) };
 }
 
 function denyInsecureTransport(bucketArn: pulumi.Output<string>) {

@@ -7,6 +7,7 @@ import { main } from "../../stacks/program";
 import { parseStackConfig } from "../../stacks/config";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRunFailure, RunOptions, StackRun, startRecording } from "./recorder";
+import type { CloudQuirks } from "./fakeAccount";
 import { withShortStacks } from "./shortStacks";
 import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
 
@@ -22,6 +23,8 @@ export {
 
 export interface StackFileRunOptions {
   preview?: boolean;
+  /** Where the fake account should behave like a real one that the happy path hides. */
+  quirks?: CloudQuirks;
   /** Config keys to change (`undefined` removes one), applied over the stack file. */
   overrides?: Record<string, unknown>;
   stackReferences?: Record<string, Record<string, unknown>>;
@@ -73,6 +76,7 @@ export async function runStackFile(stack: string, options: StackFileRunOptions =
     stack,
     config,
     preview: options.preview,
+    quirks: options.quirks,
     stackReferences: await withPrimaryOutputs(stack, config, options.stackReferences),
   });
 }

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { CloudQuirks } from "./fakeAccount";
 import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
 
 export interface RecordedResource {
@@ -28,6 +29,8 @@ export interface RecordedResource {
   protect: boolean;
   ignoreChanges: string[];
   retainOnDelete: boolean;
+  /** Replace by deleting first (the engine's order for a resource whose name cannot be shared). */
+  deleteBeforeReplace: boolean;
   /** The region the resource lives in: its own `region` input, its provider's, or the stack's. */
   region: string;
 }
@@ -49,6 +52,8 @@ export interface RunOptions {
   preview?: boolean;
   /** Outputs of the stacks a StackReference may read, by fully qualified stack name. */
   stackReferences?: Record<string, Record<string, unknown>>;
+  /** Where the fake account should behave like a real one that the happy path hides. */
+  quirks?: CloudQuirks;
 }
 
 class RecordingMonitor extends MockMonitor {
@@ -57,11 +62,14 @@ class RecordingMonitor extends MockMonitor {
   stackOutputs: Record<string, unknown> = {};
   readonly invokes: RecordedInvoke[] = [];
   private readonly providerRegions = new Map<string, string>();
+  /** ignoreChanges of the registration in flight, by type and name (newResource does not see them). */
+  private readonly ignoreChangesOf = new Map<string, string[]>();
 
   constructor(
     private readonly defaultRegion: string,
     stackReferences: Record<string, Record<string, unknown>>,
     preview: boolean,
+    quirks: CloudQuirks = {},
   ) {
     super({
       call: (args) => {
@@ -93,9 +101,33 @@ class RecordingMonitor extends MockMonitor {
           // As in a real preview: inputs are known, ids and computed outputs are not.
           return { id: undefined, state: inputs };
         }
-        return fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
+        const created = fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
+        this.applyQuirks(quirks, args.type, args.name, inputs, created);
+        return created;
       },
     });
+  }
+
+  private applyQuirks(
+    quirks: CloudQuirks,
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    created: { id: string; state: Record<string, unknown> },
+  ): void {
+    if (type === "aws:s3/bucketObjectv2:BucketObjectv2" && quirks.versioningNotYetInEffect) {
+      created.state.versionId = "";
+    }
+    const account = quirks.account;
+    if (type === "aws:rds/cluster:Cluster" && account) {
+      const ignored = (this.ignoreChangesOf.get(`${type}::${name}`) ?? []).includes("engineVersion");
+      account.applyAuroraCluster(created.id, String(inputs.clusterIdentifier), String(inputs.engineVersion), ignored);
+      created.state.engineVersion = account.auroraEngineVersion(String(inputs.clusterIdentifier));
+    }
+    if (type === "aws:rds/clusterInstance:ClusterInstance" && account) {
+      // RDS turns automatic minor version upgrades on unless told otherwise.
+      account.applyAuroraInstance(created.id, String(inputs.clusterIdentifier), inputs.autoMinorVersionUpgrade !== false);
+    }
   }
 
   private regionOf(inputs: Record<string, unknown>, provider: string | undefined): string {
@@ -120,6 +152,7 @@ class RecordingMonitor extends MockMonitor {
       getProtect(): boolean | undefined;
       getIgnorechangesList(): string[];
       getRetainondelete(): boolean | undefined;
+      getDeletebeforereplace(): boolean | undefined;
     },
     callback: (err: unknown, response: unknown) => void,
   ): Promise<void> {
@@ -129,6 +162,7 @@ class RecordingMonitor extends MockMonitor {
       propertyDependencies[key] = value.getUrnsList();
     });
     const provider = req.getProvider() || undefined;
+    this.ignoreChangesOf.set(`${req.getType()}::${req.getName()}`, req.getIgnorechangesList());
     const record: RecordedResource = {
       urn: "",
       type: req.getType(),
@@ -143,6 +177,7 @@ class RecordingMonitor extends MockMonitor {
       protect: req.getProtect() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
       retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
       region: this.regionOf(inputs, provider),
     };
     await super.registerResource(req, (err: unknown, response: unknown) => {
@@ -253,7 +288,7 @@ export interface Recording {
 export function startRecording(options: RunOptions): Recording {
   const region = options.config["aws:region"] ?? "us-east-1";
   const preview = options.preview ?? false;
-  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, preview);
+  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, preview, options.quirks);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, preview);
   pulumi.runtime.setAllConfig(options.config);
   return {

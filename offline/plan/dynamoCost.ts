@@ -11,7 +11,8 @@
  * - an eventually consistent read of up to 4 KB is half a read unit (DAX reads DynamoDB eventually
  *   consistently on a miss); a strongly consistent read would bypass DAX entirely;
  * - in a replica region a global table's incoming writes are replicated writes (rWCU / rWRU) for
- *   the table; its GSIs are written with ordinary write units;
+ *   the table; its GSIs are written with ordinary write units; their auto scaling is the primary's
+ *   (DynamoDB replicates write scaling settings), so a replica stack has no write targets to price;
  * - provisioned capacity is billed per unit-hour whether used or not: at utilisation u a unit-hour
  *   does u x 3600 units of work, so provisioned is cheaper than on-demand once
  *   u > unit-hour price / (3600 x on-demand price per unit) — the break-even utilisation.
@@ -120,6 +121,14 @@ export function scaledCapacities(resources: readonly GraphResource[], snapshot: 
       targetUtilization: targetUtilizationOf(graph, info.target),
       unitHourUsd: unitHourPrice(prices, effectiveKind),
     });
+  }
+  // A replica stack owns no write scaling (DynamoDB replicates the primary's): say so instead of
+  // pricing the replica's replicated writes at nothing.
+  const targets = dynamoScalingTargets(graph);
+  for (const replica of graph.ofType(TYPES.dynamoTableReplica)) {
+    if (!targets.some((t) => t.table === replica && t.dimension === "write")) {
+      unreadable.push(`${replica.name} write: follows the global table's write auto scaling, set and priced in the primary stack`);
+    }
   }
   const monthly = (pick: (c: ScaledCapacity) => number) =>
     capacities.reduce((sum, c) => sum + pick(c) * c.unitHourUsd * snapshot.hoursPerMonth, 0);

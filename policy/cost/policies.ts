@@ -6,6 +6,7 @@
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { daxNodeTypeAllowed, ec2InstanceTypeAllowed } from "./allowLists";
 import { monthlyBudget } from "./budget";
+import { replicaOwnsNoWriteScaling } from "./globalTableScaling";
 import {
   dynamodbAutoscalingCoverage,
   dynamodbCapacityCaps,
@@ -28,5 +29,6 @@ export const costPack: PolicyPackDefinition = {
     daxNodeTypeAllowed,
     ec2InstanceTypeAllowed,
     monthlyBudget,
+    replicaOwnsNoWriteScaling,
   ],
 };

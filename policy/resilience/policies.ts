@@ -6,6 +6,7 @@
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { haResourcesAlarmed } from "./alarms";
 import { azLossSurvivability } from "./azLoss";
+import { targetGroupShallowHealthCheck } from "./healthChecks";
 import { albSpansAzs, asgSpansAzs, cacheSpansAzs, databaseSpansAzs, daxSpansAzs, natGatewayPerAz, subnetTiersSpanAzs } from "./azSpread";
 
 export const resiliencePack: PolicyPackDefinition = {
@@ -23,5 +24,6 @@ export const resiliencePack: PolicyPackDefinition = {
     natGatewayPerAz,
     azLossSurvivability,
     haResourcesAlarmed,
+    targetGroupShallowHealthCheck,
   ],
 };

@@ -4,6 +4,7 @@
  * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
  */
 import type { PolicyPackDefinition } from "../lib/packDefinition";
+import { s3NoForceDestroy } from "./bucketLifecycle";
 import { backupRetention, deletionProtection, dynamodbPitr } from "./dataProtection";
 import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, s3EncryptionAtRest } from "./encryption";
 import { iamNoWildcardAdmin } from "./iam";
@@ -28,5 +29,6 @@ export const securityPack: PolicyPackDefinition = {
     backupRetention,
     deletionProtection,
     iamNoWildcardAdmin,
+    s3NoForceDestroy,
   ],
 };

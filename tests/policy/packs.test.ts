@@ -107,12 +107,15 @@ describe("policy pack layout", () => {
       "dax-node-type-allowed": "mandatory",
       "ec2-instance-type-allowed": "mandatory",
       "monthly-budget": "mandatory",
+      "replica-owns-no-write-scaling": "mandatory",
     });
     const security = levels("security");
     expect(Object.entries(security).filter(([, level]) => level !== "mandatory")).to.deep.equal([
       ["alb-https-only", "advisory"],
       ["dynamodb-pitr", "advisory"],
       ["deletion-protection", "disabled"],
+      // dev is torn down with its buckets.
+      ["s3-no-force-destroy", "disabled"],
     ]);
   });
 });

@@ -186,7 +186,7 @@ describe("policy packs over the real stack files", function () {
     it("no alarms: ha-resources-alarmed reports every HA-critical resource of both prod stacks", async () => {
       const expected: Record<string, string[]> = {
         "prod-us-east-1": ["auto scaling group trading-api", "load balancer trading-alb", "target group trading-api", "Aurora cluster trading-db", "cache replication group trading-cache", "DAX cluster trading-dax-cluster", "DynamoDB table trading-table", "stream processor function trading-stream-function", "on-failure queue trading-stream-failures"],
-        "prod-eu-west-1": ["auto scaling group trading-api", "load balancer trading-alb", "target group trading-api", "Aurora cluster trading-db", "cache replication group trading-cache", "DAX cluster trading-dax-cluster", "DynamoDB table replica trading-replica"],
+        "prod-eu-west-1": ["auto scaling group trading-api", "load balancer trading-alb", "target group trading-api", "Aurora cluster trading-db", "cache replication group trading-cache", "DAX cluster trading-dax-cluster", "DynamoDB table replica trading-replica", "stream processor function trading-stream-function", "on-failure queue trading-stream-failures"],
       };
       for (const [stack, resources] of Object.entries(expected)) {
         const base = runs[`${stack} preview`];

@@ -49,8 +49,11 @@ const TABLE = "trading-platform-prod";
 const FLAG = writeRegionParameterName(PROJECT, ENV);
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** Short bounds so the suite stays fast: the gate polls every 100 ms and fences after 400 ms. */
-const GATE = { pollIntervalMs: 100, fenceAfterMs: 400 };
-const FAST = ["--fence-wait-seconds", "0.6", "--in-flight-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
+// Short bounds keep the suite fast; the read timeout is half the poll interval, so the poll must
+// leave moto_server room to answer on a loaded machine (at 100 ms, reads timed out and fenced).
+const GATE = { pollIntervalMs: 400, fenceAfterMs: 1600 };
+// The command waits out the fence bound (GATE.fenceAfterMs + a poll) when a region cannot be fenced.
+const FAST = ["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
 
 interface Region {
   name: string;

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { bundleService, artifactKey } from "../../components/cluster/artifact";
 import { ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE, PolicyDocument } from "../../components/cluster/instancePolicy";
-import { DEFAULT_PORT, READINESS_PATH } from "../../services/trading-api/src/contract";
+import { DEFAULT_PORT, HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { readStackFile, RecordedResource, runStackFile, STACKS, StackRun } from "../support/mockCloud";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
@@ -160,13 +160,10 @@ describe("TradingCluster in the real stack files", function () {
       expect(lt.inputs).to.not.have.property("keyName");
       const appSg = run.single(T.sg, (r) => r.name === "trading-app");
       expect(run.propertyDependencies(lt, "networkInterfaces").map((r) => r.urn)).to.include(appSg.urn);
-      // AL2023 from the public SSM parameter, for the architecture of the configured type.
-      const instanceType = String(configured(stack, "clusterInstanceType"));
-      expect(lt.inputs.instanceType).to.equal(instanceType);
-      const amiLookup = run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
-      expect(amiLookup.map((i) => i.inputs.name)).to.deep.equal([
-        `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${/g\./.test(instanceType) ? "arm64" : "x86_64"}`,
-      ]);
+      // The AMI pinned in the stack file (bumped by `npm run ami:latest`), never looked up at `pulumi up`.
+      expect(lt.inputs.instanceType).to.equal(String(configured(stack, "clusterInstanceType")));
+      expect(lt.inputs.imageId).to.equal(configured(stack, "clusterAmiId"));
+      expect(run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter")).to.deep.equal([]);
     });
 
     it(`${key}: security groups admit the app port only from the ALB group, and the ALB only from the configured CIDRs`, () => {
@@ -201,10 +198,10 @@ describe("TradingCluster in the real stack files", function () {
       }
     });
 
-    it(`${key}: target group health check on the service's readiness route, with short thresholds and drain`, () => {
+    it(`${key}: target group health check on the service's shallow liveness route, with short thresholds and drain`, () => {
       const tg = inCluster(runs[key], T.targetGroup);
       const healthCheck = tg.inputs.healthCheck as Record<string, unknown>;
-      expect(healthCheck.path).to.equal(READINESS_PATH);
+      expect(healthCheck.path).to.equal(HEALTH_PATH);
       expect(healthCheck.matcher).to.equal("200");
       expect(Number(healthCheck.interval)).to.be.at.most(10);
       expect(Number(healthCheck.healthyThreshold)).to.be.at.most(3);

@@ -15,7 +15,7 @@ const BAD_CASES: BadConfigCase[] = [
     title: "an Aurora version outside the allow-list",
     stack: "prod-us-east-1",
     overrides: { [K("dataDbEngineVersion")]: "15.4" },
-    message: 'trading-platform:dataDbEngineVersion: "15.4" is not allowed; allowed: "16.6", "16.8", "16.9", "17.4", "17.5"',
+    message: 'trading-platform:dataDbEngineVersion: "15.4" is not allowed; allowed: "16.10", "16.11", "17.6", "17.7"',
   },
   {
     // Unquoted in YAML, 16.10 is the number 16.1.
@@ -204,13 +204,13 @@ describe("data tier config", () => {
   it("runs Redis OSS and an older Aurora major in prod, each with its own parameter family", async () => {
     const run = await runStackFile("prod-us-east-1", {
       preview: true,
-      overrides: { [K("dataCacheEngine")]: "redis", [K("dataDbEngineVersion")]: "16.8" },
+      overrides: { [K("dataCacheEngine")]: "redis", [K("dataDbEngineVersion")]: "16.11" },
     });
     const cache = run.single("aws:elasticache/replicationGroup:ReplicationGroup");
     expect([cache.inputs.engine, cache.inputs.engineVersion]).to.deep.equal(["redis", "7.1"]);
     expect(run.single("aws:elasticache/parameterGroup:ParameterGroup").inputs.family).to.equal("redis7");
     expect(run.single("aws:elasticache/userGroup:UserGroup").inputs.engine).to.equal("redis");
-    expect(run.single("aws:rds/cluster:Cluster").inputs.engineVersion).to.equal("16.8");
+    expect(run.single("aws:rds/cluster:Cluster").inputs.engineVersion).to.equal("16.11");
     expect(run.single("aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs.family).to.equal("aurora-postgresql16");
   });
 });

@@ -15,6 +15,7 @@ export {
 } from "../../offline/cloud/mockCloud";
 export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../offline/cloud/stackFiles";
 export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";
+export { FakeAccount, type CloudQuirks } from "../../offline/cloud/fakeAccount";
 
 /**
  * Tells the stream processor's Lambda from the reference-data migration function

@@ -319,6 +319,24 @@ describe("GitHub Actions workflows", () => {
       }
     });
 
+    it("after pulumi up, waits for the fleet's instance refresh that started during the deploy, and fails the job when it does not succeed", () => {
+      for (const stack of STACKS) {
+        const job = wf.jobs[jobOf(stack)];
+        const up = job.steps.indexOf(pulumiStep(job) as Step);
+        const start = job.steps.findIndex((s) => s.id === "start");
+        const wait = job.steps.findIndex((s) => lines(s.run).some((l) => l.includes("npm run --silent refresh:wait")));
+        expect(start, `${stack}: the deploy's start is noted before pulumi up`).to.be.within(0, up - 1);
+        expect(wait, `${stack}: the wait runs after pulumi up`).to.be.greaterThan(up);
+        const run = String(job.steps[wait].run);
+        expect(run, stack).to.contain(`--since "\${{ steps.start.outputs.time }}"`);
+        expect(run, stack).to.contain(`--region ${String(readStackFile(stack)["aws:region"])}`);
+        expect(run, stack).to.contain(`pulumi stack output cluster --json --stack "$PULUMI_STACK_PREFIX/${stack}"`);
+        // No continue-on-error / `|| true`: a failed refresh fails the job.
+        expect(run).to.not.match(/\|\|\s*true/);
+        expect(job.steps[wait].if, stack).to.equal(undefined);
+      }
+    });
+
     it("keeps each stack's deploys in its own concurrency group and never cancels one in progress", () => {
       const groups = STACKS.map((stack) => {
         const concurrency = wf.jobs[jobOf(stack)].concurrency;

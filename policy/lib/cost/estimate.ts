@@ -169,6 +169,9 @@ function priceDynamo(ctx: Context): void {
       continue;
     }
     const name = replicaTableName(replica);
+    if (!own.some((t) => t.dimension === "write")) {
+      ctx.unpriced.push(note(replica, "its replicated write capacity follows the global table's write auto scaling, owned by the primary stack"));
+    }
     for (const t of own) {
       const what = t.level === "table" ? `replica ${typeof name === "string" ? name : replica.name}` : `replica index ${typeof t.indexName === "string" ? t.indexName : "(unknown)"}`;
       priceCapacity(replica, true, what, t.dimension, t.minCapacity);

@@ -16,9 +16,9 @@ export interface RunningServer {
   port: number;
   lifecycle: Lifecycle;
   /**
-   * 1. readiness reports 503 at once (the ALB health check takes the target out of rotation);
-   * 2. requests are still served for `shutdownDrainMs`, because the ALB keeps routing until its
-   *    health check has failed enough times;
+   * 1. readiness reports 503 at once (for alarms and any router that follows readiness; the ALB
+   *    checks liveness and stops routing once the Auto Scaling group deregisters the instance);
+   * 2. requests are still served for `shutdownDrainMs`, for requests already routed here;
    * 3. the listener closes and in-flight requests finish, for at most `shutdownGraceMs`;
    * 4. remaining sockets are destroyed and the store clients released.
    * Calling it again returns the same promise.

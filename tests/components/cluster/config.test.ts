@@ -13,6 +13,7 @@ const VALID: ClusterCheckInput = {
   environment: "prod",
   isProduction: true,
   clusterInstanceType: "m7g.large",
+  clusterAmiId: "ami-0a1b2c3d4e5f60718",
   clusterMinSize: 3,
   clusterDesiredCapacity: 3,
   clusterMaxSize: 9,

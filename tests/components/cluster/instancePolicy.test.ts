@@ -11,6 +11,7 @@ const RESOURCES: InstancePolicyResources = {
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
   indexArns: ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders/index/by-symbol"],
   daxClusterArn: "arn:aws:dax:eu-west-1:123456789012:cache/orders",
+  tableKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/5678efgh",
   artifactObjectArn: "arn:aws:s3:::artifacts-abc/trading-api/0123/main.js",
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd",
   cursorSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/trading/prod/cursor-secret",
@@ -33,9 +34,22 @@ describe("instance policy", () => {
     expect(DAX_ACTIONS).to.have.length(TABLE_ACTIONS.length);
     // Nothing that changes the table itself, or scans it whole.
     const actions = doc.Statement.flatMap((s) => s.Action);
-    for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:Scan", "dax:Scan", "s3:PutObject", "kms:Encrypt"]) {
+    for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:Scan", "dax:Scan", "s3:PutObject"]) {
       expect(actions).to.not.include(forbidden);
     }
+  });
+
+  it("uses the table's customer-managed key only through DynamoDB in its region (DynamoDB acts with the caller's credentials)", () => {
+    expect(bySid("TableKeyViaDynamoDB")).to.deep.equal({
+      Sid: "TableKeyViaDynamoDB",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: RESOURCES.tableKmsKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" } },
+    });
+    // Encrypting is granted on the table key only, never on the cluster's key.
+    const encrypting = doc.Statement.filter((s) => s.Action.includes("kms:Encrypt"));
+    expect(encrypting.map((s) => s.Resource)).to.deep.equal([RESOURCES.tableKmsKeyArn]);
   });
 
   it("reads only the artifact object, the cursor key parameter, and decrypts only through S3 or SSM", () => {

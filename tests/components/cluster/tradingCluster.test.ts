@@ -45,6 +45,7 @@ async function run(variant: Variant = {}): Promise<StackRun> {
         indexArns: pulumi.output([`${TABLE_ARN}/index/by-symbol`, `${TABLE_ARN}/index/by-account`]),
         daxClusterArn: pulumi.output(`arn:aws:dax:${REGION}:${FAKE_ACCOUNT_ID}:cache/orders-test`),
         daxEndpoint: pulumi.output("daxs://orders-test.abc123.dax-clusters.us-east-1.amazonaws.com"),
+        kmsKeyArn: pulumi.output(`arn:aws:kms:${REGION}:${FAKE_ACCOUNT_ID}:key/orders-test`),
       };
       const cluster = new TradingCluster("test", {
         vpcId: network.vpcId,
@@ -54,6 +55,7 @@ async function run(variant: Variant = {}): Promise<StackRun> {
         appSecurityGroupId: groups.appSecurityGroupId,
         hotPath,
         instanceType: "c7i.large",
+        imageId: "ami-0f9e8d7c6b5a40312",
         minSize: 3,
         desiredCapacity: 3,
         maxSize: 6,
@@ -190,7 +192,7 @@ describe("TradingCluster (component)", function () {
 
     const secure = await run({ certificateArn: CERTIFICATE });
     const [https, http] = [listeners(secure).find((l) => l.port === 443), listeners(secure).find((l) => l.port === 80)];
-    expect(https).to.deep.include({ protocol: "HTTPS", certificateArn: CERTIFICATE, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(https).to.deep.include({ protocol: "HTTPS", certificateArn: CERTIFICATE, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" });
     expect(http?.defaultActions).to.deep.equal([
       { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
     ]);
@@ -219,9 +221,8 @@ describe("TradingCluster (component)", function () {
     });
   });
 
-  it("resolves the AMI for the instance type's architecture and names the hand-made hot path in the policy", () => {
-    const lookup = base.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter");
-    expect(lookup.map((i) => i.inputs.name)).to.deep.equal(["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"]);
+  it("launches the AMI it is given (no lookup) and names the hand-made hot path in the policy", () => {
+    expect(base.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter")).to.deep.equal([]);
     expect(one(base, LT).inputs.imageId).to.equal("ami-0f9e8d7c6b5a40312");
     const policy = String(one(base, "aws:iam/rolePolicy:RolePolicy", (p) => p.name === "test-instance").inputs.policy);
     expect(policy).to.contain(TABLE_ARN).and.to.contain(`${TABLE_ARN}/index/by-account`).and.to.contain("cache/orders-test");

@@ -5,7 +5,6 @@ const SETTINGS: BootSettings = {
   region: "us-east-1",
   artifactBucket: "trading-artifacts-a1b2c3d",
   artifactKey: "trading-api/0f1e2d/main.js",
-  artifactVersionId: "3/L4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
   artifactSha256: "0f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a6978",
   port: 8080,
   tableName: "trading-platform-prod-trading",
@@ -32,10 +31,11 @@ describe("instance user data", () => {
     expect(script).to.contain("EnvironmentFile=/etc/trading-api/secret.env");
   });
 
-  it("fetches exactly the deployed artifact version and checks its hash before running it", () => {
+  it("fetches the deployed artifact by its content-addressed key (no version id) and checks its hash before running it", () => {
     expect(script).to.contain(
-      `aws s3api get-object --region "$REGION" --bucket ${SETTINGS.artifactBucket} --key ${SETTINGS.artifactKey} --version-id ${SETTINGS.artifactVersionId} `,
+      `aws s3api get-object --region "$REGION" --bucket ${SETTINGS.artifactBucket} --key ${SETTINGS.artifactKey} /opt/trading-api/main.js.download`,
     );
+    expect(script).to.not.contain("--version-id");
     const check = script.indexOf("sha256sum --check");
     expect(check).to.be.greaterThan(0);
     expect(script.indexOf("mv /opt/trading-api/main.js.download /opt/trading-api/main.js")).to.be.greaterThan(check);
@@ -70,7 +70,7 @@ describe("instance user data", () => {
   it("changes when the artifact, a setting or the key rotation changes", () => {
     expect(renderUserData({ ...SETTINGS })).to.equal(script);
     expect(renderUserData({ ...SETTINGS, artifactSha256: "ab".repeat(32) })).to.not.equal(script);
-    expect(renderUserData({ ...SETTINGS, artifactVersionId: "v2" })).to.not.equal(script);
+    expect(renderUserData({ ...SETTINGS, artifactKey: "trading-api/ab/main.js" })).to.not.equal(script);
     expect(renderUserData({ ...SETTINGS, tableName: "other-table" })).to.not.equal(script);
     expect(renderUserData({ ...SETTINGS, cursorSecretRotation: 2 })).to.not.equal(script);
   });

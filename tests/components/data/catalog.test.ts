@@ -54,7 +54,7 @@ describe("data catalog", () => {
     });
 
     it("refuse a version that is not major.minor", () => {
-      expect(() => auroraParameterFamily("17")).to.throw('"17" is not an Aurora PostgreSQL version like 17.5');
+      expect(() => auroraParameterFamily("17")).to.throw('"17" is not an Aurora PostgreSQL version like 17.6');
       expect(() => cacheParameterFamily("redis", "6.x")).to.throw('"6.x" is not a redis version like 8.1');
     });
   });

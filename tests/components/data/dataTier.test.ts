@@ -34,8 +34,8 @@ function program(overrides: Overrides = {}, azIds: string[] = AZ_IDS) {
       zones: dataZonesOf(zones),
       appSecurityGroupId: app.id,
       identifier: "trading-test",
-      database: { engineVersion: "17.5", instanceClass: "db.r7g.large", instanceCount: 3, ...database },
-      cache: { engine: "valkey", engineVersion: "8.1", nodeType: "cache.r7g.large", nodeCount: 3, ...cache },
+      database: { engineVersion: "17.6", instanceClass: "db.r7g.large", instanceCount: 3, ...database },
+      cache: { engine: "valkey", engineVersion: "9.0", nodeType: "cache.r7g.large", nodeCount: 3, ...cache },
       ...rest,
     });
     return { dbConnectArn: data.access.dbConnectArn, cachePort: data.cachePort };

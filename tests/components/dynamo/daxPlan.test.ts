@@ -35,7 +35,7 @@ describe("DAX plan", () => {
   it("names the cluster per environment within DAX's 20-character limit", () => {
     expect(daxClusterName("prod")).to.equal("trading-prod");
     expect(daxClusterName("staging")).to.equal("trading-staging");
-    expect(() => daxClusterName("a-very-long-environment")).to.throw("at most 20 characters");
+    expect(() => daxClusterName("a-very-long-environment")).to.throw("at most 15 characters");
     expect(() => daxClusterName("Prod")).to.throw("is invalid");
   });
 

@@ -152,6 +152,7 @@ describe("DynamoHotPath component", () => {
         queryTtlMillis: 1000,
         tableArn: pulumi.output("arn:aws:dynamodb:us-east-1:123456789012:table/t"),
         indexArns: [],
+        tableKmsKeyArn: pulumi.output("arn:aws:kms:us-east-1:123456789012:key/k"),
       });
     });
     expect(err.message).to.equal("DaxCluster dax: needs at least one subnet");

@@ -240,9 +240,10 @@ describe("plan: cost report", () => {
     expect(cost.minimum.unpriced).to.deep.equal([]);
   });
 
-  it("for the replica: its table writes are replicated writes", async () => {
+  it("for the replica: only its reads are its own; its writes follow the primary's write scaling, and the plan says so", async () => {
     const cost = (await plannedStack("prod-eu-west-1")).cost;
-    expect(cost.dynamo.range.capacities.filter((c) => c.kind === "replicatedWrite").map((c) => c.level)).to.deep.equal(["table"]);
+    expect(cost.dynamo.range.capacities.map((c) => c.kind)).to.include("read").and.not.include("replicatedWrite").and.not.include("write");
     expect(cost.dynamo.range.capacities.every((c) => c.region === "eu-west-1")).to.equal(true);
+    expect(cost.dynamo.range.unreadable.join("\n")).to.match(/write: follows the global table's write auto scaling/);
   });
 });
