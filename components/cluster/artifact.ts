@@ -18,9 +18,9 @@ export const NODE_MAJOR = 22;
 
 export interface ServiceArtifact {
   /** The bundled JavaScript. */
-  code: string;
+  readonly code: string;
   /** Hex SHA-256 of `code`: names the S3 object and is verified on the instance before it runs. */
-  sha256: string;
+  readonly sha256: string;
 }
 
 /** An artifact from code already in hand (tests, or a prebuilt bundle). */

@@ -1,7 +1,13 @@
 /**
  * The instance role's inline policy, as a pure function of the ARNs it may touch, so that its
- * least-privilege shape is unit tested and asserted over every stack.
+ * least-privilege shape is unit tested and asserted over every stack. The actions come from the
+ * resources' owners (components/dynamo/perms.ts, components/shared/); only Session Manager's, which
+ * belong to no resource of ours, are listed here.
  */
+import { DAX_ACTIONS, INDEX_ACTIONS, TABLE_ACTIONS } from "../dynamo/perms";
+import { KEY_DECRYPT_ACTIONS } from "../shared/kmsKey";
+import { LOG_WRITE_AND_DESCRIBE_ACTIONS, logStreamsArn } from "../shared/logGroup";
+import { OBJECT_READ_ACTIONS } from "../shared/privateBucket";
 
 export interface InstancePolicyResources {
   region: string;
@@ -29,20 +35,6 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** Item operations the service performs on the table (transactions are authorised per item action). */
-export const TABLE_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:ConditionCheckItem",
-] as const;
-
-/** The same operations through DAX (eventually consistent reads and all writes go there). */
-export const DAX_ACTIONS = TABLE_ACTIONS.map((a) => a.replace("dynamodb:", "dax:"));
-
 /**
  * The only actions granted on "*", because AWS offers no resource-level permission for them:
  * Session Manager's agent registration (ssm:UpdateInstanceInformation) and its control and data
@@ -61,12 +53,12 @@ export function instancePolicyDocument(r: InstancePolicyResources): PolicyDocume
   const statements: PolicyStatement[] = [
     { Sid: "TableItems", Effect: "Allow", Action: [...TABLE_ACTIONS], Resource: r.tableArn },
     { Sid: "DaxItems", Effect: "Allow", Action: DAX_ACTIONS, Resource: r.daxClusterArn },
-    { Sid: "ServiceArtifact", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: r.artifactObjectArn },
+    { Sid: "ServiceArtifact", Effect: "Allow", Action: [...OBJECT_READ_ACTIONS], Resource: r.artifactObjectArn },
     { Sid: "CursorKey", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: r.cursorSecretParameterArn },
     {
       Sid: "DecryptArtifactAndCursorKey",
       Effect: "Allow",
-      Action: ["kms:Decrypt"],
+      Action: [...KEY_DECRYPT_ACTIONS],
       Resource: r.kmsKeyArn,
       // Only when S3 or SSM decrypts on the instance's behalf, never a direct Decrypt call.
       Condition: { StringEquals: { "kms:ViaService": [`s3.${r.region}.amazonaws.com`, `ssm.${r.region}.amazonaws.com`] } },
@@ -74,14 +66,13 @@ export function instancePolicyDocument(r: InstancePolicyResources): PolicyDocume
     {
       Sid: "ServiceLogs",
       Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: [r.logGroupArn, `${r.logGroupArn}:*`],
+      Action: [...LOG_WRITE_AND_DESCRIBE_ACTIONS],
+      Resource: [r.logGroupArn, logStreamsArn(r.logGroupArn)],
     },
     { Sid: "SessionManager", Effect: "Allow", Action: [...ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE], Resource: "*" },
   ];
   if (r.indexArns.length > 0) {
-    // Indexes are only ever queried.
-    statements.splice(1, 0, { Sid: "IndexQueries", Effect: "Allow", Action: ["dynamodb:Query"], Resource: r.indexArns });
+    statements.splice(1, 0, { Sid: "IndexQueries", Effect: "Allow", Action: [...INDEX_ACTIONS], Resource: r.indexArns });
   }
   return { Version: "2012-10-17", Statement: statements };
 }

@@ -11,12 +11,12 @@ export const ALB_LISTENER_PORTS = { https: 443, http: 80 } as const;
  * rules is known when the program runs (and visible in a preview and to the policy packs).
  */
 export interface ClusterSecurityGroupsArgs {
-  /** The VPC both groups live in. Required. */
-  vpcId: pulumi.Input<string>;
-  /** IPv4 CIDRs allowed to reach the load balancer on 443 and 80. Required; may be empty (no one). */
-  ingressCidrs: string[];
-  /** Port the service listens on; the only port the app group admits, and only from the ALB group. Required. */
-  appPort: pulumi.Input<number>;
+  /** The VPC both groups live in. */
+  readonly vpcId: pulumi.Input<string>;
+  /** IPv4 CIDRs allowed to reach the load balancer on 443 and 80. May be empty (no one). */
+  readonly ingressCidrs: string[];
+  /** Port the service listens on; the only port the app group admits, and only from the ALB group. */
+  readonly appPort: pulumi.Input<number>;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * What DataTier may be configured with, and the pure rules derived from it: engine versions,
- * instance and node classes, parameter group families, placement over AZs and physical names.
+ * instance and node classes, parameter group families, placement over AZs, physical names and the
+ * maintenance windows of both stores.
  * Plain functions, unit tested without Pulumi.
  */
 
@@ -138,3 +139,14 @@ export function physicalId(parts: string[], maxLength: number): string {
 
 /** Identifier length limits of the services involved. */
 export const ID_LIMITS = { rdsCluster: 63, rdsSnapshot: 255, elasticache: 40, elasticacheUser: 40 } as const;
+
+/**
+ * Maintenance and backup windows (UTC), chosen not to overlap one another: RDS refuses a backup
+ * window that overlaps its maintenance window, ElastiCache likewise for snapshots.
+ */
+export const WINDOWS = {
+  dbBackup: "03:00-04:00",
+  dbMaintenance: "sun:04:30-sun:05:30",
+  cacheSnapshot: "02:00-03:00",
+  cacheMaintenance: "sun:05:30-sun:06:30",
+} as const;

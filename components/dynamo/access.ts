@@ -7,13 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export interface HotPathAccess {
   /** Name of the table (or of this region's replica: global tables keep one name). */
-  tableName: pulumi.Output<string>;
+  readonly tableName: pulumi.Output<string>;
   /** ARN of the table in this region. */
-  tableArn: pulumi.Output<string>;
+  readonly tableArn: pulumi.Output<string>;
   /** ARNs of the table's global secondary indexes in this region (`<tableArn>/index/<name>`). */
-  indexArns: pulumi.Output<string[]>;
+  readonly indexArns: pulumi.Output<string[]>;
   /** ARN of this region's DAX cluster. */
-  daxClusterArn: pulumi.Output<string>;
+  readonly daxClusterArn: pulumi.Output<string>;
   /** TLS discovery endpoint of this region's DAX cluster (daxs://...). */
-  daxEndpoint: pulumi.Output<string>;
+  readonly daxEndpoint: pulumi.Output<string>;
 }

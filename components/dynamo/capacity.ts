@@ -21,27 +21,27 @@ export const DEFAULT_TARGET_UTILIZATION = 70;
 export const MAX_CAPACITY_UNITS = 40_000;
 
 export interface ScalingBounds {
-  min: number;
-  max: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** What one scalable target (table or index, read or write) is created with. */
 export interface DimensionScaling extends ScalingBounds {
   /** Provisioned capacity the table or index is created with; auto scaling owns it afterwards. */
-  initial: number;
+  readonly initial: number;
   /** Target utilisation, percent. */
-  targetUtilization: number;
+  readonly targetUtilization: number;
 }
 
 export interface ScalingPair {
-  read: DimensionScaling;
-  write: DimensionScaling;
+  readonly read: DimensionScaling;
+  readonly write: DimensionScaling;
 }
 
 /** Scaling of the table, and of every GSI (all GSIs of the table get the same settings). */
 export interface CapacityPlan {
-  table: ScalingPair;
-  index: ScalingPair;
+  readonly table: ScalingPair;
+  readonly index: ScalingPair;
 }
 
 /** The configured numbers (stack config keys dynamo*), before validation. */
@@ -201,11 +201,11 @@ export function indexesCoverTableWrites(plan: CapacityPlan): boolean {
  */
 export interface ScheduledCapacity {
   /** Name of the action, unique in the list: lowercase letters, digits and hyphens. */
-  name: string;
+  readonly name: string;
   /** Application Auto Scaling schedule: cron(m h dom mon dow yyyy), rate(n unit) or at(yyyy-mm-ddThh:mm:ss). */
-  schedule: string;
-  read?: ScalingBounds;
-  write?: ScalingBounds;
+  readonly schedule: string;
+  readonly read?: ScalingBounds;
+  readonly write?: ScalingBounds;
 }
 
 /** The compact form one array entry of `dynamoScheduledActions` takes. */
@@ -228,7 +228,7 @@ export function parseScheduledAction(text: string): ScheduledCapacity {
     throw new Error(`"${text}": name "${name}" must be lowercase letters, digits and hyphens, starting with a letter (at most 63)`);
   }
   checkSchedule(text, schedule);
-  const action: ScheduledCapacity = { name, schedule };
+  const ranges: Partial<Record<Dimension, ScalingBounds>> = {};
   const tokens = rest.split(/\s+/).filter((t) => t.length > 0);
   if (tokens.length === 0) {
     throw new Error(`"${text}": names no range; add read=<min>-<max> and/or write=<min>-<max>`);
@@ -241,7 +241,7 @@ export function parseScheduledAction(text: string): ScheduledCapacity {
     const dimension = bounds[1] as Dimension;
     const min = Number(bounds[2]);
     const max = Number(bounds[3]);
-    if (action[dimension]) {
+    if (ranges[dimension]) {
       throw new Error(`"${text}": ${dimension} is given twice`);
     }
     if (!isUnits(min) || !isUnits(max)) {
@@ -250,9 +250,9 @@ export function parseScheduledAction(text: string): ScheduledCapacity {
     if (min > max) {
       throw new Error(`"${text}": ${dimension} minimum ${min} is greater than its maximum ${max}`);
     }
-    action[dimension] = { min, max };
+    ranges[dimension] = { min, max };
   }
-  return action;
+  return { name, schedule, ...ranges };
 }
 
 function checkSchedule(text: string, schedule: string): void {

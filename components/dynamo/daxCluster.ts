@@ -1,41 +1,45 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DAX_TLS_PORT, daxNodeAvailabilityZones, daxTlsEndpoint } from "./daxPlan";
+import { DAX_TABLE_ACTIONS } from "./perms";
 
 /** A subnet as DAX needs it: where it is, so the nodes can be placed one per AZ. */
 export interface DaxSubnet {
-  id: pulumi.Input<string>;
+  readonly id: pulumi.Input<string>;
   /** AZ name of the subnet (aws.ec2.Subnet's `availabilityZone` output), in this account's naming. */
-  availabilityZone: pulumi.Input<string>;
+  readonly availabilityZone: pulumi.Input<string>;
 }
 
 /** Inputs of DaxCluster. */
 export interface DaxClusterArgs {
-  /** Cluster name (see daxClusterName): at most 20 characters, unique per region and account. Required. */
-  clusterName: string;
-  /** VPC of the subnets and of the app security group. Required. */
-  vpcId: pulumi.Input<string>;
+  /** Cluster name (see daxClusterName): at most 20 characters, unique per region and account. */
+  readonly clusterName: string;
+  /** VPC of the subnets and of the app security group. */
+  readonly vpcId: pulumi.Input<string>;
   /**
    * Private data subnets, one per AZ, in AZ order. Node i goes to the AZ of subnet i, so the
-   * placement follows the AZ IDs the network was built on. Required; at least replicationFactor.
+   * placement follows the AZ IDs the network was built on. At least replicationFactor.
    */
-  subnets: DaxSubnet[];
-  /** The only security group admitted on the DAX TLS port; it also gets the matching egress rule. Required. */
-  appSecurityGroupId: pulumi.Input<string>;
-  /** Node type (see DAX_NODE_TYPES). Required; changing it replaces the cluster. */
-  nodeType: pulumi.Input<string>;
-  /** Number of nodes, 1 to the number of subnets; plain because it sizes the AZ list. Required. */
-  replicationFactor: number;
-  /** DAX item cache TTL, ms. Required. */
-  itemTtlMillis: pulumi.Input<number>;
-  /** DAX query cache TTL, ms. Required. */
-  queryTtlMillis: pulumi.Input<number>;
-  /** ARN of the table (in this region) DAX fronts. Required. */
-  tableArn: pulumi.Input<string>;
-  /** ARNs of the table's GSIs in this region. Required; may be empty. */
-  indexArns: pulumi.Input<pulumi.Input<string>[]>;
-  /** Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC). Default sun:05:00-sun:06:00, outside market hours. */
-  maintenanceWindow?: pulumi.Input<string>;
+  readonly subnets: DaxSubnet[];
+  /** The only security group admitted on the DAX TLS port; it also gets the matching egress rule. */
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Node type (see DAX_NODE_TYPES). Changing it replaces the cluster. */
+  readonly nodeType: pulumi.Input<string>;
+  /** Number of nodes, 1 to the number of subnets; plain because it sizes the AZ list. */
+  readonly replicationFactor: number;
+  /** DAX item cache TTL, ms. */
+  readonly itemTtlMillis: pulumi.Input<number>;
+  /** DAX query cache TTL, ms. */
+  readonly queryTtlMillis: pulumi.Input<number>;
+  /** ARN of the table (in this region) DAX fronts. */
+  readonly tableArn: pulumi.Input<string>;
+  /** ARNs of the table's GSIs in this region. May be empty. */
+  readonly indexArns: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Weekly maintenance window (ddd:hh24:mi-ddd:hh24:mi, UTC); the default is outside market hours.
+   * @default "sun:05:00-sun:06:00"
+   */
+  readonly maintenanceWindow?: pulumi.Input<string>;
 }
 
 /** How big a DAX cluster is and how long it caches: the part of DaxClusterArgs a stack's config decides. */
@@ -43,11 +47,11 @@ export type DaxSizing = Pick<DaxClusterArgs, "clusterName" | "nodeType" | "repli
 
 /** Where a DAX cluster lives; DynamoHotPath and GlobalReplica take it from the network. */
 export interface DaxPlacement {
-  vpcId: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
   /** Data subnets, one per AZ (aws.ec2.Subnet satisfies this). */
-  dataSubnets: DaxSubnet[];
+  readonly dataSubnets: DaxSubnet[];
   /** App security group (ClusterSecurityGroups): the only group admitted to DAX. */
-  appSecurityGroupId: pulumi.Input<string>;
+  readonly appSecurityGroupId: pulumi.Input<string>;
 }
 
 /** The regional DAX cluster in front of `table`, named `<name>-dax`: the one way both roles build it. */
@@ -70,20 +74,6 @@ export function daxClusterFor(
     opts,
   );
 }
-
-/** Item and query operations DAX performs on the table on the application's behalf. */
-export const DAX_TABLE_ACTIONS = [
-  "dynamodb:DescribeTable",
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-] as const;
 
 /**
  * A DAX cluster in front of one table: encrypted at rest, TLS endpoint, nodes spread over the data

@@ -1,30 +1,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor } from "./daxCluster";
-import type { HotPathDaxArgs, HotPathNetworkArgs } from "./hotPath";
+import type { RegionalTableArgs } from "./hotPath";
 import { DynamoOutputs, DynamoStackOutputs } from "./outputs";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
 /** Inputs of GlobalReplica. */
-export interface GlobalReplicaArgs {
-  /** The primary's validated `dynamo` outputs (readPrimaryDynamoOutputs). Required. */
-  primary: DynamoOutputs;
-  /** The StackReference the outputs came from; the replica depends on it. Optional. */
-  primaryReference?: pulumi.Resource;
-  /** Read scaling of this region's replica table. Required. */
-  tableRead: ScalingSpec;
-  /** Read scaling of each of this region's replica GSIs. Required. */
-  indexRead: ScalingSpec;
-  /** Scheduled read-range changes (write scaling follows the primary). Default none. */
-  scheduledActions?: ScheduledCapacity[];
-  /** IANA time zone of the scheduled actions. Default UTC. */
-  scheduleTimezone?: string;
-  /** Deletion protection of the replica (on in prod). Default true. */
-  deletionProtection?: pulumi.Input<boolean>;
-  network: HotPathNetworkArgs;
-  dax: HotPathDaxArgs;
+export interface GlobalReplicaArgs extends RegionalTableArgs {
+  /**
+   * The primary's `dynamo` outputs, already validated by whoever read them (the stacks' composition
+   * reads them through a StackReference).
+   */
+  readonly primary: DynamoOutputs;
+  /**
+   * The resource the outputs came from (a StackReference); the replica depends on it.
+   * @default - none
+   */
+  readonly primaryReference?: pulumi.Resource;
+  /** Read scaling of this region's replica table. */
+  readonly tableRead: ScalingSpec;
+  /** Read scaling of each of this region's replica GSIs. */
+  readonly indexRead: ScalingSpec;
+  /**
+   * Scheduled read-range changes (write scaling follows the primary).
+   * @default - none
+   */
+  readonly scheduledActions?: ScheduledCapacity[];
 }
 
 /**
@@ -60,16 +64,14 @@ export class GlobalReplica extends pulumi.ComponentResource {
       throw new Error(`GlobalReplica ${name}: write capacity can only be scheduled in the primary stack`);
     }
 
-    const key = new aws.kms.Key(
+    const key = rotatingKmsKey(
       `${name}-key`,
       {
         description: `Encrypts the ${primary.tableName} replica, its stream and backups in this region`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
+        alias: { resourceName: `${name}-key-alias`, name: primary.tableName },
       },
-      parent,
+      this,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${primary.tableName}`, targetKeyId: key.keyId }, parent);
 
     this.replica = new aws.dynamodb.TableReplica(
       `${name}-replica`,

@@ -7,6 +7,7 @@ import {
   TABLE_KEY,
   TTL_ATTRIBUTE,
 } from "../../services/table/schema";
+import { rotatingKmsKey } from "../shared/kmsKey";
 import type { HotPathAccess } from "./access";
 import { CapacityPlan, indexesCoverTableWrites, ScheduledCapacity } from "./capacity";
 import { DaxCluster, daxClusterFor, DaxPlacement, DaxSizing } from "./daxCluster";
@@ -14,7 +15,6 @@ import { DynamoStackOutputs, WriteScaling } from "./outputs";
 import { StreamConsumer, StreamConsumerArgs } from "./streamConsumer";
 import { ScalingSpec, TableAutoScaling } from "./tableAutoScaling";
 
-/** DAX settings shared by DynamoHotPath and GlobalReplica. */
 /** Size and TTLs of the table's DAX cluster (>= 3 nodes in prod, one per data subnet's AZ). */
 export type HotPathDaxArgs = DaxSizing;
 
@@ -27,22 +27,40 @@ export type HotPathStreamArgs = Pick<
   "batchSize" | "batchingWindowSeconds" | "maxRetryAttempts" | "maxRecordAgeSeconds" | "memoryMb" | "logRetentionDays"
 >;
 
+/** What DynamoHotPath and GlobalReplica both take for this region's table (or replica). */
+export interface RegionalTableArgs {
+  /**
+   * IANA time zone of the scheduled actions.
+   * @default "UTC"
+   */
+  readonly scheduleTimezone?: string;
+  /**
+   * DynamoDB deletion protection of this region's table or replica (on in prod).
+   * @default true
+   */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Where this region's DAX cluster lives. */
+  readonly network: HotPathNetworkArgs;
+  /** Size and TTLs of this region's DAX cluster. */
+  readonly dax: HotPathDaxArgs;
+}
+
 /** Inputs of DynamoHotPath. */
-export interface DynamoHotPathArgs {
-  /** Table name, from services/table/schema.ts `tableName()`. Required. */
-  tableName: string;
-  /** Capacity plan (planCapacity) for the table and every GSI of the schema. Required. */
-  capacity: CapacityPlan;
-  /** Scheduled range changes for the table and every GSI. Default none. */
-  scheduledActions?: ScheduledCapacity[];
-  /** IANA time zone of the scheduled actions. Default UTC. */
-  scheduleTimezone?: string;
-  /** DynamoDB deletion protection (on in prod). Default true. */
-  deletionProtection?: pulumi.Input<boolean>;
-  network: HotPathNetworkArgs;
-  dax: HotPathDaxArgs;
-  /** Stream consumer settings. Default: every field's default. */
-  stream?: HotPathStreamArgs;
+export interface DynamoHotPathArgs extends RegionalTableArgs {
+  /** Table name, from services/table/schema.ts `tableName()`. */
+  readonly tableName: string;
+  /** Capacity plan (planCapacity) for the table and every GSI of the schema. */
+  readonly capacity: CapacityPlan;
+  /**
+   * Scheduled range changes for the table and every GSI.
+   * @default - none
+   */
+  readonly scheduledActions?: ScheduledCapacity[];
+  /**
+   * Stream consumer settings.
+   * @default - every field's default
+   */
+  readonly stream?: HotPathStreamArgs;
 }
 
 const spec = (s: ScalingSpec): ScalingSpec => ({ min: s.min, max: s.max, targetUtilization: s.targetUtilization });
@@ -84,16 +102,14 @@ export class DynamoHotPath extends pulumi.ComponentResource {
       throw new Error(`DynamoHotPath ${name}: every GSI needs at least the table's write capacity (it throttles the table otherwise)`);
     }
 
-    const key = new aws.kms.Key(
+    const key = rotatingKmsKey(
       `${name}-key`,
       {
         description: `Encrypts DynamoDB table ${args.tableName}, its stream and backups, and the stream processor's failure queue`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
+        alias: { resourceName: `${name}-key-alias`, name: args.tableName },
       },
-      parent,
+      this,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.tableName}`, targetKeyId: key.keyId }, parent);
 
     this.table = new aws.dynamodb.Table(
       `${name}-table`,

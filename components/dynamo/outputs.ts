@@ -8,47 +8,47 @@ import type { ScalingSpec } from "./tableAutoScaling";
 
 /** Write auto scaling of the global table; DynamoDB keeps it the same in every region. */
 export interface WriteScaling {
-  table: ScalingSpec;
-  index: ScalingSpec;
+  readonly table: ScalingSpec;
+  readonly index: ScalingSpec;
 }
 
 /** The `dynamo` stack output, as plain values. */
 export interface DynamoOutputs {
   /** Region of this stack's table (or replica). */
-  region: string;
+  readonly region: string;
   /** Table name; global tables keep one name in every region. */
-  tableName: string;
+  readonly tableName: string;
   /** ARN of the table (or replica) in this region. */
-  tableArn: string;
+  readonly tableArn: string;
   /**
    * ARN of the primary's table, which every replica is created from. In the primary it resolves
    * only after the write auto scaling policies of the table and every GSI exist: DynamoDB refuses a
    * replica of a provisioned table without them, and a replica stack reading this output therefore
    * cannot run ahead of them.
    */
-  globalTableArn: string;
+  readonly globalTableArn: string;
   /**
    * Stream the stream processor consumes: the primary's. The processor runs in the primary region
    * only (every replica's stream also carries replicated fills), so a replica stack publishes the
    * primary's stream, function and queue here.
    */
-  streamArn: string;
+  readonly streamArn: string;
   /** GSI names (from services/table/schema.ts). */
-  indexNames: string[];
+  readonly indexNames: string[];
   /** GSI ARNs in this region (`<tableArn>/index/<name>`). */
-  indexArns: string[];
+  readonly indexArns: string[];
   /** Customer-managed KMS key of this region's table (or replica). */
-  kmsKeyArn: string;
+  readonly kmsKeyArn: string;
   /** This region's DAX TLS discovery endpoint (daxs://...). */
-  daxEndpoint: string;
+  readonly daxEndpoint: string;
   /** This region's DAX cluster ARN. */
-  daxClusterArn: string;
+  readonly daxClusterArn: string;
   /** Name of the stream-processor Lambda (primary region). */
-  streamProcessorFunctionName: string;
+  readonly streamProcessorFunctionName: string;
   /** URL of the stream processor's on-failure queue (primary region). */
-  dlqUrl: string;
+  readonly dlqUrl: string;
   /** Write auto scaling of the table and of each GSI (the replica applies the same). */
-  writeScaling: WriteScaling;
+  readonly writeScaling: WriteScaling;
 }
 
 /** The same, as the component outputs a program returns. */

@@ -1,31 +1,55 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
+import { KEY_ENCRYPT_DECRYPT_ACTIONS } from "../shared/kmsKey";
+import { LOG_WRITE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
+import { POSITION_UPKEEP_ACTIONS, STREAM_LIST_ACTION, STREAM_READ_ACTIONS, tableStreamsArn } from "./perms";
 
 /** Inputs of StreamConsumer. */
 export interface StreamConsumerArgs {
-  /** Table the processor writes positions to. Required. */
-  tableName: pulumi.Input<string>;
-  tableArn: pulumi.Input<string>;
-  /** The table's stream (NEW_AND_OLD_IMAGES). Required. */
-  streamArn: pulumi.Input<string>;
-  /** Customer-managed key that encrypts the on-failure queue. Required. */
-  kmsKeyArn: pulumi.Input<string>;
-  /** Records per invocation, 1-10000. Default 100. */
-  batchSize?: pulumi.Input<number>;
-  /** Seconds to gather records before invoking, 0-300. Default 1. */
-  batchingWindowSeconds?: pulumi.Input<number>;
-  /** Retries of a failing batch before it goes to the on-failure queue. Default 5. */
-  maxRetryAttempts?: pulumi.Input<number>;
-  /** Oldest record still retried, seconds (60-604800). Default 3600. */
-  maxRecordAgeSeconds?: pulumi.Input<number>;
-  /** Memory of the function, MB. Default 256. */
-  memoryMb?: pulumi.Input<number>;
-  /** Retention of the function's log group, days. Default 90. */
-  logRetentionDays?: pulumi.Input<number>;
-  /** Handler module to bundle. Default services/stream-processor/src/handler.ts. */
-  entry?: string;
+  /** Table the processor writes positions to. */
+  readonly tableName: pulumi.Input<string>;
+  readonly tableArn: pulumi.Input<string>;
+  /** The table's stream (NEW_AND_OLD_IMAGES). */
+  readonly streamArn: pulumi.Input<string>;
+  /** Customer-managed key that encrypts the on-failure queue. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Records per invocation, 1-10000.
+   * @default 100
+   */
+  readonly batchSize?: pulumi.Input<number>;
+  /**
+   * Seconds to gather records before invoking, 0-300.
+   * @default 1
+   */
+  readonly batchingWindowSeconds?: pulumi.Input<number>;
+  /**
+   * Retries of a failing batch before it goes to the on-failure queue.
+   * @default 5
+   */
+  readonly maxRetryAttempts?: pulumi.Input<number>;
+  /**
+   * Oldest record still retried, seconds (60-604800).
+   * @default 3600
+   */
+  readonly maxRecordAgeSeconds?: pulumi.Input<number>;
+  /**
+   * Memory of the function, MB.
+   * @default 256
+   */
+  readonly memoryMb?: pulumi.Input<number>;
+  /**
+   * Retention of the function's log group, days.
+   * @default 90
+   */
+  readonly logRetentionDays?: pulumi.Input<number>;
+  /**
+   * Handler module to bundle.
+   * @default - services/stream-processor/src/handler.ts
+   */
+  readonly entry?: string;
 }
 
 /** Seconds a record batch may run: the handler retries a contended position up to 8 times with jitter. */
@@ -63,10 +87,10 @@ export class StreamConsumer extends pulumi.ComponentResource {
       },
       parent,
     );
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = retainedLogGroup(
       `${name}-logs`,
       { namePrefix: `/aws/lambda/${name}-`, retentionInDays: args.logRetentionDays ?? 90 },
-      parent,
+      this,
     );
 
     const role = new aws.iam.Role(
@@ -90,24 +114,24 @@ export class StreamConsumer extends pulumi.ComponentResource {
             {
               Sid: "ReadStream",
               Effect: "Allow",
-              Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+              Action: [...STREAM_READ_ACTIONS],
               Resource: args.streamArn,
             },
-            { Sid: "ListStreams", Effect: "Allow", Action: "dynamodb:ListStreams", Resource: pulumi.interpolate`${args.tableArn}/stream/*` },
+            { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: tableStreamsArn(args.tableArn) },
             {
               // Read the position (consistent), then one transaction: mark the fill, put the position.
               Sid: "MaintainPositions",
               Effect: "Allow",
-              Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+              Action: [...POSITION_UPKEEP_ACTIONS],
               Resource: args.tableArn,
             },
             { Sid: "OnFailureQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlq.arn },
-            { Sid: "OnFailureQueueKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.kmsKeyArn },
+            { Sid: "OnFailureQueueKey", Effect: "Allow", Action: [...KEY_ENCRYPT_DECRYPT_ACTIONS], Resource: args.kmsKeyArn },
             {
               Sid: "Logs",
               Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: pulumi.interpolate`${logGroup.arn}:*`,
+              Action: [...LOG_WRITE_ACTIONS],
+              Resource: logStreamsArn(logGroup.arn),
             },
           ],
         }),

@@ -14,26 +14,32 @@ import {
 /** Range and target of one dimension's target-tracking policy. */
 export interface ScalingSpec extends ScalingBounds {
   /** Target utilisation, percent (20-90). */
-  targetUtilization: number;
+  readonly targetUtilization: number;
 }
 
 /** Inputs of TableAutoScaling. */
 export interface TableAutoScalingArgs {
   /**
    * Name of the table in this region. Pass an Output of the table (or replica) resource, so that
-   * every scalable target waits for the table to exist. Required.
+   * every scalable target waits for the table to exist.
    */
-  tableName: pulumi.Input<string>;
-  /** GSIs to scale, by name (plain: each becomes its own targets). Required; may be empty. */
-  indexNames: string[];
-  /** Table scaling per dimension; a dimension left out is not managed here. Required. */
-  table: Partial<Record<Dimension, ScalingSpec>>;
-  /** Scaling of every GSI per dimension; a dimension left out is not managed here. Required. */
-  index: Partial<Record<Dimension, ScalingSpec>>;
-  /** Scheduled range changes, each applied to the table and every GSI. Default none. */
-  scheduledActions?: ScheduledCapacity[];
-  /** IANA time zone of the scheduled actions' cron expressions. Default UTC. */
-  scheduleTimezone?: string;
+  readonly tableName: pulumi.Input<string>;
+  /** GSIs to scale, by name (plain: each becomes its own targets). May be empty. */
+  readonly indexNames: string[];
+  /** Table scaling per dimension; a dimension left out is not managed here. */
+  readonly table: Partial<Record<Dimension, ScalingSpec>>;
+  /** Scaling of every GSI per dimension; a dimension left out is not managed here. */
+  readonly index: Partial<Record<Dimension, ScalingSpec>>;
+  /**
+   * Scheduled range changes, each applied to the table and every GSI.
+   * @default - none
+   */
+  readonly scheduledActions?: ScheduledCapacity[];
+  /**
+   * IANA time zone of the scheduled actions' cron expressions.
+   * @default "UTC"
+   */
+  readonly scheduleTimezone?: string;
 }
 
 /** One scalable target with its policy, exposed so tests and other components can follow them. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_WRITE_AND_DESCRIBE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { NatGatewayMode } from "./config";
 import { DEFAULT_AZ_SLOTS_PER_TIER, DEFAULT_TIER_PREFIXES, planSubnets, SubnetTier, TierPrefixes } from "./subnetPlan";
 
@@ -11,21 +12,31 @@ import { DEFAULT_AZ_SLOTS_PER_TIER, DEFAULT_TIER_PREFIXES, planSubnets, SubnetTi
  * preview (and in the offline policy run), not something created inside an `apply`.
  */
 export interface HaNetworkArgs {
-  /** IPv4 CIDR of the VPC, /16 to /24. Required. */
-  cidrBlock: string;
-  /** AZ IDs to spread over, in output order (e.g. use1-az1). Required; HA needs three. */
-  availabilityZoneIds: string[];
-  /** Prefix length per tier. Default public /24, app /20, data /24. */
-  subnetPrefixes?: TierPrefixes;
-  /** Subnet slots reserved per tier so adding an AZ never renumbers subnets. Default 4. */
-  azSlotsPerTier?: number;
+  /** IPv4 CIDR of the VPC, /16 to /24. */
+  readonly cidrBlock: string;
+  /** AZ IDs to spread over, in output order (e.g. use1-az1). HA needs three. */
+  readonly availabilityZoneIds: string[];
   /**
-   * "perAz": a NAT gateway in each AZ (default). "single": one NAT in the first AZ, for dev cost only.
-   * Plain, not an Input: it decides which resources exist.
+   * Prefix length per tier.
+   * @default - public /24, app /20, data /24
    */
-  natGatewayMode?: NatGatewayMode;
-  /** Retention of the VPC flow log group in days. Default 90. */
-  flowLogRetentionDays?: pulumi.Input<number>;
+  readonly subnetPrefixes?: TierPrefixes;
+  /**
+   * Subnet slots reserved per tier so adding an AZ never renumbers subnets.
+   * @default 4
+   */
+  readonly azSlotsPerTier?: number;
+  /**
+   * "perAz": a NAT gateway in each AZ. "single": one NAT in the first AZ, for dev cost only.
+   * Plain, not an Input: it decides which resources exist.
+   * @default "perAz"
+   */
+  readonly natGatewayMode?: NatGatewayMode;
+  /**
+   * Retention of the VPC flow log group in days.
+   * @default 90
+   */
+  readonly flowLogRetentionDays?: pulumi.Input<number>;
 }
 
 /** Per-AZ resources, exposed so that other components (and tests) can follow dependencies to them. */
@@ -223,11 +234,7 @@ export class HaNetwork extends pulumi.ComponentResource {
 
   private createFlowLogs(name: string, vpcId: pulumi.Output<string>, retentionInDays: pulumi.Input<number>): void {
     const parent = { parent: this };
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-flow-logs`,
-      { namePrefix: `/vpc/${name}/flow-logs-`, retentionInDays },
-      parent,
-    );
+    const logGroup = retainedLogGroup(`${name}-flow-logs`, { namePrefix: `/vpc/${name}/flow-logs-`, retentionInDays }, this);
     const role = new aws.iam.Role(
       `${name}-flow-logs-role`,
       {
@@ -249,8 +256,8 @@ export class HaNetwork extends pulumi.ComponentResource {
           Statement: [
             {
               Effect: "Allow",
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-              Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+              Action: [...LOG_WRITE_AND_DESCRIBE_ACTIONS],
+              Resource: [logGroup.arn, logStreamsArn(logGroup.arn)],
             },
           ],
         }),

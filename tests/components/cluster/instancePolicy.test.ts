@@ -1,11 +1,10 @@
 import { expect } from "chai";
 import {
   ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE,
-  DAX_ACTIONS,
   instancePolicyDocument,
   InstancePolicyResources,
-  TABLE_ACTIONS,
 } from "../../../components/cluster/instancePolicy";
+import { DAX_ACTIONS, TABLE_ACTIONS } from "../../../components/dynamo/perms";
 
 const RESOURCES: InstancePolicyResources = {
   region: "eu-west-1",

@@ -1,0 +1,93 @@
+/**
+ * What every instance is launched with: the current Amazon Linux 2023 AMI for the instance type's
+ * architecture, the boot script (userData.ts), IMDSv2 only, an encrypted gp3 root volume, no public IP.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { architectureOf } from "./config";
+import { BootSettings, renderUserData } from "./userData";
+
+/** Public SSM parameter of the current Amazon Linux 2023 AMI for an architecture. */
+export function al2023AmiParameter(instanceType: string): string {
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`;
+}
+
+/** The boot settings other resources produce (names, ids, endpoints), as Inputs. */
+type ProducedBootSettings =
+  | "region"
+  | "artifactBucket"
+  | "artifactKey"
+  | "artifactVersionId"
+  | "tableName"
+  | "daxEndpoint"
+  | "cursorSecretParameter"
+  | "logGroupName";
+
+/** Inputs of {@link launchTemplate}. */
+export interface LaunchTemplateArgs {
+  /** EC2 instance type; it picks the AMI's architecture. */
+  readonly instanceType: string;
+  readonly instanceProfileArn: pulumi.Input<string>;
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Tags of the instances' volumes and network interfaces. */
+  readonly instanceTags: Record<string, string>;
+  /** Boot settings that come from other resources. */
+  readonly boot: { readonly [K in ProducedBootSettings]: pulumi.Input<BootSettings[K]> };
+  /** Boot settings known when the program runs. */
+  readonly fixedBoot: Omit<BootSettings, ProducedBootSettings>;
+}
+
+/** Registers the launch template under `scope`; each change of it is a new version for the ASG. */
+export function launchTemplate(scope: pulumi.Resource, name: string, args: LaunchTemplateArgs): aws.ec2.LaunchTemplate {
+  const parent = { parent: scope };
+  const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
+  const b = args.boot;
+  const userData = pulumi
+    .all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName])
+    .apply(([region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName]) =>
+      Buffer.from(
+        renderUserData({
+          region,
+          artifactBucket,
+          artifactKey,
+          artifactVersionId,
+          tableName,
+          daxEndpoint,
+          cursorSecretParameter,
+          logGroupName,
+          ...args.fixedBoot,
+        }),
+      ).toString("base64"),
+    );
+  return new aws.ec2.LaunchTemplate(
+    `${name}-api`,
+    {
+      description: "Trading API instances (Amazon Linux 2023)",
+      imageId: ami.insecureValue,
+      instanceType: args.instanceType,
+      iamInstanceProfile: { arn: args.instanceProfileArn },
+      userData,
+      updateDefaultVersion: true,
+      // IMDSv2 only, and a hop limit of 1 so nothing in a container or behind a proxy on the host
+      // can reach the instance credentials.
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      monitoring: { enabled: true },
+      networkInterfaces: [
+        { deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.appSecurityGroupId], deleteOnTermination: "true" },
+      ],
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          // The account's AWS-managed EBS key: a customer key would need a key-policy grant to the
+          // Auto Scaling service-linked role, which may not exist yet in a fresh account.
+          ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: "volume", tags: args.instanceTags },
+        { resourceType: "network-interface", tags: args.instanceTags },
+      ],
+    },
+    parent,
+  );
+}

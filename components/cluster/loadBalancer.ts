@@ -1,0 +1,151 @@
+/**
+ * The front door: an internet-facing Application Load Balancer in the public subnets with its
+ * access-log bucket, the target group the ASG registers into, and the listeners.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { READINESS_PATH } from "../../services/trading-api/src/contract";
+import { privateBucket } from "../shared/privateBucket";
+import { ALB_LISTENER_PORTS } from "./securityGroups";
+
+/** TLS 1.3 with TLS 1.2 fallback for older trading clients; no TLS 1.0/1.1, forward secrecy only. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Prefix of the ALB's access logs in their bucket (AWS appends AWSLogs/<account>/...). */
+const ACCESS_LOG_PREFIX = "alb";
+
+/** Inputs of {@link loadBalancer}: TradingClusterArgs' fields, defaults applied. */
+export interface LoadBalancerArgs {
+  readonly vpcId: pulumi.Input<string>;
+  readonly publicSubnetIds: pulumi.Input<string>[];
+  readonly albSecurityGroupId: pulumi.Input<string>;
+  /** The account that owns the bucket the logs go to. */
+  readonly accountId: pulumi.Input<string>;
+  readonly appPort: number;
+  readonly deregistrationDelaySeconds: pulumi.Input<number>;
+  readonly accessLogRetentionDays: pulumi.Input<number>;
+  readonly deletionProtection: boolean;
+  /** With it, HTTPS forwards and HTTP only redirects; without it (dev) HTTP forwards. */
+  readonly certificateArn?: string;
+}
+
+export interface LoadBalancer {
+  readonly alb: aws.lb.LoadBalancer;
+  readonly targetGroup: aws.lb.TargetGroup;
+}
+
+/** Registers the access-log bucket, the ALB, the target group and the listeners under `scope`. */
+export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBalancerArgs): LoadBalancer {
+  const parent = { parent: scope };
+  // The region's Elastic Load Balancing account writes the access logs.
+  const elbAccount = aws.elb.getServiceAccountOutput({}, parent);
+  const { bucket: logBucket, policy: logBucketPolicy } = privateBucket(
+    `${name}-alb-logs`,
+    {
+      // ALB log delivery supports SSE-S3 only.
+      sse: { sseAlgorithm: "AES256" },
+      expirationDays: args.accessLogRetentionDays,
+      statements: (bucketArn) => [
+        {
+          Sid: "AlbLogDelivery",
+          Effect: "Allow",
+          Principal: { AWS: elbAccount.arn },
+          Action: "s3:PutObject",
+          Resource: pulumi.interpolate`${bucketArn}/${ACCESS_LOG_PREFIX}/AWSLogs/${args.accountId}/*`,
+        },
+      ],
+    },
+    scope,
+  );
+
+  const alb = new aws.lb.LoadBalancer(
+    `${name}-alb`,
+    {
+      loadBalancerType: "application",
+      internal: false,
+      subnets: args.publicSubnetIds,
+      securityGroups: [args.albSecurityGroupId],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: args.deletionProtection,
+      // Always on for ALBs; stated so the intent is visible to readers and policy checks.
+      enableCrossZoneLoadBalancing: true,
+      accessLogs: { bucket: logBucket.id, prefix: ACCESS_LOG_PREFIX, enabled: true },
+    },
+    { parent: scope, dependsOn: [logBucketPolicy] },
+  );
+
+  const targetGroup = new aws.lb.TargetGroup(
+    `${name}-api`,
+    {
+      vpcId: args.vpcId,
+      targetType: "instance",
+      port: args.appPort,
+      protocol: "HTTP",
+      deregistrationDelay: args.deregistrationDelaySeconds,
+      loadBalancingCrossZoneEnabled: "true",
+      healthCheck: {
+        enabled: true,
+        path: READINESS_PATH,
+        port: "traffic-port",
+        protocol: "HTTP",
+        matcher: "200",
+        // Out of rotation ~10 s after readiness turns 503 (draining, table unreachable).
+        interval: 5,
+        timeout: 3,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+    },
+    parent,
+  );
+
+  listeners(scope, name, alb, targetGroup, args.certificateArn);
+  return { alb, targetGroup };
+}
+
+function listeners(
+  scope: pulumi.Resource,
+  name: string,
+  alb: aws.lb.LoadBalancer,
+  targetGroup: aws.lb.TargetGroup,
+  certificateArn: string | undefined,
+): void {
+  const parent = { parent: scope };
+  const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+  if (certificateArn) {
+    new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: alb.arn,
+        port: ALB_LISTENER_PORTS.https,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        certificateArn,
+        defaultActions: forward,
+      },
+      parent,
+    );
+    new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: ALB_LISTENER_PORTS.http,
+        protocol: "HTTP",
+        defaultActions: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: String(ALB_LISTENER_PORTS.https), statusCode: "HTTP_301" },
+          },
+        ],
+      },
+      parent,
+    );
+  } else {
+    // No certificate (dev only; the config refuses this in prod): plain HTTP, flagged by policy.
+    new aws.lb.Listener(
+      `${name}-http`,
+      { loadBalancerArn: alb.arn, port: ALB_LISTENER_PORTS.http, protocol: "HTTP", defaultActions: forward },
+      parent,
+    );
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * DataTier's relational store: an Aurora PostgreSQL cluster with a writer and readers pinned one per
+ * AZ, registered under the DataTier it belongs to (resource names and parents are DataTier's own).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { retainedLogGroup } from "../shared/logGroup";
+import { auroraParameterFamily, ID_LIMITS, physicalId, promotionTier, spreadOverZones, WINDOWS } from "./catalog";
+import { StoreNetwork, storeKey, storeSecurityGroup } from "./store";
+
+export const POSTGRES_PORT = 5432;
+
+/** RDS's current RSA CA; the 2019 CA has expired and clients verify against the 2048 G1 bundle. */
+export const DB_CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+
+/** Aurora PostgreSQL settings. Values that decide which resources exist are plain, not Inputs. */
+export interface DatabaseSettings {
+  /** Engine version, e.g. "17.5"; its major version picks the parameter group family. */
+  readonly engineVersion: string;
+  /** Instance class of every instance, e.g. db.r7g.large. */
+  readonly instanceClass: pulumi.Input<string>;
+  /** Instances: the first is the writer, the rest readers, spread over the zones in order; at least 1. */
+  readonly instanceCount: number;
+  /**
+   * Days of automated backups (1-35).
+   * @default 7
+   */
+  readonly backupRetentionDays?: pulumi.Input<number>;
+  /**
+   * RDS deletion protection, and Pulumi `protect` on the cluster.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Enhanced Monitoring interval in seconds; 0 turns it off (and no monitoring role is made).
+   * @default 60
+   */
+  readonly monitoringIntervalSeconds?: number;
+  /**
+   * Days of Performance Insights history.
+   * @default 7
+   */
+  readonly performanceInsightsRetentionDays?: pulumi.Input<number>;
+  /**
+   * Database created with the cluster.
+   * @default "trading"
+   */
+  readonly databaseName?: string;
+  /**
+   * Master user; its password is generated and rotated by RDS in Secrets Manager.
+   * @default "trading_admin"
+   */
+  readonly masterUsername?: string;
+  /**
+   * PostgreSQL role the service uses with IAM authentication.
+   * @default "trading_app"
+   */
+  readonly appUsername?: string;
+}
+
+/** Inputs of {@link auroraDatabase}: DataTier's settings with its defaults applied. */
+export interface AuroraArgs {
+  readonly network: StoreNetwork;
+  /** Base of the physical names, see DataTierArgs.identifier. */
+  readonly identifier: string;
+  readonly settings: DatabaseSettings;
+  /** Delete without a final snapshot, dropping the automated backups with it. */
+  readonly skipFinalSnapshot: boolean;
+  /** Retention of the PostgreSQL log group in days. */
+  readonly logRetentionDays: pulumi.Input<number>;
+  /** The account's partition and id, for the monitoring role (resolved once by DataTier). */
+  readonly partition: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+}
+
+/** What DataTier reads back from the database it registered. */
+export interface AuroraDatabase {
+  readonly cluster: aws.rds.Cluster;
+  readonly instances: aws.rds.ClusterInstance[];
+  readonly key: aws.kms.Key;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The PostgreSQL role the application logs in as. */
+  readonly appUsername: string;
+}
+
+/**
+ * Registers the database under `scope`: storage, Performance Insights and the RDS-managed master
+ * secret encrypted with a customer-managed key; TLS forced by the cluster parameter group; IAM
+ * database authentication; backups, deletion protection and a deterministic final snapshot;
+ * Enhanced Monitoring; PostgreSQL logs to a log group with a retention.
+ */
+export function auroraDatabase(scope: pulumi.Resource, name: string, args: AuroraArgs): AuroraDatabase {
+  const parent = { parent: scope };
+  const { settings, network, skipFinalSnapshot } = args;
+  const deletionProtection = settings.deletionProtection ?? true;
+  const monitoringInterval = settings.monitoringIntervalSeconds ?? 60;
+  const appUsername = settings.appUsername ?? "trading_app";
+  const clusterId = physicalId([args.identifier, "db"], ID_LIMITS.rdsCluster);
+
+  const key = storeKey(scope, `${name}-db-key`, physicalId([args.identifier, "db"], 250), "Aurora storage, Performance Insights and the RDS-managed master secret");
+  const securityGroup = storeSecurityGroup(scope, name, "db", network, POSTGRES_PORT, "Aurora PostgreSQL");
+
+  const subnetGroup = new aws.rds.SubnetGroup(
+    `${name}-db-subnets`,
+    { subnetIds: network.zones.map((z) => z.subnetId), description: `Data subnets of ${clusterId}` },
+    parent,
+  );
+  const parameterGroup = new aws.rds.ClusterParameterGroup(
+    `${name}-db-params`,
+    {
+      family: auroraParameterFamily(settings.engineVersion),
+      description: `TLS-only connections for ${clusterId}`,
+      // Plaintext connections are refused at the server, whatever sslmode a client asks for.
+      // PostgreSQL 14+ already refuses anything below TLS 1.2 (ssl_min_protocol_version's default).
+      parameters: [{ name: "rds.force_ssl", value: "1" }],
+    },
+    parent,
+  );
+  // RDS would create this group on first export with no expiry; creating it first sets retention.
+  const logGroup = retainedLogGroup(
+    `${name}-db-logs`,
+    { name: `/aws/rds/cluster/${clusterId}/postgresql`, retentionInDays: args.logRetentionDays },
+    scope,
+  );
+
+  const monitoringRoleArn = monitoringInterval > 0 ? enhancedMonitoringRole(scope, name, clusterId, args) : undefined;
+
+  const cluster = new aws.rds.Cluster(
+    `${name}-db`,
+    {
+      clusterIdentifier: clusterId,
+      engine: "aurora-postgresql",
+      engineMode: "provisioned",
+      engineVersion: settings.engineVersion,
+      databaseName: settings.databaseName ?? "trading",
+      masterUsername: settings.masterUsername ?? "trading_admin",
+      // RDS generates the password, keeps it only in Secrets Manager and rotates it: it never
+      // passes through stack config or Pulumi state.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      port: POSTGRES_PORT,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameterGroup.name,
+      backupRetentionPeriod: settings.backupRetentionDays ?? 7,
+      preferredBackupWindow: WINDOWS.dbBackup,
+      preferredMaintenanceWindow: WINDOWS.dbMaintenance,
+      copyTagsToSnapshot: true,
+      deletionProtection,
+      skipFinalSnapshot,
+      // Deterministic, so the snapshot a deletion leaves behind is found by name.
+      finalSnapshotIdentifier: skipFinalSnapshot ? undefined : physicalId([clusterId, "final"], ID_LIMITS.rdsSnapshot),
+      deleteAutomatedBackups: skipFinalSnapshot,
+      enabledCloudwatchLogsExports: ["postgresql"],
+      tags: { Name: clusterId },
+    },
+    { parent: scope, protect: deletionProtection, dependsOn: [logGroup] },
+  );
+
+  const instances: aws.rds.ClusterInstance[] = [];
+  for (const [index, zoneIndex] of spreadOverZones(settings.instanceCount, network.zones.length).entries()) {
+    const zone = network.zones[zoneIndex];
+    const instance: aws.rds.ClusterInstance = new aws.rds.ClusterInstance(
+      `${name}-db-${index}`,
+      {
+        clusterIdentifier: cluster.id,
+        engine: "aurora-postgresql",
+        engineVersion: cluster.engineVersion,
+        instanceClass: settings.instanceClass,
+        availabilityZone: zone.availabilityZoneName,
+        promotionTier: promotionTier(index),
+        dbSubnetGroupName: subnetGroup.name,
+        publiclyAccessible: false,
+        caCertIdentifier: DB_CA_CERTIFICATE,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: key.arn,
+        performanceInsightsRetentionPeriod: settings.performanceInsightsRetentionDays ?? 7,
+        monitoringInterval,
+        monitoringRoleArn,
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        tags: { Name: `${clusterId}-${index}`, AzId: zone.azId },
+      },
+      // Aurora makes the first instance to finish creating the writer: readers wait for it.
+      { parent: scope, dependsOn: index === 0 ? [] : [instances[0]] },
+    );
+    instances.push(instance);
+  }
+
+  return { cluster, instances, key, securityGroup, appUsername };
+}
+
+/** The Enhanced Monitoring role, trusted by RDS for this account only, with AWS's managed policy attached. */
+function enhancedMonitoringRole(scope: pulumi.Resource, name: string, clusterId: string, args: AuroraArgs): pulumi.Output<string> {
+  const parent = { parent: scope };
+  const role = new aws.iam.Role(
+    `${name}-db-monitoring`,
+    {
+      description: `Enhanced Monitoring of ${clusterId}`,
+      assumeRolePolicy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "monitoring.rds.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            // Only RDS acting for this account may assume the role (confused-deputy guard).
+            Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+          },
+        ],
+      }),
+    },
+    parent,
+  );
+  const attachment = new aws.iam.RolePolicyAttachment(
+    `${name}-db-monitoring`,
+    {
+      role: role.name,
+      policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    },
+    parent,
+  );
+  // The instances may only name the role once it can actually publish metrics.
+  return pulumi.all([role.arn, attachment.id]).apply(([arn]) => arn);
+}
