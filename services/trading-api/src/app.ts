@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
 import { isThrottling } from "../../table/dynamoErrors";
-import { API_PREFIX, HEALTH_PATH, READINESS_PATH } from "./contract";
+import { API_PREFIX, HEALTH_PATH, LIVENESS_PATH, READINESS_PATH } from "./contract";
+import { clientIdOf, installAuthentication, type RequestAuthenticator } from "./auth/hooks";
 import type { TableClients } from "./clients";
 import { CursorCodec, InvalidCursorError } from "./cursor";
 import { ContentionError, HttpError, ValidationError } from "./errors";
@@ -56,6 +57,12 @@ export interface AppDeps {
   riskReadiness?: () => RiskReadiness;
   /** The authenticated API client of a request, when authentication knows it (its rate limit applies). */
   clientIdOf?: (request: FastifyRequest) => string | undefined;
+  /**
+   * Bearer-token authentication and entitlement checks on every route but the probes (auth/hooks.ts).
+   * main.ts always passes one unless AUTHENTICATION=disabled (local runs); without it (tests of other
+   * behaviour, the benchmark's baseline) every route is open.
+   */
+  auth?: RequestAuthenticator;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -103,6 +110,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (lifecycle.draining) reply.header("connection", "close");
     done();
   });
+  if (deps.auth) installAuthentication(app, deps.auth);
+  const clientOf = deps.clientIdOf ?? (deps.auth ? clientIdOf : undefined);
 
   app.addHook("onResponse", (request, reply, done) => {
     request.log.info(
@@ -151,6 +160,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const cacheMs = deps.readinessCacheMs ?? 1000;
 
   app.get(HEALTH_PATH, async () => ({ status: "ok" }));
+  app.get(LIVENESS_PATH, async () => ({ status: "ok" }));
 
   app.get(READINESS_PATH, async (request, reply) => {
     if (lifecycle.draining) return reply.code(503).send({ status: "draining" });
@@ -176,7 +186,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const input = parse(placeOrderBody, request.body, "body");
     let openOrderLimit: number | undefined;
     if (deps.preTrade) {
-      const admission = await deps.preTrade.admit(input, deps.clientIdOf?.(request));
+      const admission = await deps.preTrade.admit(input, clientOf?.(request));
       if (!admission.ok) {
         if (admission.retryAfterSeconds !== undefined) reply.header("retry-after", String(admission.retryAfterSeconds));
         request.log.info({ account: input.account, symbol: input.symbol, status: admission.status, reason: admission.body.reason }, "order refused before the store");

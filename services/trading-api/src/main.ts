@@ -2,6 +2,8 @@
  * Process entry point (the file the infrastructure bundles with esbuild): read and validate the
  * environment, build one set of store clients for the process, listen, and drain on SIGTERM.
  */
+import { loadAuthConfig } from "./auth/config";
+import { createAuthTier } from "./auth/wiring";
 import { createTableClients } from "./clients";
 import { ConfigError, loadConfig } from "./config";
 import { createRiskTier } from "./risk/wiring";
@@ -12,8 +14,10 @@ const EXIT_CONFIG = 78;
 
 async function main(): Promise<void> {
   let config;
+  let authConfig;
   try {
     config = loadConfig(process.env);
+    authConfig = loadAuthConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // No logger exists yet; write the same JSON shape pino would so log pipelines still parse it.
@@ -34,15 +38,24 @@ async function main(): Promise<void> {
     );
     process.exit(EXIT_CONFIG);
   }
+  if (authConfig && !config.risk) {
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, time: Date.now(), msg: "authentication reads client entitlements from the reference data: it needs REFDATA_DB_HOST, CACHE_HOST, CACHE_USER and CACHE_REPLICATION_GROUP_ID (or AUTHENTICATION=disabled for a local run)" })}\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  }
   const errors: { error: unknown; what: string }[] = [];
   let logError = (error: unknown, what: string): void => {
     errors.push({ error, what });
   };
   const risk = config.risk ? createRiskTier(config.risk, config.region, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
-  const server = await startServer(config, clients, risk ? { risk } : {});
+  const auth = authConfig && risk ? await createAuthTier(authConfig, risk.cache, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
+  const server = await startServer(config, clients, { ...(risk ? { risk } : {}), ...(auth ? { auth: auth.authenticator } : {}) });
   logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
   for (const early of errors.splice(0)) logError(early.error, early.what);
   if (!risk) server.app.log.warn("RISK_CHECKS=disabled: orders are placed without pre-trade risk checks");
+  if (!auth) server.app.log.warn("AUTHENTICATION=disabled: every route is served without a token");
+  else if (auth.keys().keys === 0) server.app.log.warn({ jwks: auth.keys() }, "the issuer's keys are not loaded yet: requests get 503 until they are");
   server.app.log.info({ port: server.port, dax: Boolean(config.daxEndpoint) }, "trading-api listening");
 
   const onSignal = (signal: NodeJS.Signals) => {

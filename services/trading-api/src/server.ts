@@ -8,6 +8,7 @@ import pino from "pino";
 import { buildApp, Lifecycle } from "./app";
 import type { TableClients } from "./clients";
 import type { Config } from "./config";
+import type { RequestAuthenticator } from "./auth/hooks";
 import type { RiskTier } from "./risk/wiring";
 
 export interface RunningServer {
@@ -42,7 +43,7 @@ export type ServerConfig = Pick<
 export async function startServer(
   config: ServerConfig,
   clients: TableClients,
-  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier } = {},
+  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier; auth?: RequestAuthenticator } = {},
 ): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
   const app = buildApp({
@@ -57,6 +58,7 @@ export async function startServer(
     logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },
     lifecycle,
     ...(options.risk ? { preTrade: options.risk.gate, riskReadiness: options.risk.readiness } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
