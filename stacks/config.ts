@@ -13,6 +13,7 @@ import { checkNetworkConfig, networkConfigShape, ReportIssue } from "../componen
 import { checkClusterConfig, clusterConfigShape } from "../components/cluster/config";
 import { checkDataConfig, dataConfigShape } from "../components/data/config";
 import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/config";
+import { checkEdgeConfig, edgeConfigShape } from "../components/edge/config";
 
 /** The Pulumi project name, and so the namespace of this project's config keys. */
 export const PROJECT = "trading-platform";
@@ -43,7 +44,7 @@ const baseShape = {
 };
 
 /** Every `trading-platform:` key, with type, default and description. Components spread theirs in. */
-export const stackConfigShape = { ...baseShape, ...networkConfigShape, ...clusterConfigShape, ...dataConfigShape, ...dynamoConfigShape };
+export const stackConfigShape = { ...baseShape, ...networkConfigShape, ...clusterConfigShape, ...dataConfigShape, ...dynamoConfigShape, ...edgeConfigShape };
 export const stackConfigSchema = z.object(stackConfigShape);
 
 const awsShape = {
@@ -63,7 +64,7 @@ export type StackConfig = z.output<typeof stackConfigSchema> & {
 };
 
 /** Checks that span several keys; each component adds its own. */
-const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [checkPlacement, checkRole, checkNetworkConfig, checkClusterConfig, checkDataConfig, checkDynamoConfig];
+const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [checkPlacement, checkRole, checkNetworkConfig, checkClusterConfig, checkDataConfig, checkDynamoConfig, checkEdgeConfig];
 
 /** A bad stack file. Pulumi prints a RunError's message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {

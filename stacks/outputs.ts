@@ -26,10 +26,10 @@ import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.0.0";
+export const CONTRACT_VERSION = "1.1.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data"] as const;
+export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "auth"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -96,6 +96,31 @@ export interface DataOutputs {
   cacheSecurityGroupId: string;
 }
 
+/**
+ * Who issues the API's access tokens and how a client gets one (added in 1.1.0). A replica publishes
+ * its primary's issuer (one issuer for both regions) unless it uses an external one.
+ */
+export interface AuthOutputs {
+  /** "cognito" (a user pool of the primary stack) or "external". */
+  issuerKind: "cognito" | "external";
+  /** `iss` of the access tokens. */
+  issuer: string;
+  /** The issuer's JWKS endpoint. */
+  jwksUrl: string;
+  /** OAuth 2.0 token endpoint (client credentials grant). */
+  tokenEndpoint: string;
+  /** Every scope of the API as it appears in tokens, e.g. trading-api/orders.read. */
+  scopes: string[];
+  /** What precedes orders.read etc. in a token's scope claim. */
+  scopePrefix: string;
+  /** Claim that names the OAuth client (the reference data's client_id). */
+  clientIdClaim: string;
+  /** Claims the API requires with an exact value, e.g. token_use = access for Cognito. */
+  requiredClaims: { name: string; value: string }[];
+  /** Cognito app clients by name and their client ids (never their secrets); empty for an external issuer. */
+  clientIds: { name: string; clientId: string }[];
+}
+
 /** What every stack publishes, whatever its role. */
 export interface CommonStackOutputs {
   /** Semver of this contract the stack was deployed with (CONTRACT_VERSION). */
@@ -109,6 +134,7 @@ export interface CommonStackOutputs {
   /** Table, stream, indexes and DAX of this region (see components/dynamo/outputs.ts). */
   dynamo: DynamoOutputs;
   data: DataOutputs;
+  auth: AuthOutputs;
 }
 
 /** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
@@ -199,6 +225,20 @@ export const dataOutputsSchema = z.object({
   cacheSecurityGroupId: nonEmpty,
 });
 
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https URL");
+
+export const authOutputsSchema = z.object({
+  issuerKind: z.enum(["cognito", "external"]),
+  issuer: httpsUrl,
+  jwksUrl: httpsUrl,
+  tokenEndpoint: httpsUrl,
+  scopes: z.array(nonEmpty).min(1),
+  scopePrefix: z.string(),
+  clientIdClaim: nonEmpty,
+  requiredClaims: z.array(z.object({ name: nonEmpty, value: nonEmpty })),
+  clientIds: z.array(z.object({ name: nonEmpty, clientId: nonEmpty })),
+});
+
 const commonShape = {
   contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semver version (MAJOR.MINOR.PATCH)"),
   environment: nonEmpty,
@@ -207,6 +247,7 @@ const commonShape = {
   cluster: clusterOutputsSchema,
   dynamo: dynamoOutputsSchema,
   data: dataOutputsSchema,
+  auth: authOutputsSchema,
 };
 
 export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
@@ -228,9 +269,10 @@ const exact: {
   cluster: Exactly<z.output<typeof clusterOutputsSchema>, ClusterOutputs>;
   dynamo: Exactly<z.output<typeof dynamoOutputsSchema>, DynamoOutputs>;
   data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
+  auth: Exactly<z.output<typeof authOutputsSchema>, AuthOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, dynamo: true, data: true, primary: true, replica: true };
+} = { network: true, cluster: true, dynamo: true, data: true, auth: true, primary: true, replica: true };
 void exact;
 
 /**

@@ -5,11 +5,14 @@
 import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
+import { EdgeProtection } from "../components/edge/edgeProtection";
 import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
 import { HaNetwork } from "../components/network/haNetwork";
 import { loadStackConfig } from "./config";
+import { stackAuthentication } from "./edge";
+import { readAuthPrimary } from "./primaryAuth";
 import {
   CONTRACT_VERSION,
   OutputSection,
@@ -27,6 +30,8 @@ export async function main() {
   const config = loadStackConfig();
   // A replica reads and validates its primary's outputs (StackReference) before anything is created.
   const dynamoPrimary = await readDynamoPrimary(config);
+  // A replica that uses its primary's token issuer reads it the same way, before anything is created.
+  const authPrimary = await readAuthPrimary(config);
 
   const network = new HaNetwork("trading", {
     cidrBlock: config.vpcCidr,
@@ -83,7 +88,9 @@ export async function main() {
     logRetentionDays: config.dataLogRetentionDays,
   });
 
-  // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
+  // Step 5: the token issuer (a Cognito user pool, an external issuer or the primary's), then the
+  // fleet and its load balancer, which verify its tokens, reaching the hot path through step 2's groups.
+  const auth = stackAuthentication(config, authPrimary);
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
     appSubnetIds: network.zones.map((zone) => zone.appSubnet.id),
@@ -106,7 +113,17 @@ export async function main() {
     deletionProtection: config.isProduction,
     instanceTags: config.defaultTags,
     cursorSecretRotation: config.clusterCursorSecretVersion,
+    authentication: auth.authentication,
   });
+
+  // Step 6: AWS WAF in front of the load balancer.
+  if (config.edgeWafEnabled) {
+    new EdgeProtection("trading", {
+      loadBalancerArn: cluster.albArn,
+      rateLimit: config.edgeWafRateLimit,
+      logRetentionDays: config.edgeWafLogRetentionDays,
+    });
+  }
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {
@@ -149,6 +166,7 @@ export async function main() {
       cacheUserName: data.access.cacheUserName,
       cacheSecurityGroupId: data.cacheSecurityGroupId,
     },
+    auth: auth.outputs,
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;
   if (dynamoPrimary) {

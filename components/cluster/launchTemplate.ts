@@ -21,7 +21,8 @@ type ProducedBootSettings =
   | "tableName"
   | "daxEndpoint"
   | "cursorSecretParameter"
-  | "logGroupName";
+  | "logGroupName"
+  | "authentication";
 
 /** Inputs of {@link launchTemplate}. */
 export interface LaunchTemplateArgs {
@@ -43,8 +44,11 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
   const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(args.instanceType) }, parent);
   const b = args.boot;
   const userData = pulumi
-    .all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName])
-    .apply(([region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName]) =>
+    .all([
+      pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.artifactVersionId, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
+      b.authentication,
+    ])
+    .apply(([[region, artifactBucket, artifactKey, artifactVersionId, tableName, daxEndpoint, cursorSecretParameter, logGroupName], authentication]) =>
       Buffer.from(
         renderUserData({
           region,
@@ -55,6 +59,7 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
           daxEndpoint,
           cursorSecretParameter,
           logGroupName,
+          ...(authentication ? { authentication } : {}),
           ...args.fixedBoot,
         }),
       ).toString("base64"),

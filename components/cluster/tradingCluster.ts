@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PORT } from "../../services/trading-api/src/contract";
 import type { HotPathAccess } from "../dynamo/access";
+import type { ApiAuthentication, ServiceAuthSettings } from "../edge/authentication";
 import { rotatingKmsKey } from "../shared/kmsKey";
 import { retainedLogGroup } from "../shared/logGroup";
 import { bundleService, ServiceArtifact } from "./artifact";
@@ -106,6 +107,12 @@ export interface TradingClusterArgs {
    * @default - services/trading-api bundled now with esbuild
    */
   readonly artifact?: ServiceArtifact;
+  /**
+   * The token issuer: the HTTPS listener verifies a JWT on every forwarded request but the liveness
+   * path, and the service verifies it again (its AUTH_* environment).
+   * @default - none: the listeners forward unverified and the service, given no issuer, refuses to start
+   */
+  readonly authentication?: ApiAuthentication;
 }
 
 /**
@@ -174,6 +181,7 @@ export class TradingCluster extends pulumi.ComponentResource {
         daxEndpoint: args.hotPath.daxEndpoint,
         cursorSecretParameter: cursorSecret.name,
         logGroupName: logGroup.name,
+        authentication: serviceAuthSettings(args.authentication),
       },
       fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation },
     });
@@ -188,6 +196,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
       deletionProtection: args.deletionProtection ?? false,
       certificateArn: args.certificateArn,
+      authentication: args.authentication,
     });
 
     const group = autoScalingGroup(this, name, {
@@ -232,4 +241,16 @@ export class TradingCluster extends pulumi.ComponentResource {
       endpoint: this.endpoint,
     });
   }
+}
+
+/** The plain settings the boot script writes for the service (undefined: no authentication). */
+function serviceAuthSettings(auth: ApiAuthentication | undefined): pulumi.Output<ServiceAuthSettings | undefined> {
+  if (!auth) return pulumi.output(undefined);
+  return pulumi.all([auth.issuer, auth.jwksUrl]).apply(([issuer, jwksUrl]) => ({
+    issuer,
+    jwksUrl,
+    clientIdClaim: auth.clientIdClaim,
+    scopePrefix: auth.scopePrefix,
+    requiredClaims: { ...auth.requiredClaims },
+  }));
 }

@@ -7,6 +7,7 @@
  * boot by the instance role and written to a root-only file that systemd reads before it drops to
  * the service user.
  */
+import { serviceAuthEnvironment, type ServiceAuthSettings } from "../edge/authentication";
 import { NODE_MAJOR } from "./artifact";
 
 export interface BootSettings {
@@ -26,6 +27,11 @@ export interface BootSettings {
   cursorSecretRotation: number;
   /** CloudWatch Logs group that receives the service's and the boot's logs. */
   logGroupName: string;
+  /**
+   * The token issuer the service verifies against. Without it the service gets no AUTH_* variables
+   * and refuses to start: authentication is never off by omission.
+   */
+  authentication?: ServiceAuthSettings;
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -42,7 +48,7 @@ const STOP_TIMEOUT_SECONDS = 40;
 // quoting anywhere, so a surprising value fails the deployment instead of the boot.
 const SAFE_VALUE = /^[A-Za-z0-9._:/@+=,-]+$/;
 
-function safe(name: keyof BootSettings, value: string | number): string {
+function safe(name: keyof BootSettings | `authentication.${string}`, value: string | number): string {
   const text = String(value);
   if (!SAFE_VALUE.test(text)) {
     throw new Error(`boot setting ${name} has characters that are unsafe in a shell script: ${JSON.stringify(text)}`);
@@ -57,6 +63,9 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
     AWS_REGION: safe("region", s.region),
     TABLE_NAME: safe("tableName", s.tableName),
     ...(s.daxEndpoint ? { DAX_ENDPOINT: safe("daxEndpoint", s.daxEndpoint) } : {}),
+    ...(s.authentication
+      ? Object.fromEntries(Object.entries(serviceAuthEnvironment(s.authentication)).map(([k, v]) => [k, safe(`authentication.${k}`, v)]))
+      : {}),
   };
 }
 
