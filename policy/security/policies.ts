@@ -6,6 +6,7 @@
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { backupRetention, deletionProtection, dynamodbPitr } from "./dataProtection";
 import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, s3EncryptionAtRest } from "./encryption";
+import { albEdgeProtection } from "./edge";
 import { iamNoWildcardAdmin } from "./iam";
 import { albHardening, imdsv2Required, noPublicIpOnInstances, noWorldIngress } from "./network";
 
@@ -24,6 +25,7 @@ export const securityPack: PolicyPackDefinition = {
     noPublicIpOnInstances,
     noWorldIngress,
     albHardening,
+    albEdgeProtection,
     dynamodbPitr,
     backupRetention,
     deletionProtection,
