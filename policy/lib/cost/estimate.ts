@@ -2,7 +2,8 @@
  * Estimated monthly cost of a stack's MINIMUM footprint, as pure functions over the resource graph:
  * provisioned DynamoDB capacity at its auto scaling minimum, DAX nodes, NAT gateways and public
  * IPv4 addresses, load balancers at a baseline LCU, instances at the auto scaling minimum with
- * their EBS volumes, Aurora instances and cache nodes. Usage-based charges (requests on on-demand
+ * their EBS volumes, Aurora instances and cache nodes, WAF web ACLs and their rules, Cognito
+ * machine-to-machine app clients. Usage-based charges (requests on on-demand
  * tables, data transfer, storage that grows, Lambda) are not part of a minimum and are listed
  * apart; a resource that should be priced but cannot be (an unknown type, a type missing from the
  * snapshot) is listed as unpriced, never priced at zero silently.
@@ -12,6 +13,7 @@
 import { dynamoScalingTargets, replicaTableName, ScalingTargetInfo, tableGsis, billingMode } from "../dynamo";
 import { GraphResource, ResourceGraph, TYPES } from "../graph";
 import { loadPriceSnapshot, PriceSnapshot, RegionPrices } from "../prices";
+import { priceEdge } from "./edge";
 import { peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../values";
 
 export interface CostLineItem {
@@ -57,7 +59,7 @@ export interface EstimateOptions {
   albBaselineLcu?: number;
 }
 
-interface Context {
+export interface Context {
   graph: ResourceGraph;
   prices: PriceSnapshot;
   hours: number;
@@ -67,7 +69,7 @@ interface Context {
   usageBased: CostNote[];
 }
 
-function note(resource: GraphResource, reason: string): CostNote {
+export function note(resource: GraphResource, reason: string): CostNote {
   return { resourceUrn: resource.urn, resourceName: resource.name, resourceType: resource.type, reason };
 }
 
@@ -85,7 +87,7 @@ function regionPrices(ctx: Context, resource: GraphResource): { region: string; 
   return { region, prices };
 }
 
-function addItem(ctx: Context, resource: GraphResource, region: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
+export function addItem(ctx: Context, resource: GraphResource, region: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
   const component = ctx.graph.componentOf(resource);
   ctx.items.push({
     resourceUrn: resource.urn,
@@ -379,6 +381,7 @@ export function estimateMinimumMonthlyCost(resources: readonly GraphResource[], 
   priceCompute(ctx);
   priceNetwork(ctx);
   priceData(ctx);
+  priceEdge(ctx);
   const items = [...ctx.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   const total = items.reduce((sum, item) => sum + item.monthlyUsd, 0);
   return {
