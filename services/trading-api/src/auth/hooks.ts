@@ -26,7 +26,11 @@ declare module "fastify" {
 }
 
 export interface RequestAuthenticator {
-  verifier: { verify(authorization: string | undefined): Promise<Principal> };
+  verifier: {
+    verify(authorization: string | undefined): Promise<Principal>;
+    /** A synchronous answer for a header that verified before, if the verifier remembers one. */
+    remembered?(authorization: string | undefined): Principal | undefined;
+  };
   entitlements: EntitlementSource;
   /** What precedes an API scope in tokens, for the insufficient_scope challenge. */
   scopePrefix: string;
@@ -79,25 +83,38 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
     return new HttpError(503, "auth_unavailable", `${what}; retry after the Retry-After interval.`);
   };
 
-  app.addHook("onRequest", async (request, reply) => {
-    if (isOpen(request)) return;
-    try {
-      request.principal = await auth.verifier.verify(request.headers.authorization);
-    } catch (error) {
-      if (error instanceof AuthenticationFailure) {
-        logDecision(request, { authorization: error.error, authorizationReason: error.description });
-        reply.header(
-          "www-authenticate",
-          error.missing ? `Bearer realm=${quoted(REALM)}` : `Bearer realm=${quoted(REALM)}, error=${quoted(error.error)}, error_description=${quoted(error.description)}`,
-        );
-        throw new HttpError(401, error.error, error.description);
-      }
-      if (error instanceof AuthenticationUnavailable) {
-        logDecision(request, { authorization: "unavailable", authorizationReason: error.message });
-        throw unavailable(reply, "The token cannot be verified right now");
-      }
-      throw error;
+  const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown): Error => {
+    if (error instanceof AuthenticationFailure) {
+      logDecision(request, { authorization: error.error, authorizationReason: error.description });
+      reply.header(
+        "www-authenticate",
+        error.missing ? `Bearer realm=${quoted(REALM)}` : `Bearer realm=${quoted(REALM)}, error=${quoted(error.error)}, error_description=${quoted(error.description)}`,
+      );
+      return new HttpError(401, error.error, error.description);
     }
+    if (error instanceof AuthenticationUnavailable) {
+      logDecision(request, { authorization: "unavailable", authorizationReason: error.message });
+      return unavailable(reply, "The token cannot be verified right now");
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  };
+
+  // Callback style with a synchronous path for a remembered token: most requests cost no promise.
+  app.addHook("onRequest", (request, reply, done) => {
+    if (isOpen(request)) return done();
+    const header = request.headers.authorization;
+    const known = auth.verifier.remembered?.(header);
+    if (known) {
+      request.principal = known;
+      return done();
+    }
+    auth.verifier.verify(header).then(
+      (principal) => {
+        request.principal = principal;
+        done();
+      },
+      (error: unknown) => done(refused(request, reply, error)),
+    );
   });
 
   app.addHook("preHandler", (request, reply, done) => {

@@ -10,7 +10,7 @@
  * token for this API); the client id claim (`client_id` for Cognito, whose access tokens carry no
  * `aud`); a key id in the header.
  *
- * A token that passed is remembered (by its exact text) until it expires, at most `cacheTtlMs` and
+ * A token that passed is remembered (by the exact header that carried it) until it expires, at most `cacheTtlMs` and
  * at most `cacheEntries` tokens, so a client that reuses its token (as it should, for up to an hour)
  * costs one RSA verification per token rather than per request. A cached token's time claims are
  * checked again on every use, and the cache is emptied whenever the issuer's key set changes, so a
@@ -93,7 +93,8 @@ export class TokenVerifier {
   private readonly cacheTtlMs: number;
   private readonly cacheEntries: number;
   private readonly now: () => number;
-  private readonly remembered = new Map<string, Remembered>();
+  /** Verified tokens by the exact Authorization header that carried them. */
+  private readonly verified = new Map<string, Remembered>();
 
   constructor(private readonly settings: TokenVerifierOptions) {
     this.clientIdClaim = settings.clientIdClaim ?? "client_id";
@@ -110,20 +111,31 @@ export class TokenVerifier {
       clockTolerance: this.tolerance,
       requiredClaims: ["exp", this.clientIdClaim, ...(this.tokenUse ? ["token_use"] : [])],
     };
-    settings.keys.onChange(() => this.remembered.clear());
+    settings.keys.onChange(() => this.verified.clear());
+  }
+
+  /**
+   * The caller, synchronously, when this exact header carried a token that passed before and is
+   * still within its validity: the path every request after a client's first takes.
+   */
+  remembered(authorization: string | undefined): Principal | undefined {
+    if (authorization === undefined) return undefined;
+    const known = this.verified.get(authorization);
+    if (!known) return undefined;
+    const now = this.now();
+    const seconds = now / 1000;
+    if (now < known.until && seconds <= known.exp + this.tolerance && (known.nbf === undefined || seconds >= known.nbf - this.tolerance)) {
+      return known.principal;
+    }
+    this.verified.delete(authorization);
+    return undefined;
   }
 
   /** The caller of a request with this Authorization header value; throws AuthenticationFailure. */
   async verify(authorization: string | undefined): Promise<Principal> {
+    const known = this.remembered(authorization);
+    if (known) return known;
     const token = bearerToken(authorization);
-    const seconds = this.now() / 1000;
-    const known = this.remembered.get(token);
-    if (known) {
-      if (this.now() < known.until && seconds <= known.exp + this.tolerance && (known.nbf === undefined || seconds >= known.nbf - this.tolerance)) {
-        return known.principal;
-      }
-      this.remembered.delete(token);
-    }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.settings.keys.getKey, { ...this.options, currentDate: new Date(this.now()) }));
@@ -131,7 +143,7 @@ export class TokenVerifier {
       throw this.failure(error);
     }
     const principal = this.principalOf(payload);
-    this.remember(token, principal, payload);
+    this.remember(authorization as string, principal, payload);
     return principal;
   }
 
@@ -156,13 +168,13 @@ export class TokenVerifier {
     return scopes;
   }
 
-  private remember(token: string, principal: Principal, payload: JWTPayload): void {
-    if (this.remembered.size >= this.cacheEntries) {
+  private remember(authorization: string, principal: Principal, payload: JWTPayload): void {
+    if (this.verified.size >= this.cacheEntries) {
       // Oldest first: a Map iterates in insertion order.
-      const oldest = this.remembered.keys().next();
-      if (!oldest.done) this.remembered.delete(oldest.value);
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
     }
-    this.remembered.set(token, {
+    this.verified.set(authorization, {
       principal,
       exp: payload.exp as number,
       nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
