@@ -12,7 +12,7 @@ import { SCOPES_BY_KIND } from "../../components/edge/tokenIssuer";
 import { API_SCOPES, DEFAULT_BODY_LIMIT_BYTES, PROTECTED_ROUTES, albPathPattern } from "../../services/trading-api/src/authContract";
 import { LIVENESS_PATH } from "../../services/trading-api/src/contract";
 import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
-import { FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, StackRun } from "../support/mockCloud";
+import { FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
 const K = configKey;
 const T = {
@@ -357,6 +357,16 @@ describe("edge config keys in the real stack files", () => {
     },
   ];
   itRejectsEachBadConfig(CASES);
+
+  it("a replica whose primary publishes no auth section (contract 1.0.0) fails before anything is registered, naming it", async () => {
+    const primary = await runStackFile("prod-us-east-1");
+    const { auth: _auth, ...older } = primary.outputs;
+    const primaryStack = String(readStackFile("prod-eu-west-1")["trading-platform:primaryStack"]);
+    const failure = await stackFileFailure("prod-eu-west-1", { stackReferences: { [primaryStack]: { ...older, contractVersion: "1.0.0" } } });
+    expect(failure.message).to.contain(primaryStack);
+    expect(failure.message).to.contain('output "auth"');
+    expect(failure.registered.filter((r) => r.custom)).to.deep.equal([]);
+  });
 
   it("dev may go without the WAF", async () => {
     const run = await runStackFile("dev", { overrides: { [K("edgeWafEnabled")]: false } });
