@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   let port: number;
   let authorization: string | undefined;
   if (impl === "service") {
-    const { auth, authorization: header } = await benchAuthentication();
+    // BENCH_AUTH=off measures the service without authentication (the figure before it existed).
+    const { auth, authorization: header } = process.env.BENCH_AUTH === "off" ? { auth: undefined, authorization: "Bearer none" } : await benchAuthentication();
     authorization = header;
     // Logging stays on at info, one line per request, with the same asynchronous destination the
     // service uses in production (server.ts), pointed at /dev/null instead of stdout.
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
       tableName,
       cursorSecrets: ["bench-secret-0123456789abcdef0123"],
       logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
-      auth,
+      ...(auth ? { auth } : {}),
     });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
