@@ -165,3 +165,25 @@ describe("trading-api authentication environment", () => {
     expect(problems({ ...base, AUTH_CLOCK_TOLERANCE_SECONDS: "600" })).to.deep.equal(['AUTH_CLOCK_TOLERANCE_SECONDS: must be at most 300 (got "600")']);
   });
 });
+
+describe("trading-api JWKS cache and remembered tokens", () => {
+  it("a refresh that finds the same keys keeps what was verified; a changed set empties it", async () => {
+    const issuer = await TestIssuer.start();
+    const keys = new JwksCache({ url: issuer.jwksUrl });
+    try {
+      await keys.start();
+      const verifier = new TokenVerifier({ keys, issuer: issuer.url, scopePrefix: TEST_SCOPE_PREFIX });
+      const header = `Bearer ${await issuer.token("desk-a", ["orders.read"])}`;
+      await verifier.verify(header);
+      await keys.refresh();
+      expect(verifier.remembered(header)?.clientId).to.equal("desk-a");
+      issuer.published.push(await signingKey("k-added"));
+      await keys.refresh();
+      expect(verifier.remembered(header)).to.equal(undefined);
+      expect((await verifier.verify(header)).clientId).to.equal("desk-a");
+    } finally {
+      keys.stop();
+      await issuer.stop();
+    }
+  });
+});

@@ -62,6 +62,8 @@ export class JwksCache {
   private lastSuccessAt: number | undefined;
   private lastError: string | undefined;
   private inFlight: Promise<void> | undefined;
+  /** The last set loaded, as fetched: an unchanged set keeps the keys (and what was verified with them). */
+  private loadedText: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly changeListeners: (() => void)[] = [];
   /** Fetches made, for tests and the status. */
@@ -91,7 +93,7 @@ export class JwksCache {
     this.timer = undefined;
   }
 
-  /** Called whenever a new set replaces the old one (verified-token caches must forget). */
+  /** Called whenever a different set replaces the old one (verified-token caches must forget). */
   onChange(listener: () => void): void {
     this.changeListeners.push(listener);
   }
@@ -129,11 +131,15 @@ export class JwksCache {
     this.lastAttemptAt = this.now();
     this.fetches += 1;
     try {
-      const set = await this.fetchSet();
-      this.local = createLocalJWKSet(set);
-      this.keyCount = set.keys.length;
+      const { set, text } = await this.fetchSet();
       this.lastSuccessAt = this.now();
       this.lastError = undefined;
+      // A refresh that finds the same keys changes nothing: an unknown kid sent on purpose every
+      // cooldown must not empty the verified-token memory.
+      if (text === this.loadedText) return;
+      this.local = createLocalJWKSet(set);
+      this.keyCount = set.keys.length;
+      this.loadedText = text;
       for (const listener of this.changeListeners) listener();
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
@@ -141,7 +147,7 @@ export class JwksCache {
     }
   }
 
-  private async fetchSet(): Promise<JSONWebKeySet> {
+  private async fetchSet(): Promise<{ set: JSONWebKeySet; text: string }> {
     const response = await this.fetchImpl(this.url, {
       method: "GET",
       redirect: "error",
@@ -155,7 +161,7 @@ export class JwksCache {
     if (Buffer.byteLength(text) > this.maxBytes) throw new Error(`JWKS response exceeds ${this.maxBytes} bytes`);
     const set = JSON.parse(text) as unknown;
     if (!isKeySet(set)) throw new Error("JWKS response is not a key set with at least one key");
-    return set;
+    return { set, text };
   }
 }
 

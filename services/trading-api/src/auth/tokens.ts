@@ -35,7 +35,7 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** Longest a verified token is remembered. Default 300 000. */
   cacheTtlMs?: number;
-  /** Most tokens remembered. Default 10 000. */
+  /** Most tokens remembered (about 2 KB each). Default 5000. */
   cacheEntries?: number;
   now?: () => number;
 }
@@ -102,7 +102,7 @@ export class TokenVerifier {
     this.scopePrefix = settings.scopePrefix;
     this.tolerance = settings.clockToleranceSeconds ?? 30;
     this.cacheTtlMs = settings.cacheTtlMs ?? 300_000;
-    this.cacheEntries = settings.cacheEntries ?? 10_000;
+    this.cacheEntries = settings.cacheEntries ?? 5000;
     this.now = settings.now ?? Date.now;
     this.options = {
       algorithms: ["RS256"],
