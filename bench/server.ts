@@ -2,7 +2,12 @@
  * One benchmark target, run as its own process so it has a core to itself while autocannon drives
  * it from the parent. BENCH_IMPL picks the Fastify service or a bare node:http handler making the
  * same OrderStore calls; BENCH_STORE picks DynamoDB Local or the in-memory double. Prints one JSON
- * line ({ port, readPaths }) when listening.
+ * line ({ port, readPaths, authorization? }) when listening.
+ *
+ * The service runs as in production: every request carries a bearer token, verified against the
+ * issuer's keys (RS256, a loopback JWKS endpoint of this process, fetched once at start) and
+ * authorised against entitlements held in memory (the shape the reference-data cache serves from
+ * its in-process map). The bare handler gets the same header and ignores it.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { once } from "node:events";
@@ -13,6 +18,31 @@ import type { TableClients } from "../services/trading-api/src/clients";
 import { OrderStore, type NewOrder } from "../services/trading-api/src/store";
 import pino from "pino";
 import { MemoryDocument } from "./memoryDocument";
+import type { ClientEntry } from "../services/reference-data/src/entries";
+import { JwksCache } from "../services/trading-api/src/auth/jwks";
+import { TokenVerifier } from "../services/trading-api/src/auth/tokens";
+import { TEST_SCOPE_PREFIX, TestIssuer } from "../tests/support/oidcIssuer";
+
+/** The client the benchmark acts as: entitled to every account the load generator uses. */
+const BENCH_CLIENT = "bench-desk";
+
+async function benchAuthentication() {
+  const issuer = await TestIssuer.start();
+  const keys = new JwksCache({ url: issuer.jwksUrl });
+  await keys.start();
+  const verifier = new TokenVerifier({ keys, issuer: issuer.url, tokenUse: "access", scopePrefix: TEST_SCOPE_PREFIX });
+  const accounts = [...Array.from({ length: 1000 }, (_, i) => `bench-${i}`), ...Array.from({ length: 20 }, (_, i) => `seed-${i}`)];
+  const entry: ClientEntry = {
+    clientId: BENCH_CLIENT,
+    kind: "trading",
+    status: "active",
+    ordersPerSecond: 100_000,
+    burst: 100_000,
+    entitlements: Object.fromEntries(accounts.map((a) => [a, ["orders.read", "orders.write"]])),
+  };
+  const token = await issuer.token(BENCH_CLIENT, ["orders.read", "orders.write"]);
+  return { auth: { verifier, entitlements: { client: (id: string) => (id === BENCH_CLIENT ? entry : null) }, scopePrefix: TEST_SCOPE_PREFIX }, authorization: `Bearer ${token}` };
+}
 
 const impl = process.env.BENCH_IMPL;
 const storeKind = process.env.BENCH_STORE;
@@ -56,7 +86,11 @@ async function main(): Promise<void> {
   }
 
   let port: number;
+  let authorization: string | undefined;
   if (impl === "service") {
+    // BENCH_AUTH=off measures the service without authentication (the figure before it existed).
+    const { auth, authorization: header } = process.env.BENCH_AUTH === "off" ? { auth: undefined, authorization: "Bearer none" } : await benchAuthentication();
+    authorization = header;
     // Logging stays on at info, one line per request, with the same asynchronous destination the
     // service uses in production (server.ts), pointed at /dev/null instead of stdout.
     const app = buildApp({
@@ -64,6 +98,7 @@ async function main(): Promise<void> {
       tableName,
       cursorSecrets: ["bench-secret-0123456789abcdef0123"],
       logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
+      ...(auth ? { auth } : {}),
     });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const address = app.server.address();
@@ -101,7 +136,7 @@ async function main(): Promise<void> {
   process.on("message", (message) => {
     if (message === "cpu") process.send?.({ cpu: process.cpuUsage() });
   });
-  process.stdout.write(`${JSON.stringify({ port, readPaths })}\n`);
+  process.stdout.write(`${JSON.stringify({ port, readPaths, ...(authorization ? { authorization } : {}) })}\n`);
 }
 
 main().catch((error: unknown) => {

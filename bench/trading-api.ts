@@ -11,6 +11,10 @@
  * on a shared machine throughput swings with other load, CPU per request much less, and when the
  * server is CPU-bound 1 - cpu(bare)/cpu(service) estimates the same overhead. Figures are printed
  * and written to bench/results/ (git-ignored). Not a test: numbers depend on the machine.
+ *
+ * The service target authenticates every request (bearer token verified, entitlements checked;
+ * bench/server.ts), so the ratio includes authentication; the cost of one token verification on
+ * its own is measured at the end (bench/tokenVerification.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -20,6 +24,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { startDynamoLocal } from "../tests/support/dynamoLocal";
+import { measureTokenVerification } from "./tokenVerification";
 
 type Impl = "bare" | "service";
 type Store = "dynamo" | "memory";
@@ -29,6 +34,8 @@ interface Target {
   child: ChildProcess;
   port: number;
   readPaths: string[];
+  /** The service's bearer token; every request to either target carries it (the bare handler ignores it). */
+  authorization?: string;
 }
 
 interface Sample {
@@ -55,8 +62,8 @@ async function startTarget(impl: Impl, store: Store, env: Record<string, string>
   for await (const line of lines) {
     if (!line.startsWith("{")) continue;
     clearTimeout(timeout);
-    const ready = JSON.parse(line) as { port: number; readPaths: string[] };
-    return { child, port: ready.port, readPaths: ready.readPaths };
+    const ready = JSON.parse(line) as { port: number; readPaths: string[]; authorization?: string };
+    return { child, port: ready.port, readPaths: ready.readPaths, ...(ready.authorization ? { authorization: ready.authorization } : {}) };
   }
   clearTimeout(timeout);
   throw new Error(`${impl}/${store} target exited before listening`);
@@ -77,7 +84,7 @@ async function cpuMicros(target: Target): Promise<number> {
   return cpu.user + cpu.system;
 }
 
-async function load(target: Target, op: Op, seconds: number, label: string): Promise<Sample> {
+async function load(target: Target, op: Op, seconds: number, label: string, authorization: string): Promise<Sample> {
   const expected = op === "place" ? 201 : 200;
   let unexpected = 0;
   const request: autocannon.Request =
@@ -85,7 +92,7 @@ async function load(target: Target, op: Op, seconds: number, label: string): Pro
       ? {
           method: "POST",
           path: "/v1/orders",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", authorization },
           setupRequest: (req) => {
             sequence += 1;
             return {
@@ -104,6 +111,7 @@ async function load(target: Target, op: Op, seconds: number, label: string): Pro
         }
       : {
           method: "GET",
+          headers: { authorization },
           setupRequest: (req) => {
             sequence += 1;
             return { ...req, path: target.readPaths[sequence % target.readPaths.length] };
@@ -155,15 +163,17 @@ async function main(): Promise<void> {
     const table = await ddb.createTable("bench-trading");
     for (const store of ["dynamo", "memory"] as const) {
       const env = { BENCH_ENDPOINT: ddb.endpoint, BENCH_TABLE: table };
-      const targets = { bare: await startTarget("bare", store, env), service: await startTarget("service", store, env) };
+      const service = await startTarget("service", store, env);
+      const targets = { service, bare: await startTarget("bare", store, env) };
+      const authorization = service.authorization ?? "";
       results[store] = {} as Record<Op, Record<Impl, Sample>>;
       try {
         for (const op of ["place", "read"] as const) {
           const samples: Record<Impl, Sample[]> = { bare: [], service: [] };
-          for (const impl of ["bare", "service"] as const) await load(targets[impl], op, 1, `warm-${store}-${impl}`);
+          for (const impl of ["bare", "service"] as const) await load(targets[impl], op, 1, `warm-${store}-${impl}`, authorization);
           // Alternate the order so drift (JIT, GC, DynamoDB Local's growing tables) hits both alike.
           for (const order of [["bare", "service"], ["service", "bare"], ["bare", "service"]] as const) {
-            for (const impl of order) samples[impl].push(await load(targets[impl], op, SECONDS, `${store}-${impl}`));
+            for (const impl of order) samples[impl].push(await load(targets[impl], op, SECONDS, `${store}-${impl}`, authorization));
           }
           results[store][op] = { bare: median(samples.bare), service: median(samples.service) };
         }
@@ -204,12 +214,17 @@ async function main(): Promise<void> {
       );
     }
   }
+  const tokens = await measureTokenVerification();
+  console.log(
+    `token verification in the service's verifier: ${tokens.firstUseUs.toFixed(0)} us for a token's first use (RS256 signature), ` +
+      `${tokens.rememberedUs.toFixed(1)} us for a remembered token (every later request with it)`,
+  );
   const dir = resolve(__dirname, "results");
   mkdirSync(dir, { recursive: true });
   const file = resolve(dir, `trading-api-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts, tokens }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 }

@@ -15,6 +15,7 @@ import { checkDataConfig, dataConfigShape } from "../components/data/config";
 import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/config";
 import { checkRegionConfig, regionConfigShape } from "../components/region/config";
 import { checkObservabilityConfig, observabilityConfigShape } from "../components/observability/config";
+import { checkEdgeConfig, edgeConfigShape } from "../components/edge/config";
 
 /** The Pulumi project name, and so the namespace of this project's config keys. */
 export const PROJECT = "trading-platform";
@@ -53,6 +54,7 @@ export const stackConfigShape = {
   ...dynamoConfigShape,
   ...regionConfigShape,
   ...observabilityConfigShape,
+  ...edgeConfigShape,
 };
 export const stackConfigSchema = z.object(stackConfigShape);
 
@@ -82,6 +84,7 @@ const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [
   checkDynamoConfig,
   checkRegionConfig,
   checkObservabilityConfig,
+  checkEdgeConfig,
 ];
 
 /** A bad stack file. Pulumi prints a RunError's message without a stack trace. */

@@ -29,7 +29,7 @@ import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs
 export const CONTRACT_VERSION = "1.1.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover"] as const;
+export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover", "auth"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -140,6 +140,31 @@ export interface FailoverDnsOutputs {
   healthCheckId: string;
 }
 
+/**
+ * Who issues the API's access tokens and how a client gets one (added in 1.1.0). A replica publishes
+ * its primary's issuer (one issuer for both regions) unless it uses an external one.
+ */
+export interface AuthOutputs {
+  /** "cognito" (a user pool of the primary stack) or "external". */
+  issuerKind: "cognito" | "external";
+  /** `iss` of the access tokens. */
+  issuer: string;
+  /** The issuer's JWKS endpoint. */
+  jwksUrl: string;
+  /** OAuth 2.0 token endpoint (client credentials grant). */
+  tokenEndpoint: string;
+  /** Every scope of the API as it appears in tokens, e.g. trading-api/orders.read. */
+  scopes: string[];
+  /** What precedes orders.read etc. in a token's scope claim. */
+  scopePrefix: string;
+  /** Claim that names the OAuth client (the reference data's client_id). */
+  clientIdClaim: string;
+  /** Claims the API requires with an exact value, e.g. token_use = access for Cognito. */
+  requiredClaims: { name: string; value: string }[];
+  /** Cognito app clients by name and their client ids (never their secrets); empty for an external issuer. */
+  clientIds: { name: string; clientId: string }[];
+}
+
 /** What every stack publishes, whatever its role. */
 export interface CommonStackOutputs {
   /** Semver of this contract the stack was deployed with (CONTRACT_VERSION). */
@@ -154,6 +179,7 @@ export interface CommonStackOutputs {
   dynamo: DynamoOutputs;
   data: DataOutputs;
   failover: FailoverOutputs;
+  auth: AuthOutputs;
 }
 
 /** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
@@ -266,6 +292,20 @@ export const failoverOutputsSchema = z.object({
   dns: failoverDnsOutputsSchema.optional(),
 });
 
+const httpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https URL");
+
+export const authOutputsSchema = z.object({
+  issuerKind: z.enum(["cognito", "external"]),
+  issuer: httpsUrl,
+  jwksUrl: httpsUrl,
+  tokenEndpoint: httpsUrl,
+  scopes: z.array(nonEmpty).min(1),
+  scopePrefix: z.string(),
+  clientIdClaim: nonEmpty,
+  requiredClaims: z.array(z.object({ name: nonEmpty, value: nonEmpty })),
+  clientIds: z.array(z.object({ name: nonEmpty, clientId: nonEmpty })),
+});
+
 const commonShape = {
   contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semver version (MAJOR.MINOR.PATCH)"),
   environment: nonEmpty,
@@ -275,6 +315,7 @@ const commonShape = {
   dynamo: dynamoOutputsSchema,
   data: dataOutputsSchema,
   failover: failoverOutputsSchema,
+  auth: authOutputsSchema,
 };
 
 export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
@@ -297,9 +338,10 @@ const exact: {
   dynamo: Exactly<z.output<typeof dynamoOutputsSchema>, DynamoOutputs>;
   data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
   failover: Exactly<z.output<typeof failoverOutputsSchema>, FailoverOutputs>;
+  auth: Exactly<z.output<typeof authOutputsSchema>, AuthOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, dynamo: true, data: true, failover: true, primary: true, replica: true };
+} = { network: true, cluster: true, dynamo: true, data: true, failover: true, auth: true, primary: true, replica: true };
 void exact;
 
 /**

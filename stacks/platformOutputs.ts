@@ -21,6 +21,7 @@ import { outputIssues, outputName } from "./outputProblems";
 
 export { CONTRACT_VERSION, OUTPUT_SECTIONS } from "./outputs";
 export type {
+  AuthOutputs,
   ClusterOutputs,
   CommonStackOutputs,
   DataOutputs,

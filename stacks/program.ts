@@ -8,6 +8,7 @@ import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
 import { ReferenceDataMigrations } from "../components/data/migrations";
 import { REFDATA_DB_ROLE } from "../services/reference-data/contract";
+import { EdgeProtection } from "../components/edge/edgeProtection";
 import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
@@ -17,6 +18,8 @@ import { RegionFailover } from "../components/region/regionFailover";
 import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
 import { observabilityFor } from "./observability";
+import { stackAuthentication } from "./edge";
+import { readAuthPrimary } from "./primaryAuth";
 import {
   CONTRACT_VERSION,
   OutputSection,
@@ -34,6 +37,8 @@ export async function main() {
   const config = loadStackConfig();
   // A replica reads and validates its primary's outputs (StackReference) before anything is created.
   const dynamoPrimary = await readDynamoPrimary(config);
+  // A replica that uses its primary's token issuer reads it the same way, before anything is created.
+  const authPrimary = await readAuthPrimary(config);
 
   const network = new HaNetwork("trading", {
     cidrBlock: config.vpcCidr,
@@ -117,7 +122,9 @@ export async function main() {
   // The environment's other regions, whose flags can take write mode away (a replica's primary first).
   const peerRegions = [...new Set([...(dynamoPrimary ? [dynamoPrimary.outputs.region] : []), ...config.failoverPeerRegions])];
 
-  // Step 5: the fleet and its load balancer, reaching the hot path through the groups of step 2.
+  // Step 5: the token issuer (a Cognito user pool, an external issuer or the primary's), then the
+  // fleet and its load balancer, which verify its tokens, reaching the hot path through step 2's groups.
+  const auth = stackAuthentication(config, authPrimary);
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
     appSubnetIds: network.zones.map((zone) => zone.appSubnet.id),
@@ -147,7 +154,17 @@ export async function main() {
     referenceData: data.access,
     writeRegionParameterName: writeRegion.parameterName,
     writeRegionPeers: peerRegions,
+    authentication: auth.authentication,
   });
+
+  // Step 5b: AWS WAF in front of the load balancer.
+  if (config.edgeWafEnabled) {
+    new EdgeProtection("trading", {
+      loadBalancerArn: cluster.albArn,
+      rateLimit: config.edgeWafRateLimit,
+      logRetentionDays: config.edgeWafLogRetentionDays,
+    });
+  }
 
   // Step 6: this region's part of the failover: the flag's read grant, DNS (when configured) and
   // the description the failover command discovers the region by.
@@ -169,7 +186,7 @@ export async function main() {
     ...(dns ? { dns } : {}),
   });
 
-  // Step 6: alarms on every tier, the stack's notification path and its dashboard, each alarm
+  // Step 7: alarms on every tier, the stack's notification path and its dashboard, each alarm
   // depending on the resource it watches (so it is created after it).
   observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
 
@@ -231,6 +248,7 @@ export async function main() {
         ? { dns: { apiDomainName: failover.apiDomainName, failoverRole: failover.failoverRole, healthCheckId: failover.healthCheckId } }
         : {}),
     },
+    auth: auth.outputs,
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;
   if (dynamoPrimary) {

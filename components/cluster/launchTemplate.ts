@@ -25,7 +25,8 @@ type ProducedBootSettings =
   | "daxEndpoint"
   | "cursorSecretParameter"
   | "logGroupName"
-  | "writeRegionParameter";
+  | "writeRegionParameter"
+  | "authentication";
 
 /** Inputs of {@link launchTemplate}. */
 export interface LaunchTemplateArgs {
@@ -54,8 +55,9 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
       pulumi.all([b.region, b.artifactBucket, b.artifactKey, b.tableName, b.daxEndpoint, b.cursorSecretParameter, b.logGroupName]),
       referenceDataEndpoints(args.referenceData),
       pulumi.output(b.writeRegionParameter),
+      b.authentication,
     ])
-    .apply(([[region, artifactBucket, artifactKey, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData, writeRegionParameter]) =>
+    .apply(([[region, artifactBucket, artifactKey, tableName, daxEndpoint, cursorSecretParameter, logGroupName], referenceData, writeRegionParameter, authentication]) =>
       Buffer.from(
         renderUserData({
           region,
@@ -66,6 +68,7 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
           cursorSecretParameter,
           logGroupName,
           ...(writeRegionParameter ? { writeRegionParameter } : {}),
+          ...(authentication ? { authentication } : {}),
           ...args.fixedBoot,
           ...(referenceData ? { referenceData } : {}),
         }),

@@ -5,6 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_PATH } from "../../services/trading-api/src/contract";
+import type { ApiAuthentication } from "../edge/authentication";
+import { listenerAuthRules, verifyThenForward } from "../edge/listenerAuth";
 import { privateBucket } from "../shared/privateBucket";
 import { ALB_LISTENER_PORTS } from "./securityGroups";
 
@@ -36,6 +38,8 @@ export interface LoadBalancerArgs {
   readonly certificateArn?: string;
   /** Let a destroy delete the log bucket with its logs (disposable stacks). */
   readonly forceDestroy: boolean;
+  /** The token issuer: the HTTPS listener verifies a JWT before it forwards (components/edge/listenerAuth.ts). */
+  readonly authentication?: ApiAuthentication;
 }
 
 export interface LoadBalancer {
@@ -112,7 +116,7 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
     parent,
   );
 
-  listeners(scope, name, alb, targetGroup, args.certificateArn);
+  listeners(scope, name, alb, targetGroup, args.certificateArn, args.authentication);
   return { alb, targetGroup };
 }
 
@@ -122,11 +126,12 @@ function listeners(
   alb: aws.lb.LoadBalancer,
   targetGroup: aws.lb.TargetGroup,
   certificateArn: string | undefined,
+  authentication: ApiAuthentication | undefined,
 ): void {
   const parent = { parent: scope };
   const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
   if (certificateArn) {
-    new aws.lb.Listener(
+    const https = new aws.lb.Listener(
       `${name}-https`,
       {
         loadBalancerArn: alb.arn,
@@ -134,10 +139,11 @@ function listeners(
         protocol: "HTTPS",
         sslPolicy: TLS_POLICY,
         certificateArn,
-        defaultActions: forward,
+        defaultActions: authentication ? verifyThenForward(authentication, targetGroup.arn) : forward,
       },
       parent,
     );
+    if (authentication) listenerAuthRules(scope, name, https, targetGroup.arn, authentication);
     new aws.lb.Listener(
       `${name}-http`,
       {
@@ -155,6 +161,7 @@ function listeners(
     );
   } else {
     // No certificate (dev only; the config refuses this in prod): plain HTTP, flagged by policy.
+    // jwt-validation exists only on HTTPS listeners, so here the service's own check is the only one.
     new aws.lb.Listener(
       `${name}-http`,
       { loadBalancerArn: alb.arn, port: ALB_LISTENER_PORTS.http, protocol: "HTTP", defaultActions: forward },

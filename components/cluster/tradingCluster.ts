@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PORT } from "../../services/trading-api/src/contract";
 import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
+import type { ApiAuthentication, ServiceAuthSettings } from "../edge/authentication";
 import { rotatingKmsKey } from "../shared/kmsKey";
 import { retainedLogGroup } from "../shared/logGroup";
 import { bundleService, ServiceArtifact } from "./artifact";
@@ -136,6 +137,12 @@ export interface TradingClusterArgs {
    * @default - none
    */
   readonly writeRegionPeers?: string[];
+  /**
+   * The token issuer: the HTTPS listener verifies a JWT on every forwarded request but the liveness
+   * path, and the service verifies it again (its AUTH_* environment).
+   * @default - none: the listeners forward unverified and the service, given no issuer, refuses to start
+   */
+  readonly authentication?: ApiAuthentication;
 }
 
 /**
@@ -217,6 +224,7 @@ export class TradingCluster extends pulumi.ComponentResource {
         cursorSecretParameter: cursorSecret.name,
         logGroupName: logGroup.name,
         writeRegionParameter: args.writeRegionParameterName ?? "",
+        authentication: serviceAuthSettings(args.authentication),
       },
       ...(args.referenceData ? { referenceData: args.referenceData } : {}),
       fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation, writeRegionPeers: args.writeRegionPeers ?? [] },
@@ -233,6 +241,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       deletionProtection: args.deletionProtection ?? false,
       certificateArn: args.certificateArn,
       forceDestroy,
+      authentication: args.authentication,
     });
 
     const group = autoScalingGroup(this, name, {
@@ -281,4 +290,16 @@ export class TradingCluster extends pulumi.ComponentResource {
       endpoint: this.endpoint,
     });
   }
+}
+
+/** The plain settings the boot script writes for the service (undefined: no authentication). */
+function serviceAuthSettings(auth: ApiAuthentication | undefined): pulumi.Output<ServiceAuthSettings | undefined> {
+  if (!auth) return pulumi.output(undefined);
+  return pulumi.all([auth.issuer, auth.jwksUrl]).apply(([issuer, jwksUrl]) => ({
+    issuer,
+    jwksUrl,
+    clientIdClaim: auth.clientIdClaim,
+    scopePrefix: auth.scopePrefix,
+    requiredClaims: { ...auth.requiredClaims },
+  }));
 }

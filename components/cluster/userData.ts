@@ -7,6 +7,7 @@
  * boot by the instance role and written to a root-only file that systemd reads before it drops to
  * the service user.
  */
+import { serviceAuthEnvironment, type ServiceAuthSettings } from "../edge/authentication";
 import { NODE_MAJOR } from "./artifact";
 
 export interface BootSettings {
@@ -41,6 +42,11 @@ export interface BootSettings {
   writeRegionParameter?: string;
   /** The environment's other regions, whose flag the service also reads (comma-separated in WRITE_REGION_PEERS). */
   writeRegionPeers?: string[];
+  /**
+   * The token issuer the service verifies against. Without it the service gets no AUTH_* variables
+   * and refuses to start: authentication is never off by omission.
+   */
+  authentication?: ServiceAuthSettings;
 }
 
 /** Systemd unit, user, and paths on the instance. */
@@ -57,7 +63,7 @@ const STOP_TIMEOUT_SECONDS = 40;
 // quoting anywhere, so a surprising value fails the deployment instead of the boot.
 const SAFE_VALUE = /^[A-Za-z0-9._:/@+=,-]+$/;
 
-function safe(name: keyof BootSettings | `referenceData.${string}`, value: string | number): string {
+function safe(name: keyof BootSettings | `referenceData.${string}` | `authentication.${string}`, value: string | number): string {
   const text = String(value);
   if (!SAFE_VALUE.test(text)) {
     throw new Error(`boot setting ${name} has characters that are unsafe in a shell script: ${JSON.stringify(text)}`);
@@ -87,6 +93,9 @@ export function serviceEnvironment(s: BootSettings): Record<string, string> {
       : {}),
     ...(s.writeRegionParameter ? { WRITE_REGION_PARAMETER: safe("writeRegionParameter", s.writeRegionParameter) } : {}),
     ...(s.writeRegionParameter && s.writeRegionPeers?.length ? { WRITE_REGION_PEERS: safe("writeRegionPeers", s.writeRegionPeers.join(",")) } : {}),
+    ...(s.authentication
+      ? Object.fromEntries(Object.entries(serviceAuthEnvironment(s.authentication)).map(([k, v]) => [k, safe(`authentication.${k}`, v)]))
+      : {}),
   };
 }
 

@@ -8,6 +8,9 @@
 
 export const FAKE_ACCOUNT_ID = "123456789012";
 
+/** Every fake Cognito app-client secret starts with this. */
+export const FAKE_CLIENT_SECRET_PREFIX = "fake-cognito-client-secret-";
+
 export interface FakeAz {
   name: string;
   id: string;
@@ -294,6 +297,8 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     return { dashboardName, dashboardArn: `arn:aws:cloudwatch::${FAKE_ACCOUNT_ID}:dashboard/${dashboardName}` };
   },
   "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  // Cognito generates an app client's secret; a recognisable fake lets tests prove it never leaks.
+  "aws:cognito/userPoolClient:UserPoolClient": (name, inputs) => (inputs.generateSecret ? { clientSecret: `${FAKE_CLIENT_SECRET_PREFIX}${name}` } : {}),
   "aws:dax/parameterGroup:ParameterGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
 };
 

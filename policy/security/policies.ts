@@ -7,6 +7,7 @@ import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { s3NoForceDestroy } from "./bucketLifecycle";
 import { backupRetention, deletionProtection, dynamodbPitr } from "./dataProtection";
 import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, s3EncryptionAtRest } from "./encryption";
+import { albEdgeProtection } from "./edge";
 import { iamNoWildcardAdmin } from "./iam";
 import { albHardening, imdsv2Required, noPublicIpOnInstances, noWorldIngress } from "./network";
 
@@ -25,6 +26,7 @@ export const securityPack: PolicyPackDefinition = {
     noPublicIpOnInstances,
     noWorldIngress,
     albHardening,
+    albEdgeProtection,
     dynamodbPitr,
     backupRetention,
     deletionProtection,

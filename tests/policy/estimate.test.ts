@@ -7,6 +7,8 @@ import { loadPriceSnapshot, parsePriceSnapshot, PRICE_SNAPSHOT_FILE } from "../.
 import { DAX_NODE_TYPES } from "../../components/dynamo/daxPlan";
 import { INSTANCE_TYPES } from "../../components/cluster/config";
 import { autoScalingGroup, cache, dynamoTable, launchTemplate, loadBalancer, network, T } from "./support/builders";
+import { analysisInputFromRun } from "../../offline/policy/fromRun";
+import { runStackFile } from "../support/mockCloud";
 import { Fixture } from "./support/fixture";
 
 function estimateOf(fx: Fixture): CostEstimate {
@@ -205,5 +207,48 @@ describe("cost estimate of the minimum footprint", () => {
   it("formats dollars with cents and thousands", () => {
     expect(formatUsd(2141.4712)).to.equal("$2,141.47");
     expect(formatUsd(0.5)).to.equal("$0.50");
+  });
+});
+
+describe("cost estimate of the edge", () => {
+  const prices = loadPriceSnapshot();
+
+  it("prices a web ACL and each of its rules, and each client-credentials app client; requests are usage-based", () => {
+    const fx = new Fixture();
+    fx.add("aws:wafv2/webAcl:WebAcl", "acl", { scope: "REGIONAL", rules: [{ name: "a" }, { name: "b" }, { name: "c" }] });
+    fx.add("aws:cognito/userPoolClient:UserPoolClient", "gateway", { allowedOauthFlows: ["client_credentials"] });
+    fx.add("aws:cognito/userPoolClient:UserPoolClient", "web-login", { allowedOauthFlows: ["code"] });
+    const estimate = estimateOf(fx);
+    const edge = prices.edge;
+    if (!edge) throw new Error("the committed snapshot has edge prices");
+    expect(item(estimate, "acl", "WAF web ACL").monthlyUsd).to.equal(edge.wafWebAclMonth);
+    expect(item(estimate, "acl", "3 WAF rule(s)").monthlyUsd).to.equal(3 * edge.wafRuleMonth);
+    expect(item(estimate, "gateway", "Cognito machine-to-machine app client").monthlyUsd).to.equal(edge.cognitoM2mAppClientMonth);
+    expect(estimate.items.filter((i) => i.resourceName === "web-login")).to.deep.equal([]);
+    expect(estimate.usageBased.map((n) => n.resourceName)).to.include.members(["acl", "gateway"]);
+    expect([edge.wafWebAclMonth, edge.wafRuleMonth, edge.wafRequestsPerMillion, edge.cognitoM2mAppClientMonth]).to.deep.equal([5, 1, 0.6, 6]);
+    expect(prices.sources.waf[0]).to.match(/^https:\/\/aws\.amazon\.com\/waf\/pricing\//);
+    expect(prices.sources.cognito[0]).to.match(/^https:\/\/aws\.amazon\.com\/cognito\/pricing\//);
+  });
+
+  it("lists the edge as unpriced (never at zero) with a snapshot that has no edge prices", () => {
+    const fx = new Fixture();
+    fx.add("aws:wafv2/webAcl:WebAcl", "acl", { scope: "REGIONAL", rules: [] });
+    const { edge: _edge, ...older } = prices;
+    const estimate = estimateMinimumMonthlyCost(toPolicyResources(fx.resources), { prices: parsePriceSnapshot(older) });
+    expect(estimate.unpriced.map((n) => n.reason)).to.deep.equal(["the price snapshot has no AWS WAF prices"]);
+  });
+
+  it("the real prod stack's estimate includes its WAF and its Cognito app clients", async () => {
+    const run = await runStackFile("prod-us-east-1");
+    const estimate = estimateMinimumMonthlyCost(toPolicyResources(analysisInputFromRun(run).resources));
+    const edge = estimate.items.filter((i) => /WAF|Cognito/.test(i.description));
+    expect(edge.map((i) => i.description).sort()).to.deep.equal([
+      "5 WAF rule(s) and managed rule group(s)",
+      "Cognito machine-to-machine app client",
+      "Cognito machine-to-machine app client",
+      "WAF web ACL",
+    ]);
+    expect(edge.reduce((sum, i) => sum + i.monthlyUsd, 0)).to.equal(2 * 6 + 5 + 5);
   });
 });

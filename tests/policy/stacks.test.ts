@@ -85,6 +85,10 @@ describe("policy packs over the real stack files", function () {
       "load balancer trading-alb has no HTTPS listener",
       "HTTP listener trading-http of load balancer trading-alb serves traffic instead of redirecting to HTTPS",
     ]);
+    // Without HTTPS the ALB cannot verify tokens: dev relies on the service's own check.
+    expect(messages(dev, "alb-waf-and-jwt", "advisory")).to.deep.equal([
+      "listener trading-http of load balancer trading-alb forwards to targets without verifying a JWT (no jwt-validation before its forward) (jwt-validation needs an HTTPS listener: redirect HTTP to HTTPS)",
+    ]);
   });
 
   it("the replica stack's table replica is judged: its own key, PITR, read auto scaling", async () => {
@@ -208,6 +212,27 @@ describe("policy packs over the real stack files", function () {
       const result = await evaluateStack(run, "prod");
       expect(messages(result, "ha-resources-alarmed")).to.deep.equal([
         `DAX cluster trading-dax-cluster has no alarm whose actions reach an SNS topic: its alarm(s) ${daxAlarms.map((a) => a.name).join(", ")} notify no SNS topic (alarmActions)`,
+      ]);
+    });
+
+    it("no WAF, or a listener or rule that forwards without verifying the JWT: alb-waf-and-jwt", async () => {
+      const withoutWaf = await prodShaped({ "trading-platform:edgeWafEnabled": false });
+      expect(messages(withoutWaf, "alb-waf-and-jwt")).to.deep.equal([
+        "internet-facing load balancer trading-alb has no AWS WAF web ACL (no aws.wafv2.WebAclAssociation names it)",
+      ]);
+      const base = runs["prod-us-east-1 preview"];
+      const https = base.single("aws:lb/listener:Listener", (r) => r.inputs.protocol === "HTTPS");
+      const fills = base.single("aws:lb/listenerRule:ListenerRule", (r) => JSON.stringify(r.inputs.conditions).includes("/fills"));
+      const forwardOnly = (r: { inputs: Record<string, unknown> }, key: string) => (r.inputs[key] as { type: string }[]).filter((a) => a.type === "forward");
+      const run = mutateRun(
+        base,
+        { match: (r) => r.urn === https.urn, set: { defaultActions: forwardOnly(https, "defaultActions") } },
+        { match: (r) => r.urn === fills.urn, set: { actions: forwardOnly(fills, "actions") } },
+      );
+      const result = await evaluateStack(run, "prod");
+      expect(messages(result, "alb-waf-and-jwt")).to.deep.equal([
+        "listener trading-https of load balancer trading-alb forwards to targets without verifying a JWT (no jwt-validation before its forward)",
+        `rule ${fills.name} of listener trading-https (load balancer trading-alb) forwards to targets without verifying a JWT, and not only GET/HEAD of /livez`,
       ]);
     });
 

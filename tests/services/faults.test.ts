@@ -61,8 +61,9 @@ describe("trading-api fault injection (main.ts, store behind a fault proxy)", fu
       DYNAMODB_TIMEOUT_MS: "400",
       DYNAMODB_MAX_ATTEMPTS: "2",
       REQUEST_DEADLINE_MS: String(DEADLINE_MS),
-      // The store's faults are under test here; the risk tier's are in riskFailures.test.ts.
+      // The store's faults are under test here; the risk tier's are in riskFailures.test.ts, auth's in auth.test.ts.
       RISK_CHECKS: "disabled",
+      AUTHENTICATION: "disabled",
       ...env,
     });
     await service.waitReady(port);

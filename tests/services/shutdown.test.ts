@@ -209,6 +209,7 @@ describe("trading-api graceful shutdown", function () {
         CURSOR_SECRET,
         // No cache or reference database here: this test is about the shutdown sequence.
         RISK_CHECKS: "disabled",
+        AUTHENTICATION: "disabled",
         LOG_LEVEL: "info",
         SHUTDOWN_DRAIN_MS: "1500",
         SHUTDOWN_GRACE_MS: "2000",

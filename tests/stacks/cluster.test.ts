@@ -225,7 +225,8 @@ describe("TradingCluster in the real stack files", function () {
         const https = listeners.find((l) => l.inputs.port === 443) as RecordedResource;
         expect(https.inputs).to.deep.include({ protocol: "HTTPS", certificateArn: certificate });
         expect(String(https.inputs.sslPolicy)).to.match(/^ELBSecurityPolicy-TLS13-/);
-        expect((https.inputs.defaultActions as Record<string, unknown>[])[0].type).to.equal("forward");
+        // Every forward of the HTTPS listener's default action follows a jwt-validation (tests/stacks/edge.test.ts).
+        expect((https.inputs.defaultActions as Record<string, unknown>[]).map((a) => a.type)).to.deep.equal(["jwt-validation", "forward"]);
       } else {
         expect(listeners).to.have.length(1);
         expect(httpActions.map((a) => a.type)).to.deep.equal(["forward"]);

@@ -14,7 +14,7 @@ export {
   type StackFileRunOptions,
 } from "../../offline/cloud/mockCloud";
 export { STACKS, stackConfig, readProjectFile, readStackFile, type StackName } from "../../offline/cloud/stackFiles";
-export { FAKE_ACCOUNT_ID, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";
+export { FAKE_ACCOUNT_ID, FAKE_CLIENT_SECRET_PREFIX, FAKE_REGIONS, azNameForId } from "../../offline/cloud/fakeAws";
 export { FakeAccount, type CloudQuirks } from "../../offline/cloud/fakeAccount";
 
 /**

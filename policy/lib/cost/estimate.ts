@@ -2,8 +2,9 @@
  * Estimated monthly cost of a stack's MINIMUM footprint, as pure functions over the resource graph:
  * provisioned DynamoDB capacity at its auto scaling minimum, DAX nodes, NAT gateways and public
  * IPv4 addresses, load balancers at a baseline LCU, instances at the auto scaling minimum with
- * their EBS volumes, Aurora instances and cache nodes, and observability (metric and composite
- * alarms, dashboards, and the custom metrics the alarms and dashboards read). Usage-based charges (requests on on-demand
+ * their EBS volumes, Aurora instances and cache nodes, observability (metric and composite
+ * alarms, dashboards, and the custom metrics the alarms and dashboards read), WAF web ACLs and their
+ * rules, and Cognito machine-to-machine app clients. Usage-based charges (requests on on-demand
  * tables, data transfer, storage that grows, Lambda) are not part of a minimum and are listed
  * apart; a resource that should be priced but cannot be (an unknown type, a type missing from the
  * snapshot) is listed as unpriced, never priced at zero silently.
@@ -13,6 +14,7 @@
 import { dynamoScalingTargets, replicaTableName, ScalingTargetInfo, tableGsis, billingMode } from "../dynamo";
 import { GraphResource, ResourceGraph, TYPES } from "../graph";
 import { loadPriceSnapshot, PriceSnapshot, RegionPrices } from "../prices";
+import { priceEdge } from "./edge";
 import { peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../values";
 
 export interface CostLineItem {
@@ -58,7 +60,7 @@ export interface EstimateOptions {
   albBaselineLcu?: number;
 }
 
-interface Context {
+export interface Context {
   graph: ResourceGraph;
   prices: PriceSnapshot;
   hours: number;
@@ -68,7 +70,7 @@ interface Context {
   usageBased: CostNote[];
 }
 
-function note(resource: GraphResource, reason: string): CostNote {
+export function note(resource: GraphResource, reason: string): CostNote {
   return { resourceUrn: resource.urn, resourceName: resource.name, resourceType: resource.type, reason };
 }
 
@@ -86,7 +88,7 @@ function regionPrices(ctx: Context, resource: GraphResource): { region: string; 
   return { region, prices };
 }
 
-function addItem(ctx: Context, resource: GraphResource, region: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
+export function addItem(ctx: Context, resource: GraphResource, region: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
   const component = ctx.graph.componentOf(resource);
   ctx.items.push({
     resourceUrn: resource.urn,
@@ -551,6 +553,7 @@ export function estimateMinimumMonthlyCost(resources: readonly GraphResource[], 
   priceNetwork(ctx);
   priceData(ctx);
   priceObservability(ctx);
+  priceEdge(ctx);
   const items = [...ctx.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   const total = items.reduce((sum, item) => sum + item.monthlyUsd, 0);
   return {

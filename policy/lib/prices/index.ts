@@ -53,6 +53,15 @@ const regionPrices = z.object({
   }),
 });
 
+/** Prices the same in every Region (AWS WAF) or entered once (Cognito M2M); optional, so an older snapshot still loads and leaves them unpriced. */
+const edgePrices = z.object({
+  wafWebAclMonth: z.number().positive(),
+  wafRuleMonth: z.number().positive(),
+  wafRequestsPerMillion: z.number().positive(),
+  cognitoM2mAppClientMonth: z.number().positive(),
+  cognitoM2mTokenRequestsPerThousand: z.number().positive(),
+});
+
 export const priceSnapshotSchema = z.object({
   snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   currency: z.literal("USD"),
@@ -60,11 +69,13 @@ export const priceSnapshotSchema = z.object({
   basis: z.string(),
   notes: z.array(z.string()),
   sources: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  edge: edgePrices.optional(),
   regions: z.record(z.string(), regionPrices),
 });
 
 export type PriceSnapshot = z.output<typeof priceSnapshotSchema>;
 export type RegionPrices = z.output<typeof regionPrices>;
+export type EdgePrices = z.output<typeof edgePrices>;
 
 export const PRICE_SNAPSHOT_FILE = path.join(__dirname, "aws-prices.json");
 

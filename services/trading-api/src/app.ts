@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
-import { API_PREFIX, HEALTH_PATH, READINESS_PATH } from "./contract";
+import { API_PREFIX, HEALTH_PATH, LIVENESS_PATH, READINESS_PATH } from "./contract";
+import { clientIdOf, installAuthentication, type RequestAuthenticator } from "./auth/hooks";
 import type { TableClients } from "./clients";
 import { CursorCodec, InvalidCursorError } from "./cursor";
 import { DeadlineExceededError, HttpError, ValidationError } from "./errors";
@@ -79,6 +80,12 @@ export interface AppDeps {
   writeGate?: WriteGate;
   /** Service metrics in Embedded Metric Format (metrics.ts); `false` turns them off. Default: on, through the logger. */
   metrics?: RequestMetricsOptions | false;
+  /**
+   * Bearer-token authentication and entitlement checks on every route but the probes (auth/hooks.ts).
+   * main.ts always passes one unless AUTHENTICATION=disabled (local runs); without it (tests of other
+   * behaviour, the benchmark's baseline) every route is open.
+   */
+  auth?: RequestAuthenticator;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -206,6 +213,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (lifecycle.draining) reply.header("connection", "close");
     done(null, payload);
   });
+  if (deps.auth) installAuthentication(app, deps.auth);
+  const clientOf = deps.clientIdOf ?? (deps.auth ? clientIdOf : undefined);
 
   app.addHook("onResponse", (request, reply, done) => {
     request.log.info(
@@ -231,6 +240,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const cacheMs = deps.readinessCacheMs ?? 1000;
 
   app.get(HEALTH_PATH, async () => ({ status: "ok", ...writeStatus() }));
+  app.get(LIVENESS_PATH, async () => ({ status: "ok" }));
 
   app.get(READINESS_PATH, async (request, reply) => {
     if (lifecycle.draining) return reply.code(503).send({ status: "draining" });
@@ -256,7 +266,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const input = parse(placeOrderBody, request.body, "body");
     let openOrderLimit: number | undefined;
     if (deps.preTrade) {
-      const admission = await deps.preTrade.admit(input, deps.clientIdOf?.(request));
+      const admission = await deps.preTrade.admit(input, clientOf?.(request));
       if (!admission.ok) {
         if (admission.retryAfterSeconds !== undefined) reply.header("retry-after", String(admission.retryAfterSeconds));
         request.log.info({ account: input.account, symbol: input.symbol, status: admission.status, reason: admission.body.reason }, "order refused before the store");

@@ -14,6 +14,12 @@
 export const HEALTH_PATH = "/healthz";
 
 /**
+ * Shallow liveness for checkers outside the VPC (Route 53 through the load balancer): 200 while the
+ * process runs, no dependency consulted, no token needed (the ALB has an open rule for it).
+ */
+export const LIVENESS_PATH = "/livez";
+
+/**
  * Readiness: 200 only when the service should receive traffic; 503 while draining after SIGTERM or
  * when the table (or DAX) does not answer. For the drain and for alarms, not for the target group.
  */

@@ -2,6 +2,8 @@
  * Process entry point (the file the infrastructure bundles with esbuild): read and validate the
  * environment, build one set of store clients for the process, listen, and drain on SIGTERM.
  */
+import { loadAuthConfig } from "./auth/config";
+import { createAuthTier } from "./auth/wiring";
 import { createTableClients } from "./clients";
 import { ConfigError, loadConfig } from "./config";
 import { createRiskTier } from "./risk/wiring";
@@ -15,9 +17,11 @@ const EXIT_CONFIG = 78;
 async function main(): Promise<void> {
   let config;
   let writeRegion: WriteRegionConfig;
+  let authConfig;
   try {
     config = loadConfig(process.env);
     writeRegion = loadWriteRegionConfig(process.env);
+    authConfig = loadAuthConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // No logger exists yet; write the same JSON shape pino would so log pipelines still parse it.
@@ -35,6 +39,12 @@ async function main(): Promise<void> {
   if (!config.risk && config.riskChecks !== "disabled") {
     process.stderr.write(
       `${JSON.stringify({ level: 60, time: Date.now(), msg: "pre-trade risk checks need REFDATA_DB_HOST, CACHE_HOST, CACHE_USER and CACHE_REPLICATION_GROUP_ID (or RISK_CHECKS=disabled for a local run)" })}\n`,
+    );
+    process.exit(EXIT_CONFIG);
+  }
+  if (authConfig && !config.risk) {
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, time: Date.now(), msg: "authentication reads client entitlements from the reference data: it needs REFDATA_DB_HOST, CACHE_HOST, CACHE_USER and CACHE_REPLICATION_GROUP_ID (or AUTHENTICATION=disabled for a local run)" })}\n`,
     );
     process.exit(EXIT_CONFIG);
   }
@@ -56,7 +66,8 @@ async function main(): Promise<void> {
         fenceAfterMs: writeRegion.fenceAfterMs,
       })
     : undefined;
-  const server = await startServer(config, clients, { ...(risk ? { risk } : {}), ...(gate ? { writeGate: gate } : {}) });
+  const auth = authConfig && risk ? await createAuthTier(authConfig, risk.cache, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;
+  const server = await startServer(config, clients, { ...(risk ? { risk } : {}), ...(gate ? { writeGate: gate } : {}), ...(auth ? { auth: auth.authenticator } : {}) });
   if (gate) {
     gate.useLog(server.app.log);
     await gate.start();
@@ -64,6 +75,8 @@ async function main(): Promise<void> {
   logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
   for (const early of errors.splice(0)) logError(early.error, early.what);
   if (!risk) server.app.log.warn("RISK_CHECKS=disabled: orders are placed without pre-trade risk checks");
+  if (!auth) server.app.log.warn("AUTHENTICATION=disabled: every route is served without a token");
+  else if (auth.keys().keys === 0) server.app.log.warn({ jwks: auth.keys() }, "the issuer's keys are not loaded yet: requests get 503 until they are");
   server.app.log.info(
     { port: server.port, dax: Boolean(config.daxEndpoint), write: gate?.status() ?? "single region: always write mode" },
     "trading-api listening",

@@ -8,6 +8,7 @@ import pino from "pino";
 import { buildApp, Lifecycle } from "./app";
 import type { TableClients } from "./clients";
 import type { Config } from "./config";
+import type { RequestAuthenticator } from "./auth/hooks";
 import type { RiskTier } from "./risk/wiring";
 import type { WriteGate } from "./writeRegion";
 
@@ -47,7 +48,7 @@ export type ServerConfig = Pick<
 export async function startServer(
   config: ServerConfig,
   clients: TableClients,
-  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier; writeGate?: WriteGate } = {},
+  options: { logger?: FastifyServerOptions["logger"]; risk?: RiskTier; writeGate?: WriteGate; auth?: RequestAuthenticator } = {},
 ): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
   const app = buildApp({
@@ -65,6 +66,7 @@ export async function startServer(
     lifecycle,
     ...(options.risk ? { preTrade: options.risk.gate, riskReadiness: options.risk.readiness } : {}),
     ...(options.writeGate ? { writeGate: options.writeGate } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

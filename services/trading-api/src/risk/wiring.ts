@@ -20,6 +20,8 @@ import { connectValkey } from "./valkey";
 
 export interface RiskTier {
   gate: PreTradeGate;
+  /** The reference-data cache; authentication reads client entitlements from it too. */
+  cache: ReferenceCache;
   readiness: () => RiskReadiness;
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function createRiskTier(config: RiskConfig, region: string, retryAfterSec
   cache.start();
   return {
     gate,
+    cache,
     readiness: () => ({ sync: syncer.status(), stalenessSeconds: cache.stalenessSeconds(), maxStalenessSeconds: config.maxStalenessSeconds, now: Date.now() }),
     async close() {
       cache.stop();
