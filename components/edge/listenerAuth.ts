@@ -16,7 +16,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { albPathPattern, EDGE_OPEN_PATH, PROTECTED_ROUTES, type ApiScope } from "../../services/trading-api/src/authContract";
+import { albPathPattern, EDGE_OPEN_PATHS, PROTECTED_ROUTES, type ApiScope } from "../../services/trading-api/src/authContract";
 import { albJwtValidation, type ApiAuthentication } from "./authentication";
 
 /** One listener rule: conditions and the scope its jwt-validation requires (none: the open rule). */
@@ -42,7 +42,7 @@ function slug(method: string, path: string): string {
 
 /** The listener's rules in priority order, derived from the auth contract. */
 export function listenerRulePlan(): ListenerRulePlan[] {
-  const plan: ListenerRulePlan[] = [{ id: "open-liveness", priority: OPEN_RULE_PRIORITY, methods: ["GET", "HEAD"], paths: [EDGE_OPEN_PATH] }];
+  const plan: ListenerRulePlan[] = [{ id: "open-liveness", priority: OPEN_RULE_PRIORITY, methods: ["GET", "HEAD"], paths: [...EDGE_OPEN_PATHS] }];
   PROTECTED_ROUTES.forEach((route, index) => {
     plan.push({
       id: slug(route.method, route.path),

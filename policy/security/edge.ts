@@ -2,7 +2,7 @@
  * The edge of an internet-facing application load balancer: an AWS WAF web ACL is associated with
  * it, and every request a listener forwards to targets has had its JWT verified first (a
  * jwt-validation action ordered before the forward), except rules that forward only the open
- * paths (`openPaths`, GET/HEAD, exact paths: the liveness path external health checkers call).
+ * paths (`openPaths`, GET/HEAD, exact paths: the liveness and health paths external health checkers call).
  *
  * ALB facts the rule relies on (Elastic Load Balancing API Reference, Action): the actions of a
  * rule run in `order` (lowest first; the position in the list when unset), the last one must be a
@@ -75,8 +75,8 @@ export const albEdgeProtection: StackValidationPolicy = {
       openPaths: {
         type: "array",
         items: { type: "string", pattern: "^/[^*?]*$" },
-        default: ["/livez"],
-        description: "Exact paths a rule may forward without a token (the liveness path of external health checkers). Default [/livez].",
+        default: ["/livez", "/healthz"],
+        description: "Exact paths a rule may forward without a token (the liveness and health paths external health checkers and the failover command call). Default [/livez, /healthz].",
       },
     },
   },

@@ -249,7 +249,7 @@ describe("security pack", () => {
       rule(fx, https, "redirects", [{ type: "redirect", redirect: { protocol: "HTTPS" } }], ["GET"], ["/old"]);
       const result = await evaluate(securityPack, fx);
       expect(messagesOf(result, "alb-waf-and-jwt")).to.deep.equal(
-        ["open-orders", "open-wildcard", "open-post"].map((name) => `rule ${name} of listener https (load balancer alb) forwards to targets without verifying a JWT, and not only GET/HEAD of /livez`),
+        ["open-orders", "open-wildcard", "open-post"].map((name) => `rule ${name} of listener https (load balancer alb) forwards to targets without verifying a JWT, and not only GET/HEAD of /livez, /healthz`),
       );
     });
 

@@ -232,7 +232,7 @@ describe("policy packs over the real stack files", function () {
       const result = await evaluateStack(run, "prod");
       expect(messages(result, "alb-waf-and-jwt")).to.deep.equal([
         "listener trading-https of load balancer trading-alb forwards to targets without verifying a JWT (no jwt-validation before its forward)",
-        `rule ${fills.name} of listener trading-https (load balancer trading-alb) forwards to targets without verifying a JWT, and not only GET/HEAD of /livez`,
+        `rule ${fills.name} of listener trading-https (load balancer trading-alb) forwards to targets without verifying a JWT, and not only GET/HEAD of /livez, /healthz`,
       ]);
     });
 

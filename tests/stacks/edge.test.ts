@@ -10,7 +10,7 @@ import { greaterThanPattern } from "../../components/edge/contentLength";
 import { listenerRulePlan } from "../../components/edge/listenerAuth";
 import { SCOPES_BY_KIND } from "../../components/edge/tokenIssuer";
 import { API_SCOPES, DEFAULT_BODY_LIMIT_BYTES, PROTECTED_ROUTES, albPathPattern } from "../../services/trading-api/src/authContract";
-import { LIVENESS_PATH } from "../../services/trading-api/src/contract";
+import { HEALTH_PATH, LIVENESS_PATH } from "../../services/trading-api/src/contract";
 import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
 import { FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
@@ -109,7 +109,7 @@ describe("the edge in the real stack files (mock cloud)", () => {
           };
         });
         expect(summary).to.deep.equal([
-          { priority: 1, methods: ["GET", "HEAD"], paths: [LIVENESS_PATH], actions: ["forward"], scope: undefined },
+          { priority: 1, methods: ["GET", "HEAD"], paths: [LIVENESS_PATH, HEALTH_PATH], actions: ["forward"], scope: undefined },
           ...PROTECTED_ROUTES.map((route, i) => ({
             priority: 10 + 10 * i,
             methods: route.method === "GET" ? ["GET", "HEAD"] : [route.method],
@@ -124,13 +124,26 @@ describe("the edge in the real stack files (mock cloud)", () => {
         expect(albPathPattern("/v1/accounts/:account/orders/:orderId/fills")).to.equal("/v1/accounts/*/orders/*/fills");
       });
 
-      it(`${key}: every forward to the targets follows a jwt-validation, except the liveness rule's`, () => {
+      it(`${key}: the paths called through the load balancer without a token are open there: Route 53's health check and the failover command's mode probe`, () => {
+        const run = runs[key];
+        const open = run
+          .ofType(T.rule)
+          .filter((r) => !(r.inputs.actions as Action[]).some((a) => a.type === "jwt-validation"))
+          .flatMap((r) => (r.inputs.conditions as { pathPattern?: { values: string[] } }[]).flatMap((x) => x.pathPattern?.values ?? []));
+        const healthChecks = run.ofType("aws:route53/healthCheck:HealthCheck");
+        expect(healthChecks, "the prod stack files configure DNS failover").to.have.length(1);
+        expect(open).to.include(String(healthChecks[0].inputs.resourcePath));
+        // services/failover reads each region's write mode from HEALTH_PATH through its ALB.
+        expect(open).to.include(HEALTH_PATH);
+      });
+
+      it(`${key}: every forward to the targets follows a jwt-validation, except the open probes' rule`, () => {
         const run = runs[key];
         const chains = [httpsListener(run).inputs.defaultActions as Action[], ...run.ofType(T.rule).map((r) => r.inputs.actions as Action[])];
         const unverified = chains.filter((actions) => actions.some((a) => a.type === "forward") && !actions.some((a) => a.type === "jwt-validation"));
         expect(unverified).to.have.length(1);
         const open = run.ofType(T.rule).filter((r) => !(r.inputs.actions as Action[]).some((a) => a.type === "jwt-validation"));
-        expect((open[0].inputs.conditions as { pathPattern?: { values: string[] } }[]).flatMap((x) => x.pathPattern?.values ?? [])).to.deep.equal([LIVENESS_PATH]);
+        expect((open[0].inputs.conditions as { pathPattern?: { values: string[] } }[]).flatMap((x) => x.pathPattern?.values ?? [])).to.deep.equal([LIVENESS_PATH, HEALTH_PATH]);
         // The HTTP listener only redirects.
         const http = run.single(T.listener, (l) => l.inputs.protocol === "HTTP");
         expect((http.inputs.defaultActions as Action[]).map((a) => a.type)).to.deep.equal(["redirect"]);

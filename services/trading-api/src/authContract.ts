@@ -64,13 +64,17 @@ export const PROTECTED_ROUTES: readonly ProtectedRoute[] = [
 
 /**
  * Paths the service answers without a token (probes of the target group, external health checkers).
- * Only the liveness path is also open at the load balancer: the target group's checks reach the
- * instances directly, so readiness and health need no rule of their own there.
+ * Readiness is not open at the load balancer: the target group's checks reach the instances
+ * directly, so it needs no rule there.
  */
 export const UNAUTHENTICATED_PATHS = [HEALTH_PATH, READINESS_PATH, LIVENESS_PATH] as const;
 
-/** The path an external health checker (Route 53) calls through the load balancer, unauthenticated. */
-export const EDGE_OPEN_PATH = LIVENESS_PATH;
+/**
+ * Paths called through the load balancer without a token: the liveness path, and the shallow health
+ * path, which Route 53's failover health checks (components/region) and the failover command's
+ * write-mode probe (services/failover) call. Neither carries data of any account.
+ */
+export const EDGE_OPEN_PATHS = [LIVENESS_PATH, HEALTH_PATH] as const;
 
 /**
  * The service's default request body limit (BODY_LIMIT_BYTES); the WAF refuses larger declared
