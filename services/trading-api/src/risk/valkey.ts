@@ -55,6 +55,9 @@ function makeClient(options: ValkeyOptions) {
 export type ValkeyClient = ReturnType<typeof makeClient>;
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+
+/** Live connections send AUTH with a fresh token this often: well inside ElastiCache's 12-hour limit for IAM connections. */
+export const REAUTHENTICATE_EVERY_MS = 3_600_000;
 const commandTimeouts = new WeakMap<object, number>();
 
 /** A Valkey command that has had no answer within the command timeout (it may still run on the server). */
@@ -99,7 +102,7 @@ export function connectValkey(options: ValkeyOptions, onError: (error: unknown) 
       .password()
       .then((password) => client.sendCommand(["AUTH", options.username, password]))
       .catch(onError);
-  }, options.reauthenticateEveryMs ?? 3_600_000);
+  }, options.reauthenticateEveryMs ?? REAUTHENTICATE_EVERY_MS);
   reauth.unref();
   return {
     client,
