@@ -1,22 +1,25 @@
 /**
  * One benchmark target, run as its own process so it has a core to itself while autocannon drives
- * it from the parent. BENCH_IMPL picks the Fastify service or a bare node:http handler making the
- * same OrderStore calls; BENCH_STORE picks DynamoDB Local or the in-memory double. Prints one JSON
- * line ({ port, readPaths, authorization? }) when listening.
+ * it from the parent. BENCH_IMPL picks the Fastify service, the service with the full order path
+ * (`full`: pre-trade checks, rate limit, open-order counter; fullOrderPath.ts) or a bare node:http
+ * handler making the same OrderStore calls as the plain service; BENCH_STORE picks DynamoDB Local
+ * or the in-memory double. Prints one JSON line ({ port, readPaths, authorization? }) when listening.
  *
  * The service runs as in production: every request carries a bearer token, verified against the
  * issuer's keys (RS256, a loopback JWKS endpoint of this process, fetched once at start) and
  * authorised against entitlements held in memory (the shape the reference-data cache serves from
- * its in-process map). The bare handler gets the same header and ignores it.
+ * its in-process map). The bare handler gets the same header and ignores it. The full order path
+ * is measured without authentication, so its ratio is that of the checks alone.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { once } from "node:events";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
-import { buildApp } from "../services/trading-api/src/app";
+import { buildApp, type AppDeps } from "../services/trading-api/src/app";
 import type { TableClients } from "../services/trading-api/src/clients";
 import { OrderStore, type NewOrder } from "../services/trading-api/src/store";
 import pino from "pino";
+import { startFullOrderPath } from "./fullOrderPath";
 import { MemoryDocument } from "./memoryDocument";
 import type { ClientEntry } from "../services/reference-data/src/entries";
 import { JwksCache } from "../services/trading-api/src/auth/jwks";
@@ -63,6 +66,30 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The Fastify service on a free loopback port. Logging stays on at info, one line per request, with
+ * the same asynchronous destination the service uses in production (server.ts), pointed at
+ * /dev/null instead of stdout.
+ */
+async function listenService(clients: TableClients, extra: Partial<AppDeps>): Promise<number> {
+  const app = buildApp({
+    clients,
+    tableName,
+    cursorSecrets: ["bench-secret-0123456789abcdef0123"],
+    logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
+    ...extra,
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  return typeof address === "object" && address ? address.port : 0;
+}
+
+/** The service with the full order path: pre-trade checks, rate limit, open-order counter (fullOrderPath.ts). */
+async function listenFullOrderPath(clients: TableClients): Promise<number> {
+  const full = await startFullOrderPath();
+  return listenService(clients, { preTrade: full.preTrade, riskReadiness: full.riskReadiness });
+}
+
 async function main(): Promise<void> {
   const doc = document();
   const clients: TableClients = { dynamo: doc, cache: doc, close: () => undefined };
@@ -91,18 +118,9 @@ async function main(): Promise<void> {
     // BENCH_AUTH=off measures the service without authentication (the figure before it existed).
     const { auth, authorization: header } = process.env.BENCH_AUTH === "off" ? { auth: undefined, authorization: "Bearer none" } : await benchAuthentication();
     authorization = header;
-    // Logging stays on at info, one line per request, with the same asynchronous destination the
-    // service uses in production (server.ts), pointed at /dev/null instead of stdout.
-    const app = buildApp({
-      clients,
-      tableName,
-      cursorSecrets: ["bench-secret-0123456789abcdef0123"],
-      logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
-      ...(auth ? { auth } : {}),
-    });
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const address = app.server.address();
-    port = typeof address === "object" && address ? address.port : 0;
+    port = await listenService(clients, auth ? { auth } : {});
+  } else if (impl === "full") {
+    port = await listenFullOrderPath(clients);
   } else if (impl === "bare") {
     const readPath = /^\/v1\/accounts\/([^/]+)\/orders\/([^/?]+)$/;
     const server = createServer((req, res) => {
@@ -129,7 +147,7 @@ async function main(): Promise<void> {
     const address = server.address();
     port = typeof address === "object" && address ? address.port : 0;
   } else {
-    throw new Error(`BENCH_IMPL must be service or bare, got ${String(impl)}`);
+    throw new Error(`BENCH_IMPL must be service, full or bare, got ${String(impl)}`);
   }
   // CPU time is reported to the parent on request: unlike throughput, CPU per request barely moves
   // when other processes compete for the machine.

@@ -5,6 +5,12 @@
  * isolates what the service itself (routing, validation, logging, error handling) costs.
  * Target: the service keeps at least 75% of the bare handler's throughput (overhead <= 25%).
  *
+ * The full order path (pre-trade checks, the rate limit in a real redis-server, the open-order
+ * counter in the order's transaction; reference data synchronised from a real PostgreSQL into the
+ * warmed in-process cache) is measured against the same bare handler placing orders, in its own
+ * rows and ratio (measureFullOrderPath below). Goal: at least 0.75 of the bare throughput on the
+ * in-memory store.
+ *
  * Everything is on loopback and bounded: two stores x two operations x two targets, each measured
  * three times (alternating which target goes first) for BENCH_SECONDS (default 3) after a one-second
  * warm-up; figures are medians. Besides throughput, the server's CPU time per request is printed:
@@ -25,10 +31,13 @@ import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { startDynamoLocal } from "../tests/support/dynamoLocal";
 import { measureTokenVerification } from "./tokenVerification";
+import { startRiskBackends, type RiskBackends } from "./riskBackends";
 
 type Impl = "bare" | "service";
 type Store = "dynamo" | "memory";
 type Op = "place" | "read";
+/** The service with pre-trade checks, rate limit and open-order counter (bench/fullOrderPath.ts). */
+type FullImpl = "full";
 
 interface Target {
   child: ChildProcess;
@@ -52,7 +61,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const TARGET_OVERHEAD = 0.25;
 
-async function startTarget(impl: Impl, store: Store, env: Record<string, string>): Promise<Target> {
+async function startTarget(impl: Impl | FullImpl, store: Store, env: Record<string, string>): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", resolve(__dirname, "server.ts")], {
     env: { ...process.env, ...env, BENCH_IMPL: impl, BENCH_STORE: store, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -157,8 +166,9 @@ function median(samples: Sample[]): Sample {
 
 async function main(): Promise<void> {
   console.log(`trading-api benchmark: ${CONNECTIONS} connections, median of 3 x ${SECONDS}s per figure, ${cpus().length} CPUs, Node ${process.version}`);
-  const ddb = await startDynamoLocal();
+  const [ddb, risk] = await Promise.all([startDynamoLocal(), startRiskBackends()]);
   const results: Record<string, Record<Op, Record<Impl, Sample>>> = {};
+  const fullPath: Record<string, FullPathResult> = {};
   try {
     const table = await ddb.createTable("bench-trading");
     for (const store of ["dynamo", "memory"] as const) {
@@ -177,13 +187,14 @@ async function main(): Promise<void> {
           }
           results[store][op] = { bare: median(samples.bare), service: median(samples.service) };
         }
+        fullPath[store] = await measureFullOrderPath(store, env, targets.bare, risk);
       } finally {
         await stopTarget(targets.bare);
         await stopTarget(targets.service);
       }
     }
   } finally {
-    await ddb.stop();
+    await Promise.all([ddb.stop(), risk.stop()]);
   }
 
   const rows: string[] = [];
@@ -219,14 +230,90 @@ async function main(): Promise<void> {
     `token verification in the service's verifier: ${tokens.firstUseUs.toFixed(0)} us for a token's first use (RS256 signature), ` +
       `${tokens.rememberedUs.toFixed(1)} us for a remembered token (every later request with it)`,
   );
+  const fullVerdicts = reportFullOrderPath(fullPath, results);
   const dir = resolve(__dirname, "results");
   mkdirSync(dir, { recursive: true });
   const file = resolve(dir, `trading-api-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts, tokens }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts, tokens, fullOrderPath: { results: fullPath, verdicts: fullVerdicts } }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
+}
+
+// ---- Full order path: pre-trade checks + rate limit + open-order counter vs the bare store path ----
+
+const FULL_PATH_GOAL = 0.75;
+
+interface FullPathResult {
+  bare: Sample;
+  full: Sample;
+  /** redis-server CPU per full-path request, microseconds (it shares this machine's CPUs). */
+  redisCpuUs: number;
+}
+
+/**
+ * Placing orders through the full order path (a "full" target: the service with its pre-trade gate,
+ * the real redis-server and PostgreSQL of riskBackends.ts, the reference cache warmed, the counter
+ * in the order's transaction) against the bare handler's store path, alternating as above, in the
+ * same run and on the same store. The bare target is the one the service was compared with.
+ */
+/** The full order path runs without authentication (its ratio is the checks' alone); the bare handler ignores the header. */
+const NO_TOKEN = "";
+
+async function measureFullOrderPath(store: Store, env: Record<string, string>, bare: Target, risk: RiskBackends): Promise<FullPathResult> {
+  const full = await startTarget("full", store, { ...env, ...risk.env });
+  try {
+    await load(bare, "place", 1, `warm-full-${store}-bare`, NO_TOKEN);
+    await load(full, "place", 1, `warm-full-${store}-full`, NO_TOKEN);
+    const samples: { bare: Sample[]; full: Sample[] } = { bare: [], full: [] };
+    const redisUs: number[] = [];
+    for (const order of [["bare", "full"], ["full", "bare"], ["bare", "full"]] as const) {
+      for (const which of order) {
+        if (which === "bare") {
+          samples.bare.push(await load(bare, "place", SECONDS, `full-${store}-bare`, NO_TOKEN));
+        } else {
+          const before = risk.redisCpuMicros();
+          const sample = await load(full, "place", SECONDS, `full-${store}-full`, NO_TOKEN);
+          redisUs.push((risk.redisCpuMicros() - before) / Math.max(1, sample.requests));
+          samples.full.push(sample);
+        }
+      }
+    }
+    redisUs.sort((x, y) => x - y);
+    return { bare: median(samples.bare), full: median(samples.full), redisCpuUs: redisUs[1] };
+  } finally {
+    await stopTarget(full);
+  }
+}
+
+function reportFullOrderPath(fullPath: Record<string, FullPathResult>, results: Record<string, Record<Op, Record<Impl, Sample>>>) {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const rows = [
+    `${pad("store", 8)}${pad("op", 7)}${pad("target", 9)}${pad("req/s", 10)}${pad("cpu us/req", 12)}${pad("redis us/req", 14)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("requests", 10)}unexpected`,
+  ];
+  for (const [store, r] of Object.entries(fullPath)) {
+    for (const [target, s] of [["bare", r.bare], ["full", r.full]] as const) {
+      const redis = target === "full" ? r.redisCpuUs.toFixed(0) : "-";
+      rows.push(
+        `${pad(store, 8)}${pad("place", 7)}${pad(target, 9)}${pad(s.rps.toFixed(0), 10)}${pad(s.cpuUs.toFixed(0), 12)}${pad(redis, 14)}${pad(String(s.p50), 8)}${pad(String(s.p99), 8)}${pad(String(s.requests), 10)}${s.unexpected}`,
+      );
+    }
+  }
+  console.log(`\nfull order path (pre-trade checks + rate limit in redis-server + open-order counter in the transaction) vs the bare store path:\n${rows.join("\n")}\n`);
+  const verdicts: Record<string, { ratio: number; cpuRatio: number; cpuRatioWithRedis: number; ratioToService: number; met: boolean }> = {};
+  for (const [store, r] of Object.entries(fullPath)) {
+    const ratio = r.full.rps / r.bare.rps;
+    const cpuRatio = r.bare.cpuUs / r.full.cpuUs;
+    const cpuRatioWithRedis = r.bare.cpuUs / (r.full.cpuUs + r.redisCpuUs);
+    const ratioToService = r.full.rps / results[store].place.service.rps;
+    verdicts[store] = { ratio, cpuRatio, cpuRatioWithRedis, ratioToService, met: ratio >= FULL_PATH_GOAL };
+    console.log(
+      `${store}/place full order path: full/bare throughput = ${ratio.toFixed(2)} -> goal >= ${FULL_PATH_GOAL} ${ratio >= FULL_PATH_GOAL ? "MET" : "NOT MET"}; ` +
+        `CPU per request bare/full = ${cpuRatio.toFixed(2)} (${cpuRatioWithRedis.toFixed(2)} counting redis-server); full/service throughput = ${ratioToService.toFixed(2)}`,
+    );
+  }
+  return verdicts;
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,18 @@ import {
 import { ARCHIVE_HANDLER, bundleHandler } from "../dynamo/bundle";
 import { POSTGRES_PORT } from "./dataTier";
 
+/**
+ * The migration function's deployment archive, file name -> content: the bundled handler as
+ * `index.js` (handler `index.handler`) and the migration files beside it under `migrations/`, where
+ * the handler looks for them. tests/services/migrationHandler.test.ts runs exactly this.
+ */
+export async function migrationArchiveFiles(): Promise<Record<string, string>> {
+  const code = await bundleHandler(MIGRATION_HANDLER_ENTRY);
+  const contents: Record<string, string> = { "index.js": code };
+  for (const file of migrationFiles()) contents[`${ARCHIVE_MIGRATIONS_DIR}/${file.name}`] = file.sql;
+  return contents;
+}
+
 /** Inputs of ReferenceDataMigrations. */
 export interface ReferenceDataMigrationsArgs {
   /** The VPC of the subnets. Required. */
@@ -137,9 +149,9 @@ export class ReferenceDataMigrations extends pulumi.ComponentResource {
       parent,
     );
 
-    const archive = bundleHandler(MIGRATION_HANDLER_ENTRY).then((code) => {
-      const assets: Record<string, pulumi.asset.Asset> = { "index.js": new pulumi.asset.StringAsset(code) };
-      for (const file of files) assets[`${ARCHIVE_MIGRATIONS_DIR}/${file.name}`] = new pulumi.asset.StringAsset(file.sql);
+    const archive = migrationArchiveFiles().then((contents) => {
+      const assets: Record<string, pulumi.asset.Asset> = {};
+      for (const [name, text] of Object.entries(contents)) assets[name] = new pulumi.asset.StringAsset(text);
       return new pulumi.asset.AssetArchive(assets);
     });
     const fn = new aws.lambda.Function(

@@ -1,5 +1,5 @@
 /**
- * Fail closed, visibly, with the servers stopped mid-test: Valkey down -> new orders 503 with
+ * Fail closed, visibly, with the servers stopped (or Valkey hung) mid-test: Valkey down -> new orders 503 with
  * Retry-After (no check skipped) while cancels and reads work; Aurora down -> the cached copy keeps
  * serving until the maximum staleness, then new orders 503, cancels still work; both come back
  * without a restart. Readiness reports the failing dependency.
@@ -32,6 +32,26 @@ describe("risk checks fail closed (servers stopped mid-test)", function () {
     after(async () => {
       await env?.close();
       await redis?.stop();
+    });
+
+    it("hung (connected, not answering): new orders get 503 within twice the command timeout, cancels pass, then it recovers", async () => {
+      const account = await env.account();
+      const open = await place(env, account);
+      expect(open.statusCode).to.equal(201);
+      const admin = await redis.admin();
+      try {
+        await admin.sendCommand(["CLIENT", "PAUSE", "1500", "ALL"]);
+        const started = Date.now();
+        const refused = await place(env, account);
+        // Command timeout 250 ms (riskFixtures): at most one call in flight ahead of this order's own.
+        expect(Date.now() - started).to.be.below(2 * 250 + 300);
+        expect(refused.statusCode).to.equal(503);
+        expect(refused.body).to.include({ error: "risk_unavailable", reason: "rate_limit_unavailable" });
+        expect((await cancel(env, account, open.body.orderId)).statusCode).to.equal(200);
+        await waitFor("orders to be accepted again", async () => (await place(env, account)).statusCode === 201, 10_000);
+      } finally {
+        admin.destroy();
+      }
     });
 
     it("refuses new orders with 503 + Retry-After, serves cancels and reads, and recovers when it returns", async () => {

@@ -49,7 +49,8 @@ describe("reference-data migrations in the stacks (mock cloud)", function () {
       expect(subnets.map((s) => s.name).sort()).to.deep.equal(subnets.map((s) => s.name).filter((n) => n.includes("-app-")).sort());
       expect(subnets.length).to.be.at.least(2);
       const env = (fn.inputs.environment as { variables: Record<string, unknown> }).variables;
-      expect(Object.keys(env)).to.include.members(["DB_HOST", "DB_PORT", "DB_NAME", "DB_MASTER_SECRET_ARN"]);
+      // Exactly these: nothing else (in particular not the local test's CA override, migrationTls.ts).
+      expect(Object.keys(env).sort()).to.deep.equal(["DB_HOST", "DB_MASTER_SECRET_ARN", "DB_NAME", "DB_PORT", "NODE_OPTIONS"]);
       expect(JSON.stringify(fn.inputs), "no password in the function's inputs").to.not.match(/password/i);
       const group = run.single(T.sg, (g) => g.name === "trading-fn");
       const egress = run.ofType(T.egress).filter((r) => run.propertyDependencies(r, "securityGroupId").some((g) => g.urn === group.urn));

@@ -1,7 +1,8 @@
 /**
  * moto_server (Python moto, an AWS API emulator) on a loopback port, for the tests of the failover
- * command: SSM, Lambda event source mappings, CloudWatch, Route 53, DynamoDB and IAM, every region
- * served by the one process (the region is read from each request's signature).
+ * command (SSM, Lambda event source mappings, CloudWatch, Route 53, DynamoDB and IAM) and of the
+ * migration function (Secrets Manager), every region served by the one process (the region is read
+ * from each request's signature).
  *
  * It is started on first use and stopped by a root-level `after` hook. When moto_server is not
  * installed the tests that need it FAIL with the install command: they never skip.
@@ -28,7 +29,7 @@ export interface Moto {
 
 export class MotoMissingError extends Error {
   constructor(cause: unknown) {
-    super(`moto_server is not installed (needed by the failover command's tests). Install it with: ${MOTO_INSTALL}`, { cause });
+    super(`moto_server is not installed (needed by the failover command's and the migration function's tests). Install it with: ${MOTO_INSTALL}`, { cause });
     this.name = "MotoMissingError";
   }
 }

@@ -11,12 +11,16 @@
  * PostgreSQL refuses to run as root. When the tests run as root (CI does), every server command runs
  * as the `postgres` system user (created by the Debian package) through `runuser`.
  *
+ * TLS is on (as on Aurora) with a server certificate for 127.0.0.1/localhost from a throwaway CA
+ * generated at start-up with openssl ({@link Postgres.caFile}); clients that do not ask for TLS
+ * connect in plain text as before.
+ *
  * Durability is off (fsync, synchronous_commit, full_page_writes): the data is thrown away.
  * One cluster serves the whole mocha run ({@link sharedPostgres}); a root-level `after` hook stops it.
  * Test files create their own database with {@link Postgres.createDatabase}.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -34,6 +38,8 @@ export interface Postgres {
   port: number;
   /** Password of every role the harness creates (the superuser, the master user, test roles). */
   password: string;
+  /** PEM file of the CA that signed the server's certificate (for clients verifying TLS). */
+  caFile: string;
   /** Connection settings for `user` on `database`. */
   config(database: string, user?: string): ClientConfig;
   /** A connected client; the caller ends it. */
@@ -69,6 +75,25 @@ function systemUser(name: string): { uid: number; gid: number } {
   return { uid: Number(passwd[2]), gid: Number(passwd[3]) };
 }
 
+/** A CA and a server certificate (P-256, 2 days) for 127.0.0.1 and localhost, made with openssl. */
+async function throwawayCertificates(dir: string): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (args: string[]) =>
+    run("openssl", args).catch((error: unknown) => {
+      throw new Error("openssl failed making the test server's TLS certificate (apt-get install openssl; .ci/run does)", { cause: error });
+    });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  await openssl(["req", "-x509", ...ec, "-keyout", file("ca.key"), "-out", file("ca.crt"), "-days", "2", "-subj", "/CN=trading-test-ca"]);
+  await openssl(["req", ...ec, "-keyout", file("server.key"), "-out", file("server.csr"), "-subj", "/CN=localhost"]);
+  writeFileSync(file("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  await openssl([
+    "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
+    "-out", file("server.crt"), "-days", "2", "-extfile", file("server.ext"),
+  ]);
+  chmodSync(file("server.key"), 0o600);
+  return { caFile: file("ca.crt"), certFile: file("server.crt"), keyFile: file("server.key") };
+}
+
 export async function startPostgres(): Promise<Postgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
@@ -77,10 +102,13 @@ export async function startPostgres(): Promise<Postgres> {
   const log = path.join(dir, "server.log");
   const pwfile = path.join(dir, "pwfile");
   writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  const tls = await throwawayCertificates(dir);
   if (asRoot) {
     const { uid, gid } = systemUser("postgres");
     chownSync(dir, uid, gid);
     chownSync(pwfile, uid, gid);
+    chownSync(tls.certFile, uid, gid);
+    chownSync(tls.keyFile, uid, gid);
   }
   const pg = (tool: string, args: string[]) =>
     asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
@@ -93,6 +121,7 @@ export async function startPostgres(): Promise<Postgres> {
   const options = [
     `-p ${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${dir}`,
     "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200",
+    "-c ssl=on", `-c ssl_cert_file=${tls.certFile}`, `-c ssl_key_file=${tls.keyFile}`,
   ].join(" ");
   const start = () => pg("pg_ctl", ["-D", data, "-l", log, "-o", options, "-w", "-t", "30", "start"]);
   await start();
@@ -130,6 +159,7 @@ export async function startPostgres(): Promise<Postgres> {
     host: "127.0.0.1",
     port,
     password: PASSWORD,
+    caFile: tls.caFile,
     config,
     connect,
     async createDatabase(prefix = "trading") {

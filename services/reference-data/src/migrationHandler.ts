@@ -2,7 +2,8 @@
  * The migration Lambda, invoked by `pulumi up` (aws.lambda.Invocation, components/data/migrations.ts)
  * whenever the migration set changes. It runs in the VPC's app subnets (Secrets Manager through the
  * NAT gateway, Aurora through its security group), reads the master user's password from the
- * RDS-managed secret, connects to the writer over TLS verified against the RDS CAs, applies the
+ * RDS-managed secret, connects to the writer over TLS verified against the RDS CAs (migrationTls.ts:
+ * the local test's CA override cannot apply in Lambda), applies the
  * pending migrations and returns a summary that Pulumi keeps in state (no secret in it).
  *
  * A thrown error makes the invocation, and so the deployment, fail.
@@ -12,7 +13,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { Client } from "pg";
 import { ARCHIVE_MIGRATIONS_DIR, migrationFiles, migrationSetHash } from "../contract";
 import { migrate, type MigrationResult } from "./migrate";
-import { rdsTlsOptions } from "./rdsTls";
+import { migrationTlsOptions } from "./migrationTls";
 
 export interface MigrationEvent {
   /** The migration set the deployment expects; must equal the one bundled with this code. */
@@ -44,7 +45,7 @@ export async function handler(event: MigrationEvent): Promise<MigrationResult> {
     database: required("DB_NAME"),
     user: username,
     password,
-    ssl: rdsTlsOptions(host),
+    ssl: migrationTlsOptions(host),
     connectionTimeoutMillis: 10_000,
     application_name: "refdata-migrations",
   });

@@ -72,3 +72,11 @@ export async function elastiCacheAuthToken(options: CacheTokenOptions): Promise<
     .join("&");
   return `${host}/?${query}`;
 }
+
+/**
+ * A password function for the Valkey client (valkey.ts): a new token, signed at `now()`, every time a
+ * connection authenticates or re-authenticates, so a token is never older than the call that sends it.
+ */
+export function elastiCacheTokenProvider(options: Omit<CacheTokenOptions, "signingDate">, now: () => Date = () => new Date()): () => Promise<string> {
+  return () => elastiCacheAuthToken({ ...options, signingDate: now() });
+}

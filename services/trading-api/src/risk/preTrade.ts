@@ -54,11 +54,14 @@ export class PreTradeGate {
     if (!available.ok) return this.unavailable(available.reason);
     let account, instrument, client;
     try {
-      [account, instrument, client] = await Promise.all([
-        cache.account(order.account),
-        cache.instrument(order.symbol),
-        clientId === undefined ? undefined : cache.client(clientId),
-      ]);
+      account = cache.account(order.account);
+      instrument = cache.instrument(order.symbol);
+      client = clientId === undefined ? undefined : cache.client(clientId);
+      // Entries in the in-process map come back synchronously: only a miss costs a wait (and a
+      // Promise.all per order would cost the hot path several microtasks for nothing).
+      if (account instanceof Promise || instrument instanceof Promise || client instanceof Promise) {
+        [account, instrument, client] = await Promise.all([account, instrument, client]);
+      }
     } catch (error) {
       this.options.onError?.(error);
       return this.unavailable("cache_unreachable");

@@ -23,7 +23,7 @@ import {
 } from "../../../reference-data/src/entries";
 import { CACHE_KEYS, entryKey } from "./cacheKeys";
 import { Script } from "./scripts";
-import type { ValkeyClient } from "./valkey";
+import { bounded, type ValkeyClient } from "./valkey";
 
 export type Unavailable = "cache_unreachable" | "reference_data_missing" | "reference_data_stale";
 
@@ -134,7 +134,7 @@ export class ReferenceCache {
     let load = this.pending.get(key) as Promise<EntryOf<K> | null> | undefined;
     if (!load) {
       const revision = this.revision;
-      load = this.valkey.get(key).then(
+      load = bounded(this.valkey, this.valkey.get(key)).then(
         (raw) => {
           const value = raw === null ? null : (PARSERS[kind].parse(JSON.parse(raw)) as EntryOf<K>);
           // Kept only if no change arrived while it was read; otherwise the next lookup reads again.

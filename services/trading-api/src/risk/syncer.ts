@@ -17,7 +17,7 @@ import type { EntryRef } from "../../../reference-data/src/entries";
 import { readChanges, readRevision, readSnapshot, type Entries } from "../../../reference-data/src/snapshot";
 import { CACHE_KEYS, entryKey } from "./cacheKeys";
 import { Script } from "./scripts";
-import type { ValkeyClient } from "./valkey";
+import { bounded, type ValkeyClient } from "./valkey";
 
 // KEYS: revision, syncedAt, entrySet. ARGV: mode (full|delta|confirm), expected revision ("" = no
 // copy yet, "*" = any), new revision, then key/value pairs ("" value = delete).
@@ -133,7 +133,7 @@ export class ReferenceSyncer {
     try {
       const connection = await pool.connect();
       try {
-        const raw = await client.get(CACHE_KEYS.revision);
+        const raw = await bounded(client, client.get(CACHE_KEYS.revision));
         const cached = raw === null ? undefined : Number(raw);
         const aurora = await readRevision(connection);
         let args: string[];

@@ -3,6 +3,14 @@
  * fresh ElastiCache IAM token for every connection, or a static password in tests), no offline
  * queue and a per-command timeout, so that while the cache is unreachable a command fails within
  * the timeout instead of waiting for a reconnect: the order path then fails closed at once.
+ *
+ * node-redis's own command `timeout` only bounds the wait to be *written* (it removes the timer when
+ * the command goes onto the socket: `commandsToWrite` in @redis/client's commands-queue.js), so a
+ * server that accepts the command and never answers (hung, or the network path black-holed while the
+ * connection looks open) would hold the caller indefinitely. Every call the service makes therefore
+ * goes through {@link bounded}, which rejects at the same timeout whatever the command's state; a
+ * reply arriving later is dropped. tests/services/rateLimiter.test.ts pauses redis-server
+ * (CLIENT PAUSE) to show it.
  */
 import { createClient } from "redis";
 
@@ -39,12 +47,41 @@ function makeClient(options: ValkeyOptions) {
     },
     ...(options.database ? { database: options.database } : {}),
     disableOfflineQueue: true,
-    commandOptions: { timeout: options.commandTimeoutMs ?? 250 },
+    commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
     pingInterval: 10_000,
   });
 }
 
 export type ValkeyClient = ReturnType<typeof makeClient>;
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+
+/** Live connections send AUTH with a fresh token this often: well inside ElastiCache's 12-hour limit for IAM connections. */
+export const REAUTHENTICATE_EVERY_MS = 3_600_000;
+const commandTimeouts = new WeakMap<object, number>();
+
+/** A Valkey command that has had no answer within the command timeout (it may still run on the server). */
+export class CacheCommandTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer from the cache within ${ms} ms`);
+    this.name = "CacheCommandTimeoutError";
+  }
+}
+
+/**
+ * `call` (a command on `client`), or a rejection with {@link CacheCommandTimeoutError} once the
+ * client's command timeout has passed without an answer, whichever comes first.
+ */
+export function bounded<T>(client: ValkeyClient, call: Promise<T>): Promise<T> {
+  const ms = commandTimeouts.get(client) ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new CacheCommandTimeoutError(ms)), ms);
+  });
+  // The loser must not surface as an unhandled rejection.
+  call.catch(() => undefined);
+  return Promise.race([call, expired]).finally(() => clearTimeout(timer));
+}
 
 export interface Valkey {
   client: ValkeyClient;
@@ -56,6 +93,7 @@ export interface Valkey {
 /** Connects in the background: the service starts (and serves cancels) while the cache is down. */
 export function connectValkey(options: ValkeyOptions, onError: (error: unknown) => void = () => undefined): Valkey {
   const client = makeClient(options);
+  commandTimeouts.set(client, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   client.on("error", onError);
   client.connect().catch(onError);
   const reauth = setInterval(() => {
@@ -64,7 +102,7 @@ export function connectValkey(options: ValkeyOptions, onError: (error: unknown) 
       .password()
       .then((password) => client.sendCommand(["AUTH", options.username, password]))
       .catch(onError);
-  }, options.reauthenticateEveryMs ?? 3_600_000);
+  }, options.reauthenticateEveryMs ?? REAUTHENTICATE_EVERY_MS);
   reauth.unref();
   return {
     client,

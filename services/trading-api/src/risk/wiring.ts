@@ -10,7 +10,7 @@ import { Pool } from "pg";
 import { rdsTokenProvider } from "../../../reference-data/src/iamAuth";
 import { rdsTlsOptions } from "../../../reference-data/src/rdsTls";
 import type { RiskConfig } from "../config";
-import { elastiCacheAuthToken } from "./elasticacheToken";
+import { elastiCacheTokenProvider } from "./elasticacheToken";
 import { PreTradeGate } from "./preTrade";
 import { RateLimiter } from "./rateLimiter";
 import type { RiskReadiness } from "./readiness";
@@ -47,7 +47,7 @@ export function createRiskTier(config: RiskConfig, region: string, retryAfterSec
       port: config.cachePort,
       tls: config.cacheTls,
       username: config.cacheUser,
-      password: () => elastiCacheAuthToken({ replicationGroupId: config.cacheReplicationGroupId, userId: config.cacheUser, region, credentials }),
+      password: elastiCacheTokenProvider({ replicationGroupId: config.cacheReplicationGroupId, userId: config.cacheUser, region, credentials }),
       commandTimeoutMs: config.commandTimeoutMs,
     },
     (error) => log(error, "cache connection"),
