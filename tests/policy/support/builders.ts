@@ -2,7 +2,8 @@
  * Small AWS shapes for policy fixtures, built from plain aws resource types (as any component
  * would create them): a VPC with tiers per AZ and NAT routing, an auto scaling group with its
  * launch template, a load balancer, an Aurora cluster, a cache, DAX, a DynamoDB table with auto
- * scaling. Each takes the knobs the rules look at; the defaults are compliant.
+ * scaling. Each takes the knobs the rules look at; the defaults are compliant (the Aurora and DAX
+ * clusters are Pulumi-protected).
  */
 import { Fixture, FixtureResource } from "./fixture";
 
@@ -47,6 +48,11 @@ export const T = {
   fn: "aws:lambda/function:Function",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
   queue: "aws:sqs/queue:Queue",
+  bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  kinesisStream: "aws:kinesis/stream:Stream",
 } as const;
 
 /** AZ ID → AZ name in the fixtures' us-east-1 (deliberately not a → az1). */
@@ -170,7 +176,7 @@ export function aurora(
     backupRetentionPeriod: 14,
     deletionProtection: true,
     ...props,
-  });
+  }, { protect: true });
   const instances = instanceAzs.map((az, i) =>
     fx.add(T.rdsInstance, `db-${i}`, {
       clusterIdentifier: fx.ref(cluster),
@@ -207,7 +213,7 @@ export function dax(fx: Fixture, azs: string[], props: Record<string, unknown> =
     serverSideEncryption: { enabled: true },
     clusterEndpointEncryptionType: "TLS",
     ...props,
-  });
+  }, { protect: true });
 }
 
 export interface TableOptions {
