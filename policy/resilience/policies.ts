@@ -7,7 +7,7 @@
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { haResourcesAlarmed } from "./alarms";
 import { azLossSurvivability } from "./azLoss";
-import { targetGroupShallowHealthCheck } from "./healthChecks";
+import { asgElbHealthCheck, targetGroupShallowHealthCheck } from "./healthChecks";
 import { statefulResourcesProtected } from "./protection";
 import { streamFailureHandling } from "./streamProcessing";
 import { albSpansAzs, asgSpansAzs, cacheSpansAzs, databaseSpansAzs, daxSpansAzs, natGatewayPerAz, subnetTiersSpanAzs } from "./azSpread";
@@ -28,6 +28,7 @@ export const resiliencePack: PolicyPackDefinition = {
     azLossSurvivability,
     haResourcesAlarmed,
     targetGroupShallowHealthCheck,
+    asgElbHealthCheck,
     statefulResourcesProtected,
     streamFailureHandling,
   ],

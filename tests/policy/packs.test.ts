@@ -97,10 +97,12 @@ describe("policy pack layout", () => {
   it("dev relaxes what dev trades for cost, and only that", () => {
     const levels = (dir: (typeof PACK_DIRECTORIES)[number]) =>
       Object.fromEntries([...resolvePackConfig(POLICY_PACKS[dir], loadPackConfig("dev", dir)).entries()].map(([name, c]) => [name, c.enforcementLevel]));
-    // dev's spread, alarms and health checks are advisory; it is torn down (no protection); its stream
-    // consumer fails the same way prod's would, so its failure handling is held as in prod.
+    // dev's spread and alarms are advisory (one NAT, one DAX node, fewer nodes); it is torn down (no
+    // protection); its health checks and stream consumer behave as prod's, so they are held as in prod.
     const resilience = levels("resilience");
     expect(Object.entries(resilience).filter(([, level]) => level !== "advisory")).to.deep.equal([
+      ["target-group-shallow-health-check", "mandatory"],
+      ["asg-elb-health-check", "mandatory"],
       ["stateful-resources-protected", "disabled"],
       ["stream-failure-handling", "mandatory"],
     ]);

@@ -245,6 +245,17 @@ describe("policy packs over the real stack files", function () {
       expect(budgets.monthlyBudgetUsd).to.be.greaterThan(estimate.totalMonthlyUsd);
     });
 
+    it("the ASG on EC2 health without a grace period: asg-elb-health-check", async () => {
+      const run = mutateRun(runs["prod-us-east-1 preview"], {
+        match: (r) => r.type === "aws:autoscaling/group:Group",
+        set: { healthCheckType: "EC2", healthCheckGracePeriod: undefined },
+      });
+      expect(messages(await evaluateStack(run, "prod"), "asg-elb-health-check")).to.deep.equal([
+        'auto scaling group trading-api serves a load balancer but uses EC2 health checks; set healthCheckType "ELB"',
+        "auto scaling group trading-api has no health check grace period (healthCheckGracePeriod not set): instances can be replaced while they boot",
+      ]);
+    });
+
     it("no access logging of the artifact bucket, no flow log, a log group kept forever: s3-access-logging, vpc-flow-logs, log-group-retention", async () => {
       const base = runs["prod-us-east-1 preview"];
       const kept = base.resources.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging" && r.type !== "aws:ec2/flowLog:FlowLog");
