@@ -6,7 +6,7 @@
 import type { PolicyPackDefinition } from "../lib/packDefinition";
 import { s3NoForceDestroy } from "./bucketLifecycle";
 import { backupRetention, deletionProtection, dynamodbPitr } from "./dataProtection";
-import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, s3EncryptionAtRest } from "./encryption";
+import { albHttpsOnly, databaseTlsRequired, encryptionAtRest, encryptionInTransit, kmsKeyRotation, s3EncryptionAtRest } from "./encryption";
 import { iamNoWildcardAdmin } from "./iam";
 import { logGroupRetention, s3AccessLogging, vpcFlowLogs } from "./logging";
 import { albHardening, imdsv2Required, noPublicIpOnInstances, noWorldIngress } from "./network";
@@ -34,5 +34,6 @@ export const securityPack: PolicyPackDefinition = {
     s3AccessLogging,
     vpcFlowLogs,
     logGroupRetention,
+    kmsKeyRotation,
   ],
 };

@@ -207,6 +207,27 @@ describe("issue 14 rules", () => {
     });
   });
 
+  describe("kms-key-rotation", () => {
+    it("passes a rotating symmetric key, fails one that does not rotate, and leaves keys AWS cannot rotate alone", async () => {
+      const fx = new Fixture();
+      fx.add(T.kmsKey, "rotating", { enableKeyRotation: true, deletionWindowInDays: 30 });
+      fx.add(T.kmsKey, "static", { deletionWindowInDays: 30 });
+      fx.add(T.kmsKey, "signing", { customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" });
+      fx.add(T.kmsKey, "hmac", { customerMasterKeySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" });
+      fx.add(T.kmsKey, "hsm", { customKeyStoreId: "cks-1234567890abcdef0" });
+      expect(messagesOf(await evaluate(securityPack, fx), "kms-key-rotation")).to.deep.equal(["KMS key static does not rotate its key material (enableKeyRotation)"]);
+    });
+  });
+
+  describe("deletion-protection of load balancers", () => {
+    it("passes a deletion-protected load balancer and fails one without", async () => {
+      const fx = new Fixture();
+      fx.add(T.lb, "protected", { loadBalancerType: "application", enableDeletionProtection: true });
+      fx.add(T.lb, "exposed", { loadBalancerType: "application" });
+      expect(messagesOf(await evaluate(securityPack, fx), "deletion-protection")).to.deep.equal(["load balancer exposed can be deleted (enableDeletionProtection is off)"]);
+    });
+  });
+
   describe("log-group-retention", () => {
     it("passes a group with a retention at or above the minimum and fails one without, one with 0 (never expire) and one below the minimum", async () => {
       const fx = new Fixture();

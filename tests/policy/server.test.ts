@@ -18,7 +18,7 @@ import { mutateRun } from "./support/mutate";
 const MUST_BE_COMPARED: Record<PackDirectory, string[]> = {
   resilience: ["asg-elb-health-check", "stateful-resources-protected", "stream-failure-handling"],
   cost: ["dynamodb-provisioned-billing"],
-  security: ["s3-access-logging", "vpc-flow-logs", "log-group-retention"],
+  security: ["s3-access-logging", "vpc-flow-logs", "log-group-retention", "kms-key-rotation"],
 };
 
 interface Row {
@@ -58,7 +58,7 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
     // A prod-shaped stack with violations in every pack: one NAT, an on-demand unencrypted table; as
     // staging its DAX cluster is not protected (opts.protect reaches the server as the engine sends
     // it); a log group kept forever, a flow log of rejects only, the artifact bucket's logging
-    // pointed elsewhere, a stream consumer retrying forever, and the ASG on EC2 health.
+    // pointed elsewhere, a stream consumer retrying forever, the ASG on EC2 health, a static key.
     const mutated = mutateRun(
       await runStackFile("prod-us-east-1", {
         preview: true,
@@ -70,6 +70,7 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
       { match: (r) => r.type === "aws:s3/bucketLogging:BucketLogging", set: { bucket: "another-bucket" }, propertyDependencies: { bucket: [] } },
       { match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping", set: { maximumRetryAttempts: -1 } },
       { match: (r) => r.type === "aws:autoscaling/group:Group", set: { healthCheckType: "EC2" } },
+      { match: (r) => r.type === "aws:kms/key:Key" && r.name === "trading-cache-key", set: { enableKeyRotation: false } },
     );
     inputs.push({ name: "mutated prod-us-east-1 preview", environment: "prod", input: analysisInputFromRun(mutated) });
     inputs.push({ name: "prod-eu-west-1", environment: "prod", input: analysisInputFromRun(await runStackFile("prod-eu-west-1")) });

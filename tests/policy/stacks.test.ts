@@ -40,6 +40,7 @@ const JUDGED_TYPES = [
   "aws:s3/bucketObjectv2:BucketObjectv2",
   "aws:s3/bucketLogging:BucketLogging",
   "aws:lambda/eventSourceMapping:EventSourceMapping",
+  "aws:kms/key:Key",
 ];
 
 describe("policy packs over the real stack files", function () {

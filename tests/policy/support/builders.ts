@@ -53,6 +53,7 @@ export const T = {
   flowLog: "aws:ec2/flowLog:FlowLog",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   kinesisStream: "aws:kinesis/stream:Stream",
+  kmsKey: "aws:kms/key:Key",
 } as const;
 
 /** AZ ID → AZ name in the fixtures' us-east-1 (deliberately not a → az1). */
@@ -137,7 +138,7 @@ export function network(fx: Fixture, azs: string[], options: NetworkOptions = {}
 export function launchTemplate(fx: Fixture, props: Record<string, unknown> = {}, name = "lt"): FixtureResource {
   return fx.add(T.launchTemplate, name, {
     instanceType: "m7g.large",
-    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
+    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
     blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true" } }],
     ...props,
   });
@@ -160,6 +161,7 @@ export function loadBalancer(fx: Fixture, subnets: FixtureResource[], props: Rec
     subnets: subnets.map((s) => fx.ref(s)),
     dropInvalidHeaderFields: true,
     accessLogs: { bucket: "alb-logs", enabled: true },
+    enableDeletionProtection: true,
     ...props,
   });
 }
