@@ -17,7 +17,7 @@ import {
 
 export const costPack: PolicyPackDefinition = {
   name: "trading-cost",
-  version: "1.0.0",
+  version: "1.1.0",
   description: "Provisioned-capacity and cost rules of the trading platform's AWS resources.",
   enforcementLevel: "mandatory",
   policies: [

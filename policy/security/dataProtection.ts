@@ -1,6 +1,6 @@
 /**
  * Data protection: point-in-time recovery on DynamoDB, backup retention on databases and caches,
- * and deletion protection on production data stores.
+ * and deletion protection on production data stores and load balancers.
  */
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
@@ -70,8 +70,9 @@ export const backupRetention: ResourceValidationPolicy = {
 export const deletionProtection: ResourceValidationPolicy = {
   name: "deletion-protection",
   description:
-    "Data stores cannot be deleted by a mistaken update: RDS/Aurora clusters and instances set deletionProtection, DynamoDB tables and " +
-    "replicas set deletionProtectionEnabled. Meant to be mandatory in production and off in disposable environments.",
+    "Data stores and the entry point cannot be deleted by a mistaken update: RDS/Aurora clusters and instances set deletionProtection, " +
+    "DynamoDB tables and replicas set deletionProtectionEnabled, load balancers set enableDeletionProtection (a new one has a new DNS " +
+    "name). Meant to be mandatory in production and off in disposable environments.",
   enforcementLevel: "mandatory",
   validateResource: [
     validateResourceOfType(aws.rds.Cluster, (cluster, args, reportViolation) => {
@@ -92,6 +93,11 @@ export const deletionProtection: ResourceValidationPolicy = {
     validateResourceOfType(aws.dynamodb.TableReplica, (replica, args, reportViolation) => {
       if (replica.deletionProtectionEnabled !== true) {
         reportViolation(`table replica ${args.name} can be deleted (deletionProtectionEnabled is off)`);
+      }
+    }),
+    validateResourceOfType(aws.lb.LoadBalancer, (lb, args, reportViolation) => {
+      if (lb.enableDeletionProtection !== true) {
+        reportViolation(`load balancer ${args.name} can be deleted (enableDeletionProtection is off)`);
       }
     }),
   ],

@@ -9,22 +9,47 @@ import { GraphResource, ResourceGraph, TYPES } from "../lib/graph";
 import { knownStrings, peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../lib/values";
 import { asgSpread } from "../lib/placement";
 
+export interface ImdsConfig {
+  maxHopLimit: number;
+}
+
+/**
+ * The hop limit bounds how far the IMDSv2 token response travels: 1 keeps it on the host, so a
+ * container or a forwarded request cannot obtain one. Unset, the AMI decides, and AMIs flagged
+ * imds-support v2.0 (AL2023's) set it to 2 (EC2 API reference, Image.ImdsSupport).
+ */
+function hopLimitProblem(label: string, hopLimit: number | undefined, maxHopLimit: number): string | undefined {
+  if (hopLimit === undefined) {
+    return `${label} sets no metadataOptions.httpPutResponseHopLimit (the AMI's default applies: 2 for imds-support v2.0 AMIs); set at most ${maxHopLimit}`;
+  }
+  return hopLimit > maxHopLimit ? `${label} lets the IMDSv2 token travel ${hopLimit} hops (metadataOptions.httpPutResponseHopLimit); at most ${maxHopLimit}` : undefined;
+}
+
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "imdsv2-required",
   description:
     'Launch templates and instances require IMDSv2 (metadataOptions.httpTokens "required"), so a server-side request forgery cannot read ' +
-    "the instance role's credentials with a plain GET.",
+    "the instance role's credentials with a plain GET, with a token hop limit of at most `maxHopLimit` (httpPutResponseHopLimit).",
   enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      maxHopLimit: { type: "integer", minimum: 1, maximum: 64, default: 1, description: "Largest httpPutResponseHopLimit allowed. Default 1 (the host only)." },
+    },
+  },
   validateResource: [
     validateResourceOfType(aws.ec2.LaunchTemplate, (template, args, reportViolation) => {
       if (template.metadataOptions?.httpTokens !== "required") {
         reportViolation(`launch template ${args.name} does not require IMDSv2 (metadataOptions.httpTokens must be "required")`);
       }
+      const hops = hopLimitProblem(`launch template ${args.name}`, template.metadataOptions?.httpPutResponseHopLimit, args.getConfig<ImdsConfig>().maxHopLimit);
+      if (hops) reportViolation(hops);
     }),
     validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
       if (instance.metadataOptions?.httpTokens !== "required") {
         reportViolation(`instance ${args.name} does not require IMDSv2 (metadataOptions.httpTokens must be "required")`);
       }
+      const hops = hopLimitProblem(`instance ${args.name}`, instance.metadataOptions?.httpPutResponseHopLimit, args.getConfig<ImdsConfig>().maxHopLimit);
+      if (hops) reportViolation(hops);
     }),
   ],
 };

@@ -128,7 +128,7 @@ describe("cost pack", () => {
           enforcementLevel: "advisory",
           urn: fx.resources[1].urn,
           message:
-            "can't run policy 'dynamodb-target-utilisation-band' from policy pack 'trading-cost@v1.0.0' during preview: " +
+            `can't run policy 'dynamodb-target-utilisation-band' from policy pack 'trading-cost@v${costPack.version}' during preview: ` +
             "string value at .targetTrackingScalingPolicyConfiguration.targetValue can't be known during preview",
           description: costPack.policies[2].description,
           couldNotRunInPreview: true,

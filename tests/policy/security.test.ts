@@ -51,6 +51,12 @@ function secureStack(fx: Fixture): { albSg: FixtureResource; appSg: FixtureResou
   dynamoTable(fx);
   const bucket = fx.add(T.bucket, "logs", { bucket: "logs" });
   fx.add(T.bucketSse, "logs-sse", { bucket: fx.ref(bucket), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+  const artifacts = fx.add(T.bucket, "artifacts", { bucket: "artifacts" });
+  fx.add(T.bucketSse, "artifacts-sse", { bucket: fx.ref(artifacts), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
+  fx.add(T.bucketObject, "artifact", { bucket: fx.ref(artifacts), key: "app/main.js" });
+  fx.add(T.bucketLogging, "artifacts-logging", { bucket: fx.ref(artifacts), targetBucket: fx.ref(bucket), targetPrefix: "s3/artifacts/" });
+  const flowLogs = fx.add(T.logGroup, "flow-logs", { retentionInDays: 365 });
+  fx.add(T.flowLog, "flow-log", { vpcId: fx.ref(net.vpc), logDestinationType: "cloud-watch-logs", logDestination: fx.ref(flowLogs, "arn"), trafficType: "ALL" });
   fx.add(T.rolePolicy, "scoped", {
     role: "r",
     policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:1:table/t" }] }),
@@ -277,15 +283,20 @@ describe("security pack", () => {
   });
 
   describe("imdsv2-required", () => {
-    it("reports launch templates and instances that allow IMDSv1", async () => {
+    it("reports launch templates and instances that allow IMDSv1, and token hop limits that are unset or above the maximum", async () => {
       const fx = new Fixture();
-      launchTemplate(fx, { metadataOptions: { httpTokens: "optional" } });
+      launchTemplate(fx, { metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 1 } });
       fx.add(T.instance, "bastion", { instanceType: "c7g.large" });
+      launchTemplate(fx, { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }, "containers");
+      launchTemplate(fx, {}, "compliant");
       const result = await evaluate(securityPack, fx);
       expect(messagesOf(result, "imdsv2-required")).to.deep.equal([
         'launch template lt does not require IMDSv2 (metadataOptions.httpTokens must be "required")',
         'instance bastion does not require IMDSv2 (metadataOptions.httpTokens must be "required")',
+        "instance bastion sets no metadataOptions.httpPutResponseHopLimit (the AMI's default applies: 2 for imds-support v2.0 AMIs); set at most 1",
+        "launch template containers lets the IMDSv2 token travel 2 hops (metadataOptions.httpPutResponseHopLimit); at most 1",
       ]);
+      expect(messagesOf(await evaluate(securityPack, fx, { "imdsv2-required": { maxHopLimit: 2 } }), "imdsv2-required")).to.have.length(3);
     });
   });
 
@@ -428,7 +439,7 @@ describe("security pack", () => {
         [
           "advisory",
           true,
-          "can't run policy 'iam-no-wildcard-admin' from policy pack 'trading-security@v1.0.0' during preview: string value at .policy can't be known during preview",
+          `can't run policy 'iam-no-wildcard-admin' from policy pack 'trading-security@v${securityPack.version}' during preview: string value at .policy can't be known during preview`,
         ],
       ]);
     });

@@ -35,6 +35,12 @@ const JUDGED_TYPES = [
   "aws:appautoscaling/target:Target",
   "aws:appautoscaling/policy:Policy",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:cloudwatch/logGroup:LogGroup",
+  "aws:s3/bucketObjectv2:BucketObjectv2",
+  "aws:s3/bucketLogging:BucketLogging",
+  "aws:lambda/eventSourceMapping:EventSourceMapping",
+  "aws:kms/key:Key",
 ];
 
 describe("policy packs over the real stack files", function () {
@@ -263,6 +269,55 @@ describe("policy packs over the real stack files", function () {
       // The committed prod budget leaves headroom over the same estimate.
       const budgets = loadPackConfig("prod", "cost")["monthly-budget"] as { monthlyBudgetUsd: number };
       expect(budgets.monthlyBudgetUsd).to.be.greaterThan(estimate.totalMonthlyUsd);
+    });
+
+    it("the ASG on EC2 health without a grace period: asg-elb-health-check", async () => {
+      const run = mutateRun(runs["prod-us-east-1 preview"], {
+        match: (r) => r.type === "aws:autoscaling/group:Group",
+        set: { healthCheckType: "EC2", healthCheckGracePeriod: undefined },
+      });
+      expect(messages(await evaluateStack(run, "prod"), "asg-elb-health-check")).to.deep.equal([
+        'auto scaling group trading-api serves a load balancer but uses EC2 health checks; set healthCheckType "ELB"',
+        "auto scaling group trading-api has no health check grace period (healthCheckGracePeriod not set): instances can be replaced while they boot",
+      ]);
+    });
+
+    it("no access logging of the artifact bucket, no flow log, a log group kept forever: s3-access-logging, vpc-flow-logs, log-group-retention", async () => {
+      const base = runs["prod-us-east-1 preview"];
+      const kept = base.resources.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging" && r.type !== "aws:ec2/flowLog:FlowLog");
+      const run = mutateRun(new StackRun(base.stack, base.preview, kept, base.invokes, base.outputs), {
+        match: (r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && r.name === "trading-service-logs",
+        set: { retentionInDays: undefined },
+      });
+      const result = await evaluateStack(run, "prod");
+      expect(messages(result, "s3-access-logging")).to.deep.equal([
+        "bucket trading-artifacts holds objects the stack uploads but has no server access logging (add a BucketLogging into a log bucket)",
+      ]);
+      expect(messages(result, "vpc-flow-logs")).to.deep.equal(["VPC trading-vpc has no flow log (an aws.ec2.FlowLog with its vpcId)"]);
+      expect(messages(result, "log-group-retention")).to.deep.equal(["log group trading-service-logs keeps its events forever (retentionInDays (not set)); set a retention"]);
+    });
+
+    it("prod's DAX unprotected for a deliberate replacement, and a staging Aurora without deletion protection: stateful-resources-protected", async () => {
+      const replacing = await evaluateStack(await runStackFile("prod-us-east-1", { preview: true, overrides: { "trading-platform:daxAllowReplacement": true } }), "prod");
+      const unprotected = (label: string) =>
+        `${label} is not protected (resource option protect): a deployment that replaces or deletes it would go ahead; a deliberate replacement unprotects it and sets this rule to advisory for that one deploy`;
+      expect(messages(replacing, "stateful-resources-protected")).to.deep.equal([unprotected("DAX cluster trading-dax-cluster")]);
+      const result = await prodShaped({ "trading-platform:dataDbDeletionProtection": false });
+      expect(messages(result, "stateful-resources-protected")).to.deep.equal([unprotected("Aurora cluster trading-db"), unprotected("DAX cluster trading-dax-cluster")]);
+      // Outside prod the table is unprotected too; the Aurora flag drives both the RDS setting and protect.
+      expect(messages(result, "deletion-protection")).to.include("RDS cluster trading-db can be deleted (deletionProtection is off)");
+    });
+
+    it("the replica's stream consumer (its source ARN unknown in a preview) retrying forever with no on-failure destination: stream-failure-handling", async () => {
+      const run = mutateRun(runs["prod-eu-west-1 preview"], {
+        match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping",
+        set: { maximumRetryAttempts: -1, destinationConfig: undefined },
+      });
+      const result = await evaluateStack(run, "prod");
+      expect(messages(result, "stream-failure-handling")).to.deep.equal([
+        "stream event source mapping trading-stream-mapping: no on-failure destination (destinationConfig.onFailure.destinationArn), so discarded records are lost unseen; " +
+          "unbounded retries (maximumRetryAttempts unset or -1): a failing record blocks its shard until it expires",
+      ]);
     });
 
     it("a security group open to the world on the app port: no-world-ingress", async () => {

@@ -2,7 +2,8 @@
  * Small AWS shapes for policy fixtures, built from plain aws resource types (as any component
  * would create them): a VPC with tiers per AZ and NAT routing, an auto scaling group with its
  * launch template, a load balancer, an Aurora cluster, a cache, DAX, a DynamoDB table with auto
- * scaling. Each takes the knobs the rules look at; the defaults are compliant.
+ * scaling. Each takes the knobs the rules look at; the defaults are compliant (the Aurora and DAX
+ * clusters are Pulumi-protected).
  */
 import { Fixture, FixtureResource } from "./fixture";
 
@@ -50,6 +51,12 @@ export const T = {
   fn: "aws:lambda/function:Function",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
   queue: "aws:sqs/queue:Queue",
+  bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  bucketObject: "aws:s3/bucketObjectv2:BucketObjectv2",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  kinesisStream: "aws:kinesis/stream:Stream",
+  kmsKey: "aws:kms/key:Key",
 } as const;
 
 /** AZ ID → AZ name in the fixtures' us-east-1 (deliberately not a → az1). */
@@ -134,7 +141,7 @@ export function network(fx: Fixture, azs: string[], options: NetworkOptions = {}
 export function launchTemplate(fx: Fixture, props: Record<string, unknown> = {}, name = "lt"): FixtureResource {
   return fx.add(T.launchTemplate, name, {
     instanceType: "m7g.large",
-    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
+    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
     blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true" } }],
     ...props,
   });
@@ -157,6 +164,7 @@ export function loadBalancer(fx: Fixture, subnets: FixtureResource[], props: Rec
     subnets: subnets.map((s) => fx.ref(s)),
     dropInvalidHeaderFields: true,
     accessLogs: { bucket: "alb-logs", enabled: true },
+    enableDeletionProtection: true,
     ...props,
   });
 }
@@ -173,7 +181,7 @@ export function aurora(
     backupRetentionPeriod: 14,
     deletionProtection: true,
     ...props,
-  });
+  }, { protect: true });
   const instances = instanceAzs.map((az, i) =>
     fx.add(T.rdsInstance, `db-${i}`, {
       clusterIdentifier: fx.ref(cluster),
@@ -210,7 +218,7 @@ export function dax(fx: Fixture, azs: string[], props: Record<string, unknown> =
     serverSideEncryption: { enabled: true },
     clusterEndpointEncryptionType: "TLS",
     ...props,
-  });
+  }, { protect: true });
 }
 
 export interface TableOptions {
