@@ -4,15 +4,15 @@
  * store client that holds one request open; the child-process tests run main.ts itself.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { Agent, request } from "node:http";
-import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { freeLoopbackPort, sharedDynamoLocal, type DynamoLocal } from "../support/dynamoLocal";
 import { startServer, type ServerConfig } from "../../services/trading-api/src/server";
 import { CURSOR_SECRET, localClients, orderBody, placeOrder, testApp, type OrderView } from "./fixtures";
+import { runService } from "../support/serviceProcess";
 
 interface Response {
   status: number;
@@ -173,7 +173,6 @@ describe("trading-api graceful shutdown", function () {
   });
 
   describe("main.ts as a process", () => {
-    const main = resolve(__dirname, "../../services/trading-api/src/main.ts");
     let child: ChildProcess | undefined;
 
     afterEach(() => {
@@ -181,21 +180,11 @@ describe("trading-api graceful shutdown", function () {
       child = undefined;
     });
 
+    /** The service process from the shared harness (tests/support/serviceProcess.ts), killed after each test. */
     function run(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-      let output = "";
-      child = spawn(process.execPath, ["--import", "tsx", main], {
-        env: {
-          PATH: process.env.PATH ?? "",
-          AWS_ACCESS_KEY_ID: "local",
-          AWS_SECRET_ACCESS_KEY: "local",
-          AWS_EC2_METADATA_DISABLED: "true",
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      return { child, output: () => output };
+      const service = runService(env);
+      child = service.child;
+      return { child: service.child, output: service.output };
     }
 
     it("drains on SIGTERM (readiness 503, then exit 0) with structured logs", async () => {
