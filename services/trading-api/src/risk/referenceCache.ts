@@ -134,11 +134,15 @@ export class ReferenceCache {
     let load = this.pending.get(key) as Promise<EntryOf<K> | null> | undefined;
     if (!load) {
       const revision = this.revision;
-      load = bounded(this.valkey, this.valkey.get(key)).then(
-        (raw) => {
-          const value = raw === null ? null : (PARSERS[kind].parse(JSON.parse(raw)) as EntryOf<K>);
-          // Kept only if no change arrived while it was read; otherwise the next lookup reads again.
-          if (this.revision === revision) this.entries.set(key, value);
+      // The entry and the copy's revision in one read: Valkey keeps no data across a restart, so
+      // between a restart and a syncer's reload an entry reads as missing while this instance still
+      // holds the old revision. Kept only when the copy read is the revision this map belongs to
+      // (and no change arrived meanwhile); otherwise the next lookup reads again, so an entry that
+      // was missing only because the copy was being reloaded is never remembered as absent.
+      load = bounded(this.valkey, this.valkey.mGet([key, CACHE_KEYS.revision])).then(
+        ([raw, copyRevision]) => {
+          const value = raw === null || raw === undefined ? null : (PARSERS[kind].parse(JSON.parse(raw)) as EntryOf<K>);
+          if (revision !== undefined && copyRevision === revision && this.revision === revision) this.entries.set(key, value);
           this.pending.delete(key);
           return value;
         },
