@@ -18,7 +18,7 @@ import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { buildApp, type AppDeps } from "../services/trading-api/src/app";
 import type { TableClients } from "../services/trading-api/src/clients";
 import { OrderStore, type NewOrder } from "../services/trading-api/src/store";
-import pino from "pino";
+import { logDestination } from "../services/trading-api/src/logDestination";
 import { startFullOrderPath } from "./fullOrderPath";
 import { MemoryDocument } from "./memoryDocument";
 import type { ClientEntry } from "../services/reference-data/src/entries";
@@ -68,7 +68,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * The Fastify service on a free loopback port. Logging stays on at info, one line per request, with
- * the same asynchronous destination the service uses in production (server.ts), pointed at
+ * the same batched destination the service uses in production (logDestination.ts), pointed at
  * /dev/null instead of stdout.
  */
 async function listenService(clients: TableClients, extra: Partial<AppDeps>): Promise<number> {
@@ -76,7 +76,7 @@ async function listenService(clients: TableClients, extra: Partial<AppDeps>): Pr
     clients,
     tableName,
     cursorSecrets: ["bench-secret-0123456789abcdef0123"],
-    logger: { level: "info", stream: pino.destination({ dest: "/dev/null", sync: false }) },
+    logger: { level: "info", stream: logDestination("/dev/null") },
     ...extra,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });

@@ -60,6 +60,9 @@ interface Sample {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const TARGET_OVERHEAD = 0.25;
+/** BENCH_STORES=memory (or dynamo) measures one store only, for quicker runs while working on the service. */
+const STORES = (process.env.BENCH_STORES ?? "dynamo,memory").split(",").map((s) => s.trim()) as Store[];
+for (const store of STORES) if (store !== "dynamo" && store !== "memory") throw new Error(`BENCH_STORES: expected dynamo and/or memory, got ${store}`);
 
 async function startTarget(impl: Impl | FullImpl, store: Store, env: Record<string, string>): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", resolve(__dirname, "server.ts")], {
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
   const fullPath: Record<string, FullPathResult> = {};
   try {
     const table = await ddb.createTable("bench-trading");
-    for (const store of ["dynamo", "memory"] as const) {
+    for (const store of STORES) {
       const env = { BENCH_ENDPOINT: ddb.endpoint, BENCH_TABLE: table };
       const service = await startTarget("service", store, env);
       const targets = { service, bare: await startTarget("bare", store, env) };

@@ -42,6 +42,27 @@ describe("trading-api token verification (loopback issuer)", function () {
     keys.stop();
   });
 
+  it("a remembered token is remembered for its exact header only, not for another that ends the same way", async () => {
+    const keys = new JwksCache({ url: issuer.jwksUrl });
+    await keys.start();
+    try {
+      const verifier = new TokenVerifier({ keys, issuer: issuer.url, tokenUse: "access", scopePrefix: TEST_SCOPE_PREFIX });
+      const header = `Bearer ${await issuer.token("desk-a", ["orders.read", "orders.write"])}`;
+      await verifier.verify(header);
+      expect(verifier.remembered(header)?.clientId).to.equal("desk-a");
+      // Another client's token with desk-a's signature tail grafted on: same ending, different claims.
+      const other = await issuer.token("desk-b", ["orders.read"]);
+      const grafted = `Bearer ${other.slice(0, other.length - 64)}${header.slice(-64)}`;
+      expect(grafted.slice(-64)).to.equal(header.slice(-64));
+      expect(verifier.remembered(grafted)).to.equal(undefined);
+      expect((await failure(verifier.verify(grafted))).error).to.equal("invalid_token");
+      // The genuine header is still remembered afterwards.
+      expect(verifier.remembered(header)?.clientId).to.equal("desk-a");
+    } finally {
+      keys.stop();
+    }
+  });
+
   it("a withdrawn key stops working at the next refresh, even for a remembered token", async () => {
     const keys = new JwksCache({ url: issuer.jwksUrl, cooldownMs: 60_000 });
     await keys.start();

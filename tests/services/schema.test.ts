@@ -13,7 +13,7 @@ import {
   tableName,
 } from "../../services/table/schema";
 import { MAX_PRICE_MINOR, openOrderIndexAttributes, openOrdersSortKey } from "../../services/table/keys";
-import { newOrderId, ORDER_ID_PATTERN } from "../../services/trading-api/src/ids";
+import { newOrderId, ORDER_ID_PATTERN, RandomPool } from "../../services/trading-api/src/ids";
 import { sharedDynamoLocal } from "../support/dynamoLocal";
 
 describe("services/table schema", () => {
@@ -150,6 +150,27 @@ describe("services/table schema", () => {
       for (const id of ids) expect(id).to.match(ORDER_ID_PATTERN);
       expect([...ids].sort()).to.deep.equal(ids);
       expect(newOrderId(7)).to.not.equal(newOrderId(7));
+    });
+
+    it("never repeat a random tail, across refills of the random pool", () => {
+      // 4 KiB holds 409 ids' worth of random bytes: 5 000 ids refill the pool a dozen times.
+      const tails = new Set(Array.from({ length: 5000 }, () => newOrderId(1_700_000_000_000).slice(10)));
+      expect(tails.size).to.equal(5000);
+    });
+  });
+
+  describe("random pool", () => {
+    it("hands out each byte once and refills from the CSPRNG when a take would run past the end", () => {
+      const pool = new RandomPool(32);
+      const first = Buffer.from(pool.take(10));
+      const second = Buffer.from(pool.take(10));
+      const third = Buffer.from(pool.take(10));
+      expect(first.equals(second) || second.equals(third)).to.equal(false);
+      // 30 of 32 bytes used: the next 10 cannot fit, so the pool refills and starts again at 0.
+      const afterRefill = Buffer.from(pool.take(10));
+      expect([first, second, third].some((b) => b.equals(afterRefill))).to.equal(false);
+      expect(() => pool.take(33)).to.throw(RangeError);
+      expect(() => new RandomPool(4)).to.throw(RangeError);
     });
   });
 });

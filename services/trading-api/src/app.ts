@@ -13,6 +13,7 @@ import { DeadlineExceededError, HttpError, ValidationError } from "./errors";
 import { replyWithError, type ErrorReplyOptions } from "./errorReplies";
 import { replyClientError, replyFrameworkError, replyNotFound, RouteTable } from "./frameworkResponses";
 import { parseJsonBody } from "./jsonBody";
+import { RequestLogController } from "./requestLog";
 import { OrderStore, type RequestScope, type ShardPosition } from "./store";
 import { registerRequestMetrics, type RequestMetricsOptions } from "./metrics";
 import {
@@ -110,22 +111,26 @@ function withDeadline<R>(
   deadlineMs: number,
   handler: (request: FastifyRequest, reply: FastifyReply, scope: RequestScope) => Promise<R>,
 ) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<R> => {
-    const controller = new AbortController();
-    const expired = new Promise<never>((_resolve, reject) => {
-      controller.signal.addEventListener("abort", () => reject(new DeadlineExceededError(deadlineMs)), { once: true });
+  return (request: FastifyRequest, reply: FastifyReply): Promise<R> =>
+    // One timer and one promise per request, settled by whichever comes first; the loser's outcome
+    // is ignored (a promise settles once), so it never surfaces as an unhandled rejection.
+    new Promise<R>((resolve, reject) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        controller.abort();
+        reject(new DeadlineExceededError(deadlineMs));
+      }, Math.max(0, deadlineMs - reply.elapsedTime));
+      handler(request, reply, { signal: controller.signal }).then(
+        (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineMs - reply.elapsedTime));
-    const work = handler(request, reply, { signal: controller.signal });
-    // The loser of the race must not surface as an unhandled rejection.
-    work.catch(() => undefined);
-    expired.catch(() => undefined);
-    try {
-      return await Promise.race([work, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -156,9 +161,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: "requestId",
-    // One structured line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    // One structured line per request (requestLog.ts) instead of Fastify's two.
+    logController: new RequestLogController(),
     // After close(), requests still arriving on open keep-alive connections are served (with
     // `connection: close`) rather than refused with Fastify's own 503 body: they were routed here
     // before the load balancer took this target out.
@@ -178,6 +182,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     clientErrorHandler: (error, socket) => replyClientError(app.log, error, socket),
   });
   app.server.headersTimeout = timeouts.headersMs;
+  app.decorateRequest("logFields", null);
 
   app.addHook("onRoute", (route) => routes.add(route));
 
@@ -215,19 +220,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   if (deps.auth) installAuthentication(app, deps.auth);
   const clientOf = deps.clientIdOf ?? (deps.auth ? clientIdOf : undefined);
-
-  app.addHook("onResponse", (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? "(none)",
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      "request completed",
-    );
-    done();
-  });
 
   if (deps.metrics !== false) registerRequestMetrics(app, deps.tableName, deps.metrics);
 

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { sendError } from "./errorReplies";
+import { logRequestCompleted } from "./requestLog";
 
 /** The registered routes as path patterns, to tell "no such path" (404) from "not this method" (405). */
 export class RouteTable {
@@ -58,10 +59,7 @@ export function replyFrameworkError(error: FastifyError, request: FastifyRequest
   // These replies run none of the route hooks: the request id header and the log line are added here.
   reply.header("x-request-id", request.id);
   sendError(request, reply, status, code, message);
-  request.log.info(
-    { method: request.method, route: "(none)", statusCode: status, durationMs: Math.round(reply.elapsedTime * 100) / 100 },
-    "request completed",
-  );
+  logRequestCompleted(request, reply);
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };

@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
-import pino from "pino";
 import { buildApp, Lifecycle } from "./app";
+import { logDestination } from "./logDestination";
 import type { TableClients } from "./clients";
 import type { Config } from "./config";
 import type { RequestAuthenticator } from "./auth/hooks";
@@ -60,9 +60,8 @@ export async function startServer(
     retryAfterSeconds: config.retryAfterSeconds,
     requestDeadlineMs: config.requestDeadlineMs,
     httpTimeouts: { headersMs: config.httpHeadersTimeoutMs, bodyMs: config.httpBodyTimeoutMs, idleMs: config.httpIdleTimeoutMs },
-    // Asynchronous stdout writes: a synchronous write per log line was most of the service's own
-    // per-request cost in the benchmark. pino flushes the buffer synchronously on process exit.
-    logger: options.logger ?? { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },
+    // Asynchronous, batched stdout writes (logDestination.ts).
+    logger: options.logger ?? { level: config.logLevel, stream: logDestination(1) },
     lifecycle,
     ...(options.risk ? { preTrade: options.risk.gate, riskReadiness: options.risk.readiness } : {}),
     ...(options.writeGate ? { writeGate: options.writeGate } : {}),

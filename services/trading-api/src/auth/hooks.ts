@@ -7,8 +7,8 @@
  *   not even whether its body would parse.
  * - preHandler (after the body is parsed, before the handler): the route's scope and the client's
  *   entitlement to the account in the path or body, or 403 `insufficient_scope` / `not_entitled`.
- * Every decision is added to the request's log bindings (client id, account, outcome), so the one
- * request line carries it; the token itself is never logged. If the issuer's keys were never loaded
+ * Every decision (client id, account, outcome) is added to the request's one log line; the token
+ * itself is never logged. If the issuer's keys were never loaded
  * or the client's entry cannot be read, the request gets 503 with Retry-After: the request can be
  * neither allowed nor refused with confidence, and it is never a 500.
  */
@@ -17,6 +17,7 @@ import { UNAUTHENTICATED_PATHS, tokenScope, type ProtectedRoute } from "../authC
 import { HttpError, ValidationError } from "../errors";
 import { entitlementDecision, protectedRoute, scopeDecision, type Decision, type EntitlementSource } from "./authorize";
 import { AuthenticationFailure, AuthenticationUnavailable, type Principal } from "./tokens";
+import { addRequestLogFields } from "../requestLog";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -52,13 +53,6 @@ export function clientIdOf(request: FastifyRequest): string | undefined {
   return request.principal?.clientId;
 }
 
-function logDecision(request: FastifyRequest, fields: Record<string, unknown>): void {
-  // Fastify's per-request child logger; setBindings puts the fields on every later line of this
-  // request, the "request completed" line included. The silent logger of tests has no bindings.
-  const log = request.log as FastifyRequest["log"] & { setBindings?: (bindings: Record<string, unknown>) => void };
-  log.setBindings?.(fields);
-}
-
 function quoted(value: string): string {
   return `"${value.replace(/["\\]/g, "")}"`;
 }
@@ -85,7 +79,7 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
 
   const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown): Error => {
     if (error instanceof AuthenticationFailure) {
-      logDecision(request, { authorization: error.error, authorizationReason: error.description });
+      addRequestLogFields(request, { authorization: error.error, authorizationReason: error.description });
       reply.header(
         "www-authenticate",
         error.missing ? `Bearer realm=${quoted(REALM)}` : `Bearer realm=${quoted(REALM)}, error=${quoted(error.error)}, error_description=${quoted(error.description)}`,
@@ -93,7 +87,7 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
       return new HttpError(401, error.error, error.description);
     }
     if (error instanceof AuthenticationUnavailable) {
-      logDecision(request, { authorization: "unavailable", authorizationReason: error.message });
+      addRequestLogFields(request, { authorization: "unavailable", authorizationReason: error.message });
       return unavailable(reply, "The token cannot be verified right now");
     }
     return error instanceof Error ? error : new Error(String(error));
@@ -126,10 +120,10 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
       // The not-found handler (no route pattern): authenticated callers get the plain 404. A
       // registered route missing from the table is refused (a test keeps the table complete).
       if (request.routeOptions.url === undefined) {
-        logDecision(request, { clientId: principal.clientId, authorization: "authenticated" });
+        addRequestLogFields(request, { clientId: principal.clientId, authorization: "authenticated" });
         return done();
       }
-      logDecision(request, { clientId: principal.clientId, authorization: "not_entitled", authorizationReason: "route has no authorisation rule" });
+      addRequestLogFields(request, { clientId: principal.clientId, authorization: "not_entitled", authorizationReason: "route has no authorisation rule" });
       return done(new HttpError(403, "not_entitled", "This client may not make this request."));
     }
     let account: string | undefined;
@@ -138,38 +132,45 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
     } catch (error) {
       return done(error as Error);
     }
-    const finish = (decision: Decision) => {
-      logDecision(request, { clientId: principal.clientId, ...(account === undefined ? {} : { account }), authorization: decision.ok ? "allowed" : decision.error });
-      if (decision.ok) return done();
-      if (decision.error === "insufficient_scope") {
-        const scope = tokenScope(decision.scope, auth.scopePrefix);
-        reply.header("www-authenticate", `Bearer realm=${quoted(REALM)}, error="insufficient_scope", scope=${quoted(scope)}`);
-        return done(new HttpError(403, "insufficient_scope", `The token does not grant the ${scope} scope this request needs.`, { scope }));
-      }
-      return done(new HttpError(403, "not_entitled", "This client may not make this request for this account."));
-    };
-
     const byScope = scopeDecision(principal, route);
-    if (byScope) return finish(byScope);
+    if (byScope) return finish(request, reply, done, principal, account, byScope);
     let entry;
     try {
       entry = auth.entitlements.client(principal.clientId);
     } catch (error) {
-      return lookupFailed(error);
+      return lookupFailed(request, reply, done, principal, error);
     }
     if (entry instanceof Promise) {
-      entry.then((found) => finish(entitlementDecision(found, route, account)), lookupFailed);
+      entry.then(
+        (found) => finish(request, reply, done, principal, account, entitlementDecision(found, route, account)),
+        (error: unknown) => lookupFailed(request, reply, done, principal, error),
+      );
     } else {
-      finish(entitlementDecision(entry, route, account));
-    }
-
-    function lookupFailed(error: unknown): void {
-      request.log.warn({ err: error }, "auth: client entitlements unreadable");
-      logDecision(request, { clientId: principal?.clientId, authorization: "unavailable" });
-      done(unavailable(reply, "This client's entitlements cannot be read right now"));
+      finish(request, reply, done, principal, account, entitlementDecision(entry, route, account));
     }
   });
+
+  // Declared once per app rather than as closures inside the hook, which would be created anew on
+  // every request.
+  function finish(request: FastifyRequest, reply: FastifyReply, done: HookDone, principal: Principal, account: string | undefined, decision: Decision): void {
+    addRequestLogFields(request, { clientId: principal.clientId, ...(account === undefined ? {} : { account }), authorization: decision.ok ? "allowed" : decision.error });
+    if (decision.ok) return done();
+    if (decision.error === "insufficient_scope") {
+      const scope = tokenScope(decision.scope, auth.scopePrefix);
+      reply.header("www-authenticate", `Bearer realm=${quoted(REALM)}, error="insufficient_scope", scope=${quoted(scope)}`);
+      return done(new HttpError(403, "insufficient_scope", `The token does not grant the ${scope} scope this request needs.`, { scope }));
+    }
+    done(new HttpError(403, "not_entitled", "This client may not make this request for this account."));
+  }
+
+  function lookupFailed(request: FastifyRequest, reply: FastifyReply, done: HookDone, principal: Principal, error: unknown): void {
+    request.log.warn({ err: error }, "auth: client entitlements unreadable");
+    addRequestLogFields(request, { clientId: principal.clientId, authorization: "unavailable" });
+    done(unavailable(reply, "This client's entitlements cannot be read right now"));
+  }
 }
+
+type HookDone = (error?: Error) => void;
 
 /** The account a request acts on, per the route table; a body without one is a 400. */
 function accountOf(request: FastifyRequest, route: ProtectedRoute): string | undefined {

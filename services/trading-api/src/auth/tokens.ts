@@ -77,7 +77,18 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 8192;
 
+/**
+ * Remembered tokens are looked up by the header's last characters (within the signature), not the
+ * whole header: a Map lookup hashes its key, and hashing a fresh ~1 KB header string on every request
+ * cost more than the rest of the lookup. The entry holds the whole header and is used only when it
+ * is equal, so two headers sharing an ending only ever cost the later one a full verification.
+ */
+const LOOKUP_KEY_LENGTH = 48;
+const lookupKey = (authorization: string) => authorization.slice(-LOOKUP_KEY_LENGTH);
+
 interface Remembered {
+  /** The whole header: an entry is used only for exactly this header. */
+  authorization: string;
   principal: Principal;
   exp: number;
   nbf: number | undefined;
@@ -93,7 +104,7 @@ export class TokenVerifier {
   private readonly cacheTtlMs: number;
   private readonly cacheEntries: number;
   private readonly now: () => number;
-  /** Verified tokens by the exact Authorization header that carried them. */
+  /** Verified tokens by the end of the Authorization header that carried them (lookupKey). */
   private readonly verified = new Map<string, Remembered>();
 
   constructor(private readonly settings: TokenVerifierOptions) {
@@ -120,14 +131,15 @@ export class TokenVerifier {
    */
   remembered(authorization: string | undefined): Principal | undefined {
     if (authorization === undefined) return undefined;
-    const known = this.verified.get(authorization);
-    if (!known) return undefined;
+    const key = lookupKey(authorization);
+    const known = this.verified.get(key);
+    if (!known || known.authorization !== authorization) return undefined;
     const now = this.now();
     const seconds = now / 1000;
     if (now < known.until && seconds <= known.exp + this.tolerance && (known.nbf === undefined || seconds >= known.nbf - this.tolerance)) {
       return known.principal;
     }
-    this.verified.delete(authorization);
+    this.verified.delete(key);
     return undefined;
   }
 
@@ -174,7 +186,11 @@ export class TokenVerifier {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
     }
-    this.verified.set(authorization, {
+    const key = lookupKey(authorization);
+    // Re-inserted, not updated: the Map's order stays oldest first.
+    this.verified.delete(key);
+    this.verified.set(key, {
+      authorization,
       principal,
       exp: payload.exp as number,
       nbf: typeof payload.nbf === "number" ? payload.nbf : undefined,
