@@ -28,6 +28,29 @@ describe("pagination cursors", () => {
     }
   });
 
+  it("accepts only the spelling it issued: no other encoding of the same signature bytes", () => {
+    const token = codec.seal("orders", "a1|*", state);
+    const [payload, signature] = token.split(".");
+    const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // 32 bytes in 43 characters: the last one carries 4 bits and 2 unused ones, so four characters
+    // decode to the same bytes. Only the one with the unused bits zero is the cursor.
+    const last = ALPHABET.indexOf(signature[42]);
+    const sameBytes = [1, 2, 3].map((unused) => `${payload}.${signature.slice(0, 42)}${ALPHABET[last | unused]}`).filter((t) => t !== token);
+    const respellings = [
+      ...sameBytes,
+      `${payload}.${signature}=`, // padding
+      `${payload}.${signature.replace(/-/g, "+").replace(/_/g, "/")}`, // standard base64 alphabet
+      `${payload}.${signature.slice(0, 20)} ${signature.slice(20)}`, // a space Buffer.from would skip
+      // A character whose low byte is the original's (U+0100 + code): equal only if compared as latin1.
+      `${payload}.${String.fromCharCode(0x100 + signature.charCodeAt(0))}${signature.slice(1)}`,
+    ].filter((t) => t !== token);
+    expect(respellings.length).to.be.greaterThan(3);
+    for (const variant of respellings) {
+      expect(() => codec.open("orders", "a1|*", variant), variant).to.throw(InvalidCursorError);
+    }
+    expect(codec.open("orders", "a1|*", token)).to.deep.equal(state);
+  });
+
   it("rejects a payload re-signed with another key (a forged cursor)", () => {
     const forged = new CursorCodec([B]).seal("orders", "a1|*", { pk: "ACCT#victim", sk: "ORDER#" });
     expect(() => codec.open("orders", "a1|*", forged)).to.throw(InvalidCursorError, /signature mismatch/);

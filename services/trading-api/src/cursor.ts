@@ -36,9 +36,13 @@ export class CursorCodec {
     const dot = token.indexOf(".");
     if (dot <= 0 || dot !== token.lastIndexOf(".")) throw new InvalidCursorError("is malformed");
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), "base64url");
+    // The signature is compared as the text this service writes, not as the bytes it decodes to:
+    // Buffer.from(..., "base64url") skips characters outside the alphabet and ignores the unused
+    // low bits of the last character, so several spellings would decode to the same MAC and one
+    // cursor would have many accepted forms.
+    const given = Buffer.from(token.slice(dot + 1), "utf8");
     const valid = this.keys.some((key) => {
-      const expected = this.mac(key, payload);
+      const expected = Buffer.from(this.mac(key, payload).toString("base64url"), "utf8");
       return given.length === expected.length && timingSafeEqual(given, expected);
     });
     if (!valid) throw new InvalidCursorError("is not a cursor this service issued (signature mismatch)");
