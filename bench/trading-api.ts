@@ -19,8 +19,12 @@
  * and written to bench/results/ (git-ignored). Not a test: numbers depend on the machine.
  *
  * The service target authenticates every request (bearer token verified, entitlements checked;
- * bench/server.ts), so the ratio includes authentication; the cost of one token verification on
- * its own is measured at the end (bench/tokenVerification.ts).
+ * bench/server.ts), so the ratio includes authentication. What authentication costs on its own is
+ * measured twice: the service against the same service without authentication, in the same run
+ * on the in-memory store (measureAuthentication below), and one token verification in isolation
+ * (bench/tokenVerification.ts).
+ *
+ * BENCH_STORES=memory (or dynamo) measures one store only.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -60,7 +64,6 @@ interface Sample {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const TARGET_OVERHEAD = 0.25;
-/** BENCH_STORES=memory (or dynamo) measures one store only, for quicker runs while working on the service. */
 const STORES = (process.env.BENCH_STORES ?? "dynamo,memory").split(",").map((s) => s.trim()) as Store[];
 for (const store of STORES) if (store !== "dynamo" && store !== "memory") throw new Error(`BENCH_STORES: expected dynamo and/or memory, got ${store}`);
 
@@ -167,11 +170,38 @@ function median(samples: Sample[]): Sample {
   };
 }
 
+/** One side of a comparison: a target, the label its load uses, the header its requests carry. */
+interface Side {
+  target: Target;
+  label: string;
+  authorization: string;
+  /** Runs one sample, for a side that measures something around it (redis-server's CPU). */
+  around?: (run: () => Promise<Sample>) => Promise<Sample>;
+}
+
+/**
+ * `op` against two targets: a one-second warm-up of each, then three samples each, alternating
+ * which goes first so drift (JIT, GC, DynamoDB Local's growing tables) hits both alike.
+ */
+async function compare(op: Op, a: Side, b: Side): Promise<{ a: Sample[]; b: Sample[] }> {
+  for (const side of [a, b]) await load(side.target, op, 1, `warm-${side.label}`, side.authorization);
+  const samples = { a: [] as Sample[], b: [] as Sample[] };
+  for (const order of [["a", "b"], ["b", "a"], ["a", "b"]] as const) {
+    for (const which of order) {
+      const side = which === "a" ? a : b;
+      const run = () => load(side.target, op, SECONDS, side.label, side.authorization);
+      samples[which].push(await (side.around ? side.around(run) : run()));
+    }
+  }
+  return samples;
+}
+
 async function main(): Promise<void> {
   console.log(`trading-api benchmark: ${CONNECTIONS} connections, median of 3 x ${SECONDS}s per figure, ${cpus().length} CPUs, Node ${process.version}`);
   const [ddb, risk] = await Promise.all([startDynamoLocal(), startRiskBackends()]);
   const results: Record<string, Record<Op, Record<Impl, Sample>>> = {};
   const fullPath: Record<string, FullPathResult> = {};
+  let authentication: AuthenticationResult | undefined;
   try {
     const table = await ddb.createTable("bench-trading");
     for (const store of STORES) {
@@ -182,15 +212,15 @@ async function main(): Promise<void> {
       results[store] = {} as Record<Op, Record<Impl, Sample>>;
       try {
         for (const op of ["place", "read"] as const) {
-          const samples: Record<Impl, Sample[]> = { bare: [], service: [] };
-          for (const impl of ["bare", "service"] as const) await load(targets[impl], op, 1, `warm-${store}-${impl}`, authorization);
-          // Alternate the order so drift (JIT, GC, DynamoDB Local's growing tables) hits both alike.
-          for (const order of [["bare", "service"], ["service", "bare"], ["bare", "service"]] as const) {
-            for (const impl of order) samples[impl].push(await load(targets[impl], op, SECONDS, `${store}-${impl}`, authorization));
-          }
-          results[store][op] = { bare: median(samples.bare), service: median(samples.service) };
+          const samples = await compare(
+            op,
+            { target: targets.bare, label: `${store}-bare`, authorization },
+            { target: targets.service, label: `${store}-service`, authorization },
+          );
+          results[store][op] = { bare: median(samples.a), service: median(samples.b) };
         }
         fullPath[store] = await measureFullOrderPath(store, env, targets.bare, risk);
+        if (store === "memory") authentication = await measureAuthentication(env, service);
       } finally {
         await stopTarget(targets.bare);
         await stopTarget(targets.service);
@@ -234,12 +264,13 @@ async function main(): Promise<void> {
       `${tokens.rememberedUs.toFixed(1)} us for a remembered token (every later request with it)`,
   );
   const fullVerdicts = reportFullOrderPath(fullPath, results);
+  if (authentication) reportAuthentication(authentication);
   const dir = resolve(__dirname, "results");
   mkdirSync(dir, { recursive: true });
   const file = resolve(dir, `trading-api-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
     file,
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts, tokens, fullOrderPath: { results: fullPath, verdicts: fullVerdicts } }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, results, verdicts, tokens, fullOrderPath: { results: fullPath, verdicts: fullVerdicts }, authentication }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 }
@@ -267,24 +298,24 @@ const NO_TOKEN = "";
 async function measureFullOrderPath(store: Store, env: Record<string, string>, bare: Target, risk: RiskBackends): Promise<FullPathResult> {
   const full = await startTarget("full", store, { ...env, ...risk.env });
   try {
-    await load(bare, "place", 1, `warm-full-${store}-bare`, NO_TOKEN);
-    await load(full, "place", 1, `warm-full-${store}-full`, NO_TOKEN);
-    const samples: { bare: Sample[]; full: Sample[] } = { bare: [], full: [] };
     const redisUs: number[] = [];
-    for (const order of [["bare", "full"], ["full", "bare"], ["bare", "full"]] as const) {
-      for (const which of order) {
-        if (which === "bare") {
-          samples.bare.push(await load(bare, "place", SECONDS, `full-${store}-bare`, NO_TOKEN));
-        } else {
+    const samples = await compare(
+      "place",
+      { target: bare, label: `full-${store}-bare`, authorization: NO_TOKEN },
+      {
+        target: full,
+        label: `full-${store}-full`,
+        authorization: NO_TOKEN,
+        around: async (run) => {
           const before = risk.redisCpuMicros();
-          const sample = await load(full, "place", SECONDS, `full-${store}-full`, NO_TOKEN);
+          const sample = await run();
           redisUs.push((risk.redisCpuMicros() - before) / Math.max(1, sample.requests));
-          samples.full.push(sample);
-        }
-      }
-    }
+          return sample;
+        },
+      },
+    );
     redisUs.sort((x, y) => x - y);
-    return { bare: median(samples.bare), full: median(samples.full), redisCpuUs: redisUs[1] };
+    return { bare: median(samples.a), full: median(samples.b), redisCpuUs: redisUs[1] };
   } finally {
     await stopTarget(full);
   }
@@ -317,6 +348,50 @@ function reportFullOrderPath(fullPath: Record<string, FullPathResult>, results: 
     );
   }
   return verdicts;
+}
+
+// ---- Authentication's own cost: the same service with and without bearer tokens ----
+
+type AuthenticationResult = Record<Op, { authenticated: Sample; open: Sample }>;
+
+/**
+ * The authenticated service target against the same service built without authentication
+ * (BENCH_AUTH=off), both on the in-memory store and in the same run, so the ratio is what token
+ * verification and the entitlement check cost on their own.
+ */
+async function measureAuthentication(env: Record<string, string>, service: Target): Promise<AuthenticationResult> {
+  const open = await startTarget("service", "memory", { ...env, BENCH_AUTH: "off" });
+  try {
+    const result = {} as AuthenticationResult;
+    for (const op of ["place", "read"] as const) {
+      const samples = await compare(
+        op,
+        { target: open, label: "auth-open", authorization: NO_TOKEN },
+        { target: service, label: "auth-authenticated", authorization: service.authorization ?? NO_TOKEN },
+      );
+      result[op] = { open: median(samples.a), authenticated: median(samples.b) };
+    }
+    return result;
+  } finally {
+    await stopTarget(open);
+  }
+}
+
+function reportAuthentication(result: AuthenticationResult): void {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const rows = [`${pad("op", 7)}${pad("target", 15)}${pad("req/s", 10)}${pad("cpu us/req", 12)}${pad("requests", 10)}unexpected`];
+  for (const [op, r] of Object.entries(result)) {
+    for (const [target, s] of [["open", r.open], ["authenticated", r.authenticated]] as const) {
+      rows.push(`${pad(op, 7)}${pad(target, 15)}${pad(s.rps.toFixed(0), 10)}${pad(s.cpuUs.toFixed(0), 12)}${pad(String(s.requests), 10)}${s.unexpected}`);
+    }
+  }
+  console.log(`\nauthentication's own cost (in-memory store): the service with bearer tokens vs the same service without authentication:\n${rows.join("\n")}\n`);
+  for (const [op, r] of Object.entries(result)) {
+    console.log(
+      `memory/${op} authentication: authenticated/open throughput = ${(r.authenticated.rps / r.open.rps).toFixed(2)}; ` +
+        `CPU per request open/authenticated = ${(r.open.cpuUs / r.authenticated.cpuUs).toFixed(2)}`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
