@@ -220,7 +220,7 @@ async function main(): Promise<void> {
           results[store][op] = { bare: median(samples.a), service: median(samples.b) };
         }
         fullPath[store] = await measureFullOrderPath(store, env, targets.bare, risk);
-        if (store === "memory") authentication = await measureAuthentication(env, service);
+        if (store === "memory") authentication = await measureAuthentication(env);
       } finally {
         await stopTarget(targets.bare);
         await stopTarget(targets.service);
@@ -355,12 +355,14 @@ function reportFullOrderPath(fullPath: Record<string, FullPathResult>, results: 
 type AuthenticationResult = Record<Op, { authenticated: Sample; open: Sample }>;
 
 /**
- * The authenticated service target against the same service built without authentication
- * (BENCH_AUTH=off), both on the in-memory store and in the same run, so the ratio is what token
- * verification and the entitlement check cost on their own.
+ * The service with authentication against the same service built without it (BENCH_AUTH=off), on
+ * the in-memory store in the same run, so the ratio is what token verification and the entitlement
+ * check cost on their own. Both are fresh processes that get the same load in the same order: the
+ * in-memory store keeps every order, so a process that has taken more orders pays more for
+ * garbage collection and would not be a fair match for a new one.
  */
-async function measureAuthentication(env: Record<string, string>, service: Target): Promise<AuthenticationResult> {
-  const open = await startTarget("service", "memory", { ...env, BENCH_AUTH: "off" });
+async function measureAuthentication(env: Record<string, string>): Promise<AuthenticationResult> {
+  const [service, open] = await Promise.all([startTarget("service", "memory", env), startTarget("service", "memory", { ...env, BENCH_AUTH: "off" })]);
   try {
     const result = {} as AuthenticationResult;
     for (const op of ["place", "read"] as const) {
@@ -373,7 +375,7 @@ async function measureAuthentication(env: Record<string, string>, service: Targe
     }
     return result;
   } finally {
-    await stopTarget(open);
+    await Promise.all([stopTarget(open), stopTarget(service)]);
   }
 }
 
