@@ -18,39 +18,42 @@ describe("service log destination (batched stdout)", () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "log-destination-"));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let stream: ReturnType<typeof logDestination> | undefined;
+  afterEach(() => {
+    stream?.destroy();
+    stream = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A logger on a fresh destination file, once the file is open. */
+  async function openLog(file: string) {
+    const opened = logDestination(file);
+    stream = opened;
+    await new Promise((done) => opened.once("ready", done));
+    return pino({ base: null }, opened);
+  }
 
   it("holds a few lines back, then writes them within the flush interval", async () => {
     const file = join(dir, "out.log");
-    const stream = logDestination(file);
-    try {
-      await new Promise((done) => stream.once("ready", done));
-      const log = pino({ base: null }, stream);
-      log.info("first");
-      log.info("second");
-      expect(readFileSync(file, "utf8")).to.equal("", "fewer than LOG_BATCH_BYTES waiting: nothing written yet");
-      await sleep(LOG_FLUSH_INTERVAL_MS * 2);
-      expect(lines(file).map((l) => l.msg)).to.deep.equal(["first", "second"]);
-    } finally {
-      stream.destroy();
-    }
+    const log = await openLog(file);
+    log.info("first");
+    log.info("second");
+    // Long enough for an unbatched asynchronous write to land, well short of the flush interval.
+    await sleep(LOG_FLUSH_INTERVAL_MS / 4);
+    expect(readFileSync(file, "utf8")).to.equal("", "fewer than LOG_BATCH_BYTES waiting: nothing written yet");
+    await sleep(LOG_FLUSH_INTERVAL_MS * 2);
+    expect(lines(file).map((l) => l.msg)).to.deep.equal(["first", "second"]);
   });
 
   it("writes a batch as soon as LOG_BATCH_BYTES are waiting", async () => {
     const file = join(dir, "out.log");
-    const stream = logDestination(file);
-    try {
-      await new Promise((done) => stream.once("ready", done));
-      const log = pino({ base: null }, stream);
-      const filler = "x".repeat(200);
-      const count = Math.ceil(LOG_BATCH_BYTES / 200) + 1;
-      for (let i = 0; i < count; i++) log.info(`${i} ${filler}`);
-      // Well before the periodic flush: the batch went out because it was full.
-      await sleep(LOG_FLUSH_INTERVAL_MS / 4);
-      expect(lines(file).length).to.be.greaterThan(0);
-    } finally {
-      stream.destroy();
-    }
+    const log = await openLog(file);
+    const filler = "x".repeat(200);
+    const count = Math.ceil(LOG_BATCH_BYTES / 200) + 1;
+    for (let i = 0; i < count; i++) log.info(`${i} ${filler}`);
+    // Well before the periodic flush: the batch went out because it was full.
+    await sleep(LOG_FLUSH_INTERVAL_MS / 4);
+    expect(lines(file).length).to.be.greaterThan(0);
   });
 
   it("loses nothing when the process exits before the interval", () => {
