@@ -26,10 +26,10 @@ import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.1.0";
+export const CONTRACT_VERSION = "1.2.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover", "auth"] as const;
+export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover", "auth", "observability"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -165,6 +165,27 @@ export interface AuthOutputs {
   clientIds: { name: string; clientId: string }[];
 }
 
+/**
+ * How the stack tells people something is wrong (added in 1.2.0): a team that depends on this
+ * platform subscribes to its alarm topic, or builds its own composite alarm on the degraded one.
+ */
+export interface ObservabilityOutputs {
+  /**
+   * The SNS topic every alarm of this stack notifies on ALARM and on OK (the configured
+   * `alarmTopicArn` when the stack uses an existing one). The topic policy this stack writes lets
+   * principals of the stack's own account subscribe; another account needs a statement added.
+   */
+  alarmTopicArn: string;
+  /** The composite alarm that is in ALARM while any of the stack's tier alarms is. */
+  degradedAlarmName: string;
+  /** Names of the stack's metric alarms (edge, fleet, data, in that order). */
+  alarmNames: string[];
+  /** The stack's CloudWatch dashboard. */
+  dashboardName: string;
+  /** CloudWatch namespace of the trading API's own metrics (Embedded Metric Format, per table). */
+  serviceMetricsNamespace: string;
+}
+
 /** What every stack publishes, whatever its role. */
 export interface CommonStackOutputs {
   /** Semver of this contract the stack was deployed with (CONTRACT_VERSION). */
@@ -180,6 +201,7 @@ export interface CommonStackOutputs {
   data: DataOutputs;
   failover: FailoverOutputs;
   auth: AuthOutputs;
+  observability: ObservabilityOutputs;
 }
 
 /** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
@@ -306,6 +328,14 @@ export const authOutputsSchema = z.object({
   clientIds: z.array(z.object({ name: nonEmpty, clientId: nonEmpty })),
 });
 
+export const observabilityOutputsSchema = z.object({
+  alarmTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic ARN"),
+  degradedAlarmName: nonEmpty,
+  alarmNames: z.array(nonEmpty).min(1),
+  dashboardName: nonEmpty,
+  serviceMetricsNamespace: nonEmpty,
+});
+
 const commonShape = {
   contractVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a semver version (MAJOR.MINOR.PATCH)"),
   environment: nonEmpty,
@@ -316,6 +346,7 @@ const commonShape = {
   data: dataOutputsSchema,
   failover: failoverOutputsSchema,
   auth: authOutputsSchema,
+  observability: observabilityOutputsSchema,
 };
 
 export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
@@ -339,9 +370,10 @@ const exact: {
   data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
   failover: Exactly<z.output<typeof failoverOutputsSchema>, FailoverOutputs>;
   auth: Exactly<z.output<typeof authOutputsSchema>, AuthOutputs>;
+  observability: Exactly<z.output<typeof observabilityOutputsSchema>, ObservabilityOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, dynamo: true, data: true, failover: true, auth: true, primary: true, replica: true };
+} = { network: true, cluster: true, dynamo: true, data: true, failover: true, auth: true, observability: true, primary: true, replica: true };
 void exact;
 
 /**

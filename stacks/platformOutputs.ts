@@ -26,6 +26,7 @@ export type {
   CommonStackOutputs,
   DataOutputs,
   NetworkOutputs,
+  ObservabilityOutputs,
   OutputSection,
   PlatformStackOutputs,
   PrimaryStackOutputs,

@@ -18,6 +18,7 @@ import { RegionFailover } from "../components/region/regionFailover";
 import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
 import { observabilityFor } from "./observability";
+import { SERVICE_METRICS_NAMESPACE } from "../services/trading-api/src/metricsContract";
 import { stackAuthentication } from "./edge";
 import { readAuthPrimary } from "./primaryAuth";
 import {
@@ -188,7 +189,7 @@ export async function main() {
 
   // Step 7: alarms on every tier, the stack's notification path and its dashboard, each alarm
   // depending on the resource it watches (so it is created after it).
-  observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
+  const observability = observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {
@@ -249,6 +250,13 @@ export async function main() {
         : {}),
     },
     auth: auth.outputs,
+    observability: {
+      alarmTopicArn: observability.topicArn,
+      degradedAlarmName: observability.degradedAlarmName,
+      alarmNames: observability.alarmNames,
+      dashboardName: observability.dashboardName,
+      serviceMetricsNamespace: SERVICE_METRICS_NAMESPACE,
+    },
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;
   if (dynamoPrimary) {

@@ -322,6 +322,16 @@ describe("Observability in the real stack files", function () {
         }
       });
 
+      it("publishes in its outputs the topic its alarms notify, its alarms, its composite alarm and its dashboard (contract 1.2.0)", () => {
+        const run = runs[stack];
+        const published = run.outputs.observability as Record<string, unknown>;
+        expect(published.alarmTopicArn).to.equal(topicOf(run).outputs.arn);
+        expect(published.alarmNames).to.have.members(run.ofType(T.alarm).map((a) => a.inputs.name ?? a.outputs.name));
+        expect(published.degradedAlarmName).to.equal(run.single(T.composite).outputs.alarmName);
+        expect(published.dashboardName).to.equal(run.single(T.dashboard).outputs.dashboardName);
+        expect(published.serviceMetricsNamespace).to.equal("Trading/Api");
+      });
+
       it("notifies the stack's KMS-encrypted topic on both ALARM and OK, every alarm", () => {
         const run = runs[stack];
         const topic = topicOf(run);

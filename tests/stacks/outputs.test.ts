@@ -61,7 +61,9 @@ describe("stack outputs contract", () => {
     expect(primary).to.include.members(["failover.writeRegionParameterName", "failover.initialWriteRegion", "failover.streamMappingUuid"]);
     expect(primary.filter((path) => path.startsWith("failover.dns"))).to.deep.equal([]);
     expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["failover.dns.apiDomainName", "failover.dns.failoverRole"]);
-    expect(CONTRACT_VERSION).to.equal("1.1.0");
+    // 1.2.0: the observability section.
+    expect(primary).to.include.members(["observability.alarmTopicArn", "observability.degradedAlarmName", "observability.dashboardName"]);
+    expect(CONTRACT_VERSION).to.equal("1.2.0");
   });
 
   it("finds a missing and an unexpected key (the comparison can fail)", () => {

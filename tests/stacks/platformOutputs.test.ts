@@ -251,23 +251,23 @@ describe("platformOutputs (consumer helper)", () => {
     it("accepts a newer minor or patch and ignores the outputs it does not know", () => {
       const newer = primaryWith((o) => {
         (o as Outputs).contractVersion = "1.4.2";
-        (o as Outputs).observability = { dashboardUrl: "https://example.com" };
+        (o as Outputs).tracing = { collectorUrl: "https://example.com" };
         o.network.ipv6CidrBlock = "2600:1f18::/56";
       });
       const values = parsePlatformOutputs(PRIMARY, newer, { role: "primary" });
       expect(values.contractVersion).to.equal("1.4.2");
-      expect(values).to.not.have.property("observability");
+      expect(values).to.not.have.property("tracing");
       expect(values.network).to.deep.equal(primary.network);
     });
 
     it("tells a stack on an older minor that lacks an output to redeploy", () => {
       const older = primaryWith((o) => delete o.network.vpcId);
-      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.2.0"))
+      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.3.0"))
         .to.throw(PlatformOutputsError)
         .with.property("problems")
         .that.deep.equals([
           'output "network.vpcId" is missing',
-          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.2.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
+          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.3.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
         ]);
     });
   });
