@@ -252,3 +252,40 @@ describe("cost estimate of the edge", () => {
     expect(edge.reduce((sum, i) => sum + i.monthlyUsd, 0)).to.equal(2 * 6 + 5 + 5);
   });
 });
+
+describe("cost estimate of KMS keys", () => {
+  const prices = loadPriceSnapshot();
+
+  it("prices every customer managed key per month; requests and rotation are usage-based", () => {
+    const fx = new Fixture();
+    fx.add("aws:kms/key:Key", "table-key", { enableKeyRotation: true });
+    fx.add("aws:kms/key:Key", "topic-key", { enableKeyRotation: true });
+    const estimate = estimateOf(fx);
+    const keys = prices.keys;
+    if (!keys) throw new Error("the committed snapshot has KMS prices");
+    expect(keys).to.deep.equal({ kmsKeyMonth: 1, kmsRequestsPerTenThousand: 0.03 });
+    expect(estimate.items.filter((i) => i.description === "KMS customer managed key").map((i) => [i.resourceName, i.monthlyUsd])).to.have.deep.members([
+      ["table-key", 1],
+      ["topic-key", 1],
+    ]);
+    expect(estimate.usageBased.filter((n) => n.reason.startsWith("KMS:")).map((n) => n.resourceName)).to.have.members(["table-key", "topic-key"]);
+    expect(prices.sources.kms[0]).to.match(/^https:\/\/aws\.amazon\.com\/kms\/pricing\//);
+  });
+
+  it("lists keys as unpriced (never at zero) with a snapshot that has no KMS prices", () => {
+    const fx = new Fixture();
+    fx.add("aws:kms/key:Key", "table-key", {});
+    const { keys: _keys, ...older } = prices;
+    const estimate = estimateMinimumMonthlyCost(toPolicyResources(fx.resources), { prices: parsePriceSnapshot(older) });
+    expect(estimate.items).to.deep.equal([]);
+    expect(estimate.unpriced.map((n) => n.reason)).to.deep.equal(["the price snapshot has no AWS KMS prices"]);
+  });
+
+  it("the real prod stack's estimate includes each of its keys", async () => {
+    const run = await runStackFile("prod-us-east-1");
+    const estimate = estimateMinimumMonthlyCost(toPolicyResources(analysisInputFromRun(run).resources));
+    const keys = estimate.items.filter((i) => i.description === "KMS customer managed key");
+    expect(keys.map((i) => i.resourceName).sort()).to.deep.equal(run.ofType("aws:kms/key:Key").map((k) => k.name).sort());
+    expect(keys.length).to.be.greaterThan(0);
+  });
+});

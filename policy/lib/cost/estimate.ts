@@ -15,6 +15,7 @@ import { dynamoScalingTargets, replicaTableName, ScalingTargetInfo, tableGsis, b
 import { GraphResource, ResourceGraph, TYPES } from "../graph";
 import { loadPriceSnapshot, PriceSnapshot, RegionPrices } from "../prices";
 import { priceEdge } from "./edge";
+import { priceKeys } from "./keys";
 import { peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../values";
 
 export interface CostLineItem {
@@ -554,6 +555,7 @@ export function estimateMinimumMonthlyCost(resources: readonly GraphResource[], 
   priceData(ctx);
   priceObservability(ctx);
   priceEdge(ctx);
+  priceKeys(ctx);
   const items = [...ctx.items].sort((a, b) => b.monthlyUsd - a.monthlyUsd);
   const total = items.reduce((sum, item) => sum + item.monthlyUsd, 0);
   return {

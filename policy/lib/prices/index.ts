@@ -62,6 +62,14 @@ const edgePrices = z.object({
   cognitoM2mTokenRequestsPerThousand: z.number().positive(),
 });
 
+/** AWS KMS list prices, the same in every commercial Region; optional, so an older snapshot still loads and leaves keys unpriced. */
+const keyPrices = z.object({
+  /** A customer managed key, per month (prorated hourly). */
+  kmsKeyMonth: z.number().positive(),
+  /** Symmetric key requests, per 10,000, after the account's free 20,000 a month. */
+  kmsRequestsPerTenThousand: z.number().positive(),
+});
+
 export const priceSnapshotSchema = z.object({
   snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   currency: z.literal("USD"),
@@ -70,12 +78,14 @@ export const priceSnapshotSchema = z.object({
   notes: z.array(z.string()),
   sources: z.record(z.string(), z.array(z.string().min(1)).min(1)),
   edge: edgePrices.optional(),
+  keys: keyPrices.optional(),
   regions: z.record(z.string(), regionPrices),
 });
 
 export type PriceSnapshot = z.output<typeof priceSnapshotSchema>;
 export type RegionPrices = z.output<typeof regionPrices>;
 export type EdgePrices = z.output<typeof edgePrices>;
+export type KeyPrices = z.output<typeof keyPrices>;
 
 export const PRICE_SNAPSHOT_FILE = path.join(__dirname, "aws-prices.json");
 
