@@ -20,7 +20,8 @@ export const encryptionAtRest: ResourceValidationPolicy = {
   name: "encryption-at-rest",
   description:
     "Data stores are encrypted at rest: DynamoDB tables and replicas with a customer managed KMS key, RDS/Aurora storage, ElastiCache " +
-    "replication groups, DAX clusters, and the EBS volumes of launch templates, instances and standalone volumes.",
+    "replication groups, DAX clusters, the EBS volumes of launch templates, instances and standalone volumes, SQS queues (a KMS key or SSE-SQS, " +
+    "set explicitly) and SNS topics (a KMS key: SNS topics are not encrypted unless one is set).",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -95,6 +96,20 @@ export const encryptionAtRest: ResourceValidationPolicy = {
     validateResourceOfType(aws.ebs.Volume, (volume, args, reportViolation) => {
       if (volume.encrypted !== true) {
         reportViolation(`EBS volume ${args.name} is not encrypted (encrypted)`);
+      }
+    }),
+    // Messages wait in a queue (the stream processor's dead-letter queue holds failed order and fill
+    // records for up to 14 days) and in a topic until delivered. SSE-SQS must be chosen explicitly
+    // here rather than assumed from the service's default for new queues, so the rule reads the
+    // program, not the account's history.
+    validateResourceOfType(aws.sqs.Queue, (_queue, args, reportViolation) => {
+      if (!isSet(peek(args.props, "kmsMasterKeyId")) && peekBoolean(args.props, "sqsManagedSseEnabled") !== true) {
+        reportViolation(`SQS queue ${args.name} sets neither a KMS key (kmsMasterKeyId) nor SSE-SQS (sqsManagedSseEnabled: true)`);
+      }
+    }),
+    validateResourceOfType(aws.sns.Topic, (_topic, args, reportViolation) => {
+      if (!isSet(peek(args.props, "kmsMasterKeyId"))) {
+        reportViolation(`SNS topic ${args.name} is not encrypted at rest: set kmsMasterKeyId to a KMS key the publishers may use`);
       }
     }),
   ],

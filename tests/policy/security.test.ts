@@ -88,6 +88,9 @@ describe("security pack", () => {
       launchTemplate(fx, { blockDeviceMappings: undefined }, "lt-implicit");
       fx.add(T.instance, "bastion", { instanceType: "c7g.large", rootBlockDevice: { encrypted: false }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] });
       fx.add(T.volume, "scratch", { availabilityZone: "us-east-1a", size: 10 });
+      fx.add(T.queue, "plain-dlq", { messageRetentionSeconds: 1_209_600 });
+      fx.add(T.queue, "sse-off-dlq", { sqsManagedSseEnabled: false });
+      fx.add(T.topic, "plain-topic", { name: "plain-topic" });
       const result = await evaluate(securityPack, fx);
       expect(messagesOf(result, "encryption-at-rest")).to.deep.equal([
         "table plain-table does not enable serverSideEncryption with a KMS key (it would use the AWS owned key)",
@@ -102,7 +105,19 @@ describe("security pack", () => {
         "instance bastion does not encrypt its root volume (rootBlockDevice.encrypted)",
         "instance bastion does not encrypt EBS volume /dev/sdf (ebsBlockDevices[].encrypted)",
         "EBS volume scratch is not encrypted (encrypted)",
+        "SQS queue plain-dlq sets neither a KMS key (kmsMasterKeyId) nor SSE-SQS (sqsManagedSseEnabled: true)",
+        "SQS queue sse-off-dlq sets neither a KMS key (kmsMasterKeyId) nor SSE-SQS (sqsManagedSseEnabled: true)",
+        "SNS topic plain-topic is not encrypted at rest: set kmsMasterKeyId to a KMS key the publishers may use",
       ]);
+    });
+
+    it("accepts a queue with a KMS key (unknown in a preview) or SSE-SQS, and a topic with a KMS key", async () => {
+      const fx = new Fixture({ preview: true });
+      const key = fx.add("aws:kms/key:Key", "key", { enableKeyRotation: true });
+      fx.add(T.queue, "kms-dlq", { kmsMasterKeyId: fx.ref(key, "arn") });
+      fx.add(T.queue, "sqs-managed", { sqsManagedSseEnabled: true });
+      fx.add(T.topic, "alarms", { name: "alarms", kmsMasterKeyId: fx.ref(key, "arn") });
+      expect(messagesOf(await evaluate(securityPack, fx), "encryption-at-rest")).to.deep.equal([]);
     });
 
     it("accepts a key ARN that is unknown in a preview, and the AWS managed key when config allows", async () => {
