@@ -97,6 +97,7 @@ export function observabilityFor(config: StackConfig, components: WatchedCompone
     notifications: {
       emailAddresses: config.alarmEmailAddresses,
       httpsEndpoints: config.alarmHttpsEndpoints,
+      subscriberAccountIds: config.alarmSubscriberAccountIds,
       existingTopicArn: config.alarmTopicArn,
     },
   });

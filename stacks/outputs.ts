@@ -173,7 +173,8 @@ export interface ObservabilityOutputs {
   /**
    * The SNS topic every alarm of this stack notifies on ALARM and on OK (the configured
    * `alarmTopicArn` when the stack uses an existing one). The topic policy this stack writes lets
-   * principals of the stack's own account subscribe; another account needs a statement added.
+   * principals of the stack's own account subscribe, and those of the accounts in its
+   * `alarmSubscriberAccountIds` config.
    */
   alarmTopicArn: string;
   /** The composite alarm that is in ALARM while any of the stack's tier alarms is. */

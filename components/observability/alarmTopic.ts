@@ -12,6 +12,8 @@ export interface AlarmTopicArgs {
   httpsEndpoints?: string[];
   /** ARNs of this stack's EventBridge rules allowed to publish. Default none. */
   eventRuleArns?: pulumi.Input<string>[];
+  /** Other AWS accounts (12-digit ids) whose principals may subscribe to the topic. Default none. */
+  subscriberAccountIds?: string[];
 }
 
 /**
@@ -52,7 +54,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
         arn: topic.arn,
         policy: pulumi
           .all([account, topic.arn, pulumi.all(args.eventRuleArns ?? [])])
-          .apply(([a, topicArn, ruleArns]) => JSON.stringify(alarmTopicPolicy(a, topicArn, ruleArns))),
+          .apply(([a, topicArn, ruleArns]) => JSON.stringify(alarmTopicPolicy(a, topicArn, ruleArns, args.subscriberAccountIds ?? []))),
       },
       parent,
     );

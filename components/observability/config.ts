@@ -12,6 +12,7 @@ const int = (min: number, max: number, fallback: number, text: string) =>
 const TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** Stack config keys owned by Observability (namespace `trading-platform:`). */
 export const observabilityConfigShape = {
@@ -30,6 +31,12 @@ export const observabilityConfigShape = {
     .optional()
     .describe(
       "An existing SNS topic (arn:aws:sns:<this region>:<account>:<name>) to notify instead of creating one; its key policy and subscriptions are managed elsewhere. Default none: the stack creates a KMS-encrypted topic.",
+    ),
+  alarmSubscriberAccountIds: z
+    .array(z.string())
+    .default([])
+    .describe(
+      "Other AWS accounts (12-digit ids) whose principals may subscribe to this stack's alarm topic, e.g. another team's paging. Default none: only this account.",
     ),
   alarmReplicaRegions: z
     .array(z.string())
@@ -116,9 +123,17 @@ export function checkObservabilityConfig(
     if (subscribers > 0) {
       report("alarmTopicArn", "is set together with alarmEmailAddresses/alarmHttpsEndpoints; subscribe those to the existing topic where it is managed, or drop alarmTopicArn");
     }
+    if (cfg.alarmSubscriberAccountIds.length > 0) {
+      report("alarmSubscriberAccountIds", "is set together with alarmTopicArn; this stack does not write an existing topic's policy: grant the accounts where the topic is managed");
+    }
   } else if (cfg.isProduction && subscribers === 0) {
     report("alarmEmailAddresses", "a prod stack must notify someone: set alarmEmailAddresses, alarmHttpsEndpoints or alarmTopicArn");
   }
+  cfg.alarmSubscriberAccountIds.forEach((id, i) => {
+    if (!ACCOUNT_ID.test(id)) {
+      report(`alarmSubscriberAccountIds[${i}]`, `"${id}" is not an AWS account id (12 digits)`);
+    }
+  });
   cfg.alarmReplicaRegions.forEach((region, i) => {
     if (!REGION.test(region)) {
       report(`alarmReplicaRegions[${i}]`, `"${region}" is not an AWS region name`);

@@ -18,7 +18,7 @@
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow" | "Deny";
-  Principal: "*" | { AWS: string } | { Service: string };
+  Principal: "*" | { AWS: string | string[] } | { Service: string };
   Action: string | string[];
   Resource: string;
   Condition?: Record<string, Record<string, string | string[]>>;
@@ -72,8 +72,18 @@ export function alarmTopicKeyPolicy(account: AccountRef): PolicyDocument {
   };
 }
 
-/** Topic policy: the account manages the topic; this account's alarms and the stack's event rules publish. */
-export function alarmTopicPolicy(account: AccountRef, topicArn: string, eventRuleArns: readonly string[]): PolicyDocument {
+/**
+ * Topic policy: the account manages the topic; this account's alarms and the stack's event rules
+ * publish; the accounts in `subscriberAccountIds` (another team's paging, in its own account) may
+ * subscribe and nothing else (sns:Subscribe is the action a cross-account subscription needs on the
+ * topic: SNS developer guide, "Example cases for Amazon SNS access control").
+ */
+export function alarmTopicPolicy(
+  account: AccountRef,
+  topicArn: string,
+  eventRuleArns: readonly string[],
+  subscriberAccountIds: readonly string[] = [],
+): PolicyDocument {
   const statements: PolicyStatement[] = [
     {
       Sid: "AccountManagesTopic",
@@ -111,6 +121,15 @@ export function alarmTopicPolicy(account: AccountRef, topicArn: string, eventRul
       Action: "sns:Publish",
       Resource: topicArn,
       Condition: { ArnEquals: { "aws:SourceArn": [...eventRuleArns] } },
+    });
+  }
+  if (subscriberAccountIds.length > 0) {
+    statements.push({
+      Sid: "OtherAccountsSubscribe",
+      Effect: "Allow",
+      Principal: { AWS: subscriberAccountIds.map((id) => `arn:${account.partition}:iam::${id}:root`) },
+      Action: "sns:Subscribe",
+      Resource: topicArn,
     });
   }
   return { Version: "2012-10-17", Statement: statements };

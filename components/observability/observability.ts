@@ -13,6 +13,8 @@ export interface AlarmNotifications {
   emailAddresses?: string[];
   /** HTTPS endpoints subscribed to the created topic. Default none. */
   httpsEndpoints?: string[];
+  /** Other AWS accounts whose principals may subscribe to the created topic. Default none. */
+  subscriberAccountIds?: string[];
   /**
    * An existing topic of this region to notify instead of creating one. Its key policy must let
    * cloudwatch.amazonaws.com and events.amazonaws.com use its key and its topic policy must let them
@@ -91,6 +93,7 @@ export class Observability extends pulumi.ComponentResource {
           topicName: `${prefix}-alarms`,
           emailAddresses: args.notifications.emailAddresses,
           httpsEndpoints: args.notifications.httpsEndpoints,
+          subscriberAccountIds: args.notifications.subscriberAccountIds,
           eventRuleArns: [refreshRule.arn],
         },
         parent,

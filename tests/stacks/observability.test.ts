@@ -523,4 +523,12 @@ describe("Observability in the real stack files", function () {
     }
     expect(run.single(T.target).inputs.arn).to.equal(arn);
   });
+
+  it("lets the accounts in alarmSubscriberAccountIds subscribe to the created topic, and no one else by default", async () => {
+    const run = await runStackFile("prod-us-east-1", { overrides: { "trading-platform:alarmSubscriberAccountIds": ["210987654321"] } });
+    const statements = (JSON.parse(run.single(T.topicPolicy).inputs.policy as string) as PolicyDocument).Statement;
+    expect(statements.find((s) => s.Sid === "OtherAccountsSubscribe")).to.include({ Action: "sns:Subscribe" }).and.to.have.deep.property("Principal", { AWS: ["arn:aws:iam::210987654321:root"] });
+    const byDefault = (JSON.parse(runs["prod-us-east-1"].single(T.topicPolicy).inputs.policy as string) as PolicyDocument).Statement;
+    expect(byDefault.map((s) => s.Sid)).to.not.include("OtherAccountsSubscribe");
+  });
 });

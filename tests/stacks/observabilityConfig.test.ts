@@ -30,6 +30,12 @@ const CASES: BadConfigCase[] = [
     message: "trading-platform:alarmAlbTarget5xxPercent: Too small: expected number to be >=1",
   },
   {
+    title: "a subscriber account that is not a 12-digit id",
+    stack: "prod-us-east-1",
+    overrides: { [configKey("alarmSubscriberAccountIds")]: ["acme-paging"] },
+    message: 'trading-platform:alarmSubscriberAccountIds[0]: "acme-paging" is not an AWS account id (12 digits)',
+  },
+  {
     title: "the stack's own region as a replica region",
     stack: "prod-us-east-1",
     overrides: { [configKey("alarmReplicaRegions")]: ["us-east-1"] },

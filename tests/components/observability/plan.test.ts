@@ -200,6 +200,19 @@ describe("observability plan (pure)", () => {
       expect(bySid.get("StackEventRulesPublish")?.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/r"] } });
       expect(alarmTopicPolicy(account, "arn:t", []).Statement.map((s) => s.Sid)).to.not.include("StackEventRulesPublish");
     });
+
+    it("let the configured other accounts subscribe, and do nothing else; no statement without them", () => {
+      const policy = alarmTopicPolicy(account, "arn:aws:sns:us-east-1:123456789012:t", [], ["210987654321", "111122223333"]);
+      const subscribe = policy.Statement.find((s) => s.Sid === "OtherAccountsSubscribe");
+      expect(subscribe).to.deep.equal({
+        Sid: "OtherAccountsSubscribe",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::210987654321:root", "arn:aws:iam::111122223333:root"] },
+        Action: "sns:Subscribe",
+        Resource: "arn:aws:sns:us-east-1:123456789012:t",
+      });
+      expect(alarmTopicPolicy(account, "arn:t", []).Statement.map((s) => s.Sid)).to.not.include("OtherAccountsSubscribe");
+    });
   });
 
   describe("config", () => {
@@ -226,6 +239,12 @@ describe("observability plan (pure)", () => {
       expect(problems({ alarmEmailAddresses: ["a@b.co"], alarmReplicaRegions: ["us-east-1", "mars"] })).to.deep.equal([
         "alarmReplicaRegions[0]: is this stack's own region; list the regions the table replicates to",
         'alarmReplicaRegions[1]: "mars" is not an AWS region name',
+      ]);
+      expect(problems({ alarmEmailAddresses: ["a@b.co"], alarmSubscriberAccountIds: ["210987654321", "12345"] })).to.deep.equal([
+        'alarmSubscriberAccountIds[1]: "12345" is not an AWS account id (12 digits)',
+      ]);
+      expect(problems({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:pager", alarmSubscriberAccountIds: ["210987654321"] })).to.deep.equal([
+        "alarmSubscriberAccountIds: is set together with alarmTopicArn; this stack does not write an existing topic's policy: grant the accounts where the topic is managed",
       ]);
     });
 
