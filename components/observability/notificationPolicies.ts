@@ -75,8 +75,10 @@ export function alarmTopicKeyPolicy(account: AccountRef): PolicyDocument {
 /**
  * Topic policy: the account manages the topic; this account's alarms and the stack's event rules
  * publish; the accounts in `subscriberAccountIds` (another team's paging, in its own account) may
- * subscribe and nothing else (sns:Subscribe is the action a cross-account subscription needs on the
- * topic: SNS developer guide, "Example cases for Amazon SNS access control").
+ * subscribe and nothing else: a statement naming the accounts as principals and the one topic
+ * action granted, the form the SNS developer guide gives for granting an AWS account a topic action
+ * ("Example cases for Amazon SNS access control", Grant AWS account access to a topic,
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html).
  */
 export function alarmTopicPolicy(
   account: AccountRef,

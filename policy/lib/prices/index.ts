@@ -85,7 +85,6 @@ export const priceSnapshotSchema = z.object({
 export type PriceSnapshot = z.output<typeof priceSnapshotSchema>;
 export type RegionPrices = z.output<typeof regionPrices>;
 export type EdgePrices = z.output<typeof edgePrices>;
-export type KeyPrices = z.output<typeof keyPrices>;
 
 export const PRICE_SNAPSHOT_FILE = path.join(__dirname, "aws-prices.json");
 

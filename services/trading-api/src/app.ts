@@ -14,6 +14,7 @@ import { replyWithError, type ErrorReplyOptions } from "./errorReplies";
 import { replyClientError, replyFrameworkError, replyNotFound, RouteTable } from "./frameworkResponses";
 import { parseJsonBody } from "./jsonBody";
 import { RequestLogController } from "./requestLog";
+import { settleWithin } from "./timeLimit";
 import { OrderStore, type RequestScope, type ShardPosition } from "./store";
 import { registerRequestMetrics, type RequestMetricsOptions } from "./metrics";
 import {
@@ -111,26 +112,14 @@ function withDeadline<R>(
   deadlineMs: number,
   handler: (request: FastifyRequest, reply: FastifyReply, scope: RequestScope) => Promise<R>,
 ) {
-  return (request: FastifyRequest, reply: FastifyReply): Promise<R> =>
-    // One timer and one promise per request, settled by whichever comes first; the loser's outcome
-    // is ignored (a promise settles once), so it never surfaces as an unhandled rejection.
-    new Promise<R>((resolve, reject) => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort();
-        reject(new DeadlineExceededError(deadlineMs));
-      }, Math.max(0, deadlineMs - reply.elapsedTime));
-      handler(request, reply, { signal: controller.signal }).then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
+  return (request: FastifyRequest, reply: FastifyReply): Promise<R> => {
+    const remainingMs = Math.max(0, deadlineMs - reply.elapsedTime);
+    const controller = new AbortController();
+    return settleWithin(handler(request, reply, { signal: controller.signal }), remainingMs, () => {
+      controller.abort();
+      return new DeadlineExceededError(deadlineMs);
     });
+  };
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {

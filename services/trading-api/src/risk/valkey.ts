@@ -17,6 +17,7 @@
  * a few microseconds per order on the hot path (the root README's benchmark).
  */
 import { createClient } from "redis";
+import { settleWithin } from "../timeLimit";
 
 export interface ValkeyOptions {
   host: string;
@@ -77,21 +78,7 @@ export class CacheCommandTimeoutError extends Error {
  */
 export function bounded<T>(client: ValkeyClient, call: Promise<T>): Promise<T> {
   const ms = commandTimeouts.get(client) ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  // One timer and one promise per command; whichever settles it first wins, and a late reply or
-  // error is ignored (a promise settles once), so it never surfaces as an unhandled rejection.
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new CacheCommandTimeoutError(ms)), ms);
-    call.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return settleWithin(call, ms, () => new CacheCommandTimeoutError(ms));
 }
 
 export interface Valkey {
