@@ -20,7 +20,7 @@ describe("service log destination (batched stdout)", () => {
   });
   let stream: ReturnType<typeof logDestination> | undefined;
   afterEach(() => {
-    stream?.destroy();
+    stream?.end();
     stream = undefined;
     rmSync(dir, { recursive: true, force: true });
   });
@@ -29,7 +29,7 @@ describe("service log destination (batched stdout)", () => {
   async function openLog(file: string) {
     const opened = logDestination(file);
     stream = opened;
-    await new Promise((done) => opened.once("ready", done));
+    await opened.ready();
     return pino({ base: null }, opened);
   }
 
@@ -56,13 +56,23 @@ describe("service log destination (batched stdout)", () => {
     expect(lines(file).length).to.be.greaterThan(0);
   });
 
+  it("writes every line whole and in order across many batches", async () => {
+    const file = join(dir, "out.log");
+    const log = await openLog(file);
+    const count = 5000;
+    for (let i = 0; i < count; i++) log.info({ i }, `line ${i} ${"y".repeat(i % 97)}`);
+    await sleep(LOG_FLUSH_INTERVAL_MS * 2);
+    const written = lines(file) as unknown as { i: number }[];
+    expect(written.map((l) => l.i)).to.deep.equal(Array.from({ length: count }, (_, i) => i));
+  });
+
   it("loses nothing when the process exits before the interval", () => {
     const file = join(dir, "out.log");
     const script = [
       `const pino = require("pino");`,
       `const { logDestination } = require(${JSON.stringify(resolve(__dirname, "../../services/trading-api/src/logDestination.ts"))});`,
       `const stream = logDestination(${JSON.stringify(file)});`,
-      `stream.once("ready", () => { const log = pino({ base: null }, stream); log.info("last words"); process.exit(3); });`,
+      `stream.ready().then(() => { const log = pino({ base: null }, stream); log.info("last words"); process.exit(3); });`,
     ].join("\n");
     const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { encoding: "utf8", timeout: 30_000 });
     expect(run.status, run.stderr).to.equal(3);
