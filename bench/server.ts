@@ -122,6 +122,14 @@ async function main(): Promise<void> {
   } else if (impl === "full") {
     port = await listenFullOrderPath(clients);
   } else if (impl === "bare") {
+    // Calibration (BENCH_BARE_EXTRA_US): the bare handler burns this much CPU per request before it
+    // answers, so two runs show what a known amount of added work costs in throughput and in CPU
+    // per request on this machine (the load generator shares its CPUs). Default 0.
+    const extraMs = Number(process.env.BENCH_BARE_EXTRA_US ?? 0) / 1000;
+    const burn = () => {
+      const until = performance.now() + extraMs;
+      while (performance.now() < until);
+    };
     const readPath = /^\/v1\/accounts\/([^/]+)\/orders\/([^/?]+)$/;
     const server = createServer((req, res) => {
       const respond = (status: number, body: unknown) => {
@@ -129,6 +137,7 @@ async function main(): Promise<void> {
         res.end(JSON.stringify(body));
       };
       (async () => {
+        if (extraMs > 0) burn();
         if (req.method === "POST" && req.url === "/v1/orders") {
           const result = await store.createOrder(JSON.parse(await readBody(req)) as NewOrder);
           if (result.kind === "open_order_limit") return respond(422, { error: "risk_rejected" });

@@ -24,7 +24,9 @@
  * on the in-memory store (measureAuthentication below), and one token verification in isolation
  * (bench/tokenVerification.ts).
  *
- * BENCH_STORES=memory (or dynamo) measures one store only.
+ * BENCH_STORES=memory (or dynamo) measures one store only. BENCH_BARE_EXTRA_US=N makes the bare
+ * handler burn N microseconds of CPU per request (bench/server.ts): compared with a run without it,
+ * it shows how this machine turns added CPU into lost throughput.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -197,7 +199,11 @@ async function compare(op: Op, a: Side, b: Side): Promise<{ a: Sample[]; b: Samp
 }
 
 async function main(): Promise<void> {
-  console.log(`trading-api benchmark: ${CONNECTIONS} connections, median of 3 x ${SECONDS}s per figure, ${cpus().length} CPUs, Node ${process.version}`);
+  const extra = Number(process.env.BENCH_BARE_EXTRA_US ?? 0);
+  console.log(
+    `trading-api benchmark: ${CONNECTIONS} connections, median of 3 x ${SECONDS}s per figure, ${cpus().length} CPUs, Node ${process.version}` +
+      (extra > 0 ? `; calibration: the bare handler burns ${extra} us of CPU per request` : ""),
+  );
   const [ddb, risk] = await Promise.all([startDynamoLocal(), startRiskBackends()]);
   const results: Record<string, Record<Op, Record<Impl, Sample>>> = {};
   const fullPath: Record<string, FullPathResult> = {};
