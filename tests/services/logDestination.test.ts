@@ -66,6 +66,14 @@ describe("service log destination (batched stdout)", () => {
     expect(written.map((l) => l.i)).to.deep.equal(Array.from({ length: count }, (_, i) => i));
   });
 
+  it("writes everything waiting before pino's flush callback runs", async () => {
+    const file = join(dir, "out.log");
+    const log = await openLog(file);
+    log.info("before the flush");
+    await new Promise<void>((resolve, reject) => log.flush((error) => (error ? reject(error) : resolve())));
+    expect(lines(file).map((l) => l.msg)).to.deep.equal(["before the flush"]);
+  });
+
   it("loses nothing when the process exits before the interval", () => {
     const file = join(dir, "out.log");
     const script = [

@@ -54,9 +54,20 @@ export class LogDestination {
     return true;
   }
 
-  /** Hands the waiting lines to the writer as one chunk (written asynchronously). */
-  flush(): void {
-    if (this.waiting === 0) return;
+  /**
+   * Hands the waiting lines to the writer as one chunk, written asynchronously. With a callback
+   * (pino's `logger.flush(cb)`), everything waiting is written before the callback runs.
+   */
+  flush(callback?: (error?: Error) => void): void {
+    if (callback) {
+      try {
+        this.flushSync();
+      } catch (error) {
+        return callback(error instanceof Error ? error : new Error(String(error)));
+      }
+      return callback();
+    }
+    if (this.waiting === 0 || this.ended) return;
     const chunk = this.lines.join("");
     this.lines = [];
     this.waiting = 0;
