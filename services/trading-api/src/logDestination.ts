@@ -74,7 +74,7 @@ export class LogDestination {
     this.boom.write(chunk);
   }
 
-  /** Writes everything waiting before returning (at exit; pino's final flush calls it too). */
+  /** Writes everything waiting before returning (at exit, and for a flush with a callback). */
   flushSync(): void {
     this.flush();
     if (this.open && !this.ended) this.boom.flushSync();
