@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramRunFailure, RunOptions, StackRun, startRecording } from "./recorder";
 import type { CloudQuirks } from "./fakeAccount";
 import { withShortStacks } from "./shortStacks";
-import { readProjectFile, stackConfig, STACKS } from "./stackFiles";
+import { hasStackFile, readProjectFile, stackConfig } from "./stackFiles";
 
 export {
   ProgramRunFailure,
@@ -96,7 +96,7 @@ async function withPrimaryOutputs(
 ): Promise<Record<string, Record<string, unknown>>> {
   const primary = config[`${readProjectFile().name}:primaryStack`];
   const primaryStackFile = primary?.split("/")[2];
-  if (!primary || primary in given || !primaryStackFile || !(STACKS as readonly string[]).includes(primaryStackFile)) {
+  if (!primary || primary in given || !primaryStackFile || !hasStackFile(primaryStackFile)) {
     return given;
   }
   try {

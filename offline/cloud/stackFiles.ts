@@ -2,14 +2,78 @@
  * Reads the real Pulumi.yaml and Pulumi.<stack>.yaml files the way the Pulumi CLI hands config to a
  * program: every value a string (typed values as JSON text), project defaults applied, keys
  * without a namespace qualified with the project name.
+ *
+ * The stacks are the `Pulumi.<stack>.yaml` files in the project root, as the Pulumi CLI finds them:
+ * a copied or new stack file is a stack, with no list to update.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const STACKS = ["dev", "prod-us-east-1", "prod-eu-west-1"] as const;
-export type StackName = (typeof STACKS)[number];
+
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
+
+/** The stack names of the `Pulumi.<stack>.yaml` files in `root`, sorted. */
+export function discoverStacks(root: string = REPO_ROOT): string[] {
+  return readdirSync(root)
+    .map((file) => STACK_FILE.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/**
+ * The stacks whose files existed when this module loaded. Tests iterate them; code that must see a
+ * stack file created since (a copied stack planned in the same process) calls discoverStacks().
+ */
+export const STACKS: readonly string[] = discoverStacks();
+export type StackName = string;
+
+/** A stack or project file that cannot be read: one line naming the file (with line and column for YAML syntax). */
+export class StackFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
+/** The file name a stack's config lives in, as the Pulumi CLI looks for it. */
+export function stackFileName(stack: string): string {
+  return `Pulumi.${stack}.yaml`;
+}
+
+export function hasStackFile(stack: string, root: string = REPO_ROOT): boolean {
+  return discoverStacks(root).includes(stack);
+}
+
+/** The YAML document of `file` (relative to the project root); syntax errors as one line with line and column. */
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path.join(REPO_ROOT, file), "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new StackFileError(file, code === "ENOENT" ? `${file}: no such file in ${REPO_ROOT}` : `${file}: cannot be read (${code ?? String(err)})`);
+  }
+  try {
+    return parse(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      // The yaml package's message ends with a code frame over several lines: the first line is the reason.
+      const reason = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+      const at = err.linePos?.[0];
+      throw new StackFileError(file, `${file}${at ? `:${at.line}:${at.col}` : ""}: YAML syntax error: ${reason}`);
+    }
+    throw err;
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export interface ProjectConfigDeclaration {
   type: "string" | "integer" | "boolean" | "array";
@@ -24,15 +88,24 @@ export interface ProjectFile {
 }
 
 export function readProjectFile(): ProjectFile {
-  return parse(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  const project = readYaml("Pulumi.yaml");
+  if (!isMapping(project) || typeof project.name !== "string") {
+    throw new StackFileError("Pulumi.yaml", "Pulumi.yaml: expected a mapping with a `name:` (the project name)");
+  }
+  return project as unknown as ProjectFile;
 }
 
 /** The `config:` map of a stack file, values as YAML parsed them. */
 export function readStackFile(stack: string): Record<string, unknown> {
-  const file = parse(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config?: Record<string, unknown>;
-  };
-  return file.config ?? {};
+  const file = stackFileName(stack);
+  const document = readYaml(file);
+  if (document === null || document === undefined) {
+    return {}; // an empty stack file is a stack with no config, as `pulumi stack init` leaves it
+  }
+  if (!isMapping(document) || (document.config !== undefined && document.config !== null && !isMapping(document.config))) {
+    throw new StackFileError(file, `${file}: expected a mapping with a \`config:\` mapping of keys to values`);
+  }
+  return isMapping(document.config) ? document.config : {};
 }
 
 function asConfigString(value: unknown): string {

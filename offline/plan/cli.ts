@@ -7,10 +7,10 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { STACKS } from "../cloud/stackFiles";
+import { hasStackFile } from "../cloud/stackFiles";
 import { DEFAULT_WORKLOAD, Workload } from "./dynamoCost";
 import { styleFor } from "./format";
-import { plan, PlanFailure, PlanOptions, stacksInPlanOrder, StackPlan } from "./plan";
+import { noStackFileMessage, plan, PlanFailure, PlanOptions, stacksInPlanOrder, StackPlan } from "./plan";
 import { planJson, renderPlan } from "./render";
 
 export const EXIT = { ok: 0, mandatoryPolicyFailed: 1, error: 2 } as const;
@@ -20,7 +20,7 @@ export const USAGE = `Usage: npm run plan -- <stack>... | --all [options]
 Runs the real program for Pulumi.<stack>.yaml offline (mock cloud: no credentials, no Pulumi CLI)
 and prints its resources, AZ matrix, policy report, cost estimate and deployment critical path.
 
-Stacks: ${STACKS.join(", ")}
+Stacks: every Pulumi.<stack>.yaml in the project root
 
 Options:
   --all              plan every stack (primaries first)
@@ -89,8 +89,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs | "help" {
     throw new Error("name a stack or pass --all");
   }
   for (const s of stacks) {
-    if (!(STACKS as readonly string[]).includes(s)) {
-      throw new Error(`unknown stack "${s}"; stacks are ${STACKS.join(", ")}`);
+    if (!hasStackFile(s)) {
+      throw new Error(noStackFileMessage(s));
     }
   }
   let overrides: Record<string, unknown> | undefined;

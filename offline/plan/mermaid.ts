@@ -6,7 +6,7 @@
  * have is simply not drawn.
  */
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
-import { readStackFile, STACKS } from "../cloud/stackFiles";
+import { discoverStacks, readStackFile } from "../cloud/stackFiles";
 import { AzMatrix, subnetAzId, subnetRouting, T } from "./azMatrix";
 
 const D = {
@@ -41,7 +41,7 @@ function deps(run: StackRun, r: RecordedResource, property: string, type: string
 /** The stacks whose stack file names `stack` as their primary: the global table's other regions. */
 function replicaStacksOf(stack: string): { stack: string; region: string }[] {
   const found: { stack: string; region: string }[] = [];
-  for (const other of STACKS) {
+  for (const other of discoverStacks()) {
     const config = readStackFile(other);
     const primary = str(config["trading-platform:primaryStack"]);
     if (primary && primary.split("/").pop() === stack) {

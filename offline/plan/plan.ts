@@ -12,7 +12,7 @@ import { evaluateStack, POLICY_ENVIRONMENTS, PolicyEnvironment, StackEvaluation 
 import { toPolicyResources } from "../policy/evaluator";
 import { ProgramRunFailure, runStackFile, StackRun } from "../cloud/mockCloud";
 import { withShortStacks } from "../cloud/shortStacks";
-import { readStackFile, STACKS } from "../cloud/stackFiles";
+import { discoverStacks, hasStackFile, readStackFile, REPO_ROOT, StackFileError, stackFileName } from "../cloud/stackFiles";
 import { AlarmReport, alarmReport } from "./alarms";
 import { AzMatrix, buildAzMatrix } from "./azMatrix";
 import { CostReport, costReport } from "./cost";
@@ -96,6 +96,9 @@ async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun>
     if (err instanceof ProgramRunFailure) {
       throw new PlanFailure(stack, err.error);
     }
+    if (err instanceof StackFileError) {
+      throw new PlanFailure(stack, err);
+    }
     throw err;
   }
 }
@@ -150,8 +153,8 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
 
 /** Plans one stack: runs its real program in the mock cloud and derives every part of the plan. */
 export async function plan(stack: string, options: PlanOptions = {}): Promise<StackPlan> {
-  if (!(STACKS as readonly string[]).includes(stack)) {
-    throw new PlanFailure(stack, new Error(`no stack file Pulumi.${stack}.yaml; stacks are ${STACKS.join(", ")}`));
+  if (!hasStackFile(stack)) {
+    throw new PlanFailure(stack, new Error(noStackFileMessage(stack)));
   }
   return withShortStacks(async () => {
     const started = performance.now();
@@ -164,8 +167,32 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<St
   });
 }
 
-/** Every stack of the project, primaries first so a replica reuses its primary's outputs. */
+/** What a stack name with no file gets: the file looked for and the stacks there are. */
+export function noStackFileMessage(stack: string): string {
+  const stacks = discoverStacks();
+  return `no stack file ${stackFileName(stack)} in ${REPO_ROOT}; stacks: ${stacks.length > 0 ? stacks.join(", ") : "none"}`;
+}
+
+/** A stack's role as its own config declares it (never guessed from its name); undefined when unreadable or unset. */
+function declaredRole(stack: string): string | undefined {
+  try {
+    return configString(stack, `${PROJECT_KEY}:role`);
+  } catch (err) {
+    if (err instanceof StackFileError) {
+      return undefined; // planned last, where its plan reports the file's error
+    }
+    throw err;
+  }
+}
+
+/**
+ * Every stack file of the project, primaries first so a replica reuses its primary's outputs, then
+ * replicas, then stacks whose role is missing or invalid (their plan reports the config error).
+ */
 export function stacksInPlanOrder(): string[] {
-  const hasPrimary = (s: string) => configString(s, `${PROJECT_KEY}:primaryStack`) !== undefined;
-  return [...STACKS.filter((s) => !hasPrimary(s)), ...STACKS.filter(hasPrimary)];
+  const rank = (role: string | undefined) => (role === "primary" ? 0 : role === "replica" ? 1 : 2);
+  return discoverStacks()
+    .map((stack) => ({ stack, rank: rank(declaredRole(stack)) }))
+    .sort((a, b) => a.rank - b.rank || a.stack.localeCompare(b.stack))
+    .map((s) => s.stack);
 }
