@@ -87,35 +87,84 @@ const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [
   checkEdgeConfig,
 ];
 
+/** One problem of a stack's configuration. */
+export interface ConfigProblem {
+  /** The qualified key the problem is about, without an index (`trading-platform:azIds` for azIds[2]). */
+  key: string;
+  /** Other qualified keys the problem names (a check across keys), so a value's source can be told for them too. */
+  involves: string[];
+  /** The line as the stack file's author reads it, starting with the key: what was received and what is allowed. */
+  text: string;
+}
+
+/**
+ * Where a value came from other than the stack file, by qualified key (e.g. "--set" for the plan
+ * CLI's what-if overrides); a key not listed came from the stack file or the project's defaults.
+ */
+export type ConfigSources = Readonly<Record<string, string>>;
+
+function attributed(problem: ConfigProblem, sources: ConfigSources): string {
+  const own = sources[problem.key];
+  if (own) {
+    return `${problem.text} (from ${own})`;
+  }
+  const other = problem.involves.find((k) => sources[k]);
+  return other ? `${problem.text} (with ${other} from ${sources[other]})` : problem.text;
+}
+
 /** A bad stack file. Pulumi prints a RunError's message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {
+  /** Every problem as printed, one line each. */
+  readonly problems: string[];
+
   constructor(
     readonly stack: string,
-    readonly problems: string[],
+    readonly details: ConfigProblem[],
+    readonly sources: ConfigSources = {},
   ) {
+    const problems = details.map((p) => attributed(p, sources));
+    const inputs = [`Pulumi.${stack}.yaml`, ...new Set(details.flatMap((p) => [p.key, ...p.involves]).flatMap((k) => sources[k] ?? []))];
     super(
-      `Invalid configuration for stack "${stack}" (Pulumi.${stack}.yaml):\n` +
+      `Invalid configuration for stack "${stack}" (${inputs.join(", ")}):\n` +
         problems.map((p) => `  - ${p}`).join("\n") +
-        "\nFix the stack file (or `pulumi config set`) and run again; nothing was deployed.",
+        `\nFix the stack file (or \`pulumi config set\`)${inputs.length > 1 ? ` or the ${inputs.slice(1).join(", ")} value` : ""} and run again; nothing was deployed.`,
     );
     this.name = "StackConfigError";
+    this.problems = problems;
+  }
+
+  /** The same problems, each saying which of its values came from `sources` rather than the stack file. */
+  withSources(sources: ConfigSources): StackConfigError {
+    return new StackConfigError(this.stack, this.details, { ...this.sources, ...sources });
   }
 }
 
-type JsonType = string | undefined;
-
-function jsonTypes(schema: z.ZodObject): Record<string, JsonType> {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
-    properties?: Record<string, { type?: string }>;
-  };
-  return Object.fromEntries(Object.entries(json.properties ?? {}).map(([k, v]) => [k, v.type]));
+/** The parts of a key's JSON Schema the messages quote: its type and what is allowed. */
+interface KeySchema {
+  type?: string;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  items?: KeySchema;
+  properties?: Record<string, KeySchema>;
 }
 
-const projectKeyTypes = jsonTypes(stackConfigSchema);
-const awsKeyTypes = jsonTypes(awsSchema);
+function keySchemas(schema: z.ZodObject): Record<string, KeySchema> {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, KeySchema> };
+  return json.properties ?? {};
+}
+
+const projectKeySchemas = keySchemas(stackConfigSchema);
+const awsKeySchemas = keySchemas(awsSchema);
 
 /** Pulumi hands every config value over as a string; typed values arrive as JSON text. */
-function decode(raw: string, type: JsonType): unknown {
+function decode(raw: string, type: string | undefined): unknown {
   if (type === "string" || type === undefined) {
     return raw;
   }
@@ -126,82 +175,232 @@ function decode(raw: string, type: JsonType): unknown {
   }
 }
 
-function describeIssue(key: string, issue: z.core.$ZodIssue): string {
-  const where = [key, ...issue.path.slice(1).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("");
-  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined) {
-    return `${where}: is required but not set (${describeAllowed(key)})`;
-  }
-  if (issue.code === "invalid_type") {
-    return `${where}: expected ${issue.expected}, got ${JSON.stringify(issue.input)} (${describeAllowed(key)})`;
-  }
-  if (issue.code === "invalid_value") {
-    return `${where}: ${JSON.stringify(issue.input)} is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  }
-  if (issue.code === "unrecognized_keys") {
-    return `${where}: unknown keys ${issue.keys.join(", ")}`;
-  }
-  return `${where}: ${issue.message}`;
+/** A received value as the message quotes it: JSON, cut short when long. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function describeAllowed(qualifiedKey: string): string {
-  const [namespace, key] = qualifiedKey.split(":");
-  const shape: Record<string, z.ZodType> = namespace === "aws" ? awsShape : stackConfigShape;
-  const field = shape[namespace === "aws" ? qualifiedKey : key];
-  return field?.description ?? "see README";
+/** "1–40000", "1 or more", "at most 6": a range as the schema allows it. */
+function range(min: number | undefined, max: number | undefined, exclusiveMin?: number, exclusiveMax?: number): string | undefined {
+  if (min !== undefined && max !== undefined) {
+    return `${min}–${max}`;
+  }
+  const low = min !== undefined ? `${min} or more` : exclusiveMin !== undefined ? `more than ${exclusiveMin}` : undefined;
+  const high = max !== undefined ? `${max} or less` : exclusiveMax !== undefined ? `less than ${exclusiveMax}` : undefined;
+  return [low, high].filter((t) => t !== undefined).join(" and ") || undefined;
+}
+
+/** The schema of the value at `path` below a key (an array item, an object property). */
+function schemaAt(schema: KeySchema | undefined, path: PropertyKey[]): KeySchema | undefined {
+  let at = schema;
+  for (const p of path) {
+    at = typeof p === "number" ? at?.items : at?.properties?.[String(p)];
+  }
+  return at;
+}
+
+/** One zod issue of one key as a line: the key (and index), the value received, what is allowed. */
+function describeIssue(key: string, schema: KeySchema | undefined, issue: z.core.$ZodIssue): string {
+  const where = [key, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("");
+  const at = schemaAt(schema, issue.path);
+  const about = schema?.description ?? "see Pulumi.yaml";
+  const got = `got ${shown(issue.input)}`;
+  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined) {
+    return `${where}: is required but not set (${about})`;
+  }
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int") {
+        const allowed = range(at?.minimum, at?.maximum);
+        return `${where}: ${got}; allowed whole numbers${allowed ? ` ${allowed}` : ""}`;
+      }
+      return `${where}: expected ${issue.expected}, got ${shown(issue.input)} (${about})`;
+    case "invalid_value":
+      return `${where}: ${shown(issue.input)} is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+    case "too_big": {
+      if (issue.origin === "array" || issue.origin === "set") {
+        const count = Array.isArray(issue.input) ? issue.input.length : undefined;
+        return `${where}: got ${count ?? "?"} item(s); allowed ${range(at?.minItems, at?.maxItems) ?? "?"} items`;
+      }
+      if (issue.origin === "string") {
+        const length = typeof issue.input === "string" ? issue.input.length : undefined;
+        return `${where}: ${got} (${length ?? "?"} characters); allowed ${range(at?.minLength, at?.maxLength) ?? "?"} characters`;
+      }
+      const allowed = range(at?.minimum, at?.maximum, at?.exclusiveMinimum, at?.exclusiveMaximum);
+      const bound = issue.code === "too_small" ? `${issue.inclusive ? "" : "more than "}${String(issue.minimum)}` : `${issue.inclusive ? "" : "less than "}${String(issue.maximum)}`;
+      return `${where}: ${got}; allowed ${allowed ?? bound}`;
+    }
+    case "invalid_format":
+      return `${where}: ${got}; allowed ${issue.format === "regex" && issue.pattern ? `text matching ${issue.pattern}` : `a valid ${issue.format}`} (${about})`;
+    case "unrecognized_keys":
+      return `${where}: unknown keys ${issue.keys.join(", ")}`;
+    default:
+      return `${where}: ${got}; ${issue.message}`;
+  }
+}
+
+/** Levenshtein distance, case-insensitive: how far a misspelt key is from a known one. */
+function editDistance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+/** The known key nearest to a misspelt one, if any is close enough to be what was meant. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(key, candidate);
+    if (!best || distance < best.distance) {
+      best = { key: candidate, distance };
+    }
+  }
+  // A quarter of the name (at least two edits) separates a typo from a different word.
+  return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
+}
+
+const PROJECT_KEYS = Object.keys(stackConfigShape);
+const KEY_MENTIONS = PROJECT_KEYS.map((key) => ({ key, pattern: new RegExp(`(?<![A-Za-z0-9])${key}(?![A-Za-z0-9])`) }));
+
+/** The project keys a check's message names besides its own key: the other side of a cross-key check. */
+function keysNamedIn(message: string, own: string): string[] {
+  return KEY_MENTIONS.filter((k) => `${PROJECT}:${k.key}` !== own && k.pattern.test(message)).map((k) => `${PROJECT}:${k.key}`);
+}
+
+/** `azIds[2]` → `trading-platform:azIds`; `aws:region` stays as it is. */
+function qualify(key: string): string {
+  return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+function baseKey(key: string): string {
+  return qualify(key.split(/[[.]/)[0]);
+}
+
+interface KeyResult {
+  /** The parsed value, or the key's default when the value has a problem. */
+  values: Record<string, unknown>;
+  /** Keys with a problem and no default: no value a check could use. */
+  missing: string[];
+  problems: ConfigProblem[];
+}
+
+/** Parses each key on its own, so one bad value neither hides another's problem nor stops the checks across keys. */
+function parseKeys(
+  shape: Record<string, z.ZodType>,
+  schemas: Record<string, KeySchema>,
+  qualified: (key: string) => string,
+  raw: Record<string, string | undefined>,
+): KeyResult {
+  const result: KeyResult = { values: {}, missing: [], problems: [] };
+  for (const [key, field] of Object.entries(shape)) {
+    const name = qualified(key);
+    const text = raw[name];
+    const parsed = field.safeParse(text === undefined ? undefined : decode(text, schemas[key]?.type), { reportInput: true });
+    if (parsed.success) {
+      result.values[key] = parsed.data;
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      result.problems.push({ key: name, involves: [], text: describeIssue(name, schemas[key], issue) });
+    }
+    const fallback = field.safeParse(undefined);
+    if (fallback.success && fallback.data !== undefined) {
+      result.values[key] = fallback.data;
+    } else {
+      result.missing.push(key);
+    }
+  }
+  return result;
+}
+
+/** Thrown when a check across keys reads a key that has no usable value: the check is skipped from there. */
+class MissingValue extends Error {}
+
+/**
+ * The config the checks across keys run on while some keys have problems: a bad key with a default
+ * holds its default; reading one without stops that check instead of letting it judge `undefined`.
+ */
+function bestEffort(config: StackConfig, missing: Set<string>): StackConfig {
+  return new Proxy(config, {
+    get(target, property, receiver) {
+      if (typeof property === "string" && missing.has(property)) {
+        throw new MissingValue(property);
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 /**
  * Parses and validates a stack's raw configuration (the `key: string` map Pulumi provides).
- * Throws StackConfigError listing every problem; returns the typed config otherwise.
+ * Throws StackConfigError listing every problem of every key, in one pass: the type, range and
+ * format of each key, unknown keys, and the checks across keys (run on a best-effort config in
+ * which a bad key holds its default, skipping any check about a key that already has a problem).
+ * Returns the typed config otherwise.
  */
 export function parseStackConfig(stack: string, raw: Record<string, string | undefined>): StackConfig {
-  const problems: string[] = [];
-  const qualify = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
-
+  const problems: ConfigProblem[] = [];
   for (const key of Object.keys(raw)) {
     if (key.startsWith(`${PROJECT}:`) && !(key.slice(PROJECT.length + 1) in stackConfigShape)) {
-      problems.push(`${key}: is not a key of this project; known keys: ${Object.keys(stackConfigShape).join(", ")}`);
+      const near = nearestKey(key.slice(PROJECT.length + 1), PROJECT_KEYS);
+      problems.push({
+        key,
+        involves: [],
+        text: `${key}: is not a key of this project; ${near ? `did you mean ${PROJECT}:${near}?` : "no known key is close (Pulumi.yaml's config block lists them)"}`,
+      });
     }
   }
+  const project = parseKeys(stackConfigShape, projectKeySchemas, qualify, raw);
+  const aws = parseKeys(awsShape, awsKeySchemas, (key) => key, raw);
+  problems.push(...project.problems, ...aws.problems);
 
-  const projectInput: Record<string, unknown> = {};
-  for (const key of Object.keys(stackConfigShape)) {
-    const value = raw[qualify(key)];
-    if (value !== undefined) {
-      projectInput[key] = decode(value, projectKeyTypes[key]);
-    }
-  }
-  const awsInput: Record<string, unknown> = {};
-  for (const key of Object.keys(awsShape)) {
-    const value = raw[key];
-    if (value !== undefined) {
-      awsInput[key] = decode(value, awsKeyTypes[key]);
-    }
-  }
-
-  const project = stackConfigSchema.safeParse(projectInput, { reportInput: true });
-  const aws = awsSchema.safeParse(awsInput, { reportInput: true });
-  for (const issue of project.error?.issues ?? []) {
-    problems.push(describeIssue(qualify(String(issue.path[0])), issue));
-  }
-  for (const issue of aws.error?.issues ?? []) {
-    problems.push(describeIssue(String(issue.path[0]), issue));
-  }
-  if (!project.success || !aws.success || problems.length > 0) {
-    throw new StackConfigError(stack, problems);
-  }
-
-  const config: StackConfig = {
-    ...project.data,
+  const tags = aws.values["aws:defaultTags"] as { tags: Record<string, string> } | undefined;
+  // Every value came from its own key's schema (or its default), so this is the schema's output
+  // type; with problems above, a key may be missing (see bestEffort) and the checks are best effort.
+  const config = {
+    ...(project.values as z.output<typeof stackConfigSchema>),
     stack,
-    region: aws.data["aws:region"],
-    defaultTags: aws.data["aws:defaultTags"].tags,
-    isProduction: project.data.environment === "prod",
-  };
-  const report: ReportIssue = (key, message) => problems.push(`${qualify(key)}: ${message}`);
-  for (const check of crossChecks) {
-    check(config, report);
+    region: aws.values["aws:region"] as string,
+    defaultTags: tags?.tags ?? {},
+    isProduction: project.values.environment === "prod",
+  } satisfies StackConfig;
+  const missing = new Set([
+    ...project.missing,
+    ...(aws.missing.includes("aws:region") ? ["region"] : []),
+    ...(aws.missing.includes("aws:defaultTags") ? ["defaultTags"] : []),
+    ...(project.missing.includes("environment") ? ["isProduction"] : []),
+  ]);
+  for (const key of missing) {
+    Reflect.deleteProperty(config, key); // absent, so a spread copy of the config does not read it
   }
+  const checked = missing.size > 0 ? bestEffort(config, missing) : config;
+
+  const withProblem = new Set(problems.map((p) => p.key));
+  const cross: ConfigProblem[] = [];
+  const report: ReportIssue = (key, message) => {
+    const own = baseKey(key);
+    cross.push({ key: own, involves: keysNamedIn(message, own), text: `${qualify(key)}: ${message}` });
+  };
+  for (const check of crossChecks) {
+    try {
+      check(checked, report);
+    } catch (err) {
+      if (!(err instanceof MissingValue) && withProblem.size === 0) {
+        throw err;
+      }
+      // The check read a key that has no value; that key's own problem is reported.
+    }
+  }
+  problems.push(...cross.filter((p) => !withProblem.has(p.key) && !p.involves.some((k) => withProblem.has(k))));
   if (problems.length > 0) {
     throw new StackConfigError(stack, problems);
   }

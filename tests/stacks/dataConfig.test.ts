@@ -48,13 +48,13 @@ const BAD_CASES: BadConfigCase[] = [
     title: "more database instances than Aurora holds",
     stack: "dev",
     overrides: { [K("dataDbInstanceCount")]: 17 },
-    message: "trading-platform:dataDbInstanceCount: Too big: expected number to be <=16",
+    message: "trading-platform:dataDbInstanceCount: got 17; allowed 1–16",
   },
   {
     title: "no database instance at all",
     stack: "dev",
     overrides: { [K("dataDbInstanceCount")]: 0 },
-    message: "trading-platform:dataDbInstanceCount: Too small: expected number to be >=1",
+    message: "trading-platform:dataDbInstanceCount: got 0; allowed 1–16",
   },
   {
     title: "less than a week of backups in prod",
@@ -66,7 +66,7 @@ const BAD_CASES: BadConfigCase[] = [
     title: "more backup days than RDS keeps",
     stack: "dev",
     overrides: { [K("dataBackupRetentionDays")]: 40 },
-    message: "trading-platform:dataBackupRetentionDays: Too big: expected number to be <=35",
+    message: "trading-platform:dataBackupRetentionDays: got 40; allowed 1–35",
   },
   {
     title: "deletion protection off in prod",
@@ -99,20 +99,20 @@ const BAD_CASES: BadConfigCase[] = [
     stack: "dev",
     overrides: { [K("dataDbMonitoringIntervalSeconds")]: 45 },
     message:
-      "trading-platform:dataDbMonitoringIntervalSeconds: must be one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 turns Enhanced Monitoring off)",
+      "trading-platform:dataDbMonitoringIntervalSeconds: got 45; must be one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 turns Enhanced Monitoring off)",
   },
   {
     title: "a Performance Insights retention RDS does not offer",
     stack: "dev",
     overrides: { [K("dataDbPerformanceInsightsRetentionDays")]: 30 },
     message:
-      "trading-platform:dataDbPerformanceInsightsRetentionDays: must be 7, a multiple of 31 up to 713, or 731 (days)",
+      "trading-platform:dataDbPerformanceInsightsRetentionDays: got 30; must be 7, a multiple of 31 up to 713, or 731 (days)",
   },
   {
     title: "a log retention CloudWatch does not offer",
     stack: "dev",
     overrides: { [K("dataLogRetentionDays")]: 10 },
-    message: "trading-platform:dataLogRetentionDays: must be one of CloudWatch's retention periods: 1, 3, 5, 7, 14",
+    message: "trading-platform:dataLogRetentionDays: got 10; must be one of CloudWatch's retention periods: 1, 3, 5, 7, 14",
   },
   {
     title: "an unsupported cache engine",
@@ -156,7 +156,7 @@ const BAD_CASES: BadConfigCase[] = [
     title: "more cache nodes than a replication group holds",
     stack: "dev",
     overrides: { [K("dataCacheNodeCount")]: 7 },
-    message: "trading-platform:dataCacheNodeCount: Too big: expected number to be <=6",
+    message: "trading-platform:dataCacheNodeCount: got 7; allowed 1–6",
   },
   {
     title: "less than a week of cache snapshots in prod",

@@ -27,7 +27,7 @@ const CASES: BadConfigCase[] = [
     title: "a threshold out of range",
     stack: "dev",
     overrides: { [configKey("alarmAlbTarget5xxPercent")]: 0 },
-    message: "trading-platform:alarmAlbTarget5xxPercent: Too small: expected number to be >=1",
+    message: "trading-platform:alarmAlbTarget5xxPercent: got 0; allowed 1–100",
   },
   {
     title: "a subscriber account that is not a 12-digit id",

@@ -42,13 +42,13 @@ const BAD_CASES: BadConfigCase[] = [
     title: "a target utilisation target tracking does not accept",
     stack: "dev",
     overrides: { [K("dynamoTargetUtilization")]: 95 },
-    message: "trading-platform:dynamoTargetUtilization: Too big: expected number to be <=90",
+    message: "trading-platform:dynamoTargetUtilization: got 95; allowed 20–90",
   },
   {
     title: "more capacity than a table's default quota",
     stack: "dev",
     overrides: { [K("dynamoReadMaxCapacity")]: 50_000 },
-    message: "trading-platform:dynamoReadMaxCapacity: Too big: expected number to be <=40000",
+    message: "trading-platform:dynamoReadMaxCapacity: got 50000; allowed 1–40000",
   },
   {
     title: "a scheduled action that is not in the compact form",
@@ -80,19 +80,19 @@ const BAD_CASES: BadConfigCase[] = [
     title: "a bounded-retry setting of -1 (infinite)",
     stack: "dev",
     overrides: { [K("dynamoStreamMaxRetryAttempts")]: -1 },
-    message: "trading-platform:dynamoStreamMaxRetryAttempts: Too small: expected number to be >=0",
+    message: "trading-platform:dynamoStreamMaxRetryAttempts: got -1; allowed 0–10000",
   },
   {
     title: "a stream batch larger than DynamoDB Streams allows",
     stack: "dev",
     overrides: { [K("dynamoStreamBatchSize")]: 20_000 },
-    message: "trading-platform:dynamoStreamBatchSize: Too big: expected number to be <=10000",
+    message: "trading-platform:dynamoStreamBatchSize: got 20000; allowed 1–10000",
   },
   {
     title: "a log retention CloudWatch does not offer",
     stack: "dev",
     overrides: { [K("dynamoLogRetentionDays")]: 45 },
-    message: "trading-platform:dynamoLogRetentionDays: must be one of CloudWatch's retention periods",
+    message: "trading-platform:dynamoLogRetentionDays: got 45; must be one of CloudWatch's retention periods",
   },
   {
     title: "a DAX node type outside the allow-list",
@@ -116,7 +116,7 @@ const BAD_CASES: BadConfigCase[] = [
     title: "more DAX nodes than a cluster can have",
     stack: "dev",
     overrides: { [K("daxReplicationFactor")]: 12 },
-    message: "trading-platform:daxReplicationFactor: Too big: expected number to be <=11",
+    message: "trading-platform:daxReplicationFactor: got 12; allowed 1–11",
   },
   {
     title: "more DAX nodes than AZs",
