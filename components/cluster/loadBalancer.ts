@@ -23,6 +23,9 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 /** Prefix of the ALB's access logs in their bucket (AWS appends AWSLogs/<account>/...). */
 const ACCESS_LOG_PREFIX = "alb";
 
+/** The JWKS endpoint is an https URL (components/edge/authentication.ts). */
+const JWKS_PORT = 443;
+
 /** Inputs of {@link loadBalancer}: TradingClusterArgs' fields, defaults applied. */
 export interface LoadBalancerArgs {
   readonly vpcId: pulumi.Input<string>;
@@ -116,8 +119,44 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
     parent,
   );
 
-  listeners(scope, name, alb, targetGroup, args.certificateArn, args.authentication);
+  listeners(scope, name, alb, targetGroup, args.albSecurityGroupId, args.certificateArn, args.authentication);
   return { alb, targetGroup };
+}
+
+/**
+ * The one egress the load balancer's own group needs beyond the app port: HTTPS to the token
+ * issuer, because with a jwt-validation action the ALB itself fetches the issuer's JWKS.
+ *
+ * - ELB User Guide, "Verify JWTs using an Application Load Balancer"
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-verify-jwt.html):
+ *   "The load balancer acquires the public key published by the IdP in a well-known location that
+ *   you configure", and the JWKS endpoint "must be publicly accessible". The page says nothing that
+ *   exempts this fetch from the load balancer's security group.
+ * - For the ALB's other IdP calls (authenticate-oidc/cognito) AWS documents that the load
+ *   balancer's security group must allow outbound HTTPS to the IdP, or requests get HTTP 500
+ *   (AWS re:Post knowledge center, "elb-configure-authentication-alb",
+ *   https://repost.aws/knowledge-center/elb-configure-authentication-alb: "Add an outbound rule to
+ *   allow traffic to the IdP endpoints over HTTPS (port 443)"; ELB User Guide, "Authenticate users
+ *   using an Application Load Balancer"). The JWKS fetch is the same kind of outbound call.
+ *
+ * 0.0.0.0/0 because the endpoint is a public DNS name with no fixed address range: Cognito's
+ * `cognito-idp.<region>.amazonaws.com` is behind AWS's shared public ranges and an external
+ * issuer's JWKS is wherever its operator hosts it. Port 443 only, and only on a listener that
+ * verifies JWTs (there is no jwt-validation on an HTTP listener, so dev has no such rule).
+ */
+function jwksEgress(scope: pulumi.Resource, name: string, albSecurityGroupId: pulumi.Input<string>): aws.vpc.SecurityGroupEgressRule {
+  return new aws.vpc.SecurityGroupEgressRule(
+    `${name}-alb-out-jwks`,
+    {
+      securityGroupId: albSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: JWKS_PORT,
+      toPort: JWKS_PORT,
+      cidrIpv4: "0.0.0.0/0",
+      description: "HTTPS to the token issuer's JWKS endpoint (listener jwt-validation)",
+    },
+    { parent: scope },
+  );
 }
 
 function listeners(
@@ -125,12 +164,15 @@ function listeners(
   name: string,
   alb: aws.lb.LoadBalancer,
   targetGroup: aws.lb.TargetGroup,
+  albSecurityGroupId: pulumi.Input<string>,
   certificateArn: string | undefined,
   authentication: ApiAuthentication | undefined,
 ): void {
   const parent = { parent: scope };
   const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
   if (certificateArn) {
+    // Verifying listener: the group lets the ALB reach the JWKS before the listener starts verifying.
+    const egress = authentication ? [jwksEgress(scope, name, albSecurityGroupId)] : [];
     const https = new aws.lb.Listener(
       `${name}-https`,
       {
@@ -141,7 +183,7 @@ function listeners(
         certificateArn,
         defaultActions: authentication ? verifyThenForward(authentication, targetGroup.arn) : forward,
       },
-      parent,
+      { parent: scope, dependsOn: egress },
     );
     if (authentication) listenerAuthRules(scope, name, https, targetGroup.arn, authentication);
     new aws.lb.Listener(

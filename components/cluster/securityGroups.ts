@@ -22,7 +22,9 @@ export interface ClusterSecurityGroupsArgs {
 /**
  * The cluster's two security groups, created before the data stores so that they can admit the app
  * group and add the matching egress rule on it:
- * - ALB group: 443/80 in from the configured CIDRs; out only to the app group on the app port.
+ * - ALB group: 443/80 in from the configured CIDRs; out to the app group on the app port, and (added
+ *   by the load balancer, components/cluster/loadBalancer.ts, only when its HTTPS listener verifies
+ *   JWTs) out on 443 to the token issuer's JWKS endpoint.
  * - App group: the app port in from the ALB group only; out on 443 (AWS APIs through the gateway
  *   endpoints or NAT: SSM, S3, CloudWatch, DynamoDB, the AL2023 package repositories). Rules to the
  *   data stores (DAX, Aurora, ElastiCache) are added by those components.

@@ -18,6 +18,7 @@ const T = {
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   subnet: "aws:ec2/subnet:Subnet",
   listener: "aws:lb/listener:Listener",
+  listenerRule: "aws:lb/listenerRule:ListenerRule",
   targetGroup: "aws:lb/targetGroup:TargetGroup",
   alb: "aws:lb/loadBalancer:LoadBalancer",
   sg: "aws:ec2/securityGroup:SecurityGroup",
@@ -188,9 +189,27 @@ describe("TradingCluster in the real stack files", function () {
         expect(cidrs).to.include(rule.inputs.cidrIpv4);
       }
       const albEgress = onGroup(T.egress, albSg);
-      expect(albEgress).to.have.length(1);
-      expect(albEgress[0].inputs).to.deep.include({ fromPort: DEFAULT_PORT, toPort: DEFAULT_PORT });
-      expect(run.propertyDependencies(albEgress[0], "referencedSecurityGroupId").map((r) => r.urn)).to.deep.equal([appSg.urn]);
+      const toApp = albEgress.filter((rule) => rule.inputs.fromPort === DEFAULT_PORT);
+      expect(toApp).to.have.length(1);
+      expect(toApp[0].inputs).to.deep.include({ fromPort: DEFAULT_PORT, toPort: DEFAULT_PORT });
+      expect(run.propertyDependencies(toApp[0], "referencedSecurityGroupId").map((r) => r.urn)).to.deep.equal([appSg.urn]);
+      // The ALB fetches the issuer's JWKS itself when a listener verifies JWTs: then, and only then,
+      // its group may leave on 443 (to any address: the IdP's endpoints have no fixed CIDRs).
+      const verifiesJwt = run
+        .childrenOf(clusterOf(run), true)
+        .filter((r) => r.type === T.listener || r.type === T.listenerRule)
+        .some((r) => ((r.inputs.defaultActions ?? r.inputs.actions) as Record<string, unknown>[]).some((a) => a.type === "jwt-validation"));
+      expect(verifiesJwt, "the prod stacks verify JWTs at the listener").to.equal(Boolean(configured(stack, "clusterCertificateArn")));
+      const others = albEgress.filter((rule) => rule !== toApp[0]);
+      if (verifiesJwt) {
+        expect(others).to.have.length(1);
+        expect(others[0].inputs).to.deep.include({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+        expect(others[0].inputs).to.not.have.property("referencedSecurityGroupId");
+        const https = run.childrenOf(clusterOf(run), true).find((r) => r.type === T.listener && r.inputs.port === 443) as RecordedResource;
+        expect(https.dependencies, "the listener verifies only once the group lets the ALB out to the JWKS").to.include(others[0].urn);
+      } else {
+        expect(others, "no egress beyond the app port without JWT validation").to.deep.equal([]);
+      }
       // No group carries inline rules (they would fight the rule resources).
       for (const sg of [albSg, appSg]) {
         expect(sg.inputs).to.not.have.property("ingress");
