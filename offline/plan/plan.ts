@@ -22,6 +22,7 @@ import { renderMermaid } from "./mermaid";
 import { PolicyReport, policyReport } from "./policyReport";
 import { RegionLoss, regionLossOf } from "./regionLoss";
 import { buildTree, ResourceTree } from "./tree";
+import { StackConfigError } from "../../stacks/config";
 
 export interface PlanOptions {
   /**
@@ -31,6 +32,8 @@ export interface PlanOptions {
   preview?: boolean;
   /** Config keys to change over the stack file (`undefined` removes one): a what-if, or a mutated stack in tests. */
   overrides?: Record<string, unknown>;
+  /** What a config error calls the overrides' values, so it does not blame the stack file for them. Default "--set", the CLI flag. */
+  overridesFrom?: string;
   /** Workload for the on-demand comparison; missing fields take DEFAULT_WORKLOAD's. */
   workload?: Partial<Workload>;
 }
@@ -89,12 +92,22 @@ function stackReferencesFor(stack: string): Record<string, Record<string, unknow
   return primary && outputs ? { [primary]: outputs } : {};
 }
 
+/** A config error that names, for each value given as an override, where it came from instead of the stack file. */
+function attributed(error: Error, options: PlanOptions): Error {
+  if (!(error instanceof StackConfigError) || !options.overrides) {
+    return error;
+  }
+  const from = options.overridesFrom ?? "--set";
+  const given = Object.entries(options.overrides).filter(([, value]) => value !== undefined);
+  return error.withSources(Object.fromEntries(given.map(([key]) => [key, from])));
+}
+
 async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun> {
   try {
     return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) });
   } catch (err) {
     if (err instanceof ProgramRunFailure) {
-      throw new PlanFailure(stack, err.error);
+      throw new PlanFailure(stack, attributed(err.error, options));
     }
     if (err instanceof StackFileError) {
       throw new PlanFailure(stack, err);

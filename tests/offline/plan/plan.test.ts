@@ -168,6 +168,15 @@ describe("plan: exit codes", () => {
     expect(c.stderr()).to.include('trading-platform:natGatewayMode: must be "perAz" in a prod stack');
   });
 
+  it("a bad value given with --set is reported as coming from --set, not from the stack file", async () => {
+    const c = io();
+    const code = await runCli(["dev", "--set", "dynamoReadCapacity=-5", "--set", "clusterMinSise=3"], c.io);
+    expect(code).to.equal(2);
+    expect(c.stderr()).to.include('Invalid configuration for stack "dev" (Pulumi.dev.yaml, --set):');
+    expect(c.stderr()).to.include("  - trading-platform:dynamoReadCapacity: got -5; allowed 1–40000 (from --set)\n");
+    expect(c.stderr()).to.include("  - trading-platform:clusterMinSise: is not a key of this project; did you mean trading-platform:clusterMinSize? (from --set)\n");
+  });
+
   const usage: [string[], string][] = [
     [[], "plan: name a stack or pass --all"],
     [["staging"], "plan: no stack file Pulumi.staging.yaml in "],
