@@ -40,6 +40,8 @@ interface Case {
   fields?: { in: string; field: string; message: string }[];
   /** Parts of the request the response must not repeat. */
   noEcho?: string[];
+  /** What the message must say (the problem named, not a generic one). */
+  message?: RegExp;
   headers?: Record<string, string>;
 }
 
@@ -50,6 +52,14 @@ const rawOrder = (quantity: string, limitPrice = "12345") => ({
   payload: `{"account":"acct-1","clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":${quantity},"limitPrice":${limitPrice},"timeInForce":"GTC"}`,
 });
 const LONG_ACCOUNT = "a".repeat(101);
+
+/** A JSON body as text, posted as application/json (for bodies JSON.stringify cannot be asked to build). */
+const rawJson = (url: string, payload: string): InjectOptions => ({ method: "POST", url, headers: { "content-type": "application/json" }, payload });
+const nestedArray = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+// Deep nesting a client can send within BODY_LIMIT_BYTES (16 384): an array 8 000 levels deep in
+// `account` is 16 012 bytes. Each used to overflow the stack in the parser or its poisoning scan (500).
+const TOO_DEEP = /^The body nests arrays and objects deeper than 32 levels \(at character \d+\); /;
 
 const body = (field: string, message: string) => ({ in: "body", field, message });
 const query = (field: string, message: string) => ({ in: "query", field, message });
@@ -331,6 +341,75 @@ const cases: Case[] = [
     noEcho: [ORDER_ID],
   },
   {
+    name: "account: an array nested 8000 levels deep (16 012 bytes, under the body limit)",
+    request: rawJson("/v1/orders", `{"account":${nestedArray(8000)}}`),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "account: an array nested 3000 levels deep",
+    request: rawJson("/v1/orders", `{"account":${nestedArray(3000)},"clientOrderId":"cl-1"}`),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "account: arrays one level past the limit (the body object is level 1)",
+    request: rawJson("/v1/orders", `{"account":${nestedArray(32)}}`),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "account: arrays exactly at the limit parse, and fail validation as an array",
+    request: rawJson("/v1/orders", `{"account":${nestedArray(31)},"clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":1,"limitPrice":1,"timeInForce":"GTC"}`),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("account", "must be a string, got an array")],
+  },
+  {
+    name: "objects nested 2700 levels deep ({\"a\":{\"a\":...}}, 16 201 bytes)",
+    request: rawJson("/v1/orders", nestedObject(2700)),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "objects one level past the limit",
+    request: rawJson("/v1/orders", nestedObject(33)),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "objects exactly at the limit parse, and fail validation",
+    request: rawJson("/v1/orders", nestedObject(32)),
+    status: 400,
+    error: "validation_failed",
+  },
+  {
+    name: "a top-level array nested 8000 levels deep",
+    request: rawJson("/v1/orders", nestedArray(8000)),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "fill: a body nested 8000 levels deep",
+    request: rawJson(FILLS, `{"fillId":${nestedArray(8000)}}`),
+    status: 400,
+    error: "invalid_request",
+    message: TOO_DEEP,
+  },
+  {
+    name: "brackets inside strings (after an escaped quote) are not nesting",
+    request: rawJson("/v1/orders", `{"account":"\\"${"[".repeat(100)}","clientOrderId":"cl-1","symbol":"ACME","side":"buy","quantity":1,"limitPrice":1,"timeInForce":"GTC"}`),
+    status: 400,
+    error: "validation_failed",
+    fields: [body("account", "must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'")],
+  },
+  {
     name: "query: open-orders side not in the enum",
     request: { method: "GET", url: "/v1/symbols/ACME/open-orders?side=bid" },
     status: 400,
@@ -364,6 +443,7 @@ describe("trading-api bad-input matrix", () => {
       expect(json.requestId).to.be.a("string").and.equal(res.headers["x-request-id"]);
       expect(json.message).to.be.a("string").and.not.match(/\bat \S+ \(|node_modules|\.ts:\d+/);
       if (c.fields) expect(json.fields).to.deep.equal(c.fields);
+      if (c.message) expect(json.message).to.match(c.message);
       for (const [name, value] of Object.entries(c.headers ?? {})) expect(res.headers[name], name).to.equal(value);
       for (const fragment of c.noEcho ?? []) expect(res.body, `the response repeats "${fragment}"`).to.not.include(fragment);
       const lines = logged.filter((l) => l.requestId === json.requestId && l.msg === "request completed");

@@ -9,6 +9,10 @@
  *   lossless-json refuses a key repeated with a different value. A key repeated with the very same
  *   value is accepted: every reader gets the same object from it.
  * Prototype-poisoning keys (`__proto__`, `constructor.prototype`) are refused as Fastify does.
+ * Nesting is bounded ({@link MAX_BODY_DEPTH}) before anything recursive runs: lossless-json and the
+ * poisoning scan both recurse once per level, and a body of a few thousand brackets (well under
+ * BODY_LIMIT_BYTES) overflowed the stack, which surfaced as a 500 (or, when the parser was the one
+ * to overflow, as a misleading "not valid JSON").
  * Error messages give a position, never a piece of the body.
  */
 import { LosslessNumber, parse } from "lossless-json";
@@ -25,8 +29,54 @@ function invalid(message: string): HttpError {
   return new HttpError(400, "invalid_request", message);
 }
 
+/**
+ * The deepest nesting of arrays and objects a body may have; the body object itself is level 1.
+ * Every body this API accepts is a flat object (level 1: order, fill, cancel), so 32 is far beyond
+ * any legitimate request, including one a future schema with a nested list (level 3) would send,
+ * while the recursion it allows (a few frames per level in the parser and the poisoning scan) is
+ * trivially small next to any stack.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Refuses a body nested deeper than {@link MAX_BODY_DEPTH}, in one pass without recursion. Brackets
+ * inside strings are skipped (a backslash escapes the next character, as in JSON). On malformed text
+ * the count may differ from what a parser would see past the first error, but up to that error it is
+ * exactly the parser's depth, so the parser never recurses deeper than the bound.
+ */
+function rejectDeepNesting(text: string): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i += 1; i < text.length; i += 1) {
+        const s = text.charCodeAt(i);
+        if (s === BACKSLASH) i += 1;
+        else if (s === QUOTE) break;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth += 1;
+      if (depth > MAX_BODY_DEPTH) {
+        throw invalid(
+          `The body nests arrays and objects deeper than ${MAX_BODY_DEPTH} levels (at character ${i}); request bodies of this API are flat JSON objects.`,
+        );
+      }
+    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && depth > 0) {
+      depth -= 1;
+    }
+  }
+}
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === "") throw invalid("The request body is empty; send a JSON object.");
+  rejectDeepNesting(text);
   let value: unknown;
   try {
     value = parse(text, undefined, { parseNumber: parseNumberToken });
@@ -43,6 +93,7 @@ export function parseJsonBody(text: string): unknown {
   return value;
 }
 
+/** Recursive, which is safe only because rejectDeepNesting has bounded the depth. */
 function rejectPoisoning(value: unknown): void {
   if (typeof value !== "object" || value === null || value instanceof LosslessNumber) return;
   if (Array.isArray(value)) {
