@@ -3,6 +3,8 @@
  * that names every offending variable, so a broken launch template fails its first health check
  * loudly instead of serving with a silent default.
  */
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 import { DEFAULT_PORT } from "./contract";
 
@@ -42,19 +44,31 @@ export interface Config {
   risk?: RiskConfig;
 }
 
+/**
+ * How the service proves who it is to PostgreSQL and Valkey, and which database certificates it trusts.
+ * - `aws` (always in AWS): IAM tokens for both (rds-signer; ElastiCache's SigV4 presign for the
+ *   replication group), TLS to Aurora verified against the RDS CAs.
+ * - `loopback` (LOCAL_DEPENDENCIES=loopback, `npm run local`): static passwords, and the local
+ *   PostgreSQL's own CA (or no TLS). Config refuses it unless both hosts are loopback addresses, so
+ *   it cannot be pointed at a real database or cache.
+ */
+export type DependencyCredentials =
+  | { kind: "aws"; cacheReplicationGroupId: string }
+  | { kind: "loopback"; dbPassword: string; cachePassword: string; /** PEM of the CA to verify PostgreSQL's certificate with; unset: no TLS. */ dbCa?: string };
+
 /** Where the reference data and the rate limits live, and how fresh they must be. */
 export interface RiskConfig {
-  /** Aurora reader endpoint (reads only), its port, database and IAM-authenticated role. */
+  /** Aurora reader endpoint (reads only), its port, database and role (IAM-authenticated in AWS). */
   dbHost: string;
   dbPort: number;
   dbName: string;
   dbUser: string;
-  /** ElastiCache primary endpoint, port, IAM user and replication group (the token is signed for it). */
+  /** ElastiCache primary endpoint, port and user (IAM-enabled in AWS). */
   cacheHost: string;
   cachePort: number;
   cacheUser: string;
-  cacheReplicationGroupId: string;
   cacheTls: boolean;
+  credentials: DependencyCredentials;
   syncIntervalMs: number;
   pollMs: number;
   maxStalenessSeconds: number;
@@ -97,6 +111,13 @@ export const ENVIRONMENT = {
   REFDATA_MAX_STALENESS_SECONDS: { default: "60", description: "longest time the cached copy is used unconfirmed (Aurora down) before new orders get 503" },
   CACHE_COMMAND_TIMEOUT_MS: { default: "250", description: "per-command cache timeout; past it a new order gets 503" },
   RISK_CHECKS: { default: "required", description: "required|disabled; disabled (local runs only) places orders without risk checks" },
+  LOCAL_DEPENDENCIES: {
+    default: "aws",
+    description: "aws|loopback; loopback (local runs only, refused unless REFDATA_DB_HOST and CACHE_HOST are 127.0.0.0/8, ::1 or localhost) uses REFDATA_DB_PASSWORD, CACHE_PASSWORD and REFDATA_DB_CA_FILE instead of IAM tokens and the RDS CAs",
+  },
+  REFDATA_DB_PASSWORD: { default: undefined, description: "password of REFDATA_DB_USER (LOCAL_DEPENDENCIES=loopback only, required there)" },
+  REFDATA_DB_CA_FILE: { default: undefined, description: "PEM file of the CA that signed the local PostgreSQL's certificate (LOCAL_DEPENDENCIES=loopback only; unset there: no TLS)" },
+  CACHE_PASSWORD: { default: undefined, description: "password of CACHE_USER (LOCAL_DEPENDENCIES=loopback only, required there)" },
 } as const satisfies Record<string, { default: string | undefined; description: string }>;
 
 export class ConfigError extends Error {
@@ -169,6 +190,10 @@ const schema = z.object({
   REFDATA_MAX_STALENESS_SECONDS: integer(5, 3600),
   CACHE_COMMAND_TIMEOUT_MS: integer(10, 5000),
   RISK_CHECKS: z.enum(["required", "disabled"], { error: "must be required or disabled" }),
+  LOCAL_DEPENDENCIES: z.enum(["aws", "loopback"], { error: "must be aws or loopback" }),
+  REFDATA_DB_PASSWORD: z.string().optional(),
+  REFDATA_DB_CA_FILE: z.string().optional(),
+  CACHE_PASSWORD: z.string().optional(),
   HTTP_HEADERS_TIMEOUT_MS: integer(100, 300_000),
   HTTP_BODY_TIMEOUT_MS: integer(100, 300_000),
   HTTP_IDLE_TIMEOUT_MS: integer(1000, 600_000),
@@ -202,7 +227,64 @@ const crossChecks: { variable: string; holds: (e: z.output<typeof schema>) => bo
   },
 ];
 
-const SECRET_VARIABLES = new Set(["CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS"]);
+const SECRET_VARIABLES = new Set(["CURSOR_SECRET", "CURSOR_SECRET_PREVIOUS", "REFDATA_DB_PASSWORD", "CACHE_PASSWORD"]);
+
+/** The variables that exist only for LOCAL_DEPENDENCIES=loopback. */
+const LOOPBACK_ONLY = ["REFDATA_DB_PASSWORD", "REFDATA_DB_CA_FILE", "CACHE_PASSWORD"] as const;
+const LOOPBACK_RULE = "127.0.0.0/8, ::1 or localhost";
+
+/**
+ * True for a host name that can only mean this machine: localhost, an IPv4 address in 127.0.0.0/8,
+ * or ::1 (any spelling; brackets allowed). A DNS name other than localhost is never loopback here,
+ * even one that resolves to 127.0.0.1 today: what it resolves to can change.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase();
+  if (name === "localhost") return true;
+  if (isIP(name) === 4) return name.split(".")[0] === "127";
+  const bare = name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name;
+  if (isIP(bare) !== 6) return false;
+  // The URL parser writes every spelling of an IPv6 address in its one canonical form.
+  return new URL(`http://[${bare}]/`).hostname === "[::1]";
+}
+
+/**
+ * The loopback mode's rules, each naming the variable to change: it is refused for any host that is
+ * not loopback, needs both passwords, and its variables are refused without it (so a static
+ * password can never stand in for an IAM token in AWS by accident). The CA file is read here, so a
+ * bad path stops the process with its name.
+ */
+function dependencyCredentials(e: z.output<typeof schema>): { credentials?: DependencyCredentials; problems: { variable: string; message: string }[] } {
+  const problems: { variable: string; message: string }[] = [];
+  if (e.LOCAL_DEPENDENCIES === "aws") {
+    for (const variable of LOOPBACK_ONLY) {
+      if (e[variable] !== undefined) {
+        problems.push({ variable, message: "is allowed only with LOCAL_DEPENDENCIES=loopback (with aws the service signs IAM tokens and trusts the RDS CAs)" });
+      }
+    }
+    const groupId = e.CACHE_REPLICATION_GROUP_ID;
+    return { problems, ...(groupId ? { credentials: { kind: "aws", cacheReplicationGroupId: groupId } } : {}) };
+  }
+  const remote = (["REFDATA_DB_HOST", "CACHE_HOST"] as const).filter((variable) => e[variable] !== undefined && !isLoopbackHost(e[variable]));
+  if (remote.length > 0) {
+    const named = remote.map((variable) => `${variable} is "${e[variable]}"`).join(", ");
+    problems.push({ variable: "LOCAL_DEPENDENCIES", message: `loopback is allowed only when REFDATA_DB_HOST and CACHE_HOST are loopback hosts (${LOOPBACK_RULE}); ${named}` });
+  }
+  for (const variable of ["REFDATA_DB_HOST", "CACHE_HOST", "CACHE_USER", "REFDATA_DB_PASSWORD", "CACHE_PASSWORD"] as const) {
+    if (e[variable] === undefined) problems.push({ variable, message: "is required with LOCAL_DEPENDENCIES=loopback" });
+  }
+  let dbCa: string | undefined;
+  if (e.REFDATA_DB_CA_FILE !== undefined) {
+    try {
+      dbCa = readFileSync(e.REFDATA_DB_CA_FILE, "utf8");
+      if (!dbCa.includes("-----BEGIN CERTIFICATE-----")) problems.push({ variable: "REFDATA_DB_CA_FILE", message: `must be a PEM certificate file (got "${e.REFDATA_DB_CA_FILE}")` });
+    } catch {
+      problems.push({ variable: "REFDATA_DB_CA_FILE", message: `must be a readable PEM file (got "${e.REFDATA_DB_CA_FILE}")` });
+    }
+  }
+  if (problems.length > 0 || e.REFDATA_DB_PASSWORD === undefined || e.CACHE_PASSWORD === undefined) return { problems };
+  return { problems, credentials: { kind: "loopback", dbPassword: e.REFDATA_DB_PASSWORD, cachePassword: e.CACHE_PASSWORD, ...(dbCa ? { dbCa } : {}) } };
+}
 
 /** Reads the variables in {@link ENVIRONMENT}; throws {@link ConfigError} naming each bad one. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -227,10 +309,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const access = dependencyCredentials(e);
+  if (access.problems.length > 0) throw new ConfigError(access.problems);
   // All or nothing: a half-configured risk tier would fail every order at run time instead.
+  // (The loopback mode has required its whole group above.)
   const group = { REFDATA_DB_HOST: e.REFDATA_DB_HOST, CACHE_HOST: e.CACHE_HOST, CACHE_USER: e.CACHE_USER, CACHE_REPLICATION_GROUP_ID: e.CACHE_REPLICATION_GROUP_ID };
   const missing = Object.entries(group).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (missing.length > 0 && missing.length < Object.keys(group).length) {
+  if (e.LOCAL_DEPENDENCIES === "aws" && missing.length > 0 && missing.length < Object.keys(group).length) {
     throw new ConfigError(missing.map((variable) => ({ variable, message: "is required when the other REFDATA_/CACHE_ variables are set" })));
   }
   const crossProblems = crossChecks
@@ -255,7 +340,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     retryAfterSeconds: e.RETRY_AFTER_SECONDS,
     riskChecks: e.RISK_CHECKS,
-    ...(e.REFDATA_DB_HOST && e.CACHE_HOST && e.CACHE_USER && e.CACHE_REPLICATION_GROUP_ID
+    ...(e.REFDATA_DB_HOST && e.CACHE_HOST && e.CACHE_USER && access.credentials
       ? {
           risk: {
             dbHost: e.REFDATA_DB_HOST,
@@ -265,8 +350,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             cacheHost: e.CACHE_HOST,
             cachePort: e.CACHE_PORT,
             cacheUser: e.CACHE_USER,
-            cacheReplicationGroupId: e.CACHE_REPLICATION_GROUP_ID,
             cacheTls: e.CACHE_TLS === "true",
+            credentials: access.credentials,
             syncIntervalMs: e.REFDATA_SYNC_INTERVAL_MS,
             pollMs: e.REFDATA_POLL_MS,
             maxStalenessSeconds: e.REFDATA_MAX_STALENESS_SECONDS,

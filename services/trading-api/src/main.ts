@@ -75,6 +75,10 @@ async function main(): Promise<void> {
   logError = (error, what) => server.app.log.warn({ err: error }, `${what} failed`);
   for (const early of errors.splice(0)) logError(early.error, early.what);
   if (!risk) server.app.log.warn("RISK_CHECKS=disabled: orders are placed without pre-trade risk checks");
+  // Loud on purpose: a process in this mode is a developer's, never a fleet's (config.ts allows it for loopback hosts only).
+  if (config.risk?.credentials.kind === "loopback") {
+    server.app.log.warn({ db: `${config.risk.dbHost}:${config.risk.dbPort}`, cache: `${config.risk.cacheHost}:${config.risk.cachePort}` }, "LOCAL_DEPENDENCIES=loopback: PostgreSQL and Valkey with static passwords, not IAM tokens");
+  }
   if (!auth) server.app.log.warn("AUTHENTICATION=disabled: every route is served without a token");
   else if (auth.keys().keys === 0) server.app.log.warn({ jwks: auth.keys() }, "the issuer's keys are not loaded yet: requests get 503 until they are");
   server.app.log.info(
