@@ -6,6 +6,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { runMain } from "../services/cli/main";
+import { parseCliArgs } from "../services/cli/usage";
 import { stackConfigSchema, stackConfigShape } from "../stacks/config";
 
 export const README_PATH = path.resolve(__dirname, "..", "README.md");
@@ -57,6 +59,11 @@ export function withConfigReference(readme: string): string {
 }
 
 if (require.main === module) {
-  writeFileSync(README_PATH, withConfigReference(readFileSync(README_PATH, "utf8")));
-  console.log(`config reference written to ${README_PATH}`);
+  runMain("docs:config", async () => {
+    // It takes nothing: a flag it ignored would look like an option that did something.
+    parseCliArgs({ args: process.argv.slice(2), options: {} });
+    writeFileSync(README_PATH, withConfigReference(readFileSync(README_PATH, "utf8")));
+    console.log(`config reference written to ${README_PATH}`);
+    return 0;
+  });
 }

@@ -5,34 +5,43 @@
  * way to find the latest AL2023 AMI) in the stack's region with the caller's credentials
  * (ssm:GetParameter), and writes the id into Pulumi.<stack>.yaml as trading-platform:clusterAmiId.
  * Review and merge the change like any other: the merge's deploy rolls the fleet onto it.
+ *
+ * The region is --region, else the stack file's aws:region, else the SDK's (AWS_REGION, the profile).
+ * The stack file is written only after the lookup succeeded.
  */
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { nameAwsCalls } from "../../services/cli/awsCalls";
+import { runMain } from "../../services/cli/main";
+import { parseCliArgs, UsageError } from "../../services/cli/usage";
 import { readStackFile, REPO_ROOT } from "../cloud/stackFiles";
 import { amiParameterForStackFile, pinAmi } from "./amiPin";
 
+const USAGE = "usage: npm run ami:latest -- <stack> [--region <region>]";
+
+/** The stacks of this repository, from its Pulumi.<stack>.yaml files. */
+function stacks(): string[] {
+  return readdirSync(REPO_ROOT).flatMap((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1] ?? []);
+}
+
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { region: { type: "string" } } });
-  const stack = positionals[0];
-  if (!stack) {
-    process.stderr.write("usage: npm run ami:latest -- <stack> [--region <region>]\n");
-    return 2;
-  }
+  const { positionals, values } = parseCliArgs({ args: process.argv.slice(2), allowPositionals: true, options: { region: { type: "string" } } });
+  const [stack, ...extra] = positionals;
+  if (!stack) throw new UsageError(`the stack is required (one of ${stacks().join(", ")})\n${USAGE}`);
+  if (extra.length > 0) throw new UsageError(`one stack at a time; got ${positionals.join(", ")}\n${USAGE}`);
   const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  const region = values.region ?? String(readStackFile(stack)["aws:region"]);
+  if (!existsSync(file)) throw new UsageError(`unknown stack "${stack}": the stacks are ${stacks().join(", ")}`);
+  const stackRegion = readStackFile(stack)["aws:region"];
+  const region = values.region ?? (typeof stackRegion === "string" ? stackRegion : undefined);
   const parameter = amiParameterForStackFile(file);
-  const result = await new SSMClient({ region }).send(new GetParameterCommand({ Name: parameter }));
+  // Without a region here the SDK's own chain decides (AWS_REGION, the profile's region).
+  const ssm = nameAwsCalls(new SSMClient(region ? { region } : {}));
+  const result = await ssm.send(new GetParameterCommand({ Name: parameter }));
   const amiId = result.Parameter?.Value ?? "";
   const previous = pinAmi(file, amiId);
-  process.stdout.write(`${stack}: clusterAmiId ${previous ?? "(unset)"} -> ${amiId} (${parameter} in ${region})\n`);
+  process.stdout.write(`${stack}: clusterAmiId ${previous ?? "(unset)"} -> ${amiId} (${parameter} in ${region ?? (await ssm.config.region())})\n`);
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain("ami:latest", main, { region: "pass --region <region>, set aws:region in the stack file, or set AWS_REGION" });

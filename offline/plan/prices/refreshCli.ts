@@ -7,8 +7,10 @@
  */
 import { GetProductsCommandInput, paginateGetProducts, PricingClient } from "@aws-sdk/client-pricing";
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadPriceSnapshot, PRICE_SNAPSHOT_FILE } from "../../../policy/lib/prices";
+import { nameAwsCalls } from "../../../services/cli/awsCalls";
+import { explainError } from "../../../services/cli/explain";
+import { parseCliArgs, UsageError } from "../../../services/cli/usage";
 import { priceQueries, PriceQuery, snapshotFromProducts, typeListsOf } from "./refresh";
 
 /** The Price List Query API is served from a few regions only; us-east-1 is one. */
@@ -28,9 +30,9 @@ async function fetchProducts(client: PricingClient, query: PriceQuery): Promise<
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false }, out: { type: "string" } } });
+  const { values } = parseCliArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean", default: false }, out: { type: "string" } } });
   const previous = loadPriceSnapshot();
-  const client = new PricingClient({ region: PRICING_REGION });
+  const client = nameAwsCalls(new PricingClient({ region: PRICING_REGION }));
   const queries = Object.entries(previous.regions).flatMap(([region, prices]) => priceQueries(region, typeListsOf(prices)));
   const products = new Map<string, unknown[]>();
   for (const [i, query] of queries.entries()) {
@@ -55,13 +57,8 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const error = err as Error;
-    const noCredentials = error.name === "CredentialsProviderError" || /credential/i.test(error.message);
-    process.stderr.write(
-      noCredentials
-        ? `prices:refresh needs AWS credentials allowed pricing:GetProducts (${error.message}); the snapshot was not changed.\n`
-        : `prices:refresh: ${error.message}\nthe snapshot was not changed.\n`,
-    );
-    process.exitCode = 1;
+    // explainError names the call (pricing:GetProducts in us-east-1) and, without credentials, how to get them.
+    process.stderr.write(`prices:refresh (the snapshot was not changed): ${explainError(err)}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );
