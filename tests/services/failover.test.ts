@@ -23,7 +23,7 @@ import {
   GetHealthCheckCommand,
   Route53Client,
 } from "@aws-sdk/client-route-53";
-import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { FastifyInstance } from "fastify";
 import { freeLoopbackPort } from "../support/dynamoLocal";
 import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
@@ -319,7 +319,22 @@ describe("failover command against moto_server", function () {
       expect(stdout).to.contain(step);
     }
     expect(stdout).to.contain("Dry run: 8 step(s) planned, nothing changed");
+    expect(stdout + stderr).to.not.match(/re-run/i);
     expect(await state()).to.deep.equal(before);
+  });
+
+  it("a run that stops before changing anything says so and never says re-run to resume; a dry run never does", async () => {
+    // The target's flag is gone (a region half deployed): reading the state stops both runs.
+    await ssm(REPLICA).send(new DeleteParameterCommand({ Name: FLAG }));
+    const missing = `ssm:GetParameter in ${REPLICA}: parameter ${FLAG} does not exist`;
+    const dry = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs(), ...FAST], dry)).to.equal(1);
+    expect(dry.lines.join("\n")).to.contain(`Dry run stopped (it changes nothing): ${missing}`).and.to.not.match(/re-run/i);
+    const real = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], real)).to.equal(1);
+    expect(real.lines.join("\n")).to.contain(`Stopped before changing anything: ${missing}`).and.to.not.match(/re-run/i);
+    const primaryFlag = await ssm(PRIMARY).send(new GetParameterCommand({ Name: FLAG }));
+    expect(parseWriteRegionFlag(String(primaryFlag.Parameter?.Value))).to.deep.equal({ writeRegion: PRIMARY, epoch: 0 });
   });
 
   it("an interrupted run (the command dies after the flip) leaves one writer, and the same command finishes it", async () => {
@@ -336,7 +351,8 @@ describe("failover command against moto_server", function () {
     };
     const first = io();
     expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], { ...first, cloud: interrupted })).to.equal(1);
-    expect(first.lines.join("\n")).to.contain("re-run to resume");
+    // This run had changed things (both flags) when it stopped: re-running is what finishes it.
+    expect(first.lines.join("\n")).to.contain("Failed: the operator's laptop lost its connection\nNothing after the last step shown was done: re-run to resume.");
     await waitForModes({ [PRIMARY]: "read-only", [REPLICA]: "write" });
     const halfway = await state();
     expect(halfway[PRIMARY]).to.deep.include({ flag: REPLICA, mapping: "Disabled" });

@@ -1,12 +1,16 @@
 /**
  * `npm run failover -- --env prod --to eu-west-1 [--dry-run] [--force]`: the command line of the
  * failover (failover.ts). The environment's regions come from the stack files (Pulumi.<stack>.yaml
- * with that `environment`), or --regions. AWS credentials come from the SDK's default chain.
+ * with that `environment`), or --regions. AWS credentials come from the SDK's default chain
+ * (AWS_PROFILE, `aws configure` / SSO); each region is named by the stack files, so no default
+ * region is needed. A failure says which AWS call failed (services/cli/explain.ts), and tells the
+ * operator to re-run only when this run had started changing things.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { explainError } from "../../cli/explain";
+import { parseCliArgs, UsageError } from "../../cli/usage";
 import { awsCloud, type FailoverCloud } from "./cloud";
 import { FailoverRefused, runFailover, type FailoverOptions } from "./failover";
 
@@ -57,18 +61,51 @@ function projectName(repoRoot: string): string {
   return String((parseYaml(readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { name?: string }).name ?? "trading-platform");
 }
 
-const seconds = (value: string | undefined, name: string): number | undefined => {
+const number = (value: string | undefined, name: string, what: "non-negative" | "positive whole"): number | undefined => {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new FailoverRefused(`--${name} must be a non-negative number; got ${JSON.stringify(value)}`);
-  return n * 1000;
+  const ok = what === "positive whole" ? Number.isSafeInteger(n) && n > 0 : Number.isFinite(n) && n >= 0;
+  if (value.trim() === "" || !ok) throw new UsageError(`--${name} must be a ${what} number; got ${JSON.stringify(value)}`);
+  return n;
 };
+const seconds = (value: string | undefined, name: string): number | undefined => {
+  const n = number(value, name, "non-negative");
+  return n === undefined ? undefined : n * 1000;
+};
+
+const HELP_HINT = "(npm run failover -- --help lists the options)";
+
+/**
+ * The cloud, noting whether any change was asked of it: after a failure, "re-run to resume" is
+ * right only when something had started to change; before that (and always in a dry run) nothing did.
+ */
+function noticingChanges(cloud: FailoverCloud): { cloud: FailoverCloud; changed: () => boolean } {
+  let changed = false;
+  return {
+    changed: () => changed,
+    cloud: {
+      ...cloud,
+      putFlag(region, value) {
+        changed = true;
+        return cloud.putFlag(region, value);
+      },
+      setMappingEnabled(region, uuid, enabled) {
+        changed = true;
+        return cloud.setMappingEnabled(region, uuid, enabled);
+      },
+      setHealthCheck(id, state) {
+        changed = true;
+        return cloud.setHealthCheck(id, state);
+      },
+    },
+  };
+}
 
 /** Runs the command; returns its exit code (0 done, 1 refused or failed, 2 done but write mode not confirmed). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args: argv,
       options: {
         env: { type: "string" },
@@ -91,56 +128,68 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       strict: true,
     }).values;
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    io.err(`failover: ${explainError(error)}\n${HELP_HINT}`);
     return 1;
   }
   if (parsed.help) {
     io.out(USAGE);
     return 0;
   }
-  if (!parsed.env || !parsed.to) {
-    io.err(`--env and --to are required\n\n${USAGE}`);
+  const missing = (["env", "to"] as const).filter((name) => !parsed[name]);
+  if (missing.length > 0) {
+    io.err(`failover: ${missing.map((name) => `--${name}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} required (--env <environment> --to <region>)\n${HELP_HINT}`);
     return 1;
   }
+  const env = String(parsed.env);
+  const to = String(parsed.to);
+  const dryRun = parsed["dry-run"];
+  let watched: ReturnType<typeof noticingChanges> | undefined;
   try {
     const repoRoot = io.repoRoot ?? REPO_ROOT;
     const project = parsed.project ?? projectName(repoRoot);
-    const regions = parsed.regions ? parsed.regions.split(",").map((r) => r.trim()).filter(Boolean) : environmentRegions(repoRoot, project, parsed.env);
+    const regions = parsed.regions ? parsed.regions.split(",").map((r) => r.trim()).filter(Boolean) : environmentRegions(repoRoot, project, env);
     if (regions.length < 2) {
-      throw new FailoverRefused(`environment ${parsed.env} has ${regions.length} region(s) (${regions.join(", ") || "none"}); a failover needs two`);
+      throw new FailoverRefused(`environment ${env} has ${regions.length} region(s) (${regions.join(", ") || "none"}); a failover needs two`);
     }
     const regionEndpoints: Record<string, string> = {};
     for (const region of regions) if (parsed["endpoint-url"]) regionEndpoints[region] = parsed["endpoint-url"];
     for (const entry of parsed["region-endpoint"] ?? []) {
       const [region, url] = entry.split("=", 2);
-      if (!region || !url) throw new FailoverRefused(`--region-endpoint takes <region>=<url>; got ${JSON.stringify(entry)}`);
+      if (!region || !url) throw new UsageError(`--region-endpoint takes <region>=<url>; got ${JSON.stringify(entry)}`);
       regionEndpoints[region] = url;
     }
     const route53Endpoint = parsed["route53-endpoint"] ?? parsed["endpoint-url"];
-    const cloudOptions = { project, environment: parsed.env, regionEndpoints, ...(route53Endpoint ? { route53Endpoint } : {}) };
-    const cloud = (io.cloud ?? awsCloud)(cloudOptions);
+    const cloudOptions = { project, environment: env, regionEndpoints, ...(route53Endpoint ? { route53Endpoint } : {}) };
     const options: FailoverOptions = {
       regions,
-      to: parsed.to,
-      dryRun: parsed["dry-run"],
+      to,
+      dryRun,
       force: parsed.force,
       ...defined({
         maxLagMs: seconds(parsed["max-lag-seconds"], "max-lag-seconds"),
         fenceWaitMs: seconds(parsed["fence-wait-seconds"], "fence-wait-seconds"),
         inFlightMs: seconds(parsed["in-flight-seconds"], "in-flight-seconds"),
         waitTimeoutMs: seconds(parsed["wait-timeout-seconds"], "wait-timeout-seconds"),
-        probesRequired: parsed.probes === undefined ? undefined : Math.max(1, Math.floor(Number(parsed.probes))),
-        probeIntervalMs: parsed["probe-interval-ms"] === undefined ? undefined : Number(parsed["probe-interval-ms"]),
+        probesRequired: number(parsed.probes, "probes", "positive whole"),
+        probeIntervalMs: number(parsed["probe-interval-ms"], "probe-interval-ms", "non-negative"),
       }),
     };
-    const report = await runFailover(cloud, options, io.out);
+    watched = noticingChanges((io.cloud ?? awsCloud)(cloudOptions));
+    const report = await runFailover(watched.cloud, options, io.out);
     return report.exitCode;
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`failover: ${error.message}\n${HELP_HINT}`);
+      return 1;
+    }
     if (error instanceof FailoverRefused) {
       io.err(`Refused: ${error.message}`);
       return 1;
     }
-    io.err(`Failed: ${error instanceof Error ? error.message : String(error)} (nothing after the last step shown was done; re-run to resume)`);
+    const why = explainError(error);
+    if (dryRun) io.err(`Dry run stopped (it changes nothing): ${why}`);
+    else if (watched?.changed()) io.err(`Failed: ${why}\nNothing after the last step shown was done: re-run to resume.`);
+    else io.err(`Stopped before changing anything: ${why}`);
     return 1;
   }
 }

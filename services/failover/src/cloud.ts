@@ -10,6 +10,7 @@ import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCom
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
+import { awsCallOf, nameAwsCalls } from "../../cli/awsCalls";
 import { HEALTH_PATH, regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
 import { WRITE_MODES, type WriteMode } from "../../trading-api/src/writeRegion";
 
@@ -122,23 +123,41 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
     if (!cache.has(key)) cache.set(key, make());
     return cache.get(key) as T;
   };
-  const ssm = (region: string) => client("ssm", region, () => new SSMClient(common(region)));
-  const lambda = (region: string) => client("lambda", region, () => new LambdaClient(common(region)));
-  const cloudwatch = (region: string) => client("cloudwatch", region, () => new CloudWatchClient(common(region)));
+  // nameAwsCalls: an error that reaches the operator names the IAM action and region that failed.
+  const ssm = (region: string) => client("ssm", region, () => nameAwsCalls(new SSMClient(common(region))));
+  const lambda = (region: string) => client("lambda", region, () => nameAwsCalls(new LambdaClient(common(region))));
+  const cloudwatch = (region: string) => client("cloudwatch", region, () => nameAwsCalls(new CloudWatchClient(common(region))));
   const route53 = client("route53", "global", () =>
-    new Route53Client({
-      region: "us-east-1",
-      maxAttempts: 2,
-      requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 2000) },
-      ...(options.route53Endpoint ? { endpoint: options.route53Endpoint } : {}),
-    }),
+    nameAwsCalls(
+      new Route53Client({
+        region: "us-east-1",
+        maxAttempts: 2,
+        requestHandler: { requestTimeout: timeout, connectionTimeout: Math.min(timeout, 2000) },
+        ...(options.route53Endpoint ? { endpoint: options.route53Endpoint } : {}),
+      }),
+    ),
   );
-  /** Turns "no answer at all" into UnreachableError naming what did not answer. */
+  /** Turns "no answer at all" into UnreachableError naming the call that got none. */
   const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (error) {
-      throw isNoResponse(error) ? new UnreachableError(what, error) : error;
+      if (!isNoResponse(error)) throw error;
+      const named = awsCallOf(error);
+      throw new UnreachableError(named ? `${named.action}${named.region ? ` in ${named.region}` : ""}` : what, error);
+    }
+  };
+  /** An SSM parameter the stacks write (pulumi up) that is not there: the environment is not deployed in that region. */
+  const parameter = async (region: string, name: string): Promise<string> => {
+    try {
+      const result = await call(`SSM in ${region}`, () => ssm(region).send(new GetParameterCommand({ Name: name })));
+      return String(result.Parameter?.Value);
+    } catch (error) {
+      if ((error as { name?: string }).name !== "ParameterNotFound") throw error;
+      throw new Error(
+        `ssm:GetParameter in ${region}: parameter ${name} does not exist; the stack of ${options.environment} in ${region} writes it (is it deployed there, under project ${options.project}?)`,
+        { cause: error },
+      );
     }
   };
   const flagName = writeRegionParameterName(options.project, options.environment);
@@ -146,18 +165,14 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
 
   return {
     environment: options.environment,
-    async getFlag(region) {
-      const result = await call(`SSM in ${region}`, () => ssm(region).send(new GetParameterCommand({ Name: flagName })));
-      return String(result.Parameter?.Value);
-    },
+    getFlag: (region) => parameter(region, flagName),
     async putFlag(region, value) {
       await call(`SSM in ${region}`, () =>
         ssm(region).send(new PutParameterCommand({ Name: flagName, Value: value, Type: "String", Overwrite: true })),
       );
     },
     async getRegionInfo(region) {
-      const result = await call(`SSM in ${region}`, () => ssm(region).send(new GetParameterCommand({ Name: infoName })));
-      return regionInfoSchema.parse(JSON.parse(String(result.Parameter?.Value)));
+      return regionInfoSchema.parse(JSON.parse(await parameter(region, infoName)));
     },
     async getMappingState(region, uuid) {
       const result = await call(`Lambda in ${region}`, () => lambda(region).send(new GetEventSourceMappingCommand({ UUID: uuid })));

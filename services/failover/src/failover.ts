@@ -338,7 +338,13 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
       }
     } catch (error) {
       if (!isNoResponse(error)) throw error;
-      record("point DNS at the target", "best-effort", `Route 53 did not answer (${errorText(error)}); DNS still follows health only. Re-run when it answers`);
+      record(
+        "point DNS at the target",
+        "best-effort",
+        apply
+          ? `Route 53 did not answer (${errorText(error)}); DNS still follows health only. Re-run when it answers`
+          : `Route 53 did not answer (${errorText(error)}); the DNS steps cannot be planned now`,
+      );
     }
   }
 
