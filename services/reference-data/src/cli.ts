@@ -8,16 +8,24 @@
  *   --endpoint <writer endpoint> --region <region> [--via 127.0.0.1:15432] [--database trading]:
  *     Aurora with an IAM token for role trading_refdata, TLS verified against the RDS CAs for the
  *     endpoint's name even through the tunnel; the actor is your AWS identity (sts:GetCallerIdentity).
+ *     Without --region the SDK's region is used (AWS_REGION, the profile's).
+ *
+ * Every option is checked before anything connects, so a mistake is named without a database or
+ * AWS credentials; failures are explained in a line or two (services/cli), never as a stack.
  */
 import { parseArgs } from "node:util";
 import { userInfo } from "node:os";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Pool, type PoolConfig } from "pg";
+import { nameAwsCalls } from "../../cli/awsCalls";
+import { messageOf } from "../../cli/explain";
+import { runMain } from "../../cli/main";
+import { optionList, parseCliArgs, UsageError } from "../../cli/usage";
 import { REFDATA_DB_ROLE } from "../contract";
 import { SCOPES, type Scope } from "./entries";
 import { rdsTokenProvider } from "./iamAuth";
 import { rdsTlsOptions } from "./rdsTls";
-import { RefDataError, ReferenceDataRepository, type LimitsInput } from "./repository";
+import { ReferenceDataRepository, type LimitsInput } from "./repository";
 
 const USAGE = `usage: npm run refdata -- <command> [options]
 
@@ -40,7 +48,8 @@ commands:
 prices and sizes are integers in minor units (cents) and whole units; --collar-pct takes up to two
 decimals (5 = 5 %, 0.25 = 25 basis points).
 
-connection: --database-url URL --actor NAME   |   --endpoint HOST --region R [--via HOST:PORT] [--database DB]`;
+connection: --database-url URL --actor NAME   |   --endpoint HOST [--region R] [--via HOST:PORT] [--database DB]
+  (AWS: credentials from AWS_PROFILE / aws configure / SSO; region from --region or AWS_REGION)`;
 
 const OPTIONS = {
   "database-url": { type: "string" },
@@ -73,18 +82,22 @@ const OPTIONS = {
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+type OptionName = keyof typeof OPTIONS;
 
-class UsageError extends Error {}
+/** Options every command takes: how to reach the database, and --help. */
+const CONNECTION: readonly OptionName[] = ["database-url", "actor", "endpoint", "region", "via", "database", "port", "help"];
+const LIMITS: readonly OptionName[] = ["max-order-quantity", "max-order-notional", "max-open-orders", "collar-pct", "orders-per-second", "burst"];
+const INSTRUMENT: readonly OptionName[] = ["symbol", "tick-size", "lot-size", "currency", "reference-price"];
 
-function need(values: Values, name: keyof Values): string {
+function need(values: Values, name: OptionName): string {
   const value = values[name];
   if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
   return value;
 }
 
-function integer(values: Values, name: keyof Values, required: true): number;
-function integer(values: Values, name: keyof Values, required: false): number | undefined;
-function integer(values: Values, name: keyof Values, required: boolean): number | undefined {
+function integer(values: Values, name: OptionName, required: true): number;
+function integer(values: Values, name: OptionName, required: false): number | undefined;
+function integer(values: Values, name: OptionName, required: boolean): number | undefined {
   const raw = values[name];
   if (raw === undefined) {
     if (required) throw new UsageError(`--${name} is required`);
@@ -96,7 +109,7 @@ function integer(values: Values, name: keyof Values, required: boolean): number 
   return Number(raw);
 }
 
-function decimalString(values: Values, name: keyof Values, required: boolean): string | undefined {
+function decimalString(values: Values, name: OptionName, required: boolean): string | undefined {
   const raw = values[name];
   if (raw === undefined) {
     if (required) throw new UsageError(`--${name} is required`);
@@ -126,19 +139,237 @@ function limitsFrom(values: Values, required: boolean): Partial<LimitsInput> {
   };
 }
 
-async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ pool: Pool; actor: string }> {
+function scopesFrom(values: Values): Scope[] {
+  const scopes = need(values, "scopes").split(",").map((s) => s.trim());
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new UsageError(`--scopes: unknown scope ${unknown.map((s) => JSON.stringify(s)).join(", ")}; the scopes are ${SCOPES.join(", ")}`);
+  return scopes as Scope[];
+}
+
+/**
+ * A command: the options it takes (beside CONNECTION), and `prepare`, which checks every option
+ * before anything connects (so a mistake is named without a database or AWS credentials) and
+ * returns the change to make.
+ */
+interface Command {
+  options: readonly OptionName[];
+  prepare(values: Values): (repo: ReferenceDataRepository) => Promise<string>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  "instruments add": {
+    options: INSTRUMENT,
+    prepare(values) {
+      const instrument = {
+        symbol: need(values, "symbol"),
+        tickSize: integer(values, "tick-size", true),
+        lotSize: integer(values, "lot-size", true),
+        currency: need(values, "currency"),
+        referencePrice: integer(values, "reference-price", true),
+      };
+      return async (repo) => {
+        await repo.addInstrument(instrument);
+        return `instrument ${instrument.symbol} added (trading)`;
+      };
+    },
+  },
+  "instruments update": {
+    options: INSTRUMENT,
+    prepare(values) {
+      const symbol = need(values, "symbol");
+      const changes = {
+        tickSize: integer(values, "tick-size", false),
+        lotSize: integer(values, "lot-size", false),
+        currency: values.currency,
+        referencePrice: integer(values, "reference-price", false),
+      };
+      return async (repo) => {
+        await repo.updateInstrument(symbol, changes);
+        return `instrument ${symbol} updated`;
+      };
+    },
+  },
+  ...Object.fromEntries(
+    (["halt", "resume"] as const).map((action) => [
+      `instruments ${action}`,
+      {
+        options: ["symbol"],
+        prepare(values) {
+          const symbol = need(values, "symbol");
+          const status = action === "halt" ? "halted" : "trading";
+          return async (repo) => {
+            await repo.setInstrumentStatus(symbol, status);
+            return `instrument ${symbol} ${status}`;
+          };
+        },
+      } satisfies Command,
+    ]),
+  ),
+  "accounts add": {
+    options: ["account", "name", ...LIMITS],
+    prepare(values) {
+      const account = need(values, "account");
+      const name = need(values, "name");
+      const limits = limitsFrom(values, true) as LimitsInput;
+      return async (repo) => {
+        await repo.addAccount(account, name, limits);
+        return `account ${account} added (active)`;
+      };
+    },
+  },
+  ...Object.fromEntries(
+    ([["suspend", "suspended"], ["activate", "active"], ["close", "closed"]] as const).map(([action, status]) => [
+      `accounts ${action}`,
+      {
+        options: ["account"],
+        prepare(values) {
+          const account = need(values, "account");
+          return async (repo) => {
+            await repo.setAccountStatus(account, status);
+            return `account ${account} ${status}`;
+          };
+        },
+      } satisfies Command,
+    ]),
+  ),
+  "limits set": {
+    options: ["account", ...LIMITS],
+    prepare(values) {
+      const account = need(values, "account");
+      const limits = limitsFrom(values, false);
+      return async (repo) => {
+        await repo.setLimits(account, limits);
+        return `limits of ${account} set`;
+      };
+    },
+  },
+  "clients add": {
+    options: ["client", "name", "kind", "orders-per-second", "burst"],
+    prepare(values) {
+      const kind = need(values, "kind");
+      if (kind !== "trading" && kind !== "execution_gateway") throw new UsageError(`--kind must be trading or execution_gateway, got ${kind}`);
+      const client = {
+        clientId: need(values, "client"),
+        name: need(values, "name"),
+        kind,
+        ordersPerSecond: integer(values, "orders-per-second", true),
+        burst: integer(values, "burst", true),
+      } as const;
+      return async (repo) => {
+        await repo.addClient(client);
+        return `client ${client.clientId} added (active)`;
+      };
+    },
+  },
+  ...Object.fromEntries(
+    ([["disable", "disabled"], ["enable", "active"]] as const).map(([action, status]) => [
+      `clients ${action}`,
+      {
+        options: ["client"],
+        prepare(values) {
+          const client = need(values, "client");
+          return async (repo) => {
+            await repo.setClientStatus(client, status);
+            return `client ${client} ${status}`;
+          };
+        },
+      } satisfies Command,
+    ]),
+  ),
+  "clients grant": {
+    options: ["client", "account", "scopes"],
+    prepare(values) {
+      const client = need(values, "client");
+      const account = need(values, "account");
+      const scopes = scopesFrom(values);
+      return async (repo) => {
+        await repo.grant(client, account, scopes);
+        return `client ${client} may act for ${account} with ${scopes.join(", ")}`;
+      };
+    },
+  },
+  "clients revoke": {
+    options: ["client", "account"],
+    prepare(values) {
+      const client = need(values, "client");
+      const account = need(values, "account");
+      return async (repo) => {
+        await repo.revoke(client, account);
+        return `client ${client} no longer acts for ${account}`;
+      };
+    },
+  },
+  audit: {
+    options: ["limit", "table", "key"],
+    prepare(values) {
+      const query = {
+        limit: integer(values, "limit", false),
+        ...(values.table ? { table: values.table } : {}),
+        ...(values.key ? { entityKey: values.key } : {}),
+      };
+      return async (repo) =>
+        (await repo.audit(query))
+          .map((r) => JSON.stringify({ at: r.at.toISOString(), actor: r.actor, dbUser: r.dbUser, table: r.table, operation: r.operation, key: r.entityKey, before: r.before, after: r.after }))
+          .join("\n");
+    },
+  },
+};
+
+/** The command the positionals name ("audit" is one word, the others two) and what is left over. */
+function commandOf(positionals: string[]): { name: string; extra: string[] } {
+  const words = positionals[0] === "audit" ? 1 : 2;
+  return { name: positionals.slice(0, words).join(" "), extra: positionals.slice(words) };
+}
+
+/**
+ * Reads the command line: the command and every option it was given, each mistake refused by name
+ * (an unknown command or option, an option of another command, a missing or malformed value).
+ */
+function parseCommandLine(argv: string[]): { values: Values; positionals: string[]; command?: Command; name: string } {
+  // A lenient pass first, so an unknown option can be named together with the command's own options.
+  const lenient = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false });
+  const { name, extra } = commandOf(lenient.positionals);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const unknownCommand = () => new UsageError(`unknown command "${name}"; commands are ${Object.keys(COMMANDS).join(", ")}`);
+  if (!command && name !== "" && !lenient.values.help) throw unknownCommand();
+  const unknown = Object.keys(lenient.values).filter((key) => !Object.hasOwn(OPTIONS, key));
+  if (unknown.length > 0) {
+    const theirs = command
+      ? `the options of "${name}" are ${optionList(command.options)} (and the connection options ${optionList(CONNECTION)})`
+      : `the options are ${optionList(Object.keys(OPTIONS))}`;
+    throw new UsageError(`unknown option ${optionList(unknown)}; ${theirs}`);
+  }
+  const { values, positionals } = parseCliArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help || positionals.length === 0) return { values, positionals, name };
+  if (!command) throw unknownCommand();
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra.map((a) => JSON.stringify(a)).join(" ")} after "${name}" (a value with spaces needs quotes)`);
+  const foreign = (Object.keys(values) as OptionName[]).filter((key) => !command.options.includes(key) && !CONNECTION.includes(key));
+  if (foreign.length > 0) {
+    throw new UsageError(`${optionList(foreign)} ${foreign.length > 1 ? "are not options" : "is not an option"} of "${name}"; its options are ${optionList(command.options)}`);
+  }
+  return { values, positionals, command, name };
+}
+
+async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ pool: Pool; actor: string; where: string }> {
   const url = values["database-url"] ?? env.REFDATA_DATABASE_URL;
   if (url) {
     const actor = values.actor ?? `local:${userInfo().username}`;
-    return { pool: new Pool({ connectionString: url, max: 2 }), actor };
+    return { pool: new Pool({ connectionString: url, max: 2 }), actor, where: databaseOf(url) };
   }
-  const endpoint = need(values, "endpoint");
-  const region = need(values, "region");
+  if (!values.endpoint) {
+    throw new UsageError(
+      "no database given: --database-url URL (or REFDATA_DATABASE_URL) for a local one, or --endpoint <Aurora writer endpoint> [--region R] [--via HOST:PORT] in AWS",
+    );
+  }
+  const endpoint = values.endpoint;
   if (values.actor) throw new UsageError("--actor is only for local databases: in AWS the actor is your IAM identity");
   const port = values.port ? Number(values.port) : 5432;
   const [viaHost, viaPort] = (values.via ?? `${endpoint}:${port}`).split(":");
-  const identity = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+  // Without --region the SDK's chain decides (AWS_REGION, the profile); the token is signed for the same one.
+  const sts = nameAwsCalls(new STSClient(values.region ? { region: values.region } : {}));
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
   if (!identity.Arn) throw new Error("sts:GetCallerIdentity returned no ARN");
+  const region = await sts.config.region();
   const config: PoolConfig = {
     host: viaHost,
     port: Number(viaPort),
@@ -150,105 +381,47 @@ async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ poo
     connectionTimeoutMillis: 10_000,
     application_name: "refdata-cli",
   };
-  return { pool: new Pool(config), actor: identity.Arn };
+  return { pool: new Pool(config), actor: identity.Arn, where: `${viaHost}:${viaPort}${values.via ? ` (the tunnel to ${endpoint})` : ""}` };
 }
+
+/** host:port of a database URL, never its password. */
+function databaseOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || "5432"}`;
+  } catch {
+    return "(the --database-url given)";
+  }
+}
+
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** Runs one command; returns what to print. Exported for the tests. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  if (values.help || positionals.length === 0) return USAGE;
-  const [group, action] = positionals;
-  const { pool, actor } = await connection(values, env);
-  const repo = new ReferenceDataRepository(pool, actor);
+  const { values, command } = parseCommandLine(argv);
+  if (!command) return USAGE;
+  const change = command.prepare(values);
+  const { pool, actor, where } = await connection(values, env);
   try {
-    const command = `${group} ${action ?? ""}`.trim();
-    switch (command) {
-      case "instruments add":
-        await repo.addInstrument({
-          symbol: need(values, "symbol"),
-          tickSize: integer(values, "tick-size", true),
-          lotSize: integer(values, "lot-size", true),
-          currency: need(values, "currency"),
-          referencePrice: integer(values, "reference-price", true),
-        });
-        return `instrument ${values.symbol} added (trading)`;
-      case "instruments update":
-        await repo.updateInstrument(need(values, "symbol"), {
-          tickSize: integer(values, "tick-size", false),
-          lotSize: integer(values, "lot-size", false),
-          currency: values.currency,
-          referencePrice: integer(values, "reference-price", false),
-        });
-        return `instrument ${values.symbol} updated`;
-      case "instruments halt":
-      case "instruments resume":
-        await repo.setInstrumentStatus(need(values, "symbol"), action === "halt" ? "halted" : "trading");
-        return `instrument ${values.symbol} ${action === "halt" ? "halted" : "trading"}`;
-      case "accounts add":
-        await repo.addAccount(need(values, "account"), need(values, "name"), limitsFrom(values, true) as LimitsInput);
-        return `account ${values.account} added (active)`;
-      case "accounts suspend":
-      case "accounts activate":
-      case "accounts close": {
-        const status = action === "suspend" ? "suspended" : action === "activate" ? "active" : "closed";
-        await repo.setAccountStatus(need(values, "account"), status);
-        return `account ${values.account} ${status}`;
-      }
-      case "limits set":
-        await repo.setLimits(need(values, "account"), limitsFrom(values, false));
-        return `limits of ${values.account} set`;
-      case "clients add": {
-        const kind = need(values, "kind");
-        if (kind !== "trading" && kind !== "execution_gateway") throw new UsageError("--kind must be trading or execution_gateway");
-        await repo.addClient({
-          clientId: need(values, "client"),
-          name: need(values, "name"),
-          kind,
-          ordersPerSecond: integer(values, "orders-per-second", true),
-          burst: integer(values, "burst", true),
-        });
-        return `client ${values.client} added (active)`;
-      }
-      case "clients disable":
-      case "clients enable":
-        await repo.setClientStatus(need(values, "client"), action === "disable" ? "disabled" : "active");
-        return `client ${values.client} ${action === "disable" ? "disabled" : "active"}`;
-      case "clients grant": {
-        const scopes = need(values, "scopes").split(",").map((s) => s.trim()) as Scope[];
-        await repo.grant(need(values, "client"), need(values, "account"), scopes);
-        return `client ${values.client} may act for ${values.account} with ${scopes.join(", ")}`;
-      }
-      case "clients revoke":
-        await repo.revoke(need(values, "client"), need(values, "account"));
-        return `client ${values.client} no longer acts for ${values.account}`;
-      case "audit": {
-        const rows = await repo.audit({
-          limit: integer(values, "limit", false),
-          ...(values.table ? { table: values.table } : {}),
-          ...(values.key ? { entityKey: values.key } : {}),
-        });
-        return rows
-          .map((r) => JSON.stringify({ at: r.at.toISOString(), actor: r.actor, dbUser: r.dbUser, table: r.table, operation: r.operation, key: r.entityKey, before: r.before, after: r.after }))
-          .join("\n");
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    return await change(new ReferenceDataRepository(pool, actor));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (UNREACHABLE.has(String(code)) || (error instanceof AggregateError && /ECONNREFUSED/.test(messageOf(error)))) {
+      throw new Error(`cannot reach the database at ${where}: ${messageOf(error)}${values.via ? " (is the SSM port forward running?)" : ""}`, { cause: error });
     }
+    throw error;
   } finally {
     await pool.end();
   }
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (output) => console.log(output),
-    (error: unknown) => {
-      if (error instanceof UsageError || error instanceof RefDataError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-        console.error(`refdata: ${(error as Error).message}\n\n${USAGE}`);
-        process.exit(2);
-      }
-      console.error(`refdata: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
+  runMain(
+    "refdata",
+    async () => {
+      console.log(await runCli(process.argv.slice(2)));
+      return 0;
     },
+    { region: "pass --region <region> or set AWS_REGION", usageHint: "(npm run refdata -- --help shows the commands and their options)" },
   );
 }
