@@ -1,5 +1,8 @@
 import { expect } from "chai";
-import { ConfigError, ENVIRONMENT, loadConfig } from "../../services/trading-api/src/config";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ConfigError, ENVIRONMENT, isLoopbackHost, loadConfig } from "../../services/trading-api/src/config";
 import { DEFAULT_PORT, HEALTH_PATH, READINESS_PATH } from "../../services/trading-api/src/contract";
 import { depsFromEnvironment } from "../../services/stream-processor/src/handler";
 
@@ -143,6 +146,93 @@ describe("trading-api configuration", () => {
     expect(() => loadConfig({ ...valid, CURSOR_SECRET: secret })).to.throw(ConfigError).that.satisfies(
       (error: Error) => !error.message.includes(secret),
     );
+  });
+});
+
+describe("trading-api dependencies: AWS IAM (the default) and the loopback-only local mode", () => {
+  const risk = { REFDATA_DB_HOST: "db.cluster-ro-abc.us-east-1.rds.amazonaws.com", CACHE_HOST: "master.cache.abc.use1.cache.amazonaws.com", CACHE_USER: "trading-app", CACHE_REPLICATION_GROUP_ID: "trading-prod" };
+  const loopback = { LOCAL_DEPENDENCIES: "loopback", REFDATA_DB_HOST: "127.0.0.1", CACHE_HOST: "127.0.0.1", CACHE_USER: "trading-app", REFDATA_DB_PASSWORD: "db-secret-value", CACHE_PASSWORD: "cache-secret-value", CACHE_TLS: "false" };
+  let dir: string;
+  let caFile: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "config-test-"));
+    caFile = path.join(dir, "ca.crt");
+    writeFileSync(caFile, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("signs IAM tokens for the replication group unless told otherwise (LOCAL_DEPENDENCIES defaults to aws)", () => {
+    expect(ENVIRONMENT.LOCAL_DEPENDENCIES.default).to.equal("aws");
+    const config = loadConfig({ ...valid, ...risk });
+    expect(config.risk?.credentials).to.deep.equal({ kind: "aws", cacheReplicationGroupId: "trading-prod" });
+    expect(config.risk?.cacheTls).to.equal(true);
+  });
+
+  it("takes static passwords and the local CA in loopback mode, without a replication group", () => {
+    const config = loadConfig({ ...valid, ...loopback, REFDATA_DB_CA_FILE: caFile });
+    expect(config.risk).to.deep.include({ dbHost: "127.0.0.1", cacheHost: "127.0.0.1", cacheUser: "trading-app", cacheTls: false });
+    expect(config.risk?.credentials).to.deep.equal({
+      kind: "loopback",
+      dbPassword: "db-secret-value",
+      cachePassword: "cache-secret-value",
+      dbCa: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    });
+    const plain = loadConfig({ ...valid, ...loopback }).risk?.credentials;
+    expect(plain).to.deep.equal({ kind: "loopback", dbPassword: "db-secret-value", cachePassword: "cache-secret-value" });
+  });
+
+  for (const host of ["127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST", "::1", "[::1]", "0:0:0:0:0:0:0:1"]) {
+    it(`accepts loopback mode with REFDATA_DB_HOST and CACHE_HOST ${host}`, () => {
+      expect(isLoopbackHost(host)).to.equal(true);
+      expect(loadConfig({ ...valid, ...loopback, REFDATA_DB_HOST: host, CACHE_HOST: host }).risk?.credentials.kind).to.equal("loopback");
+    });
+  }
+
+  const remote = [
+    "db.cluster-ro-abc.us-east-1.rds.amazonaws.com", "10.0.1.5", "192.168.1.10", "0.0.0.0", "128.0.0.1", "::2", "::ffff:10.0.0.1",
+    "127.0.0.1.nip.io", "localhost.example.com", "1.127.0.0",
+  ];
+  for (const host of remote) {
+    for (const variable of ["REFDATA_DB_HOST", "CACHE_HOST"]) {
+      it(`refuses loopback mode with ${variable}=${host}, naming LOCAL_DEPENDENCIES and the host`, () => {
+        expect(isLoopbackHost(host)).to.equal(false);
+        const problems = problemsFor({ ...valid, ...loopback, [variable]: host });
+        expect(problems.map((p) => p.variable)).to.deep.equal(["LOCAL_DEPENDENCIES"]);
+        expect(problems[0].message).to.include(`${variable} is "${host}"`).and.include("127.0.0.0/8, ::1 or localhost");
+        expect(() => loadConfig({ ...valid, ...loopback, [variable]: host })).to.throw(/^Invalid configuration: LOCAL_DEPENDENCIES loopback is allowed only when/);
+      });
+    }
+  }
+
+  it("refuses the loopback-only variables in aws mode, naming each (a static password never replaces an IAM token in AWS)", () => {
+    const problems = problemsFor({ ...valid, ...risk, REFDATA_DB_PASSWORD: "x", CACHE_PASSWORD: "y", REFDATA_DB_CA_FILE: caFile });
+    expect(problems.map((p) => p.variable)).to.deep.equal(["REFDATA_DB_PASSWORD", "REFDATA_DB_CA_FILE", "CACHE_PASSWORD"]);
+    for (const p of problems) expect(p.message).to.match(/is allowed only with LOCAL_DEPENDENCIES=loopback/);
+    // Even without the rest of the risk variables: such a process is refused, not started without them.
+    expect(problemsFor({ ...valid, CACHE_PASSWORD: "y" }).map((p) => p.variable)).to.deep.equal(["CACHE_PASSWORD"]);
+  });
+
+  it("needs both passwords, both hosts and the cache user in loopback mode", () => {
+    const problems = problemsFor({ ...valid, LOCAL_DEPENDENCIES: "loopback" });
+    expect(problems.map((p) => p.variable)).to.deep.equal(["REFDATA_DB_HOST", "CACHE_HOST", "CACHE_USER", "REFDATA_DB_PASSWORD", "CACHE_PASSWORD"]);
+    for (const p of problems) expect(p.message).to.equal("is required with LOCAL_DEPENDENCIES=loopback");
+  });
+
+  it("names a CA file that cannot be read or is not PEM", () => {
+    const missing = path.join(dir, "nope.crt");
+    expect(problemsFor({ ...valid, ...loopback, REFDATA_DB_CA_FILE: missing })).to.deep.equal([
+      { variable: "REFDATA_DB_CA_FILE", message: `must be a readable PEM file (got "${missing}")` },
+    ]);
+    const text = path.join(dir, "not-pem.txt");
+    writeFileSync(text, "hello");
+    expect(problemsFor({ ...valid, ...loopback, REFDATA_DB_CA_FILE: text })[0].message).to.match(/must be a PEM certificate file/);
+  });
+
+  it("refuses an unknown mode and never echoes either password", () => {
+    expect(problemsFor({ ...valid, LOCAL_DEPENDENCIES: "local" })).to.deep.equal([{ variable: "LOCAL_DEPENDENCIES", message: 'must be aws or loopback (got "local")' }]);
+    for (const env of [{ ...valid, ...risk, REFDATA_DB_PASSWORD: "db-secret-value", CACHE_PASSWORD: "cache-secret-value" }, { ...valid, ...loopback, REFDATA_DB_HOST: "db.example.com" }]) {
+      expect(() => loadConfig(env)).to.throw(ConfigError).that.satisfies((error: Error) => !error.message.includes("secret-value"));
+    }
   });
 });
 
