@@ -20,7 +20,7 @@ import { APP_DB_ROLE, REFDATA_DB_ROLE } from "../../services/reference-data/cont
 import { migrate } from "../../services/reference-data/src/migrate";
 import { ReferenceDataRepository } from "../../services/reference-data/src/repository";
 import { missingPrerequisites } from "./prerequisites";
-import { DEFAULT_CLIENT, SEED_ACCOUNTS, SEED_CLIENTS, SEED_INSTRUMENTS, seedReferenceData } from "./seed";
+import { DEFAULT_CLIENT, EXAMPLE_ORDER, SEED_ACCOUNTS, SEED_CLIENTS, SEED_INSTRUMENTS, seedReferenceData } from "./seed";
 import { startDynamoLocal, type DynamoLocal } from "./servers/dynamoLocal";
 import { LocalIssuer } from "./servers/oidcIssuer";
 import { portOpen } from "./servers/ports";
@@ -34,8 +34,6 @@ const REGION = "us-east-1";
 const TABLE = "trading-local";
 const DATABASE = "trading";
 const DEFAULT_PORT = 8080;
-/** The README's example order (root README, "Calling the API"); the printed curl places it. */
-export const EXAMPLE_ORDER = '{"account":"ACC-1","clientOrderId":"desk-0001","symbol":"ACME","side":"buy","quantity":100,"limitPrice":10000,"timeInForce":"GTC"}';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string, code = 1): never => {

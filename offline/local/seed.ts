@@ -47,6 +47,9 @@ export const SEED_ACCOUNTS: readonly SeedAccount[] = [
   { accountId: "ACC-3", name: "Local desk 3 (suspended)", limits: DESK_LIMITS, status: "suspended" },
 ];
 
+/** The root README's example order ("Calling the API"), which the seed is made to accept; the runner's curl places it. */
+export const EXAMPLE_ORDER = '{"account":"ACC-1","clientOrderId":"desk-0001","symbol":"ACME","side":"buy","quantity":100,"limitPrice":10000,"timeInForce":"GTC"}';
+
 /** The client `npm run -s local:token` gets a token for unless told otherwise. */
 export const DEFAULT_CLIENT = "local-trader";
 
