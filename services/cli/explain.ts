@@ -61,8 +61,12 @@ function prefix(call: AwsCall | undefined): string {
 function explainAws(error: unknown, hints: ExplainHints): string | undefined {
   const call = awsCallOf(error);
   const fields = (typeof error === "object" && error !== null ? error : {}) as ErrorFields;
-  const name = String(fields.name ?? "");
-  const message = messageOf(error);
+  const status = fields.$metadata?.httpStatusCode;
+  // An answer the SDK could not parse (a proxy's HTML page, an emulator's XML where JSON belongs) is
+  // told by its HTTP status: the parser's complaint says nothing to the operator.
+  const unparsed = status !== undefined && /Deserialization error/.test(messageOf(error));
+  const name = unparsed ? `HTTP ${status}` : String(fields.name ?? "");
+  const message = unparsed ? "an answer that is not AWS's" : messageOf(error);
   const env = hints.env ?? process.env;
   if (name === "CredentialsProviderError" || NO_CREDENTIALS.test(message)) {
     return NO_CREDENTIALS.test(message)
@@ -76,10 +80,10 @@ function explainAws(error: unknown, hints: ExplainHints): string | undefined {
   if (REFUSED_CREDENTIALS.has(name)) {
     return `${prefix(call)}: AWS refused the credentials (${name}: ${message}).\nRefresh them (aws sso login, or new keys) and check AWS_PROFILE names the right account`;
   }
-  if (ACCESS_DENIED.has(name) || fields.$metadata?.httpStatusCode === 403) {
+  if (ACCESS_DENIED.has(name) || status === 403) {
     return `${prefix(call)}: access denied (${name}: ${message}).\nThe identity needs ${call.action}${call.region ? ` in ${call.region}` : ""}`;
   }
-  if (fields.$metadata?.httpStatusCode === undefined && (NO_ANSWER_CODES.has(String(fields.code)) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket hang up/.test(message))) {
+  if (status === undefined && (NO_ANSWER_CODES.has(String(fields.code)) || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|socket hang up/.test(message))) {
     return `${prefix(call)}: no answer (${message}): check the network, or the endpoint the command was pointed at (--endpoint-url, AWS_ENDPOINT_URL)`;
   }
   return `${prefix(call)}: ${name && name !== "Error" ? `${name}: ` : ""}${message}`;

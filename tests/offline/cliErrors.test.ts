@@ -8,7 +8,9 @@
  * The environment is a clean room: no AWS_* credentials, region or profile, the shared config and
  * credentials files pointed at empty files, and the instance metadata service disabled (so the SDK's
  * chain ends at once instead of timing out on 169.254.169.254). The one real API needed, for a
- * failover against an environment that is not deployed, is moto_server (tests/support/moto.ts).
+ * failover against an environment that is not deployed, is moto_server (tests/support/moto.ts); a
+ * second moto_server enforces IAM (moto's INITIAL_NO_AUTH_ACTION_COUNT), so unknown keys and an
+ * identity without a policy get the answers AWS gives them.
  *
  * Not here: ami:latest without a region (every stack file names one); a command that succeeds would
  * rewrite files of the repository (the stack files, the price snapshot, README.md), so none does.
@@ -19,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { freeLoopbackPort } from "../support/dynamoLocal";
-import { MOTO_CREDENTIALS, sharedMoto } from "../support/moto";
+import { MOTO_CREDENTIALS, sharedMoto, startMoto, type Moto } from "../support/moto";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPTS = {
@@ -163,6 +165,39 @@ describe("day-2 CLIs without AWS credentials: user errors named, no stack traces
     });
   });
 
+  describe("credentials AWS refuses (moto_server enforcing IAM)", () => {
+    let strict: Moto;
+    let newcomer: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
+    before(async function () {
+      this.timeout(60_000);
+      // moto enforces IAM after this many requests: the two below create a user with keys and no policy.
+      // startMoto's child inherits process.env, so the variable is set around the start only.
+      process.env.INITIAL_NO_AUTH_ACTION_COUNT = "2";
+      try {
+        strict = await startMoto();
+      } finally {
+        delete process.env.INITIAL_NO_AUTH_ACTION_COUNT;
+      }
+      await iam(strict, { Action: "CreateUser", UserName: "newcomer" });
+      const keys = await iam(strict, { Action: "CreateAccessKey", UserName: "newcomer" });
+      newcomer = { AWS_ACCESS_KEY_ID: tag(keys, "AccessKeyId"), AWS_SECRET_ACCESS_KEY: tag(keys, "SecretAccessKey") };
+    });
+    after(async () => strict?.stop());
+
+    const refreshWait = ["--asg", "trading", "--since", SINCE, "--region", "us-east-1"];
+
+    it("keys AWS does not know: says the credentials were refused and how to refresh them", async () => {
+      const unknown = { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+      const result = await run("refresh:wait", refreshWait, { ...unknown, AWS_ENDPOINT_URL: strict.endpoint });
+      expectRefused(result, /autoscaling:DescribeInstanceRefreshes in us-east-1 failed: AWS refused the credentials \(InvalidClientTokenId/, /aws sso login/);
+    });
+
+    it("an identity without the permission: names the IAM action it needs", async () => {
+      const result = await run("refresh:wait", refreshWait, { ...newcomer, AWS_ENDPOINT_URL: strict.endpoint });
+      expectRefused(result, /failed: access denied \(AccessDenied: .*newcomer/, /The identity needs autoscaling:DescribeInstanceRefreshes in us-east-1/);
+    });
+  });
+
   describe("prices:refresh and docs:config", () => {
     it("prices:refresh: names a bad flag, and without credentials pricing:GetProducts, leaving the snapshot", async () => {
       expectRefused(await run("prices:refresh", ["--dryrun"]), /unknown option --dryrun; the options are --dry-run and --out/);
@@ -174,3 +209,24 @@ describe("day-2 CLIs without AWS credentials: user errors named, no stack traces
     });
   });
 });
+
+/** One IAM query-protocol call to moto (no IAM client is a dependency); moto routes by the service in the signature. */
+async function iam(moto: Moto, params: Record<string, string>): Promise<string> {
+  const res = await fetch(`${moto.endpoint}/`, {
+    method: "POST",
+    body: new URLSearchParams({ Version: "2010-05-08", ...params }),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+    },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`moto ${params.Action} failed: ${res.status} ${text.slice(0, 300)}`);
+  return text;
+}
+
+function tag(xml: string, name: string): string {
+  const value = new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
+  if (!value) throw new Error(`no <${name}> in ${xml.slice(0, 300)}`);
+  return value;
+}
