@@ -135,6 +135,26 @@ describe("day-2 CLIs without AWS credentials: user errors named, no stack traces
       expectRefused(await run("refresh:wait", ["--asg", "trading", "--since", SINCE, "--region", "us-east-1"]), /autoscaling:DescribeInstanceRefreshes in us-east-1 failed: no AWS credentials/, PROFILE_HINT);
     });
 
+    it("an SSO profile never logged in: names the profile and `aws sso login`; the region is the profile's", async () => {
+      const config = path.join(home, "sso-config");
+      writeFileSync(
+        config,
+        [
+          "[profile operator]",
+          "sso_session = corp",
+          "sso_account_id = 123456789012",
+          "sso_role_name = Operator",
+          "region = eu-west-1",
+          "[sso-session corp]",
+          "sso_start_url = https://corp.awsapps.example/start",
+          "sso_region = us-east-1",
+        ].join("\n"),
+      );
+      // HOME is the empty directory too, so there is no SSO token cache (~/.aws/sso/cache) to find.
+      const result = await run("refresh:wait", ["--asg", "trading", "--since", SINCE], { AWS_PROFILE: "operator", AWS_CONFIG_FILE: config, HOME: home });
+      expectRefused(result, /autoscaling:DescribeInstanceRefreshes in eu-west-1 failed: AWS credentials could not be loaded \(.*profile=operator/, /aws sso login --profile operator/);
+    });
+
     it("an endpoint that does not answer (AWS_ENDPOINT_URL): says no answer came", async () => {
       const result = await run("refresh:wait", ["--asg", "trading", "--since", SINCE, "--region", "us-east-1"], { ...CREDENTIALS, AWS_ENDPOINT_URL: closed });
       expectRefused(result, /autoscaling:DescribeInstanceRefreshes in us-east-1 failed: no answer \(connect ECONNREFUSED/);
