@@ -23,6 +23,12 @@ export interface AutoScalingGroupArgs {
   readonly scalingMetric: ScalingMetric;
   readonly scalingRequestsPerTarget: number;
   readonly scalingCpuPercent: number;
+  /**
+   * The instance role's policies and profile. The launch template names only the profile, so
+   * without this the group could launch instances while the role still has no policy (or, on an
+   * update, the old one); the boot's retries (userData.ts) cover the IAM propagation after that.
+   */
+  readonly instanceIdentity: readonly pulumi.Resource[];
 }
 
 /** Registers the group and its scaling policy under `scope`. */
@@ -53,7 +59,7 @@ export function autoScalingGroup(scope: pulumi.Resource, name: string, args: Aut
       tags: Object.entries(args.instanceTags).map(([k, value]) => ({ key: k, value, propagateAtLaunch: true })),
     },
     // The scaling policy owns the desired capacity once the group exists.
-    { parent: scope, ignoreChanges: ["desiredCapacity"] },
+    { parent: scope, ignoreChanges: ["desiredCapacity"], dependsOn: [...args.instanceIdentity] },
   );
 
   const tracking = targetTracking(args.scalingMetric, args.scalingRequestsPerTarget, args.scalingCpuPercent);

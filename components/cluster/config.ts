@@ -35,6 +35,21 @@ export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Production needs one instance per AZ at all times. */
 export const PRODUCTION_MIN_SIZE = 3;
 
+/**
+ * What the boot needs besides its retried S3/SSM reads before the instance passes its health
+ * checks: installing Node.js and the CloudWatch agent from the AL2023 repository (the largest part,
+ * an estimate of tens of seconds), starting the agent and the service, and the target group's two
+ * healthy checks 5 s apart (loadBalancer.ts). An estimate with margin, not a measurement.
+ */
+export const BOOT_RESERVE_SECONDS = 60;
+/** Fewer seconds of retries than this would not ride out a typical IAM propagation delay. */
+export const MIN_BOOT_RETRY_SECONDS = 15;
+/**
+ * The smallest health check grace period whose boot fits: the reserve plus the minimum retry
+ * budget (an instance still booting when the grace period ends is replaced by the group).
+ */
+export const MIN_GRACE_SECONDS = BOOT_RESERVE_SECONDS + MIN_BOOT_RETRY_SECONDS;
+
 const int = (min: number, max: number, fallback: number, text: string) =>
   z.number().int().min(min).max(max).default(fallback).describe(`${text} (${min}-${max}). Default ${fallback}.`);
 
@@ -57,10 +72,11 @@ export const clusterConfigShape = {
   clusterDesiredCapacity: int(1, 100, PRODUCTION_MIN_SIZE, "Instances at first deploy, between clusterMinSize and clusterMaxSize"),
   clusterMaxSize: int(1, 100, 9, "Largest number of instances the scaling policy may reach"),
   clusterHealthCheckGraceSeconds: int(
-    30,
+    MIN_GRACE_SECONDS,
     900,
     120,
-    "Seconds after launch before failing ELB health checks replace an instance (boot installs Node.js and fetches the service)",
+    `Seconds after launch before failing ELB health checks replace an instance; the boot installs Node.js (${BOOT_RESERVE_SECONDS} s reserved for it and the health checks) ` +
+      "and retries its S3/SSM reads while IAM propagates for the rest",
   ),
   clusterDeregistrationDelaySeconds: int(
     0,

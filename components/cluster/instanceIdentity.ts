@@ -24,6 +24,11 @@ export interface InstanceIdentityArgs {
 export interface InstanceIdentity {
   readonly role: aws.iam.Role;
   readonly instanceProfile: aws.iam.InstanceProfile;
+  /**
+   * Every policy this function puts on the role (inline policies and attachments): what the Auto
+   * Scaling group must wait for, so that no instance boots on a role without its permissions.
+   */
+  readonly policies: pulumi.Resource[];
 }
 
 /** Registers the role, its policy and the instance profile under `scope`. */
@@ -40,7 +45,7 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
     },
     parent,
   );
-  new aws.iam.RolePolicy(
+  const policy = new aws.iam.RolePolicy(
     `${name}-instance`,
     {
       role: role.id,
@@ -68,7 +73,7 @@ export function instanceIdentity(scope: pulumi.Resource, name: string, args: Ins
     parent,
   );
   const instanceProfile = new aws.iam.InstanceProfile(`${name}-instance`, { role: role.name }, parent);
-  return { role, instanceProfile };
+  return { role, instanceProfile, policies: [policy] };
 }
 
 function referenceDataArns(

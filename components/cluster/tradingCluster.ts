@@ -14,6 +14,7 @@ import { serviceDelivery } from "./delivery";
 import { instanceIdentity } from "./instanceIdentity";
 import { launchTemplate } from "./launchTemplate";
 import { loadBalancer } from "./loadBalancer";
+import { bootRetryBudgetSeconds } from "./userData";
 
 // TradingCluster's public API, as it was before each part got a file.
 export { al2023AmiParameter } from "./launchTemplate";
@@ -48,7 +49,8 @@ export interface TradingClusterArgs {
   readonly desiredCapacity: pulumi.Input<number>;
   readonly maxSize: pulumi.Input<number>;
   /**
-   * Seconds before ELB health checks count after launch; also the default instance warmup.
+   * Seconds before ELB health checks count after launch; also the default instance warmup. The
+   * boot's S3/SSM retries get this less 60 s (userData.ts bootRetryBudgetSeconds); at least 75.
    * @default 120
    */
   readonly healthCheckGraceSeconds?: number;
@@ -227,7 +229,15 @@ export class TradingCluster extends pulumi.ComponentResource {
         authentication: serviceAuthSettings(args.authentication),
       },
       ...(args.referenceData ? { referenceData: args.referenceData } : {}),
-      fixedBoot: { artifactSha256: artifact.sha256, port: appPort, cursorSecretRotation, writeRegionPeers: args.writeRegionPeers ?? [] },
+      fixedBoot: {
+        artifactSha256: artifact.sha256,
+        port: appPort,
+        cursorSecretRotation,
+        writeRegionPeers: args.writeRegionPeers ?? [],
+        // The boot's S3/SSM retries end early enough for the instance to pass its health checks
+        // before the grace period does (and the grace period is refused when nothing fits).
+        retryBudgetSeconds: bootRetryBudgetSeconds(graceSeconds),
+      },
     });
 
     const { alb, targetGroup } = loadBalancer(this, name, {
@@ -257,6 +267,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       scalingMetric: args.scalingMetric ?? "alb-requests",
       scalingRequestsPerTarget: args.scalingRequestsPerTarget ?? 1000,
       scalingCpuPercent: args.scalingCpuPercent ?? 50,
+      instanceIdentity: [...identity.policies, identity.instanceProfile],
     });
 
     this.albDnsName = alb.dnsName;

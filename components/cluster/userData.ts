@@ -9,6 +9,7 @@
  */
 import { serviceAuthEnvironment, type ServiceAuthSettings } from "../edge/authentication";
 import { NODE_MAJOR } from "./artifact";
+import { BOOT_RESERVE_SECONDS, MIN_BOOT_RETRY_SECONDS, MIN_GRACE_SECONDS } from "./config";
 
 export interface BootSettings {
   region: string;
@@ -47,7 +48,99 @@ export interface BootSettings {
    * and refuses to start: authentication is never off by omission.
    */
   authentication?: ServiceAuthSettings;
+  /**
+   * Seconds the boot's S3 and SSM reads may spend retrying, all together, while the instance role's
+   * policy propagates ({@link bootRetryBudgetSeconds} of the group's health check grace period).
+   * @default bootRetryBudgetSeconds(120), for the default grace period
+   */
+  retryBudgetSeconds?: number;
 }
+
+// The boot's time budget lives with the grace period's config key (config.ts), which it bounds.
+export { BOOT_RESERVE_SECONDS, MIN_BOOT_RETRY_SECONDS, MIN_GRACE_SECONDS };
+
+/**
+ * The retry budget of the boot's IAM-dependent reads for a health check grace period: the grace
+ * period less {@link BOOT_RESERVE_SECONDS}, so that an instance whose reads succeed on the last
+ * retry still comes up before the group starts counting failed ELB health checks (an instance
+ * still booting when the grace period ends is replaced). Throws below {@link MIN_GRACE_SECONDS}.
+ */
+export function bootRetryBudgetSeconds(graceSeconds: number): number {
+  const budget = graceSeconds - BOOT_RESERVE_SECONDS;
+  if (!Number.isInteger(graceSeconds) || budget < MIN_BOOT_RETRY_SECONDS) {
+    throw new Error(
+      `a health check grace period of ${graceSeconds} s leaves the boot less than ${MIN_BOOT_RETRY_SECONDS} s to retry its S3 and SSM reads ` +
+        `after the ${BOOT_RESERVE_SECONDS} s the rest of the boot needs; use at least ${MIN_GRACE_SECONDS} s`,
+    );
+  }
+  return budget;
+}
+
+/** Longest wait between two attempts (1, 2, 4, 8, 16, 16, ... seconds). */
+const MAX_BACKOFF_SECONDS = 16;
+
+/**
+ * Shell functions that retry an AWS CLI call with exponential backoff until it succeeds or a total
+ * budget, counted from the first retried call, is spent.
+ *
+ * Why: an instance can boot before the instance role's policy is visible to S3 and SSM — IAM is
+ * eventually consistent (IAM User Guide, "Troubleshoot IAM", "Changes that I make are not always
+ * immediately visible", https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html)
+ * and a first deploy creates the role, its policy and the group minutes apart at most. Under
+ * `set -e` one AccessDenied used to end the boot, and the group replaced the instance only after
+ * the grace period. Every failure is retried (a not-yet-attached profile gives "Unable to locate
+ * credentials", a not-yet-propagated policy AccessDenied); a real misconfiguration still fails the
+ * boot, once the budget is spent. Each attempt runs under `timeout` with the time left, so a hung
+ * call cannot stretch the total.
+ *
+ * Each attempt is logged to stderr, which cloud-init writes to /var/log/cloud-init-output.log (the
+ * CloudWatch agent ships it as the `{instance_id}/boot` stream), and to /dev/console, the serial
+ * console EC2's console output (GetConsoleOutput) captures, when it is writable. The command's
+ * stdout is never logged: it may carry the cursor key.
+ */
+export function bootRetryFunctions(budgetSeconds: number): string {
+  const budget = safe("retryBudgetSeconds", budgetSeconds);
+  return `# --- boot retry: begin
+BOOT_RETRY_BUDGET=${budget}
+BOOT_RETRY_DEADLINE=""
+boot_log() {
+  local line="trading-api boot: $*"
+  echo "$line" >&2
+  { echo "$line" > /dev/console; } 2>/dev/null || true
+}
+retry_aws() {
+  local attempt=1 delay=1 now left status
+  [ -n "$BOOT_RETRY_DEADLINE" ] || BOOT_RETRY_DEADLINE=$(( $(date +%s) + BOOT_RETRY_BUDGET ))
+  while true; do
+    now=$(date +%s)
+    left=$(( BOOT_RETRY_DEADLINE - now ))
+    if [ "$left" -le 0 ]; then
+      boot_log "giving up on $* after $((attempt - 1)) attempts within $BOOT_RETRY_BUDGET s"
+      return 1
+    fi
+    if timeout --kill-after=2 "$left" "$@"; then
+      boot_log "attempt $attempt of $* succeeded"
+      return 0
+    else
+      status=$?
+    fi
+    now=$(date +%s)
+    left=$(( BOOT_RETRY_DEADLINE - now ))
+    if [ "$delay" -ge "$left" ]; then
+      boot_log "attempt $attempt of $* failed (exit $status); giving up on $* after $attempt attempts within $BOOT_RETRY_BUDGET s"
+      return "$status"
+    fi
+    boot_log "attempt $attempt of $* failed (exit $status); retrying in $delay s"
+    sleep "$delay"
+    attempt=$((attempt + 1))
+    delay=$(( delay * 2 > ${MAX_BACKOFF_SECONDS} ? ${MAX_BACKOFF_SECONDS} : delay * 2 ))
+  done
+}
+# --- boot retry: end`;
+}
+
+/** TradingCluster's default health check grace period (healthCheckGraceSeconds). */
+const DEFAULT_GRACE_SECONDS = 120;
 
 /** Systemd unit, user, and paths on the instance. */
 export const SERVICE_NAME = "trading-api";
@@ -182,9 +275,13 @@ ${LOG_DIR}/service.log {
 }
 LOGROTATE
 
+# S3 and SSM reads need the instance role's policy, which may still be propagating: retried
+# within a budget that fits the health check grace period (see bootRetryFunctions).
+${bootRetryFunctions(s.retryBudgetSeconds ?? bootRetryBudgetSeconds(DEFAULT_GRACE_SECONDS))}
+
 # The service: the content-addressed key, checked against the hash the deployment computed. No
 # version id: the upload may precede the bucket's versioning taking effect, and the key is unique.
-aws s3api get-object --region "$REGION" --bucket ${safe("artifactBucket", s.artifactBucket)} --key ${safe("artifactKey", s.artifactKey)} ${INSTALL_DIR}/main.js.download >/dev/null
+retry_aws aws s3api get-object --region "$REGION" --bucket ${safe("artifactBucket", s.artifactBucket)} --key ${safe("artifactKey", s.artifactKey)} ${INSTALL_DIR}/main.js.download >/dev/null
 echo "${s.artifactSha256}  ${INSTALL_DIR}/main.js.download" | sha256sum --check --strict
 mv ${INSTALL_DIR}/main.js.download ${INSTALL_DIR}/main.js
 chmod 0644 ${INSTALL_DIR}/main.js
@@ -196,11 +293,11 @@ SETTINGS
 # The cursor key (and the one before it, still accepted during a rotation), root-only.
 umask 077
 PARAMETER=${parameter}
-VERSION=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Version --output text)
-CURRENT=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$VERSION" --with-decryption --query Parameter.Value --output text)
+VERSION=$(retry_aws aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Version --output text)
+CURRENT=$(retry_aws aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$VERSION" --with-decryption --query Parameter.Value --output text)
 printf 'CURSOR_SECRET=%s\\n' "$CURRENT" > ${CONFIG_DIR}/secret.env
 if [ "$VERSION" -gt 1 ]; then
-  PREVIOUS=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$((VERSION - 1))" --with-decryption --query Parameter.Value --output text)
+  PREVIOUS=$(retry_aws aws ssm get-parameter --region "$REGION" --name "$PARAMETER:$((VERSION - 1))" --with-decryption --query Parameter.Value --output text)
   printf 'CURSOR_SECRET_PREVIOUS=%s\\n' "$PREVIOUS" >> ${CONFIG_DIR}/secret.env
 fi
 unset CURRENT PREVIOUS

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { bundleService, artifactKey } from "../../components/cluster/artifact";
 import { ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE, PolicyDocument } from "../../components/cluster/instancePolicy";
+import { BOOT_RESERVE_SECONDS } from "../../components/cluster/userData";
 import { DEFAULT_PORT, HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { readStackFile, RecordedResource, runStackFile, STACKS, StackRun } from "../support/mockCloud";
 
@@ -35,6 +36,7 @@ const T = {
   key: "aws:kms/key:Key",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
 } as const;
 
 const runs: Record<string, StackRun> = {};
@@ -145,6 +147,20 @@ describe("TradingCluster in the real stack files", function () {
       expect(refresh.preferences.minHealthyPercentage).to.equal(100);
       expect(Number(refresh.preferences.maxHealthyPercentage)).to.be.within(101, 200);
       expect(refresh.preferences.autoRollback, "a provider-started rollback would relaunch the new version").to.equal(false);
+    });
+
+    it(`${key}: the ASG is created after the instance role's policies and profile (IAM first, then instances that need it)`, () => {
+      const run = runs[key];
+      const asg = asgOf(run);
+      const role = inCluster(run, T.role, (r) => r.name === "trading-instance");
+      // Every inline policy and attachment of the instance role inside the cluster (the flag grant of
+      // components/region is read by the service at run time, not at boot, and is created after it).
+      const onRole = [...run.ofType(T.rolePolicy), ...run.ofType(T.policyAttachment)].filter(
+        (p) => run.childrenOf(clusterOf(run), true).includes(p) && run.propertyDependencies(p, "role").some((d) => d.urn === role.urn),
+      );
+      expect(onRole.map((p) => p.type), "the role's inline policy").to.include(T.rolePolicy);
+      for (const policy of onRole) expect(asg.dependencies, `${asg.name} depends on ${policy.name}`).to.include(policy.urn);
+      expect(asg.dependencies).to.include(inCluster(run, T.instanceProfile).urn);
     });
 
     it(`${key}: launch template: IMDSv2 only (hop limit 1), encrypted gp3 root volume, no public IP, app SG, detailed monitoring`, () => {
@@ -344,6 +360,9 @@ describe("TradingCluster in the real stack files", function () {
       expect(tableName).to.match(/^trading-platform-/);
       expect(userData).to.contain(`\nTABLE_NAME=${tableName}\n`);
       expect(userData).to.match(/\nDAX_ENDPOINT=daxs:\/\/\S+\n/);
+      // The boot's retries end before the group's grace period does, with the rest of the boot's reserve left.
+      const grace = Number(asgOf(run).inputs.healthCheckGracePeriod);
+      expect(userData).to.contain(`\nBOOT_RETRY_BUDGET=${grace - BOOT_RESERVE_SECONDS}\n`);
 
       // The cursor key is generated into SSM and read at boot; its value appears nowhere else.
       const parameter = inCluster(run, T.parameter);

@@ -2,9 +2,12 @@ import { expect } from "chai";
 import {
   architectureOf,
   checkClusterConfig,
+  clusterConfigShape,
   INSTANCE_TYPES,
+  MIN_GRACE_SECONDS,
   parseCertificateArn,
 } from "../../../components/cluster/config";
+import { bootRetryBudgetSeconds } from "../../../components/cluster/userData";
 
 type ClusterCheckInput = Parameters<typeof checkClusterConfig>[0];
 
@@ -84,5 +87,15 @@ describe("cluster config helpers", () => {
     expect(
       problems({ isProduction: false, environment: "dev", clusterMinSize: 1, clusterDesiredCapacity: 1, clusterCertificateArn: undefined }),
     ).to.deep.equal([]);
+  });
+
+  it("refuses a health check grace period the boot and its IAM retries cannot fit in", () => {
+    const grace = clusterConfigShape.clusterHealthCheckGraceSeconds;
+    expect(grace.safeParse(MIN_GRACE_SECONDS - 1).success).to.equal(false);
+    expect(grace.safeParse(MIN_GRACE_SECONDS).success).to.equal(true);
+    expect(grace.parse(undefined)).to.equal(120);
+    // Every grace period the schema accepts gives the boot a retry budget (TradingCluster would throw otherwise).
+    for (const seconds of [MIN_GRACE_SECONDS, 120, 900]) expect(bootRetryBudgetSeconds(seconds)).to.be.greaterThan(0);
+    expect(grace.description).to.contain(`(${MIN_GRACE_SECONDS}-900)`);
   });
 });

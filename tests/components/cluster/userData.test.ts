@@ -1,5 +1,16 @@
 import { expect } from "chai";
-import { BootSettings, renderUserData, serviceEnvironment } from "../../../components/cluster/userData";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import {
+  BOOT_RESERVE_SECONDS,
+  BootSettings,
+  bootRetryBudgetSeconds,
+  MIN_GRACE_SECONDS,
+  renderUserData,
+  serviceEnvironment,
+} from "../../../components/cluster/userData";
 
 const SETTINGS: BootSettings = {
   region: "us-east-1",
@@ -85,5 +96,120 @@ describe("instance user data", () => {
     );
     expect(() => renderUserData({ ...SETTINGS, artifactKey: "a b" })).to.throw("boot setting artifactKey");
     expect(() => renderUserData({ ...SETTINGS, daxEndpoint: "daxs://x\nEVIL=1" })).to.throw("boot setting daxEndpoint");
+  });
+});
+
+/**
+ * The boot's IAM-dependent reads (S3 artifact, SSM cursor key) run through the script's own retry
+ * function, executed here in bash with a fake `aws` (and, where time matters, a fake clock: `date`
+ * and `sleep` that read and advance a file) on PATH.
+ */
+describe("instance user data: retries while IAM propagates", function () {
+  this.timeout(30_000);
+  const script = renderUserData(SETTINGS);
+
+  /** The retry functions exactly as the rendered script defines them. */
+  function retryFragment(text: string): string {
+    const match = /\n(# --- boot retry: begin\n[\s\S]*?\n# --- boot retry: end)\n/.exec(text);
+    expect(match, "the script defines its retry functions between markers").to.not.equal(null);
+    return (match as RegExpExecArray)[1];
+  }
+
+  interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    calls: number;
+    clock: number;
+    wallMs: number;
+  }
+
+  /** Runs `command` after the fragment under `set -euo pipefail`, with fakes from `fakes` on PATH. */
+  function runWithFakes(fragment: string, command: string, fakes: Record<string, string>): Run {
+    const dir = mkdtempSync(path.join(tmpdir(), "boot-retry-"));
+    const bin = path.join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(path.join(dir, "clock"), "1000000");
+    writeFileSync(path.join(dir, "calls"), "0");
+    for (const [name, body] of Object.entries(fakes)) {
+      writeFileSync(path.join(bin, name), `#!/bin/bash\nSTATE=${dir}\n${body}\n`, { mode: 0o755 });
+    }
+    const started = Date.now();
+    const result = spawnSync("bash", ["-c", `set -euo pipefail\n${fragment}\n${command}`], {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    const wallMs = Date.now() - started;
+    const run = {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      calls: Number(readFileSync(path.join(dir, "calls"), "utf8")),
+      clock: Number(readFileSync(path.join(dir, "clock"), "utf8")) - 1_000_000,
+      wallMs,
+    };
+    rmSync(dir, { recursive: true, force: true });
+    return run;
+  }
+
+  const COUNT = 'n=$(( $(cat "$STATE/calls") + 1 )); echo "$n" > "$STATE/calls"';
+  const FAKE_CLOCK = {
+    date: '[ "${1:-}" = "+%s" ] || exit 2\ncat "$STATE/clock"',
+    sleep: 'echo $(( $(cat "$STATE/clock") + $1 )) > "$STATE/clock"',
+  };
+  /** Fails `n` times (as an instance whose role's policy has not propagated yet does), then prints 3. */
+  const failingThenOk = (n: number) =>
+    `${COUNT}\nif [ "$n" -le ${n} ]; then echo "An error occurred (AccessDeniedException) when calling the GetParameter operation" >&2; exit 254; fi\necho 3`;
+
+  it("runs every S3 and SSM read of the boot through the retry function", () => {
+    const reads = script.split("\n").filter((line) => /\baws (s3api|ssm) /.test(line));
+    expect(reads.length, "the artifact and the cursor key reads").to.be.at.least(4);
+    for (const line of reads) expect(line, line).to.match(/(^|\$\()retry_aws aws (s3api|ssm) /);
+    expect(script.indexOf("# --- boot retry: begin"), "defined before the first read").to.be.lessThan(script.indexOf("aws s3api"));
+  });
+
+  it("succeeds on the attempt after the failures, passing the command's output through and logging each attempt", () => {
+    const run = runWithFakes(retryFragment(script), 'V=$(retry_aws aws ssm get-parameter --name /p)\necho "value=$V"', {
+      aws: failingThenOk(3),
+      ...FAKE_CLOCK,
+    });
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.equal("value=3\n");
+    expect(run.calls).to.equal(4);
+    for (const attempt of [1, 2, 3]) expect(run.stderr).to.match(new RegExp(`attempt ${attempt} of aws ssm get-parameter --name /p failed \\(exit 254\\); retrying in \\d+ s`));
+    expect(run.stderr).to.contain("attempt 4 of aws ssm get-parameter --name /p succeeded");
+    // Backoff: 1 + 2 + 4 seconds of (fake) sleep before the fourth attempt.
+    expect(run.clock).to.equal(7);
+  });
+
+  it("gives up with a non-zero exit once the total budget is spent, never sleeping past it", () => {
+    const budget = bootRetryBudgetSeconds(120);
+    const run = runWithFakes(retryFragment(script), "retry_aws aws s3api get-object --bucket b --key k out >/dev/null\necho unreachable", {
+      aws: failingThenOk(1_000),
+      ...FAKE_CLOCK,
+    });
+    expect(run.status).to.not.equal(0);
+    expect(run.stdout).to.not.contain("unreachable");
+    expect(run.clock, "time spent waiting stays within the budget").to.be.at.most(budget);
+    expect(run.calls).to.be.within(4, 20);
+    expect(run.stderr).to.match(new RegExp(`giving up on aws s3api get-object --bucket b --key k out after ${run.calls} attempts within ${budget} s`));
+  });
+
+  it("cuts an attempt that hangs at the deadline (real time)", () => {
+    const fragment = retryFragment(renderUserData({ ...SETTINGS, retryBudgetSeconds: 2 }));
+    const run = runWithFakes(fragment, "retry_aws aws ssm get-parameter --name /p", { aws: `${COUNT}\nexec sleep 30` });
+    expect(run.status).to.not.equal(0);
+    expect(run.wallMs, "bounded by the budget, not by the hung call").to.be.below(8_000);
+    expect(run.stderr).to.contain("giving up on aws ssm get-parameter --name /p");
+  });
+
+  it("fits the retries inside the health check grace period, leaving the rest of the boot its reserve", () => {
+    expect(bootRetryBudgetSeconds(120)).to.equal(120 - BOOT_RESERVE_SECONDS);
+    expect(bootRetryBudgetSeconds(900)).to.equal(900 - BOOT_RESERVE_SECONDS);
+    expect(bootRetryBudgetSeconds(MIN_GRACE_SECONDS)).to.be.at.least(15);
+    expect(() => bootRetryBudgetSeconds(MIN_GRACE_SECONDS - 1)).to.throw(/grace period of \d+ s leaves/);
+    // The default script is rendered with the default grace period's budget.
+    expect(retryFragment(script)).to.contain(`BOOT_RETRY_BUDGET=${bootRetryBudgetSeconds(120)}\n`);
   });
 });
