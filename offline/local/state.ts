@@ -72,13 +72,4 @@ export function removeState(env: NodeJS.ProcessEnv = process.env): void {
   rmSync(statePath(env), { force: true });
 }
 
-/** True while a process with this id exists (signal 0 checks without sending anything). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive } from "./servers/processes";

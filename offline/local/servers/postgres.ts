@@ -28,6 +28,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { Client, type ClientConfig } from "pg";
 import { freeLoopbackPort } from "./ports";
+import { waitGone } from "./processes";
 
 const run = promisify(execFile);
 
@@ -168,6 +169,14 @@ export async function startPostgres(): Promise<Postgres> {
 
   let databases = 0;
   let running = true;
+  const postmasterPid = (): number | undefined => {
+    if (!running) return undefined;
+    try {
+      return Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     host: "127.0.0.1",
     port,
@@ -176,14 +185,7 @@ export async function startPostgres(): Promise<Postgres> {
     config,
     connect,
     dir,
-    pid() {
-      if (!running) return undefined;
-      try {
-        return Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
-      } catch {
-        return undefined;
-      }
-    },
+    pid: postmasterPid,
     async createDatabase(prefix = "trading", exact?: string) {
       databases += 1;
       const name = exact ?? `${prefix}_${process.pid}_${databases}`;
@@ -204,8 +206,11 @@ export async function startPostgres(): Promise<Postgres> {
       running = true;
     },
     async stop() {
+      const postmaster = postmasterPid();
       if (running) await pg("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
       running = false;
+      // pg_ctl returns once the pid file is gone, a moment before the postmaster has exited.
+      if (postmaster) await waitGone(postmaster);
       rmSync(dir, { recursive: true, force: true });
     },
   };
