@@ -8,6 +8,10 @@
  * scope (else `not_entitled`). An account the client is not entitled to gets the same answer whether
  * it exists or not, and the answer comes before any store is read, so nothing about another account
  * (not even its existence) can be learnt.
+ *
+ * `not_entitled` is said only on what loaded reference data says. When the entry cannot be had (the
+ * Valkey copy is empty after a restart or failover and not reloaded yet, or Valkey does not answer),
+ * the source rejects and the request gets 503 (auth/hooks.ts): "unknown" is never taken for "no".
  */
 import type { ClientEntry } from "../../../reference-data/src/entries";
 import type { ApiScope, ProtectedRoute } from "../authContract";
@@ -16,7 +20,10 @@ import type { Principal } from "./tokens";
 
 /** Where client entries come from: the ReferenceCache (risk/referenceCache.ts) in the service. */
 export interface EntitlementSource {
-  /** The client's entry, synchronously when cached; null when the client does not exist. */
+  /**
+   * The client's entry, synchronously when cached; null only when the loaded reference data has no
+   * such client. Throws or rejects when it cannot tell (the data is not loaded, or unreadable).
+   */
   client(clientId: string): Promise<ClientEntry | null> | ClientEntry | null;
 }
 
@@ -38,7 +45,7 @@ export function scopeDecision(principal: Principal, route: ProtectedRoute): Deci
   return principal.scopes.has(route.scope) ? undefined : { ok: false, error: "insufficient_scope", scope: route.scope };
 }
 
-/** The decision for a client entry (null: unknown client) acting on `account` through `route`. */
+/** The decision for a client entry (null: no such client in the loaded data) acting on `account` through `route`. */
 export function entitlementDecision(entry: ClientEntry | null, route: ProtectedRoute, account: string | undefined): Decision {
   const refused: Decision = { ok: false, error: "not_entitled", scope: route.scope };
   if (!entry || entry.status !== "active") return refused;

@@ -9,8 +9,11 @@
  *   entitlement to the account in the path or body, or 403 `insufficient_scope` / `not_entitled`.
  * Every decision (client id, account, outcome) is added to the request's one log line; the token
  * itself is never logged. If the issuer's keys were never loaded
- * or the client's entry cannot be read, the request gets 503 with Retry-After: the request can be
- * neither allowed nor refused with confidence, and it is never a 500.
+ * or the client's entry cannot be had (Valkey unreachable, or its copy emptied by a restart or
+ * failover and not yet reloaded), the request gets 503 with Retry-After: the request can be neither
+ * allowed nor refused with confidence, and it is never a 500 nor a 403. A client whose entry this
+ * instance has already read keeps being judged on it through such a window (risk/referenceCache.ts
+ * keeps it until another revision is loaded), so its cancels, reads and fills go on.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { UNAUTHENTICATED_PATHS, tokenScope, type ProtectedRoute } from "../authContract";
@@ -163,9 +166,12 @@ export function installAuthentication(app: FastifyInstance, auth: RequestAuthent
     done(new HttpError(403, "not_entitled", "This client may not make this request for this account."));
   }
 
+  // Unknown, not refused. Only the reason is logged (no stack): during an emptied cache every
+  // request of a client not seen yet comes here, and the cache logs its own connection errors.
   function lookupFailed(request: FastifyRequest, reply: FastifyReply, done: HookDone, principal: Principal, error: unknown): void {
-    request.log.warn({ err: error }, "auth: client entitlements unreadable");
-    addRequestLogFields(request, { clientId: principal.clientId, authorization: "unavailable" });
+    const reason = error instanceof Error ? error.message : String(error);
+    request.log.warn({ clientId: principal.clientId, reason }, "auth: client entitlements unknown");
+    addRequestLogFields(request, { clientId: principal.clientId, authorization: "unavailable", authorizationReason: reason });
     done(unavailable(reply, "This client's entitlements cannot be read right now"));
   }
 }

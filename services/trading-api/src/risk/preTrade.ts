@@ -3,13 +3,15 @@
  * checks.ts, then the rate limit; the open-order limit it returns is enforced by the store inside
  * the order's transaction. Fail closed: when the cache cannot answer (Valkey unreachable, no copy,
  * copy too stale) or the rate limit cannot be taken, the order gets 503 with Retry-After and no
- * check is skipped. Cancels never pass through here.
+ * check is skipped. That includes a lookup that found no copy in Valkey before the cache's poll had
+ * noticed it was emptied: the account is then unknown, not "not active" (a 422 would tell a client
+ * in good standing that its account is closed). Cancels never pass through here.
  */
 import type { NewOrder } from "../store";
 import { checkOrder, type Rejection } from "./checks";
 import { accountBucketKey, clientBucketKey } from "./cacheKeys";
 import type { Bucket, RateLimiter } from "./rateLimiter";
-import type { ReferenceCache, Unavailable } from "./referenceCache";
+import { ReferenceDataUnknown, type ReferenceCache, type Unavailable } from "./referenceCache";
 
 export type Admission =
   | { ok: true; openOrderLimit: number }
@@ -63,6 +65,7 @@ export class PreTradeGate {
         [account, instrument, client] = await Promise.all([account, instrument, client]);
       }
     } catch (error) {
+      if (error instanceof ReferenceDataUnknown) return this.unavailable(error.reason);
       this.options.onError?.(error);
       return this.unavailable("cache_unreachable");
     }

@@ -21,7 +21,7 @@ export function readinessOfRisk(gate: PreTradeGate, state: RiskReadiness | undef
   const dependencies: DependencyReport["dependencies"] = {
     referenceCache: availability.ok
       ? { ok: true, detail: "reference data served from the cache" }
-      : { ok: false, detail: `${availability.reason}: new orders are refused with 503, cancels are served` },
+      : { ok: false, detail: `${availability.reason}: new orders are refused with 503; cancels, reads and fills are served to clients this instance has seen` },
   };
   if (state) {
     const age = state.sync.lastSuccessAt === undefined ? undefined : (state.now - state.sync.lastSuccessAt) / 1000;
