@@ -7,6 +7,7 @@ import {
   migrationSetHash,
 } from "../../services/reference-data/contract";
 import { ARCHIVE_HANDLER, bundleHandler } from "../dynamo/bundle";
+import { physicalId } from "./catalog";
 import { POSTGRES_PORT } from "./dataTier";
 
 /**
@@ -46,7 +47,16 @@ export interface ReferenceDataMigrationsArgs {
   waitFor?: pulumi.Input<pulumi.Resource>[];
   /** Days the function's log group keeps logs. Default 30. */
   logRetentionDays?: pulumi.Input<number>;
+  /**
+   * Base of the function's physical name (`<identifier>-refdata-migrations`, at most 64 characters)
+   * and so of its log group's. Default `<name>-<stack>`: Lambda function and log group names are
+   * unique per account and region, and dev and prod-us-east-1 share both.
+   */
+  identifier?: string;
 }
+
+/** Lambda's limit on a function name given without its ARN (Lambda API reference, CreateFunction: FunctionName). */
+export const FUNCTION_NAME_LIMIT = 64;
 
 /**
  * The reference-data schema and the application roles, applied by `pulumi up` itself: a Lambda in
@@ -142,7 +152,12 @@ export class ReferenceDataMigrations extends pulumi.ComponentResource {
       },
       parent,
     );
-    const functionName = `${name}-refdata-migrations`.slice(0, 64);
+    // Stack-scoped: a function name is one per account and region, and with one name for every stack
+    // the second of dev and prod-us-east-1 failed with ResourceConflictException ("The resource
+    // already exists", Lambda API reference, CreateFunction errors); a bare name is "limited to 64
+    // characters in length" (same reference, FunctionName). A name that does not fit fails here,
+    // naming it, rather than being cut to a prefix two stacks could share.
+    const functionName = physicalId([args.identifier ?? `${name}-${pulumi.getStack()}`, "refdata-migrations"], FUNCTION_NAME_LIMIT);
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-fn-logs`,
       { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? 30 },

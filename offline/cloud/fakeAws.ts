@@ -61,7 +61,8 @@ export function azIdForName(region: string, azName: string): string {
 }
 
 type Props = Record<string, unknown>;
-type InvokeFake = (inputs: Props, region: string) => Props;
+/** A fake invoke: its inputs, the region it runs in and the account it runs as. */
+type InvokeFake = (inputs: Props, region: string, account: string) => Props;
 
 /** Fakes of provider functions (invokes), by token. An invoke with no fake fails the test. */
 export const INVOKE_FAKES: Record<string, InvokeFake> = {
@@ -76,10 +77,10 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     endpoint: `ec2.${region}.amazonaws.com`,
     description: region,
   }),
-  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-    id: FAKE_ACCOUNT_ID,
-    accountId: FAKE_ACCOUNT_ID,
-    arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/ci`,
+  "aws:index/getCallerIdentity:getCallerIdentity": (_inputs, _region, account) => ({
+    id: account,
+    accountId: account,
+    arn: `arn:aws:iam::${account}:user/ci`,
     userId: "AIDAFAKE",
   }),
   "aws:index/getPartition:getPartition": () => ({
@@ -99,9 +100,9 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     return { id: name, name, arn: `arn:aws:ssm:${region}::parameter${name}`, type: "String", value: ami, insecureValue: ami, version: 42 };
   },
   // A table as DescribeTable shows it in `region`: a global table's replica there has its own stream.
-  "aws:dynamodb/getTable:getTable": (inputs, region) => {
+  "aws:dynamodb/getTable:getTable": (inputs, region, account) => {
     const name = String(inputs.name);
-    const arn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${name}`;
+    const arn = `arn:aws:dynamodb:${region}:${account}:table/${name}`;
     const streamLabel = region === "us-east-1" ? "2026-01-05T09:30:00.000" : "2026-01-05T09:41:17.250";
     return { id: name, name, arn, region, streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", streamArn: `${arn}/stream/${streamLabel}`, streamLabel };
   },
@@ -129,7 +130,8 @@ function kindOf(type: string): string {
   return (type.split(":")[2] ?? "resource").toLowerCase();
 }
 
-type OutputFake = (name: string, inputs: Props, region: string, id: string) => Props;
+/** Computed outputs of a created resource: its logical name, inputs, region, id and account. */
+type OutputFake = (name: string, inputs: Props, region: string, id: string, account: string) => Props;
 
 /** What AWS computes for a resource beyond its inputs, by type token. */
 export const OUTPUT_FAKES: Record<string, OutputFake> = {
@@ -153,14 +155,14 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
   "aws:rds/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
   "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
   "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs.name ?? autoName(name) }),
-  "aws:kms/key:Key": (name, _inputs, region) => ({
+  "aws:kms/key:Key": (name, _inputs, region, _id, account) => ({
     keyId: `key-${name}`,
-    arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/key-${name}`,
+    arn: `arn:aws:kms:${region}:${account}:key/key-${name}`,
   }),
-  "aws:rds/cluster:Cluster": (name, inputs, region) => {
+  "aws:rds/cluster:Cluster": (name, inputs, region, _id, account) => {
     const id = String(inputs.clusterIdentifier ?? name);
     return {
-      arn: `arn:aws:rds:${region}:${FAKE_ACCOUNT_ID}:cluster:${id}`,
+      arn: `arn:aws:rds:${region}:${account}:cluster:${id}`,
       endpoint: `${id}.cluster-cfake0000000.${region}.rds.amazonaws.com`,
       readerEndpoint: `${id}.cluster-ro-cfake0000000.${region}.rds.amazonaws.com`,
       clusterResourceId: `cluster-FAKE${id.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
@@ -169,7 +171,7 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
       masterUserSecrets: inputs.manageMasterUserPassword
         ? [
             {
-              secretArn: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT_ID}:secret:rds!cluster-${id}-AbCdEf`,
+              secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!cluster-${id}-AbCdEf`,
               kmsKeyId: inputs.masterUserSecretKmsKeyId,
               secretStatus: "active",
             },
@@ -182,24 +184,24 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     const identifier = String(inputs.identifier ?? autoName(name));
     return { identifier, endpoint: `${identifier}.cfake0000000.${region}.rds.amazonaws.com` };
   },
-  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => {
+  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region, _id, account) => {
     const id = String(inputs.replicationGroupId ?? name);
     return {
-      arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:replicationgroup:${id}`,
+      arn: `arn:aws:elasticache:${region}:${account}:replicationgroup:${id}`,
       primaryEndpointAddress: `master.${id}.fake00.${region}.cache.amazonaws.com`,
       readerEndpointAddress: `replica.${id}.fake00.${region}.cache.amazonaws.com`,
       memberClusters: Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-00${i + 1}`),
     };
   },
-  "aws:elasticache/user:User": (_name, inputs, region) => ({
-    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:user:${String(inputs.userId)}`,
+  "aws:elasticache/user:User": (_name, inputs, region, _id, account) => ({
+    arn: `arn:aws:elasticache:${region}:${account}:user:${String(inputs.userId)}`,
   }),
-  "aws:elasticache/userGroup:UserGroup": (_name, inputs, region) => ({
-    arn: `arn:aws:elasticache:${region}:${FAKE_ACCOUNT_ID}:usergroup:${String(inputs.userGroupId)}`,
+  "aws:elasticache/userGroup:UserGroup": (_name, inputs, region, _id, account) => ({
+    arn: `arn:aws:elasticache:${region}:${account}:usergroup:${String(inputs.userGroupId)}`,
   }),
-  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region, _id, account) => {
     const logGroupName = typeof inputs.name === "string" ? inputs.name : `${String(inputs.namePrefix ?? "")}${name}`;
-    return { name: logGroupName, arn: `arn:aws:logs:${region}:${FAKE_ACCOUNT_ID}:log-group:${logGroupName}` };
+    return { name: logGroupName, arn: `arn:aws:logs:${region}:${account}:log-group:${logGroupName}` };
   },
   "aws:s3/bucket:Bucket": (_name, _inputs, _region, id) => ({ bucket: id, arn: `arn:aws:s3:::${id}` }),
   // A new version id per key, as S3 gives every upload its own version.
@@ -207,63 +209,63 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     versionId: `v${Buffer.from(String(inputs.key)).toString("base64url").slice(-24)}`,
   }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
-  "aws:ssm/parameter:Parameter": (name, inputs, region) => {
+  "aws:ssm/parameter:Parameter": (name, inputs, region, _id, account) => {
     const parameterName = String(inputs.name ?? name);
-    return { name: parameterName, arn: `arn:aws:ssm:${region}:${FAKE_ACCOUNT_ID}:parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`, version: 1 };
+    return { name: parameterName, arn: `arn:aws:ssm:${region}:${account}:parameter${parameterName.startsWith("/") ? "" : "/"}${parameterName}`, version: 1 };
   },
   // IAM is global: a role's ARN has no region.
-  "aws:iam/role:Role": (name, inputs) => {
+  "aws:iam/role:Role": (name, inputs, _region, _id, account) => {
     const roleName = String(inputs.name ?? name);
-    return { name: roleName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${roleName}` };
+    return { name: roleName, arn: `arn:aws:iam::${account}:role/${roleName}` };
   },
-  "aws:iam/instanceProfile:InstanceProfile": (name, inputs) => {
+  "aws:iam/instanceProfile:InstanceProfile": (name, inputs, _region, _id, account) => {
     const profileName = String(inputs.name ?? name);
-    return { name: profileName, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:instance-profile/${profileName}` };
+    return { name: profileName, arn: `arn:aws:iam::${account}:instance-profile/${profileName}` };
   },
-  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => {
+  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region, _id, account) => {
     const arnSuffix = `app/${name}/50dc6c495c0c9188`;
     return {
       arnSuffix,
-      arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:loadbalancer/${arnSuffix}`,
+      arn: `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${arnSuffix}`,
       dnsName: `${name}-1234567890.${region}.elb.amazonaws.com`,
       zoneId: ALB_HOSTED_ZONES[region] ?? "ZFAKEALBZONE",
     };
   },
-  "aws:lb/targetGroup:TargetGroup": (name, _inputs, region) => {
+  "aws:lb/targetGroup:TargetGroup": (name, _inputs, region, _id, account) => {
     const arnSuffix = `targetgroup/${name}/73e2d6bc24d8a067`;
-    return { arnSuffix, arn: `arn:aws:elasticloadbalancing:${region}:${FAKE_ACCOUNT_ID}:${arnSuffix}` };
+    return { arnSuffix, arn: `arn:aws:elasticloadbalancing:${region}:${account}:${arnSuffix}` };
   },
   "aws:autoscaling/group:Group": (name, inputs) => ({ name: String(inputs.name ?? name) }),
-  "aws:dynamodb/table:Table": (name, inputs, region) => {
+  "aws:dynamodb/table:Table": (name, inputs, region, _id, account) => {
     const tableName = String(inputs.name ?? name);
-    const arn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`;
+    const arn = `arn:aws:dynamodb:${region}:${account}:table/${tableName}`;
     const streamLabel = "2026-01-05T09:30:00.000";
     return { name: tableName, arn, ...(inputs.streamEnabled ? { streamArn: `${arn}/stream/${streamLabel}`, streamLabel } : {}) };
   },
   // A replica is the global table's name in this (the replica's) region.
-  "aws:dynamodb/tableReplica:TableReplica": (_name, inputs, region) => {
+  "aws:dynamodb/tableReplica:TableReplica": (_name, inputs, region, _id, account) => {
     const tableName = String(inputs.globalTableArn).split(":table/")[1];
-    return { arn: `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT_ID}:table/${tableName}`, kmsKeyArn: inputs.kmsKeyArn };
+    return { arn: `arn:aws:dynamodb:${region}:${account}:table/${tableName}`, kmsKeyArn: inputs.kmsKeyArn };
   },
-  "aws:sqs/queue:Queue": (name, inputs, region) => {
+  "aws:sqs/queue:Queue": (name, inputs, region, _id, account) => {
     const queueName = String(inputs.name ?? name);
     return {
       name: queueName,
-      arn: `arn:aws:sqs:${region}:${FAKE_ACCOUNT_ID}:${queueName}`,
-      url: `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT_ID}/${queueName}`,
+      arn: `arn:aws:sqs:${region}:${account}:${queueName}`,
+      url: `https://sqs.${region}.amazonaws.com/${account}/${queueName}`,
     };
   },
-  "aws:lambda/function:Function": (name, inputs, region) => {
+  "aws:lambda/function:Function": (name, inputs, region, _id, account) => {
     const functionName = String(inputs.name ?? name);
-    return { name: functionName, arn: `arn:aws:lambda:${region}:${FAKE_ACCOUNT_ID}:function:${functionName}`, version: "$LATEST" };
+    return { name: functionName, arn: `arn:aws:lambda:${region}:${account}:function:${functionName}`, version: "$LATEST" };
   },
-  "aws:dax/cluster:Cluster": (_name, inputs, region) => {
+  "aws:dax/cluster:Cluster": (_name, inputs, region, _id, account) => {
     const clusterName = String(inputs.clusterName);
     const clusterAddress = `${clusterName}.fake00.dax-clusters.${region}.amazonaws.com`;
     const port = inputs.clusterEndpointEncryptionType === "TLS" ? 9111 : 8111;
     const zones = Array.isArray(inputs.availabilityZones) ? (inputs.availabilityZones as string[]) : [];
     return {
-      arn: `arn:aws:dax:${region}:${FAKE_ACCOUNT_ID}:cache/${clusterName}`,
+      arn: `arn:aws:dax:${region}:${account}:cache/${clusterName}`,
       clusterAddress,
       port,
       configurationEndpoint: `${clusterAddress}:${port}`,
@@ -272,29 +274,29 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
   },
   "aws:lambda/eventSourceMapping:EventSourceMapping": (name) => ({ uuid: `esm-${Buffer.from(name).toString("hex").slice(-12)}`, state: "Enabled" }),
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name) }),
-  "aws:sns/topic:Topic": (name, inputs, region) => {
+  "aws:sns/topic:Topic": (name, inputs, region, _id, account) => {
     const topicName = String(inputs.name ?? name);
-    return { name: topicName, arn: `arn:aws:sns:${region}:${FAKE_ACCOUNT_ID}:${topicName}` };
+    return { name: topicName, arn: `arn:aws:sns:${region}:${account}:${topicName}` };
   },
   "aws:sns/topicSubscription:TopicSubscription": (_name, inputs, _region, id) => ({
     // Email and HTTPS subscriptions stay "pending confirmation" until the endpoint confirms.
     arn: inputs.protocol === "email" || inputs.protocol === "https" ? "pending confirmation" : `${String(inputs.topic)}:${id}`,
   }),
-  "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, region) => {
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, region, _id, account) => {
     const alarmName = String(inputs.name ?? name);
-    return { name: alarmName, arn: `arn:aws:cloudwatch:${region}:${FAKE_ACCOUNT_ID}:alarm:${alarmName}` };
+    return { name: alarmName, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}` };
   },
-  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (name, inputs, region) => {
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (name, inputs, region, _id, account) => {
     const alarmName = String(inputs.alarmName ?? name);
-    return { alarmName, arn: `arn:aws:cloudwatch:${region}:${FAKE_ACCOUNT_ID}:alarm:${alarmName}` };
+    return { alarmName, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}` };
   },
-  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region) => {
+  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region, _id, account) => {
     const ruleName = String(inputs.name ?? name);
-    return { name: ruleName, arn: `arn:aws:events:${region}:${FAKE_ACCOUNT_ID}:rule/${ruleName}` };
+    return { name: ruleName, arn: `arn:aws:events:${region}:${account}:rule/${ruleName}` };
   },
-  "aws:cloudwatch/dashboard:Dashboard": (name, inputs) => {
+  "aws:cloudwatch/dashboard:Dashboard": (name, inputs, _region, _id, account) => {
     const dashboardName = String(inputs.dashboardName ?? name);
-    return { dashboardName, dashboardArn: `arn:aws:cloudwatch::${FAKE_ACCOUNT_ID}:dashboard/${dashboardName}` };
+    return { dashboardName, dashboardArn: `arn:aws:cloudwatch::${account}:dashboard/${dashboardName}` };
   },
   "aws:dax/subnetGroup:SubnetGroup": (name, inputs) => ({ name: String(inputs.name ?? name) }),
   // Cognito generates an app client's secret; a recognisable fake lets tests prove it never leaks.
@@ -308,11 +310,11 @@ function autoName(name: string): string {
 }
 
 /** Outputs of a created resource: its inputs, an id and ARN, and the type's computed fields. */
-export function fakeOutputs(type: string, name: string, inputs: Props, region: string): { id: string; state: Props } {
+export function fakeOutputs(type: string, name: string, inputs: Props, region: string, account: string = FAKE_ACCOUNT_ID): { id: string; state: Props } {
   const id = `${kindOf(type)}-${name}`;
   const common: Props = {
-    arn: `arn:aws:${serviceOf(type)}:${region}:${FAKE_ACCOUNT_ID}:${kindOf(type)}/${name}`,
+    arn: `arn:aws:${serviceOf(type)}:${region}:${account}:${kindOf(type)}/${name}`,
   };
-  const computed = OUTPUT_FAKES[type]?.(name, inputs, region, id) ?? {};
+  const computed = OUTPUT_FAKES[type]?.(name, inputs, region, id, account) ?? {};
   return { id, state: { ...common, ...inputs, ...computed } };
 }

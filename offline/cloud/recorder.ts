@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { CloudQuirks } from "./fakeAccount";
-import { fakeOutputs, INVOKE_FAKES } from "./fakeAws";
+import { FAKE_ACCOUNT_ID, fakeOutputs, INVOKE_FAKES } from "./fakeAws";
 
 export interface RecordedResource {
   urn: string;
@@ -61,11 +61,17 @@ class RecordingMonitor extends MockMonitor {
   /** The root stack's outputs as registered, unknowns included (a preview's outputs have some). */
   stackOutputs: Record<string, unknown> = {};
   readonly invokes: RecordedInvoke[] = [];
+  /**
+   * Registrations the fake account refused. The engine fails `pulumi up` on any of them, even one
+   * whose outputs the program never reads, so the run fails too (see Recording.collect).
+   */
+  readonly registrationErrors: Error[] = [];
   private readonly providerRegions = new Map<string, string>();
   /** ignoreChanges of the registration in flight, by type and name (newResource does not see them). */
   private readonly ignoreChangesOf = new Map<string, string[]>();
 
   constructor(
+    private readonly stack: string,
     private readonly defaultRegion: string,
     stackReferences: Record<string, Record<string, unknown>>,
     preview: boolean,
@@ -79,7 +85,7 @@ class RecordingMonitor extends MockMonitor {
         if (!fake) {
           throw new Error(`mock cloud: no fake for invoke ${args.token}; add one to offline/cloud/fakeAws.ts`);
         }
-        return fake(args.inputs as Record<string, unknown>, region);
+        return fake(args.inputs as Record<string, unknown>, region, quirks.account?.accountId ?? FAKE_ACCOUNT_ID);
       },
       newResource: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
@@ -101,7 +107,11 @@ class RecordingMonitor extends MockMonitor {
           // As in a real preview: inputs are known, ids and computed outputs are not.
           return { id: undefined, state: inputs };
         }
-        const created = fakeOutputs(args.type, args.name, inputs, this.regionOf(inputs, args.provider));
+        const region = this.regionOf(inputs, args.provider);
+        const account = quirks.account;
+        // A create the account refuses (a physical name it already holds) fails the registration.
+        account?.claimNames({ stack, type: args.type, name: args.name }, region, inputs);
+        const created = fakeOutputs(args.type, args.name, inputs, region, account?.accountId);
         this.applyQuirks(quirks, args.type, args.name, inputs, created);
         return created;
       },
@@ -119,6 +129,12 @@ class RecordingMonitor extends MockMonitor {
       created.state.versionId = "";
     }
     const account = quirks.account;
+    if (type === "aws:kms/key:Key" && account) {
+      // KMS makes a new key id for every key it creates: a key created again after a destroy differs.
+      const keyId = account.generatedId({ stack: this.stack, type, name }, String(created.state.keyId));
+      created.state.keyId = keyId;
+      created.state.arn = String(created.state.arn).replace(/key\/[^/]+$/, `key/${keyId}`);
+    }
     if (type === "aws:rds/cluster:Cluster" && account) {
       const ignored = (this.ignoreChangesOf.get(`${type}::${name}`) ?? []).includes("engineVersion");
       account.applyAuroraCluster(created.id, String(inputs.clusterIdentifier), String(inputs.engineVersion), ignored);
@@ -181,6 +197,9 @@ class RecordingMonitor extends MockMonitor {
       region: this.regionOf(inputs, provider),
     };
     await super.registerResource(req, (err: unknown, response: unknown) => {
+      if (err) {
+        this.registrationErrors.push(err instanceof Error ? err : new Error(String(err)));
+      }
       if (!err && response) {
         const res = response as { getUrn(): string; getId(): string; getObject(): unknown };
         record.urn = res.getUrn();
@@ -278,7 +297,7 @@ export class StackRun {
 export interface Recording {
   /** Every registration so far, in order. */
   readonly resources: RecordedResource[];
-  /** Waits for the registrations still in flight and returns the run. */
+  /** Waits for the registrations still in flight and returns the run; fails when the cloud refused one. */
   collect(): Promise<StackRun>;
   /** Clears the config the run was given. */
   end(): void;
@@ -288,13 +307,17 @@ export interface Recording {
 export function startRecording(options: RunOptions): Recording {
   const region = options.config["aws:region"] ?? "us-east-1";
   const preview = options.preview ?? false;
-  const monitor = new RecordingMonitor(region, options.stackReferences ?? {}, preview, options.quirks);
+  const monitor = new RecordingMonitor(options.stack, region, options.stackReferences ?? {}, preview, options.quirks);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, preview);
   pulumi.runtime.setAllConfig(options.config);
   return {
     resources: monitor.recorded,
     async collect() {
       await pulumi.runtime.disconnect();
+      const [refused] = monitor.registrationErrors;
+      if (refused) {
+        throw new ProgramRunFailure(refused, monitor.recorded);
+      }
       return new StackRun(options.stack, preview, monitor.recorded, monitor.invokes, monitor.stackOutputs);
     },
     end() {
