@@ -18,7 +18,9 @@ import { parseCliArgs, UsageError } from "../../services/cli/usage";
 import { readStackFile, REPO_ROOT } from "../cloud/stackFiles";
 import { amiParameterForStackFile, pinAmi } from "./amiPin";
 
-const USAGE = "usage: npm run ami:latest -- <stack> [--region <region>]";
+const USAGE = `usage: npm run ami:latest -- <stack> [--region <region>]
+Needs AWS credentials (AWS_PROFILE after aws configure or aws sso login, or keys) allowed ssm:GetParameter
+on AWS's public AL2023 parameter; the region is --region, else the stack file's aws:region, else AWS_REGION.`;
 
 /** The stacks of this repository, from its Pulumi.<stack>.yaml files. */
 function stacks(): string[] {
@@ -26,10 +28,14 @@ function stacks(): string[] {
 }
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseCliArgs({ args: process.argv.slice(2), allowPositionals: true, options: { region: { type: "string" } } });
+  const { positionals, values } = parseCliArgs({ args: process.argv.slice(2), allowPositionals: true, options: { region: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const [stack, ...extra] = positionals;
-  if (!stack) throw new UsageError(`the stack is required (one of ${stacks().join(", ")})\n${USAGE}`);
-  if (extra.length > 0) throw new UsageError(`one stack at a time; got ${positionals.join(", ")}\n${USAGE}`);
+  if (!stack) throw new UsageError(`the stack is required (one of ${stacks().join(", ")}): npm run ami:latest -- <stack> [--region <region>]`);
+  if (extra.length > 0) throw new UsageError(`one stack at a time; got ${positionals.join(", ")}`);
   const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) throw new UsageError(`unknown stack "${stack}": the stacks are ${stacks().join(", ")}`);
   const stackRegion = readStackFile(stack)["aws:region"];

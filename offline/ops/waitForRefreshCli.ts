@@ -11,15 +11,21 @@ import { runMain } from "../../services/cli/main";
 import { parseCliArgs, UsageError } from "../../services/cli/usage";
 import { RefreshSummary, waitForInstanceRefreshes } from "./waitForRefresh";
 
-const USAGE = "usage: npm run refresh:wait -- --asg <name> --since <ISO time> [--region <region>] [--timeout-minutes N]";
+const USAGE = `usage: npm run refresh:wait -- --asg <name> --since <ISO time> [--region <region>] [--timeout-minutes N]
+Needs AWS credentials (AWS_PROFILE after aws configure or aws sso login, keys, or the deploy role) allowed
+autoscaling:DescribeInstanceRefreshes; the region is --region, else AWS_REGION or the profile's.`;
 
 async function main(): Promise<number> {
   const { values } = parseCliArgs({
     args: process.argv.slice(2),
-    options: { asg: { type: "string" }, region: { type: "string" }, since: { type: "string" }, "timeout-minutes": { type: "string", default: "60" } },
+    options: { asg: { type: "string" }, region: { type: "string" }, since: { type: "string" }, "timeout-minutes": { type: "string", default: "60" }, help: { type: "boolean" } },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const missing = (["asg", "since"] as const).filter((name) => !values[name]);
-  if (missing.length > 0) throw new UsageError(`${missing.map((name) => `--${name}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} required\n${USAGE}`);
+  if (missing.length > 0) throw new UsageError(`${missing.map((name) => `--${name}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} required (npm run refresh:wait -- --help)`);
   const since = String(values.since);
   if (Number.isNaN(Date.parse(since))) throw new UsageError(`--since must be an ISO time such as 2026-01-31T12:00:00Z; got ${JSON.stringify(since)}`);
   const timeoutMinutes = Number(values["timeout-minutes"]);

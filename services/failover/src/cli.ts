@@ -21,6 +21,9 @@ fences the old region, stops its stream consumer, flips the flag, starts the tar
 points DNS at it and waits until its instances report write mode. Every step is idempotent: re-run
 the same command after an interruption. Failing back is the same command with the other region.
 
+Needs AWS credentials for the environment's account (AWS_PROFILE after aws configure or aws sso
+login, or keys); the regions come from the stack files, so no default region. A dry run only reads.
+
 Options:
   --dry-run                 print the state and the plan of steps; change nothing
   --force                   go on although the replication lag is above the threshold or unknown
