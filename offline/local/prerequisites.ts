@@ -58,7 +58,8 @@ function postgresProblem(root: string, asRoot: boolean): string | undefined {
   if (!findPostgresBinDir(root)) return `PostgreSQL server binaries (initdb, pg_ctl, postgres) not found under ${root}: apt-get install postgresql`;
   if (asRoot) {
     try {
-      execFileSync("getent", ["passwd", "postgres"], { stdio: "ignore" });
+      // getent is a base system tool (libc-bin), looked up where Debian keeps it whatever the caller's PATH.
+      execFileSync("getent", ["passwd", "postgres"], { stdio: "ignore", env: { PATH: "/usr/bin:/bin" } });
     } catch {
       return "PostgreSQL refuses to run as root and there is no postgres user to run it as: apt-get install postgresql";
     }
