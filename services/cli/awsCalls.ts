@@ -83,7 +83,8 @@ export function nameAwsCalls<C extends NamedClient>(client: C): C {
         return await next(args);
       } catch (error) {
         if (typeof error === "object" && error !== null && !calls.has(error)) {
-          const region = await regionOf(client);
+          // Resolving a missing region again would only repeat the SDK's search (and its metadata-service wait).
+          const region = error instanceof Error && error.message === "Region is missing" ? undefined : await regionOf(client);
           calls.set(error, { action: iamAction(context.clientName ?? "AWS", context.commandName ?? "call"), ...(region ? { region } : {}) });
         }
         throw error;
