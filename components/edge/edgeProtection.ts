@@ -7,8 +7,10 @@
  *    flood the fleet before the service's own per-account and per-client buckets apply;
  * 1. AWS managed Amazon IP reputation list (known malicious sources);
  * 2. AWS managed Known bad inputs (Log4j-style and other exploit payloads);
- * 3. AWS managed Core rule set (OWASP-style request checks), with its SizeRestrictions_BODY rule
- *    (which blocks any body over 8 KB) set to count: the body limit is the service's, rule 4;
+ * 3. AWS managed Core rule set (OWASP-style request checks), with two rules set to count
+ *    ({@link CRS_COUNTED_RULES}): SizeRestrictions_BODY (which blocks any body over 8 KB; the body
+ *    limit is the service's, rule 4) and NoUserAgent_HEADER (which blocks any request without a
+ *    User-Agent header; see CRS_COUNTED_RULES for why a machine-to-machine API does not);
  * 4. declared body larger than the service's limit (Content-Length), blocked.
  * The default action is allow: the WAF removes bad traffic, the token checks decide who may call.
  *
@@ -28,6 +30,27 @@ import { greaterThanPattern } from "./contentLength";
 
 /** The managed rule groups, in priority order after the rate rule. */
 export const MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"] as const;
+
+/**
+ * Rules of AWSManagedRulesCommonRuleSet whose Block is overridden to Count: they still match, label
+ * the request and show in the WAF's metrics and logs, but do not block. Every other rule of the
+ * managed groups keeps AWS's action.
+ *
+ * - SizeRestrictions_BODY: blocks bodies over 8 KB; the service's own limit is larger and enforced
+ *   by rule 4 of the web ACL.
+ * - NoUserAgent_HEADER: AWS WAF Developer Guide, "Baseline rule groups", Core rule set
+ *   (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html):
+ *   "Inspects for requests that are missing the HTTP User-Agent header. Rule action: Block. Label:
+ *   awswaf:managed:aws:core-rule-set:NoUserAgent_Header". The page says the CRS holds rules
+ *   "generally applicable to web applications"; this API is called by trading systems, not
+ *   browsers. A User-Agent proves nothing (any client can send any string), every forwarded request
+ *   carries a JWT the load balancer and then the service verify, and an HTTP client library that
+ *   sends no User-Agent unless told to would get a WAF 403 that looks like an authorisation failure.
+ *   Counting keeps the signal (the label and the rule's count metric) without refusing an
+ *   authenticated order. The other CRS header rules (e.g. UserAgent_BadBots_HEADER, which matches
+ *   scanner user agents) still block.
+ */
+export const CRS_COUNTED_RULES = ["SizeRestrictions_BODY", "NoUserAgent_HEADER"] as const;
 
 /** The header the WAF never writes to its logs (it carries the bearer token). */
 export const REDACTED_HEADER = "authorization";
@@ -76,7 +99,7 @@ export class EdgeProtection extends pulumi.ComponentResource {
         managedRuleGroupStatement: {
           vendorName: "AWS",
           name: group,
-          ...(group === "AWSManagedRulesCommonRuleSet" ? { ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] } : {}),
+          ...(group === "AWSManagedRulesCommonRuleSet" ? { ruleActionOverrides: CRS_COUNTED_RULES.map((rule) => ({ name: rule, actionToUse: { count: {} } })) } : {}),
         },
       },
       visibilityConfig: visibility(`${name}-${group}`),

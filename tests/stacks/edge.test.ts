@@ -272,7 +272,11 @@ describe("the edge in the real stack files (mock cloud)", () => {
           expect(managed.overrideAction).to.deep.equal({ none: {} });
           expect(managed.statement.managedRuleGroupStatement).to.deep.include({ vendorName: "AWS", name: managed.name });
         }
-        expect(rules[3].statement.managedRuleGroupStatement.ruleActionOverrides).to.deep.equal([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        // NoUserAgent_HEADER counts too: machine clients need not send a User-Agent (tests/stacks/edgeUserAgent.test.ts).
+        expect(rules[3].statement.managedRuleGroupStatement.ruleActionOverrides).to.deep.equal([
+          { name: "SizeRestrictions_BODY", actionToUse: { count: {} } },
+          { name: "NoUserAgent_HEADER", actionToUse: { count: {} } },
+        ]);
         expect(rules[4].statement.regexMatchStatement).to.deep.include({
           regexString: greaterThanPattern(DEFAULT_BODY_LIMIT_BYTES),
           fieldToMatch: { singleHeader: { name: "content-length" } },
