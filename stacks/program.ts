@@ -2,6 +2,7 @@
  * The platform, composed per stack role. `stacks/index.ts` hands this function to the Pulumi
  * runtime; the test harness calls it directly under mocks.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
 import { TradingCluster } from "../components/cluster/tradingCluster";
@@ -17,6 +18,7 @@ import { dnsSettingsOf } from "../components/region/config";
 import { RegionFailover } from "../components/region/regionFailover";
 import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
+import { refusePlaceholders } from "./placeholders";
 import { observabilityFor } from "./observability";
 import { SERVICE_METRICS_NAMESPACE } from "../services/trading-api/src/metricsContract";
 import { stackAuthentication } from "./edge";
@@ -36,6 +38,9 @@ import {
 export async function main() {
   // Validate everything before the first resource is registered: a bad stack file creates nothing.
   const config = loadStackConfig();
+  // The committed stack files hold example values that only the example account (the mock cloud)
+  // accepts; a real preview or up with one left stops here, naming each (stacks/placeholders.ts).
+  refusePlaceholders(config, (await aws.getCallerIdentity({})).accountId);
   // A replica reads and validates its primary's outputs (StackReference) before anything is created.
   const dynamoPrimary = await readDynamoPrimary(config);
   // A replica that uses its primary's token issuer reads it the same way, before anything is created.
