@@ -9,14 +9,11 @@ import { createHash } from "node:crypto";
 import { retainedLogGroup } from "../shared/logGroup";
 import { CacheEngine, cacheParameterFamily, ID_LIMITS, physicalId, spreadOverZones, WINDOWS } from "./catalog";
 import { StoreNetwork, storeKey, storeSecurityGroup } from "./store";
+import { DEFAULT_CACHE_ACCESS_STRING } from "./cacheAccess";
 
 export const CACHE_PORT = 6379;
 
-/**
- * ACL of the application's cache user: everything except the commands that can wipe or reconfigure
- * the cache (FLUSHALL, CONFIG, KEYS, DEBUG, …), but INFO back, which clients use for readiness.
- */
-export const DEFAULT_CACHE_ACCESS_STRING = "on ~* +@all -@dangerous +info";
+export { DEFAULT_CACHE_ACCESS_STRING };
 
 /** ElastiCache settings. */
 export interface CacheSettings {

@@ -20,8 +20,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
-// cache.ts, not dataTier.ts: the same constant without loading the whole data tier at start-up.
-import { DEFAULT_CACHE_ACCESS_STRING } from "../../../components/data/cache";
+// The production ACL, from the one module that holds it without loading Pulumi (seconds at start-up).
+import { DEFAULT_CACHE_ACCESS_STRING } from "../../../components/data/cacheAccess";
 import { freeLoopbackPort } from "./ports";
 
 export const APP_USER = "trading-app";
