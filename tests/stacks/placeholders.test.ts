@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../../stacks/config";
 import { EXAMPLE_ACCOUNT_ID, findPlaceholders, PlaceholderError, refusePlaceholders } from "../../stacks/placeholders";
-import { stackConfig } from "../support/mockCloud";
+import { FakeAccount, stackConfig, stackFileFailure } from "../support/mockCloud";
 
 const configOf = (stack: string, overrides: Record<string, unknown> = {}) => parseStackConfig(stack, stackConfig(stack, overrides));
 const keysOf = (stack: string) => findPlaceholders(configOf(stack)).map((p) => p.key.replace("trading-platform:", ""));
@@ -47,4 +47,15 @@ describe("stack file placeholders", () => {
     expect(items.find((l) => l.includes("clusterAmiId"))).to.contain("npm run ami:latest -- prod-us-east-1");
     expect(lines.at(-1)).to.contain("npm run preflight -- prod-us-east-1");
   });
+});
+
+describe("a real deploy with example values left (the mock cloud as another account, pulumi up mode)", () => {
+  it("stops before registering any resource, naming each example value", async function () {
+    this.timeout(60_000);
+    const failure = await stackFileFailure("prod-us-east-1", { quirks: { account: new FakeAccount({ accountId: "210987654321" }) } });
+    expect(failure.error).to.be.instanceOf(PlaceholderError);
+    expect((failure.error as PlaceholderError).placeholders.map((p) => p.key)).to.include("trading-platform:clusterAmiId");
+    expect(failure.registered.filter((r) => r.type !== "pulumi:pulumi:Stack")).to.deep.equal([]);
+  });
+
 });
