@@ -139,7 +139,7 @@ export function renderAlarms(report: AlarmReport, style: Style): string {
     previousTier = r.tier;
     return [tier, r.watches, r.alarm, r.metric, r.threshold, r.configKey, r.window, r.critical ? style.bold("yes") : ""];
   });
-  const lines = [table(columns, rows)];
+  const lines = [table(columns, rows, [], "  ", style.width)];
   lines.push("");
   const counts = report.rows.length;
   lines.push(

@@ -389,7 +389,7 @@ export function renderAzMatrix(matrix: AzMatrix, style: Style): string {
     row.present ? row.note : style.dim(row.note),
   ]);
   return [
-    table(columns, rows),
+    table(columns, rows, [], "  ", style.width),
     "",
     `  Columns are AZ IDs (the same physical zone in every account). ${ELIGIBLE}: the subnet group allows it, AWS picks the placement.`,
   ].join("\n");

@@ -68,7 +68,7 @@ function rate(x: number): string {
 
 export function renderCost(report: CostReport, style: Style): string {
   const lines: string[] = [
-    `  ${wrap(`Prices of ${report.snapshotDate} (${report.currency}, ${report.hoursPerMonth} h/month): ${report.basis}`, 120, "  ")}`,
+    `  ${wrap(`Prices of ${report.snapshotDate} (${report.currency}, ${report.hoursPerMonth} h/month): ${report.basis}`, style.width - 2, "  ")}`,
     "",
   ];
   const rows: string[][] = [];
@@ -84,7 +84,7 @@ export function renderCost(report: CostReport, style: Style): string {
     table(columns, rows, [
       ["total", "", "minimum footprint (what the budget rule checks)", style.bold(formatUsd(report.minimum.totalMonthlyUsd))],
       ["", "", "with DynamoDB capacity at its auto scaling maximum", formatUsd(report.totalWithDynamoAtMaxUsd)],
-    ]),
+    ], "  ", style.width),
   );
   const { range } = report.dynamo;
   if (range.capacities.length > 0) {
@@ -133,6 +133,8 @@ export function renderCost(report: CostReport, style: Style): string {
           formatUsd(l.onDemandMonthlyUsd),
         ]),
         [["total", "", "", "", pct(od.averageUtilization), style.bold(formatUsd(od.provisionedMonthlyUsd)), style.bold(formatUsd(od.onDemandMonthlyUsd))]],
+        "  ",
+        style.width,
       ),
       `  Break-even utilisation (provisioned is cheaper above it): reads ${pct(od.breakEven.read)}, writes ${pct(od.breakEven.write)}, ` +
         `replicated writes ${pct(od.breakEven.replicatedWrite)}.`,

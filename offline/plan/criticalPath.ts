@@ -223,6 +223,9 @@ export function renderCriticalPath(cp: CriticalPath, style: Style): string {
         { header: "after previous by" },
       ],
       rows,
+      [],
+      "  ",
+      style.width,
     ),
   ];
   if (cp.dependsOnAcrossComponents.length > 0) {

@@ -195,14 +195,32 @@ export function renderMermaid(run: StackRun, matrix: AzMatrix): string {
       edge(id("daxc", dax.name), tableId(localTable.name));
     }
   }
+  // A stream consumer is fed by the stream of the table its eventSourceArn comes from: the
+  // primary's table, or in a replica stack the replica table (each replica has its own stream).
+  const streamOf = (esm: RecordedResource): string => {
+    const table = deps(run, esm, "eventSourceArn", D.table)[0];
+    if (table) {
+      return id("stream", table.name);
+    }
+    const replica = deps(run, esm, "eventSourceArn", D.tableReplica)[0];
+    if (replica) {
+      const sid = id("stream", replica.name);
+      out.push(`  ${sid}>${label("Stream", "of the replica table")}]`);
+      edge(tableId(replica.name), sid);
+      return sid;
+    }
+    const sid = id("source", esm.name);
+    out.push(`  ${sid}>${label("event source", str(esm.inputs.eventSourceArn) ?? "(not known until deployed)")}]`);
+    return sid;
+  };
   for (const esm of run.ofType(D.esm)) {
-    const source = deps(run, esm, "eventSourceArn", D.table)[0];
     const fn = deps(run, esm, "functionName", D.lambda)[0];
     if (!fn) {
       continue;
     }
+    const source = streamOf(esm);
     out.push(`  ${id("fn", fn.name)}[${label("Lambda", fn.name)}]`);
-    edge(source ? id("stream", source.name) : "internet", id("fn", fn.name), "event source mapping");
+    edge(source, id("fn", fn.name), "event source mapping");
     for (const q of deps(run, esm, "destinationConfig", D.queue)) {
       out.push(`  ${id("q", q.name)}[${label("SQS on-failure", q.name)}]`);
       edge(id("fn", fn.name), id("q", q.name), "failed batches", true);

@@ -98,6 +98,9 @@ export function renderPolicyReport(report: PolicyReport, style: Style): string {
         p.advisory > 0 ? style.yellow(String(p.advisory)) : "0",
         p.configFile,
       ]),
+      [],
+      "  ",
+      style.width,
     ),
   ];
   for (const level of ["mandatory", "advisory"] as const) {
@@ -109,7 +112,7 @@ export function renderPolicyReport(report: PolicyReport, style: Style): string {
     lines.push("", `  ${color(level)} (${found.length}):`);
     for (const v of found) {
       const where = v.resource ? `${v.resource.name} (${v.resource.type})` : "the stack";
-      lines.push(`  - ${v.pack}/${style.bold(v.rule)} on ${where}`, `      ${wrap(v.message, 100, "      ")}`);
+      lines.push(`  - ${v.pack}/${style.bold(v.rule)} on ${where}`, `      ${wrap(v.message, style.width - 6, "      ")}`);
     }
   }
   lines.push(

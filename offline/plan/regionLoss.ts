@@ -7,7 +7,7 @@
 import { DEFAULT_WRITE_REGION_FENCE_MS, parseWriteRegionFlag } from "../../services/trading-api/src/contract";
 import { HEALTH_CHECK } from "../../components/region/regionFailover";
 import type { StackRun } from "../cloud/mockCloud";
-import type { Style } from "./format";
+import { type Style, wrap } from "./format";
 
 export interface RegionLoss {
   region: string;
@@ -124,9 +124,9 @@ function peerRegionsOf(run: StackRun, region: string): string[] {
 
 export function renderRegionLoss(loss: RegionLoss | undefined, style: Style, stack: { environment: string; region: string }): string {
   if (!loss) {
-    return `  ${stack.environment} runs in ${stack.region} only: losing the region loses the environment (no other region to fail over to).`;
+    return `  ${wrap(`${stack.environment} runs in ${stack.region} only: losing the region loses the environment (no other region to fail over to).`, style.width - 2, "  ")}`;
   }
-  const list = (items: string[]) => items.map((item) => `    - ${item}`).join("\n");
+  const list = (items: string[]) => items.map((item) => `    - ${wrap(item, style.width - 6, "      ")}`).join("\n");
   return [
     `  Losing ${loss.region} (${loss.writesHere ? "the write region as deployed" : `not the write region as deployed`}; other region: ${loss.otherRegions.join(", ")})`,
     `  ${style.bold("Keeps working")}`,
@@ -134,7 +134,7 @@ export function renderRegionLoss(loss: RegionLoss | undefined, style: Style, sta
     `  ${style.bold("What the failover command changes")}`,
     list(loss.failoverChanges),
     `  ${style.bold("Recovery point")}`,
-    `    ${loss.recoveryPoint}`,
+    `    ${wrap(loss.recoveryPoint, style.width - 4, "    ")}`,
     `  ${style.bold("Manual steps left")}`,
     list(loss.manualSteps),
   ].join("\n");

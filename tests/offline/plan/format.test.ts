@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatDuration, formatUsd, PLAIN, styleFor, table, visibleWidth } from "../../../offline/plan/format";
+import { DEFAULT_WIDTH, fitLines, formatDuration, formatUsd, PLAIN, styleFor, table, visibleWidth } from "../../../offline/plan/format";
 
 describe("plan: terminal formatting", () => {
   it("aligns columns, right-aligning numbers, whatever colour codes the cells carry", () => {
@@ -24,6 +24,39 @@ describe("plan: terminal formatting", () => {
     expect(styleFor({ isTTY: true }, {}).red("x")).to.equal("\u001b[31mx\u001b[0m");
     expect(visibleWidth(styleFor({ isTTY: true }, {}).red("abc"))).to.equal(3);
     expect(PLAIN.bold("x")).to.equal("x");
+  });
+
+  it("narrows a table wider than its width: text columns wrap between words, then break after - or /; numbers stay whole", () => {
+    const columns = [{ header: "resource" }, { header: "what" }, { header: "cost", align: "right" as const }];
+    const rows = [["trading-client-execution-gateway", "Cognito machine-to-machine app client, billed per token request", "$6.00"]];
+    expect(table(columns, rows, [], "", 200).split("\n")).to.have.length(3);
+    const narrow = table(columns, rows, [], "", 60);
+    expect(narrow.split("\n")).to.deep.equal([
+      "resource                          what                  cost",
+      "--------------------------------  -------------------  -----",
+      "trading-client-execution-gateway  Cognito              $6.00",
+      "                                  machine-to-machine",
+      "                                  app client, billed",
+      "                                  per token request",
+    ]);
+    const tight = table(columns, rows, [], "", 30);
+    expect(Math.max(...tight.split("\n").map(visibleWidth))).to.be.at.most(30);
+    expect(tight).to.match(/^trading- +Cognito +\$6\.00$/m).and.match(/^client- +machine-to-$/m).and.match(/^execution- +machine app$/m);
+  });
+
+  it("is as wide as the terminal, or 100 columns when the output is not a terminal", () => {
+    expect(styleFor({ isTTY: true, columns: 132 }, {}).width).to.equal(132);
+    expect(styleFor({ isTTY: true, columns: 132 }, { NO_COLOR: "1" }).width).to.equal(132);
+    expect(styleFor({ isTTY: false, columns: 132 }, {}).width).to.equal(DEFAULT_WIDTH);
+    expect(styleFor({}, {}).width).to.equal(100);
+    expect(PLAIN.width).to.equal(100);
+  });
+
+  it("wraps prose lines to the width under their own indent and bullet, leaving tree lines whole", () => {
+    expect(fitLines("    - alpha beta gamma delta epsilon", 24)).to.equal("    - alpha beta gamma\n      delta epsilon");
+    expect(fitLines("  alpha beta gamma delta epsilon zeta", 24)).to.equal("  alpha beta gamma\n    delta epsilon zeta");
+    expect(fitLines("  short", 24)).to.equal("  short");
+    expect(fitLines("  │  3 × aws:s3/bucket:BucketServerSideEncryption", 20)).to.equal("  │  3 × aws:s3/bucket:BucketServerSideEncryption");
   });
 
   it("writes durations and dollars as people read them", () => {

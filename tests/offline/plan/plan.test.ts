@@ -6,6 +6,7 @@ import { EXIT, exitCodeFor, mermaidPath, parseCliArgs, runCli } from "../../../o
 import { PLAIN } from "../../../offline/plan/format";
 import { plan, StackPlan, stacksInPlanOrder } from "../../../offline/plan/plan";
 import { renderPlan } from "../../../offline/plan/render";
+import { renderSummary, SummaryRow, summaryRow } from "../../../offline/plan/summary";
 import { buildTree } from "../../../offline/plan/tree";
 import { plannedStack } from "./support";
 
@@ -28,10 +29,35 @@ describe("plan: the text report of prod-us-east-1", () => {
     text = renderPlan(p, PLAIN);
   });
 
-  it("prints all seven parts", () => {
-    for (const part of ["1. Resources by component", "2. AZ matrix", "3. Policy report", "4. Alarms by tier", "5. Monthly cost estimate", "6. Deployment critical path", "7. Diagram"]) {
-      expect(text, part).to.include(part);
-    }
+  it("prints eight parts, numbered once each and in order", () => {
+    const headings = [...text.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
+    expect(headings).to.deep.equal([
+      "1. Resources by component",
+      "2. AZ matrix (us-east-1)",
+      "3. Policy report (prod config)",
+      "4. Alarms by tier",
+      "5. Monthly cost estimate",
+      "6. Deployment critical path",
+      "7. Diagram",
+      "8. Region loss",
+    ]);
+  });
+
+  it("--only prints the heading and that one section, with its number in the full report", () => {
+    const only = renderPlan(p, PLAIN, { only: "cost" });
+    expect([...only.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => m[0])).to.deep.equal(["5. Monthly cost estimate"]);
+    expect(only).to.include("Plan for prod-us-east-1").and.include(`Prices of ${p.cost.snapshotDate}`);
+    expect(only).to.not.include("AZ matrix");
+  });
+
+  it("fits every table row in 100 columns when the output is not a terminal, and in the terminal's width on one", () => {
+    // Rows of the tables (not the resource tree, whose branches are kept whole, nor an unbreakable URL).
+    const tableRows = (t: string) => t.split("\n").filter((l) => /^ {2}\S.* {2}\S/.test(l) && !/https?:\/\/|[│├└]/.test(l));
+    expect(Math.max(...tableRows(text).map((l) => [...l].length))).to.be.at.most(100);
+    const narrow = renderPlan(p, { ...PLAIN, width: 80 });
+    expect(Math.max(...tableRows(narrow).map((l) => [...l].length))).to.be.at.most(80);
+    // Wide enough, the alarm table keeps each row on one line.
+    expect(renderPlan(p, { ...PLAIN, width: 300 })).to.match(/edge +ALB +alb-elb-5xx +ApplicationELB HTTPCode_ELB_5XX_Count Sum +> 10 per minute +alarmAlbElb5xxPerMinute +3 of 5 x 1 min +yes/);
   });
 
   it("lists the alarms edge, fleet, data with their thresholds, config keys and whether they degrade trading", () => {
@@ -46,9 +72,10 @@ describe("plan: the text report of prod-us-east-1", () => {
     expect(byId.get("stream-dlq-not-empty")).to.include({ threshold: "> 0 (any message)", critical: true });
     expect(rows.filter((r) => r.critical)).to.have.length(p.alarms.composite?.members ?? -1);
     expect(p.alarms.notifies).to.deep.equal([{ topic: "trading-prod-us-east-1-alarms", created: true, subscriptions: ["email:sre-oncall@acme-markets.example"] }]);
-    expect(text).to.include("4. Alarms by tier");
-    expect(text).to.match(/edge +ALB +alb-elb-5xx +ApplicationELB HTTPCode_ELB_5XX_Count Sum +> 10 per minute +alarmAlbElb5xxPerMinute +3 of 5 x 1 min +yes/);
-    expect(text).to.include("51 metric alarms; composite trading-prod-us-east-1-trading-degraded is in ALARM when any of its 16 critical alarms");
+    const wide = renderPlan(p, { ...PLAIN, width: 400 });
+    expect(wide).to.include("4. Alarms by tier");
+    expect(wide).to.match(/edge +ALB +alb-elb-5xx +ApplicationELB HTTPCode_ELB_5XX_Count Sum +> 10 per minute +alarmAlbElb5xxPerMinute +3 of 5 x 1 min +yes/);
+    expect(wide).to.include("51 metric alarms; composite trading-prod-us-east-1-trading-degraded is in ALARM when any of its 16 critical alarms");
   });
 
   it("includes observability in the cost: alarm metrics, the composite alarm, the dashboard and the custom metrics", () => {
@@ -128,6 +155,15 @@ describe("plan: stacks and modes", () => {
     expect(p.mermaid).to.include("global table in us-east-1");
   });
 
+  it("the replica's stream processor is drawn fed by the replica table's stream, not by the Internet", async () => {
+    const m = (await plannedStack("prod-eu-west-1")).mermaid;
+    expect(m).to.include("  table_trading_replica --> stream_trading_replica\n");
+    expect(m).to.include('  stream_trading_replica -->|"event source mapping"| fn_trading_stream_function\n');
+    expect(m).to.not.match(/internet -->\|"event source mapping"\|/);
+    const primary = (await plannedStack("prod-us-east-1")).mermaid;
+    expect(primary).to.include('  stream_trading_table -->|"event source mapping"| fn_trading_stream_function\n');
+  });
+
   it("a preview plan of prod reads the same tree with ids unknown", async () => {
     const [preview, deployed] = [await plannedStack("prod-us-east-1", true), await plannedStack("prod-us-east-1")];
     expect(preview.preview).to.equal(true);
@@ -156,7 +192,7 @@ describe("plan: exit codes", () => {
     const code = await runCli(["prod-us-east-1", "--set", "dynamoTargetUtilization=85"], c.io);
     expect(code).to.equal(1);
     expect(c.stdout()).to.include("Config overridden: trading-platform:dynamoTargetUtilization=85");
-    expect(c.stdout()).to.include("- trading-cost/dynamodb-target-utilisation-band on trading-scaling-table-write (aws:appautoscaling/policy:Policy)");
+    expect(c.stdout()).to.match(/- trading-cost\/dynamodb-target-utilisation-band on trading-scaling-table-write\s+\(aws:appautoscaling\/policy:Policy\)/);
     expect(c.stdout()).to.match(/FAIL: 4 mandatory violation\(s\)/);
   });
 
@@ -179,18 +215,17 @@ describe("plan: exit codes", () => {
 
   const usage: [string[], string][] = [
     [[], "plan: name a stack or pass --all"],
-    [["staging"], "plan: no stack file Pulumi.staging.yaml in "],
     [["dev", "--all"], "plan: give stack names or --all, not both"],
-    [["dev", "--dax-hit", "1.5"], '--dax-hit must be a number from 0 to 1, got "1.5"'],
-    [["dev", "--set", "novalue"], '--set takes KEY=VALUE, got "novalue"'],
-    [["dev", "--colour"], "Unknown option '--colour'"],
+    [["dev", "--dax-hit", "1.5"], 'plan: --dax-hit must be a number from 0 to 1, got "1.5"'],
+    [["dev", "--set", "novalue"], 'plan: --set takes KEY=VALUE, got "novalue"'],
+    [["dev", "--colour"], "plan: Unknown option '--colour'"],
+    [["dev", "--only", "everything"], 'plan: --only takes one of tree, az, policy, alarms, cost, path, diagram, region, summary; got "everything"'],
   ];
   for (const [argv, message] of usage) {
-    it(`usage error exits 2: ${JSON.stringify(argv)}`, async () => {
+    it(`usage error exits 2 with one line and a pointer to --help: ${JSON.stringify(argv)}`, async () => {
       const c = io();
       expect(await runCli(argv, c.io)).to.equal(2);
-      expect(c.stderr()).to.include(message);
-      expect(c.stderr()).to.include("Usage: npm run plan");
+      expect(c.stderr()).to.equal(`${message}\nRun \`npm run plan -- --help\` for the options.\n`);
     });
   }
 
@@ -221,7 +256,7 @@ describe("plan: CLI arguments", () => {
 describe("plan: --all --json --mermaid", () => {
   let dir: string;
   let code: number;
-  let json: { exitCode: number; stacks: StackPlan[] };
+  let json: { exitCode: number; stacks: StackPlan[]; summary: SummaryRow[] };
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "plan-"));
     const c = io();
@@ -234,6 +269,16 @@ describe("plan: --all --json --mermaid", () => {
     expect(code).to.equal(0);
     expect(json.exitCode).to.equal(0);
     expect(json.stacks.map((s) => s.stack)).to.deep.equal(stacksInPlanOrder());
+  });
+
+  it("carries the summary: per stack resources, policy verdict, monthly minimum and critical path", () => {
+    expect(json.summary).to.deep.equal(json.stacks.map((s) => summaryRow(s)));
+    const dev = json.summary.find((r) => r.stack === "dev");
+    expect(dev).to.deep.include({ role: "primary", region: "us-east-1", policyPassed: true });
+    const text = renderSummary(json.summary, PLAIN);
+    const row = text.split("\n").find((l) => l.startsWith("  prod-eu-west-1"));
+    const p = json.stacks.find((s) => s.stack === "prod-eu-west-1");
+    expect(row).to.match(new RegExp(`^  prod-eu-west-1 +replica +eu-west-1 +${p?.tree.resourceCount} +pass +\\$[\\d,]+\\.\\d\\d +\\d+ min`));
   });
 
   it("prints every part for machines", () => {

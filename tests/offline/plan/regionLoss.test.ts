@@ -22,7 +22,7 @@ describe("offline plan: region loss", function () {
     expect(loss?.recoveryPoint).to.contain("The ReplicationLatency us-east-1 -> eu-west-1 at the moment of loss");
     expect(loss?.manualSteps.join("\n")).to.contain("run npm run failover -- --env prod --to eu-west-1 once more").and.contain("Fail back later");
     const text = renderPlan(plan, PLAIN);
-    expect(text).to.contain("7. Region loss\n  Losing us-east-1 (the write region as deployed; other region: eu-west-1)");
+    expect(text).to.contain("8. Region loss\n  Losing us-east-1 (the write region as deployed; other region: eu-west-1)");
   });
 
   it("prod-eu-west-1 (not the write region as deployed): nothing fails over and no write is lost", async () => {
@@ -35,6 +35,6 @@ describe("offline plan: region loss", function () {
   it("dev is single-region: the section says so", async () => {
     const plan = await plannedStack("dev");
     expect(plan.regionLoss).to.equal(undefined);
-    expect(renderPlan(plan, PLAIN)).to.contain("7. Region loss\n  dev runs in us-east-1 only: losing the region loses the environment");
+    expect(renderPlan(plan, PLAIN)).to.contain("8. Region loss\n  dev runs in us-east-1 only: losing the region loses the environment");
   });
 });
