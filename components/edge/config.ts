@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { RESOURCE_SERVER_IDENTIFIER } from "../../services/trading-api/src/authContract";
 import type { ReportIssue } from "../network/config";
+import { DOMAIN_PREFIX_RULE, domainPrefixProblem } from "./domainPrefix";
 
 export const AUTH_ISSUERS = ["cognito", "external", "primary"] as const;
 export type AuthIssuerKind = (typeof AUTH_ISSUERS)[number];
@@ -23,7 +24,6 @@ const int = (min: number, max: number, fallback: number, text: string) =>
   z.number().int().min(min).max(max).default(fallback).describe(`${text} (${min}-${max}). Default ${fallback}.`);
 
 const APP_CLIENT = /^([a-z0-9][a-z0-9-]{0,62}):(trading|execution_gateway)$/;
-const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const edgeConfigShape = {
   authIssuer: z
@@ -62,7 +62,7 @@ export const edgeConfigShape = {
     .string()
     .optional()
     .describe(
-      "Prefix of the Cognito user pool's domain (<prefix>.auth.<region>.amazoncognito.com, where the token endpoint is): lower-case letters, digits and hyphens, unique in the region, without aws, amazon or cognito. Default trading-<stack>.",
+      "Prefix of the Cognito user pool's domain (<prefix>.auth.<region>.amazoncognito.com, where the token endpoint is), one namespace for every AWS account in the region: 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without aws, amazon or cognito. Default trading-<stack>-<10 hex digits of a hash of account, region and stack>, which no other account asks for; set it when you want a name of your own.",
     ),
   authClients: z
     .array(z.string())
@@ -86,9 +86,13 @@ export function authIssuerOf(cfg: Pick<EdgeConfig, "authIssuer"> & { role: "prim
   return cfg.authIssuer ?? (cfg.role === "replica" ? "primary" : "cognito");
 }
 
-/** The Cognito domain prefix of a stack: authCognitoDomainPrefix, or trading-<stack>. */
-export function cognitoDomainPrefixOf(cfg: Pick<EdgeConfig, "authCognitoDomainPrefix"> & { stack: string }): string {
-  return cfg.authCognitoDomainPrefix ?? `trading-${cfg.stack}`.toLowerCase();
+/**
+ * The Cognito domain prefix a stack asks for: authCognitoDomainPrefix, or undefined for the
+ * default, which TokenIssuer derives from the account it deploys into (defaultDomainPrefix in domainPrefix.ts:
+ * the account is known only once the program runs against it).
+ */
+export function cognitoDomainPrefixOf(cfg: Pick<EdgeConfig, "authCognitoDomainPrefix">): string | undefined {
+  return cfg.authCognitoDomainPrefix;
 }
 
 /** The app clients of authClients, parsed (call after checkEdgeConfig accepted them). */
@@ -140,11 +144,9 @@ export function checkEdgeConfig(cfg: EdgeConfig & { role: "primary" | "replica";
     if (cfg.authCognitoDomainPrefix !== undefined) report("authCognitoDomainPrefix", `is only allowed when authIssuer is "cognito" (it is ${issuer})`);
   } else {
     const prefix = cognitoDomainPrefixOf(cfg);
-    if (!DOMAIN_PREFIX.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
-      report(
-        "authCognitoDomainPrefix",
-        `"${prefix}" is not a usable Cognito domain prefix: 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without aws, amazon or cognito`,
-      );
+    const problem = prefix === undefined ? undefined : domainPrefixProblem(prefix);
+    if (problem) {
+      report("authCognitoDomainPrefix", `"${prefix}" is not a usable Cognito domain prefix (${problem}): ${DOMAIN_PREFIX_RULE}`);
     }
   }
   const names = new Set<string>();

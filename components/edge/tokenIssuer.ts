@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { API_SCOPES, RESOURCE_SERVER_IDENTIFIER, tokenScope, type ApiScope } from "../../services/trading-api/src/authContract";
 import type { ApiAuthentication } from "./authentication";
 import type { AppClientSpec, ClientKind } from "./config";
+import { defaultDomainPrefix } from "./domainPrefix";
 
 /** Scopes a Cognito app client may request, by kind; entitlements per account narrow them further. */
 export const SCOPES_BY_KIND: Record<ClientKind, readonly ApiScope[]> = {
@@ -35,8 +36,12 @@ const SCOPE_DESCRIPTIONS: Record<ApiScope, string> = {
 
 /** Inputs of {@link TokenIssuer}. */
 export interface TokenIssuerArgs {
-  /** Prefix of the pool's domain: the token endpoint is https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token. */
-  readonly domainPrefix: string;
+  /**
+   * Prefix of the pool's domain: the token endpoint is https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token.
+   * Prefix domains are one namespace for every AWS account in a region (see domainPrefix.ts).
+   * @default - `trading-<stack>-<hash of account, region and stack>` ({@link defaultDomainPrefix})
+   */
+  readonly domainPrefix?: string;
   /**
    * App clients to create.
    * @default - none
@@ -86,7 +91,9 @@ export class TokenIssuer extends pulumi.ComponentResource {
       },
       parent,
     );
-    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: args.domainPrefix, userPoolId: pool.id }, parent);
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const domainPrefix = args.domainPrefix ?? pulumi.all([accountId, region]).apply(([account, where]) => defaultDomainPrefix(pulumi.getStack(), account, where));
+    const domain = new aws.cognito.UserPoolDomain(`${name}-domain`, { domain: domainPrefix, userPoolId: pool.id }, parent);
     const resourceServer = new aws.cognito.ResourceServer(
       `${name}-api`,
       {

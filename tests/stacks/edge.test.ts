@@ -8,11 +8,12 @@
 import { expect } from "chai";
 import { greaterThanPattern } from "../../components/edge/contentLength";
 import { listenerRulePlan } from "../../components/edge/listenerAuth";
+import { defaultDomainPrefix } from "../../components/edge/domainPrefix";
 import { SCOPES_BY_KIND } from "../../components/edge/tokenIssuer";
 import { API_SCOPES, DEFAULT_BODY_LIMIT_BYTES, PROTECTED_ROUTES, albPathPattern } from "../../services/trading-api/src/authContract";
 import { HEALTH_PATH, LIVENESS_PATH } from "../../services/trading-api/src/contract";
 import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
-import { FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { FAKE_ACCOUNT_ID, FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 
 const K = configKey;
 const T = {
@@ -175,7 +176,8 @@ describe("the edge in the real stack files (mock cloud)", () => {
         const server = run.single(T.resourceServer);
         expect(server.inputs.identifier).to.equal("trading-api");
         expect((server.inputs.scopes as { scopeName: string }[]).map((s) => s.scopeName)).to.deep.equal([...API_SCOPES]);
-        expect(run.single(T.domain).inputs.domain).to.equal(`trading-${stack}`);
+        // Not trading-<stack>: prefix domains are every account's namespace (tests/stacks/cognitoDomain.test.ts).
+        expect(run.single(T.domain).inputs.domain).to.equal(defaultDomainPrefix(stack, FAKE_ACCOUNT_ID, "us-east-1"));
         const configured = readStackFile(stack)["trading-platform:authClients"] as string[];
         const clients = run.ofType(T.client);
         expect(clients.map((c) => c.inputs.name)).to.deep.equal(configured.map((spec) => spec.split(":")[0]));
@@ -237,7 +239,7 @@ describe("the edge in the real stack files (mock cloud)", () => {
       for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
         const auth = runs[stack].outputs.auth as Record<string, unknown>;
         expect(auth.issuerKind, stack).to.equal("cognito");
-        expect(auth.tokenEndpoint, stack).to.match(/^https:\/\/trading-(dev|prod-us-east-1)\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token$/);
+        expect(auth.tokenEndpoint, stack).to.match(/^https:\/\/trading-(dev|prod-us-east-1)-[0-9a-f]{10}\.auth\.us-east-1\.amazoncognito\.com\/oauth2\/token$/);
         expect(auth.scopes, stack).to.deep.equal(API_SCOPES.map((s) => `trading-api/${s}`));
         expect(auth.requiredClaims).to.deep.equal([{ name: "token_use", value: "access" }]);
         expect((auth.clientIds as { name: string }[]).map((c) => c.name)).to.have.length.greaterThan(0);
@@ -358,7 +360,25 @@ describe("edge config keys in the real stack files", () => {
       title: "a domain prefix Cognito refuses",
       stack: "dev",
       overrides: { [K("authCognitoDomainPrefix")]: "my-cognito-login" },
-      message: 'trading-platform:authCognitoDomainPrefix: "my-cognito-login" is not a usable Cognito domain prefix',
+      message: 'trading-platform:authCognitoDomainPrefix: "my-cognito-login" is not a usable Cognito domain prefix (it contains the reserved word "cognito"): 1-63 lower-case letters',
+    },
+    {
+      title: "a domain prefix longer than Cognito's 63 characters",
+      stack: "dev",
+      overrides: { [K("authCognitoDomainPrefix")]: `acme-${"x".repeat(60)}` },
+      message: `trading-platform:authCognitoDomainPrefix: "acme-${"x".repeat(60)}" is not a usable Cognito domain prefix (it is 65 characters)`,
+    },
+    {
+      title: "a domain prefix with upper-case letters",
+      stack: "prod-us-east-1",
+      overrides: { [K("authCognitoDomainPrefix")]: "Acme-Login" },
+      message: 'trading-platform:authCognitoDomainPrefix: "Acme-Login" is not a usable Cognito domain prefix (it contains "AL")',
+    },
+    {
+      title: "a domain prefix ending in a hyphen",
+      stack: "dev",
+      overrides: { [K("authCognitoDomainPrefix")]: "acme-login-" },
+      message: "(it starts or ends with a hyphen): 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without aws, amazon, cognito",
     },
     {
       title: "an access token lifetime Cognito refuses",
