@@ -229,6 +229,16 @@ describe("plan: exit codes", () => {
     });
   }
 
+  it("--all --only summary prints just the summary table, one row per stack file in plan order", async () => {
+    const c = io();
+    expect(await runCli(["--all", "--only", "summary"], c.io)).to.equal(0);
+    const lines = c.stdout().trimEnd().split("\n");
+    expect(lines[0]).to.equal("Summary");
+    expect(lines[1]).to.match(/^ {2}stack +role +region +resources +policy +minimum\/month +critical path$/);
+    expect(lines.slice(3).map((l) => l.trim().split(/\s+/)[0])).to.deep.equal(stacksInPlanOrder());
+    expect(c.stdout()).to.not.include("1. Resources by component");
+  });
+
   it("--help prints the usage and exits 0", async () => {
     const c = io();
     expect(await runCli(["--help"], c.io)).to.equal(0);
