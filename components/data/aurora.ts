@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { retainedLogGroup } from "../shared/logGroup";
-import { auroraParameterFamily, ID_LIMITS, physicalId, promotionTier, spreadOverZones, WINDOWS } from "./catalog";
+import { auroraParameterFamily, generationOf, ID_LIMITS, physicalId, promotionTier, spreadOverZones, WINDOWS } from "./catalog";
 import { StoreNetwork, storeKey, storeSecurityGroup } from "./store";
 
 export const POSTGRES_PORT = 5432;
@@ -86,7 +86,7 @@ export interface AuroraDatabase {
 /**
  * Registers the database under `scope`: storage, Performance Insights and the RDS-managed master
  * secret encrypted with a customer-managed key; TLS forced by the cluster parameter group; IAM
- * database authentication; backups, deletion protection and a deterministic final snapshot;
+ * database authentication; backups, deletion protection and a final snapshot named per generation;
  * Enhanced Monitoring; PostgreSQL logs to a log group with a retention.
  */
 export function auroraDatabase(scope: pulumi.Resource, name: string, args: AuroraArgs): AuroraDatabase {
@@ -151,8 +151,11 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
       copyTagsToSnapshot: true,
       deletionProtection,
       skipFinalSnapshot,
-      // Deterministic, so the snapshot a deletion leaves behind is found by name.
-      finalSnapshotIdentifier: skipFinalSnapshot ? undefined : physicalId([clusterId, "final"], ID_LIMITS.rdsSnapshot),
+      // Named after this cluster's generation, so each deletion leaves a snapshot of its own: with one
+      // fixed name the second deletion (a destroy after a re-create, or a replacement) failed with
+      // DBClusterSnapshotAlreadyExistsFault ("The user already has a DB cluster snapshot with the
+      // given identifier", RDS API reference, DeleteDBCluster errors) and the cluster stayed.
+      finalSnapshotIdentifier: skipFinalSnapshot ? undefined : finalSnapshotOf(clusterId, settings, key.arn, subnetGroup.name),
       deleteAutomatedBackups: skipFinalSnapshot,
       enabledCloudwatchLogsExports: ["postgresql"],
       tags: { Name: clusterId },
@@ -199,6 +202,33 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
   }
 
   return { cluster, instances, key, securityGroup, appUsername };
+}
+
+/**
+ * `<cluster id>-<generation>-final`. The generation hashes what forces a new cluster
+ * (terraform-provider-aws aws_rds_cluster, ForceNew: cluster_identifier, engine, engine_mode,
+ * database_name, master_username, kms_key_id, storage_encrypted, db_subnet_group_name), so it
+ * changes exactly when the cluster is replaced, and after a destroy, whose re-create has a new
+ * KMS key (a new key id) and a new subnet group (a new generated name). A random suffix would be
+ * simpler but @pulumi/random is not a dependency, and the name stays known in advance: the
+ * snapshot a deletion leaves is found by the cluster id and the generation in the state. The
+ * identifier itself is not part of a replacement diff: terraform updates final_snapshot_identifier in
+ * place, and a deletion uses the value the old cluster's state holds.
+ */
+function finalSnapshotOf(clusterId: string, settings: DatabaseSettings, keyArn: pulumi.Output<string>, subnetGroupName: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.all([keyArn, subnetGroupName]).apply(([kmsKeyArn, dbSubnetGroupName]) => {
+    const generation = generationOf({
+      clusterId,
+      engine: "aurora-postgresql",
+      engineMode: "provisioned",
+      databaseName: settings.databaseName ?? "trading",
+      masterUsername: settings.masterUsername ?? "trading_admin",
+      kmsKeyArn,
+      storageEncrypted: true,
+      dbSubnetGroupName,
+    });
+    return physicalId([clusterId, generation, "final"], ID_LIMITS.rdsSnapshot);
+  });
 }
 
 /** The Enhanced Monitoring role, trusted by RDS for this account only, with AWS's managed policy attached. */

@@ -5,9 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { retainedLogGroup } from "../shared/logGroup";
-import { CacheEngine, cacheParameterFamily, ID_LIMITS, physicalId, spreadOverZones, WINDOWS } from "./catalog";
+import { CacheEngine, cacheParameterFamily, generationOf, ID_LIMITS, physicalId, spreadOverZones, WINDOWS } from "./catalog";
 import { StoreNetwork, storeKey, storeSecurityGroup } from "./store";
 import { DEFAULT_CACHE_ACCESS_STRING } from "./cacheAccess";
 
@@ -105,7 +104,7 @@ export function cacheReplicationGroup(scope: pulumi.Resource, name: string, args
   const generationId = pulumi
     .all([key.arn, subnetGroup.name])
     .apply(([kmsKeyArn, subnetGroupName]) =>
-      physicalId([replicationGroupId, generation({ kmsKeyArn, subnetGroupName, port: CACHE_PORT, atRest: true })], ID_LIMITS.elasticache),
+      physicalId([replicationGroupId, generationOf({ kmsKeyArn, subnetGroupName, port: CACHE_PORT, atRest: true })], ID_LIMITS.elasticache),
     );
   const replicationGroup = new aws.elasticache.ReplicationGroup(
     `${name}-cache`,
@@ -194,7 +193,3 @@ function cacheUsers(scope: pulumi.Resource, name: string, replicationGroupId: st
   return { appUser, userGroup };
 }
 
-/** Four hex digits of the inputs that force a replacement: the same inputs, the same id. */
-function generation(inputs: Record<string, unknown>): string {
-  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 4);
-}

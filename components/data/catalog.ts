@@ -4,6 +4,7 @@
  * maintenance windows of both stores.
  * Plain functions, unit tested without Pulumi.
  */
+import { createHash } from "node:crypto";
 
 /**
  * Aurora PostgreSQL versions the platform may run. A version not listed here is refused by config
@@ -149,6 +150,15 @@ export function physicalId(parts: string[], maxLength: number): string {
     throw new Error(`identifier "${id}" is ${id.length} characters; at most ${maxLength} are allowed`);
   }
   return id;
+}
+
+/**
+ * Four hex digits of the inputs that force a new resource: the same inputs, the same generation;
+ * a replacement (or a destroy and a new create, whose KMS key and generated names are new) gets a
+ * new one. Physical names that must not repeat across generations carry it.
+ */
+export function generationOf(inputs: Record<string, unknown>): string {
+  return createHash("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 4);
 }
 
 /** Identifier length limits of the services involved. */

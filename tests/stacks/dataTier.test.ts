@@ -4,7 +4,7 @@
  * to the data subnets and their AZ IDs).
  */
 import { expect } from "chai";
-import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun } from "../support/mockCloud";
+import { FakeAccount, FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun } from "../support/mockCloud";
 
 const PROD_STACKS = ["prod-us-east-1", "prod-eu-west-1"] as const;
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
@@ -142,7 +142,10 @@ function assertProdDataTier(stack: string, run: StackRun): void {
   expect(cluster.inputs.deletionProtection).to.equal(true);
   expect(cluster.protect).to.equal(true);
   expect(cluster.inputs.skipFinalSnapshot).to.equal(false);
-  expect(cluster.inputs.finalSnapshotIdentifier).to.equal(`trading-${stack}-db-final`);
+  // Named per cluster generation (the hash of what forces a new cluster), unknown in a first preview.
+  if (typeof cluster.inputs.finalSnapshotIdentifier === "string" || !run.preview) {
+    expect(cluster.inputs.finalSnapshotIdentifier).to.match(new RegExp(`^trading-${stack}-db-[0-9a-f]{4}-final$`));
+  }
   expect(cluster.inputs.deleteAutomatedBackups).to.equal(false);
 
   // The cache: a node in each of three AZs, failover and Multi-AZ on, encrypted at rest and in transit.
@@ -298,5 +301,23 @@ describe("DataTier in the stack files", () => {
       expect(data.cachePort).to.equal(6379);
       expect(data.cacheUserName).to.equal(`trading-${stack}-cache-app`);
     }
+  });
+});
+
+describe("final snapshots across cluster generations (one fake account)", function () {
+  this.timeout(120_000);
+
+  it("prod-us-east-1 deployed, destroyed, deployed again and destroyed again: each deletion's final snapshot has a name of its own", async () => {
+    const account = new FakeAccount();
+    const names: string[] = [];
+    for (const generation of [1, 2]) {
+      const run = await runStackFile("prod-us-east-1", { quirks: { account } });
+      names.push(String(run.single(T.cluster).inputs.finalSnapshotIdentifier), String(run.single(T.cache).inputs.finalSnapshotIdentifier));
+      // Fails with DBClusterSnapshotAlreadyExistsFault when the second deletion asks for the first's snapshot name.
+      account.destroy("prod-us-east-1", run.resources);
+      expect(account.finalSnapshots("us-east-1", T.cluster), `after destroy ${generation}`).to.have.length(generation);
+      expect(account.finalSnapshots("us-east-1", T.cache), `after destroy ${generation}`).to.have.length(generation);
+    }
+    expect(new Set(names).size).to.equal(4);
   });
 });

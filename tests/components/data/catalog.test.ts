@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  generationOf,
   AURORA_POSTGRES_VERSIONS,
   auroraParameterFamily,
   CACHE_ENGINE_VERSIONS,
@@ -106,6 +107,22 @@ describe("data catalog", () => {
 
     it("fails when the identifier would not start with a letter", () => {
       expect(() => physicalId(["1trading", "dev"], 40)).to.throw('identifier "1trading-dev" must start with a letter');
+    });
+  });
+
+  describe("generationOf", () => {
+    const cluster = { clusterId: "trading-prod-us-east-1-db", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/a", dbSubnetGroupName: "trading-db-subnets-a1b2c3d" };
+    it("is the same for the same inputs, so an update keeps the names", () => {
+      expect(generationOf(cluster)).to.match(/^[0-9a-f]{4}$/);
+      expect(generationOf({ ...cluster })).to.equal(generationOf(cluster));
+    });
+    it("changes with an input that forces a replacement, so the new generation's final snapshot has a new name", () => {
+      const replaced = [
+        { ...cluster, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/b" },
+        { ...cluster, dbSubnetGroupName: "trading-db-subnets-z9y8x7w" },
+        { ...cluster, clusterId: "trading-dev-db" },
+      ].map(generationOf);
+      expect(new Set([generationOf(cluster), ...replaced]).size).to.equal(4);
     });
   });
 });
