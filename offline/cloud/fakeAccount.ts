@@ -119,6 +119,9 @@ export class FakeAccount {
     const holder = `${this.accountId}/${key}`;
     const claims = nameClaims(owner.type, inputs);
     for (const claim of claims) {
+      if (claim.tooLong) {
+        throw new Error(`${claim.tooLong} [mock cloud: asked for by ${key} in ${region}]`);
+      }
       const [table, slot] = this.slotOf(claim, region);
       const current = table.get(slot);
       if (current !== undefined && current !== (table === this.names ? key : holder)) {

@@ -4,6 +4,10 @@
  * (offline/cloud/fakeAccount.ts) refuses such a create, as a real account does, so a stack that
  * plans offline also creates in an account another stack already deploys into.
  *
+ * A name longer than the type allows is refused too (limits from each service's API reference:
+ * ALB and target group names 32 characters, DAX cluster names 20, ElastiCache replication group ids
+ * 40, RDS identifiers and S3 bucket names 63, Lambda function and IAM role names 64, ...).
+ *
  * Only names a program sets explicitly are claimed: a name the provider generates (no name input,
  * or `namePrefix`, to which it appends a random suffix) never collides.
  *
@@ -34,6 +38,8 @@ export interface NameRule {
   readonly caseInsensitive?: boolean;
   /** An input that narrows the namespace (a security group's name is unique per VPC). */
   readonly within?: string;
+  /** The longest name AWS accepts, where this program could come near it. */
+  readonly maxLength?: number;
   /** AWS's error for a taken name. */
   readonly error: (name: string) => string;
 }
@@ -48,52 +54,52 @@ const silent = (what: string) => (name: string) =>
  * Cognito user pool names are not unique at all (CreateUserPool accepts a duplicate name).
  */
 export const NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
-  "aws:lambda/function:Function": [{ property: "name", scope: "region", error: (n) => `ResourceConflictException: Function already exist: ${n}` }],
+  "aws:lambda/function:Function": [{ maxLength: 64, property: "name", scope: "region", error: (n) => `ResourceConflictException: Function already exist: ${n}` }],
   "aws:cloudwatch/logGroup:LogGroup": [
-    { property: "name", scope: "region", error: (n) => `ResourceAlreadyExistsException: The specified log group already exists: ${n}` },
+    { maxLength: 512, property: "name", scope: "region", error: (n) => `ResourceAlreadyExistsException: The specified log group already exists: ${n}` },
   ],
-  "aws:iam/role:Role": [{ property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: Role with name ${n} already exists.` }],
+  "aws:iam/role:Role": [{ maxLength: 64, property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: Role with name ${n} already exists.` }],
   "aws:iam/policy:Policy": [
-    { property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: A policy called ${n} already exists. Duplicate names are not allowed.` },
+    { maxLength: 128, property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: A policy called ${n} already exists. Duplicate names are not allowed.` },
   ],
   "aws:iam/instanceProfile:InstanceProfile": [
-    { property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: Instance Profile ${n} already exists.` },
+    { maxLength: 128, property: "name", scope: "account", caseInsensitive: true, error: (n) => `EntityAlreadyExists: Instance Profile ${n} already exists.` },
   ],
   "aws:rds/cluster:Cluster": [
-    { property: "clusterIdentifier", scope: "region", caseInsensitive: true, error: (n) => `DBClusterAlreadyExistsFault: DB Cluster already exists (${n})` },
+    { maxLength: 63, property: "clusterIdentifier", scope: "region", caseInsensitive: true, error: (n) => `DBClusterAlreadyExistsFault: DB Cluster already exists (${n})` },
   ],
   "aws:rds/globalCluster:GlobalCluster": [
-    { property: "globalClusterIdentifier", scope: "account", caseInsensitive: true, error: (n) => `GlobalClusterAlreadyExistsFault: Global cluster ${n} already exists` },
+    { maxLength: 63, property: "globalClusterIdentifier", scope: "account", caseInsensitive: true, error: (n) => `GlobalClusterAlreadyExistsFault: Global cluster ${n} already exists` },
   ],
   "aws:rds/clusterInstance:ClusterInstance": [
-    { property: "identifier", scope: "region", caseInsensitive: true, error: (n) => `DBInstanceAlreadyExists: DB instance already exists (${n})` },
+    { maxLength: 63, property: "identifier", scope: "region", caseInsensitive: true, error: (n) => `DBInstanceAlreadyExists: DB instance already exists (${n})` },
   ],
   "aws:rds/clusterParameterGroup:ClusterParameterGroup": [
-    { property: "name", scope: "region", caseInsensitive: true, error: (n) => `DBParameterGroupAlreadyExists: Parameter group ${n} already exists` },
+    { maxLength: 255, property: "name", scope: "region", caseInsensitive: true, error: (n) => `DBParameterGroupAlreadyExists: Parameter group ${n} already exists` },
   ],
   "aws:rds/subnetGroup:SubnetGroup": [
-    { property: "name", scope: "region", caseInsensitive: true, error: (n) => `DBSubnetGroupAlreadyExists: The DB subnet group '${n}' already exists.` },
+    { maxLength: 255, property: "name", scope: "region", caseInsensitive: true, error: (n) => `DBSubnetGroupAlreadyExists: The DB subnet group '${n}' already exists.` },
   ],
   "aws:elasticache/replicationGroup:ReplicationGroup": [
-    { property: "replicationGroupId", scope: "region", caseInsensitive: true, error: (n) => `ReplicationGroupAlreadyExists: Replication group ${n} already exists.` },
+    { maxLength: 40, property: "replicationGroupId", scope: "region", caseInsensitive: true, error: (n) => `ReplicationGroupAlreadyExists: Replication group ${n} already exists.` },
   ],
-  "aws:elasticache/user:User": [{ property: "userId", scope: "region", error: (n) => `UserAlreadyExists: User ${n} already exists.` }],
-  "aws:elasticache/userGroup:UserGroup": [{ property: "userGroupId", scope: "region", error: (n) => `UserGroupAlreadyExists: User group ${n} already exists.` }],
+  "aws:elasticache/user:User": [{ maxLength: 40, property: "userId", scope: "region", error: (n) => `UserAlreadyExists: User ${n} already exists.` }],
+  "aws:elasticache/userGroup:UserGroup": [{ maxLength: 40, property: "userGroupId", scope: "region", error: (n) => `UserGroupAlreadyExists: User group ${n} already exists.` }],
   "aws:elasticache/parameterGroup:ParameterGroup": [
     { property: "name", scope: "region", caseInsensitive: true, error: (n) => `CacheParameterGroupAlreadyExists: Parameter group ${n} already exists.` },
   ],
   "aws:elasticache/subnetGroup:SubnetGroup": [
     { property: "name", scope: "region", caseInsensitive: true, error: (n) => `CacheSubnetGroupAlreadyExists: Cache subnet group ${n} already exists.` },
   ],
-  "aws:dax/cluster:Cluster": [{ property: "clusterName", scope: "region", caseInsensitive: true, error: (n) => `ClusterAlreadyExistsFault: Cluster ${n} already exists.` }],
+  "aws:dax/cluster:Cluster": [{ maxLength: 20, property: "clusterName", scope: "region", caseInsensitive: true, error: (n) => `ClusterAlreadyExistsFault: Cluster ${n} already exists.` }],
   "aws:dax/subnetGroup:SubnetGroup": [
     { property: "name", scope: "region", caseInsensitive: true, error: (n) => `SubnetGroupAlreadyExistsFault: Subnet group ${n} already exists.` },
   ],
   "aws:dax/parameterGroup:ParameterGroup": [
     { property: "name", scope: "region", caseInsensitive: true, error: (n) => `ParameterGroupAlreadyExistsFault: Parameter group ${n} already exists.` },
   ],
-  "aws:dynamodb/table:Table": [{ property: "name", scope: "region", error: (n) => `ResourceInUseException: Table already exists: ${n}` }],
-  "aws:kms/alias:Alias": [{ property: "name", scope: "region", error: (n) => `AlreadyExistsException: An alias with the name ${n} already exists` }],
+  "aws:dynamodb/table:Table": [{ maxLength: 255, property: "name", scope: "region", error: (n) => `ResourceInUseException: Table already exists: ${n}` }],
+  "aws:kms/alias:Alias": [{ maxLength: 256, property: "name", scope: "region", error: (n) => `AlreadyExistsException: An alias with the name ${n} already exists` }],
   "aws:ssm/parameter:Parameter": [
     {
       property: "name",
@@ -102,32 +108,32 @@ export const NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
     },
   ],
   "aws:secretsmanager/secret:Secret": [
-    { property: "name", scope: "region", error: (n) => `ResourceExistsException: The operation failed because the secret ${n} already exists.` },
+    { maxLength: 512, property: "name", scope: "region", error: (n) => `ResourceExistsException: The operation failed because the secret ${n} already exists.` },
   ],
-  "aws:sns/topic:Topic": [{ property: "name", scope: "region", error: silent("SNS topic") }],
-  "aws:sqs/queue:Queue": [{ property: "name", scope: "region", error: silent("SQS queue") }],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": [{ property: "name", scope: "region", error: silent("CloudWatch alarm") }],
-  "aws:cloudwatch/compositeAlarm:CompositeAlarm": [{ property: "alarmName", scope: "region", error: silent("CloudWatch composite alarm") }],
+  "aws:sns/topic:Topic": [{ maxLength: 256, property: "name", scope: "region", error: silent("SNS topic") }],
+  "aws:sqs/queue:Queue": [{ maxLength: 80, property: "name", scope: "region", error: silent("SQS queue") }],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [{ maxLength: 255, property: "name", scope: "region", error: silent("CloudWatch alarm") }],
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": [{ maxLength: 255, property: "alarmName", scope: "region", error: silent("CloudWatch composite alarm") }],
   // A dashboard's ARN has no region (arn:aws:cloudwatch::<account>:dashboard/<name>): one namespace per account.
-  "aws:cloudwatch/dashboard:Dashboard": [{ property: "dashboardName", scope: "account", error: silent("CloudWatch dashboard") }],
-  "aws:cloudwatch/eventRule:EventRule": [{ property: "name", scope: "region", within: "eventBusName", error: silent("EventBridge rule") }],
+  "aws:cloudwatch/dashboard:Dashboard": [{ maxLength: 255, property: "dashboardName", scope: "account", error: silent("CloudWatch dashboard") }],
+  "aws:cloudwatch/eventRule:EventRule": [{ maxLength: 64, property: "name", scope: "region", within: "eventBusName", error: silent("EventBridge rule") }],
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": [{ property: "policyName", scope: "region", error: silent("CloudWatch Logs resource policy") }],
   "aws:wafv2/webAcl:WebAcl": [
-    { property: "name", scope: "region", within: "scope", error: (n) => `WAFDuplicateItemException: AWS WAF couldn't perform the operation because some resource in your request is a duplicate of an existing one (web ACL ${n}).` },
+    { maxLength: 128, property: "name", scope: "region", within: "scope", error: (n) => `WAFDuplicateItemException: AWS WAF couldn't perform the operation because some resource in your request is a duplicate of an existing one (web ACL ${n}).` },
   ],
   "aws:cognito/userPoolDomain:UserPoolDomain": [
-    { property: "domain", scope: "world-region", caseInsensitive: true, error: (n) => `InvalidParameterException: Domain already exists. (${n})` },
+    { maxLength: 63, property: "domain", scope: "world-region", caseInsensitive: true, error: (n) => `InvalidParameterException: Domain already exists. (${n})` },
   ],
   "aws:lb/loadBalancer:LoadBalancer": [
-    { property: "name", scope: "region", caseInsensitive: true, error: (n) => `DuplicateLoadBalancerName: A load balancer with the same name '${n}' exists, but with different settings` },
+    { maxLength: 32, property: "name", scope: "region", caseInsensitive: true, error: (n) => `DuplicateLoadBalancerName: A load balancer with the same name '${n}' exists, but with different settings` },
   ],
   "aws:lb/targetGroup:TargetGroup": [
-    { property: "name", scope: "region", caseInsensitive: true, error: (n) => `DuplicateTargetGroupName: A target group with the same name '${n}' exists, but with different settings` },
+    { maxLength: 32, property: "name", scope: "region", caseInsensitive: true, error: (n) => `DuplicateTargetGroupName: A target group with the same name '${n}' exists, but with different settings` },
   ],
   "aws:ec2/launchTemplate:LaunchTemplate": [
-    { property: "name", scope: "region", error: (n) => `InvalidLaunchTemplateName.AlreadyExistsException: Launch template name already in use (${n}).` },
+    { maxLength: 128, property: "name", scope: "region", error: (n) => `InvalidLaunchTemplateName.AlreadyExistsException: Launch template name already in use (${n}).` },
   ],
-  "aws:autoscaling/group:Group": [{ property: "name", scope: "region", error: (n) => `AlreadyExists: AutoScalingGroup by this name already exists - A group with the name ${n} already exists` }],
+  "aws:autoscaling/group:Group": [{ maxLength: 255, property: "name", scope: "region", error: (n) => `AlreadyExists: AutoScalingGroup by this name already exists - A group with the name ${n} already exists` }],
   "aws:ec2/securityGroup:SecurityGroup": [
     { property: "name", scope: "region", within: "vpcId", error: (n) => `InvalidGroup.Duplicate: The security group '${n}' already exists for VPC` },
   ],
@@ -137,7 +143,7 @@ export const NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   "aws:ecs/cluster:Cluster": [{ property: "name", scope: "region", error: silent("ECS cluster") }],
   "aws:s3/bucket:Bucket": [
     {
-      property: "bucket",
+      maxLength: 63, property: "bucket",
       scope: "world",
       caseInsensitive: true,
       error: (n) => `BucketAlreadyExists: The requested bucket name is not available. The bucket namespace is shared by all users of the system. (${n})`,
@@ -145,7 +151,7 @@ export const NAME_RULES: Readonly<Record<string, readonly NameRule[]>> = {
   ],
   "aws:s3/bucketV2:BucketV2": [
     {
-      property: "bucket",
+      maxLength: 63, property: "bucket",
       scope: "world",
       caseInsensitive: true,
       error: (n) => `BucketAlreadyExists: The requested bucket name is not available. The bucket namespace is shared by all users of the system. (${n})`,
@@ -160,6 +166,8 @@ export interface NameClaim {
   readonly namespace: string;
   readonly name: string;
   readonly error: string;
+  /** AWS's refusal of a name that is too long, when it is. */
+  readonly tooLong?: string;
 }
 
 /** The explicit physical names a resource of `type` with `inputs` asks for (none when auto-named). */
@@ -169,6 +177,10 @@ export function nameClaims(type: string, inputs: Record<string, unknown>): NameC
     if (typeof value !== "string" || value === "") return [];
     const within = rule.within ? `/${String(inputs[rule.within] ?? "")}` : "";
     const name = rule.caseInsensitive ? value.toLowerCase() : value;
-    return [{ scope: rule.scope, namespace: `${type}.${rule.property}${within}`, name, error: rule.error(value) }];
+    const tooLong =
+      rule.maxLength !== undefined && value.length > rule.maxLength
+        ? `ValidationError: ${rule.property} "${value}" of ${type} is ${value.length} characters; AWS accepts at most ${rule.maxLength}`
+        : undefined;
+    return [{ scope: rule.scope, namespace: `${type}.${rule.property}${within}`, name, error: rule.error(value), tooLong }];
   });
 }

@@ -101,6 +101,30 @@ describe("one AWS account for every stack", function () {
       expect(taken.message).to.contain("InvalidParameterException: Domain already exists. (trading-dev)");
     });
 
+    it("a name longer than the type allows (a target group's 32 characters, a DAX cluster's 20)", async () => {
+      const account = new FakeAccount();
+      const error = await failureOf(
+        runProgram(
+          async () => {
+            new aws.lb.TargetGroup("tg", { name: "trading-prod-us-east-1-api-blue-x", port: 8080, protocol: "HTTP", vpcId: "vpc-1" });
+            return {};
+          },
+          { stack: "long", config: inRegion("us-east-1"), quirks: { account } },
+        ),
+      );
+      expect(error.message).to.contain('ValidationError: name "trading-prod-us-east-1-api-blue-x" of aws:lb/targetGroup:TargetGroup is 33 characters; AWS accepts at most 32');
+      const dax = await failureOf(
+        runProgram(
+          async () => {
+            new aws.dax.Cluster("dax", { clusterName: "trading-prod-us-east-1", nodeType: "dax.r5.large", replicationFactor: 3, iamRoleArn: "arn:aws:iam::123456789012:role/dax" });
+            return {};
+          },
+          { stack: "long", config: inRegion("us-east-1"), quirks: { account } },
+        ),
+      );
+      expect(dax.message).to.contain("is 22 characters; AWS accepts at most 20");
+    });
+
     it("names the provider generates never collide; a name released by destroy can be taken again", async () => {
       const account = new FakeAccount();
       const program = async () => {
