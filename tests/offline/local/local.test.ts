@@ -148,3 +148,46 @@ describe("npm run local (the whole stack on loopback, authentication and risk ch
     expect(after.err).to.match(/^local:token: npm run local is not running \(no .*state\.json\): start it in another terminal with npm run local\n$/);
   });
 });
+
+describe("npm run local stopped with Ctrl-C (SIGINT to the terminal's whole process group)", function () {
+  this.timeout(120_000);
+
+  it("stops everything it started, though every child got the SIGINT too, and says nothing failed", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "local-ctrlc-"));
+    const port = await freeLoopbackPort();
+    const env = { ...process.env, PORT: String(port), LOCAL_STATE_DIR: dir };
+    // detached: a process group of its own, as a shell gives a foreground job; a terminal's Ctrl-C signals that group.
+    const local = spawn(NPM, ["run", "local"], { cwd: REPOSITORY, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    local.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    local.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => local.once("exit", resolve));
+    let state: LocalState | undefined;
+    try {
+      const deadline = Date.now() + 100_000;
+      while (!/^local: ready in /m.test(stdout)) {
+        if (local.exitCode !== null || Date.now() > deadline) throw new Error(`npm run local did not become ready:\n${stdout}\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      state = readState({ LOCAL_STATE_DIR: dir });
+      if (!state || !local.pid) throw new Error("no state file or no pid");
+      process.kill(-local.pid, "SIGINT");
+      await exited;
+      expect(stdout).to.include("local: stopped: every server ended, temporary files removed");
+      expect(stderr, "no step failed, the API's exit was not taken for a crash").to.equal("");
+      for (const server of state.servers) {
+        expect(await portOpen(server.port), `${server.name} port ${server.port}`).to.equal(false);
+        if (server.pid) expect(isAlive(server.pid), `${server.name} pid ${server.pid}`).to.equal(false);
+      }
+      for (const temp of state.tempDirs) expect(existsSync(temp), temp).to.equal(false);
+      expect(existsSync(statePath({ LOCAL_STATE_DIR: dir }))).to.equal(false);
+    } finally {
+      if (local.exitCode === null && local.pid) process.kill(-local.pid, "SIGKILL");
+      for (const server of state?.servers ?? []) if (server.pid && server.pid !== state?.pid && isAlive(server.pid)) process.kill(server.pid, "SIGKILL");
+      for (const temp of state?.tempDirs ?? []) rmSync(temp, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
