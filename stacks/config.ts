@@ -123,7 +123,8 @@ export class StackConfigError extends pulumi.RunError {
     readonly sources: ConfigSources = {},
   ) {
     const problems = details.map((p) => attributed(p, sources));
-    const inputs = [`Pulumi.${stack}.yaml`, ...new Set(details.flatMap((p) => [p.key, ...p.involves]).flatMap((k) => sources[k] ?? []))];
+    // Every input the config was read from: a value given elsewhere can be the cause even where a line cannot tell.
+    const inputs = [`Pulumi.${stack}.yaml`, ...new Set(Object.values(sources))];
     super(
       `Invalid configuration for stack "${stack}" (${inputs.join(", ")}):\n` +
         problems.map((p) => `  - ${p}`).join("\n") +
@@ -269,7 +270,12 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
 }
 
 const PROJECT_KEYS = Object.keys(stackConfigShape);
-const KEY_MENTIONS = PROJECT_KEYS.map((key) => ({ key, pattern: new RegExp(`(?<![A-Za-z0-9])${key}(?![A-Za-z0-9])`) }));
+const KEY_MENTIONS = [
+  ...PROJECT_KEYS.map((key) => ({ key, pattern: new RegExp(`(?<![A-Za-z0-9])${key}(?![A-Za-z0-9])`) })),
+  // The checks name the environment and the role by what they mean: "in a prod stack", "a replica stack".
+  { key: "environment", pattern: /\b(prod|dev|staging) stack\b/ },
+  { key: "role", pattern: /\b(replica|primary) stack\b/ },
+];
 
 /** The project keys a check's message names besides its own key: the other side of a cross-key check. */
 function keysNamedIn(message: string, own: string): string[] {

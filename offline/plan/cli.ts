@@ -223,7 +223,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const several = args.stacks.length > 1;
   // Refused before planning: a diagram that cannot be written would fail only after every run.
-  for (const stack of args.mermaid ? args.stacks : []) {
+  for (const stack of args.mermaid !== undefined ? args.stacks : []) {
     const problem = mermaidTargetProblem(mermaidPath(args.mermaid ?? "", stack, several));
     if (problem) {
       return usageFailure(io, new UsageError(`--mermaid ${problem}`, false));
@@ -249,7 +249,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     plans.push(p);
     summary.push(summaryRow(p));
     let mermaidFile: string | undefined;
-    if (args.mermaid) {
+    if (args.mermaid !== undefined) {
       mermaidFile = mermaidPath(args.mermaid, stack, several);
       try {
         writeFileSync(mermaidFile, mermaidDocument(mermaidFile, p));

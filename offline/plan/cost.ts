@@ -142,8 +142,8 @@ export function renderCost(report: CostReport, style: Style): string {
         ? "  At this workload both cost the same."
         : `  At this workload ${od.cheaper} is cheaper by ${formatUsd(Math.abs(od.onDemandMonthlyUsd - od.provisionedMonthlyUsd))} a month` +
             ` (provisioned runs at ${pct(od.averageUtilization)}, cost-weighted).`,
-      "  Model: every write also writes each GSI (an upper bound for sparse indexes); reads go to the table through DAX, misses are",
-      "  eventually consistent; auto scaling settles at consumed / target utilisation within its min..max.",
+      "  Model: every write also writes each GSI (an upper bound for sparse indexes); reads go to the table through DAX, misses are " +
+        "eventually consistent; auto scaling settles at consumed / target utilisation within its min..max.",
     );
     if (od.lines.some((l) => l.exceedsMax)) {
       lines.push(`  ${style.red("Throttling")}: the workload needs more than the auto scaling maximum where marked (max).`);

@@ -220,7 +220,31 @@ export function fitLines(text: string, width: number): string {
       }
       const lead = /^(\s*(?:- )?)/.exec(line)?.[1] ?? "";
       const indent = " ".repeat(lead.length + (lead.endsWith("- ") ? 0 : 2));
-      return lead + wrap(line.slice(lead.length), Math.max(20, width - indent.length), indent);
+      const [first, ...rest] = breakAtSpaces(line.slice(lead.length), width - lead.length, Math.max(20, width - indent.length));
+      return [lead + first, ...rest.map((l) => indent + l)].join("\n");
     })
     .join("\n");
+}
+
+/**
+ * Breaks text at spaces into lines of at most `firstWidth`, then `width`, keeping the spacing inside
+ * each line (an aligned "name:   value" stays aligned); a word longer than the width stays whole.
+ */
+function breakAtSpaces(text: string, firstWidth: number, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  let limit = firstWidth;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf(" ", limit);
+    if (cut <= 0) {
+      cut = rest.indexOf(" ", limit);
+    }
+    if (cut <= 0) {
+      break;
+    }
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+    limit = width;
+  }
+  return [...lines, rest];
 }

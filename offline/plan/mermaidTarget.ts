@@ -8,7 +8,7 @@ import * as path from "node:path";
 /** What stops `file` from being written (a message starting with the file), or undefined when it can be. */
 export function mermaidTargetProblem(file: string): string | undefined {
   if (file.trim() === "") {
-    return "needs a file name";
+    return "needs a file name, e.g. --mermaid docs/dev.md";
   }
   const dir = path.dirname(path.resolve(file));
   const stat = (p: string) => {

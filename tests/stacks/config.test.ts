@@ -229,6 +229,19 @@ describe("stack config validation", () => {
     );
   });
 
+  it("a check that judges a stack as prod names environment as the value it depends on", () => {
+    let failure: StackConfigError | undefined;
+    try {
+      parseStackConfig("dev", stackConfig("dev", { "trading-platform:environment": "prod" }));
+    } catch (err) {
+      failure = (err as StackConfigError).withSources({ "trading-platform:environment": "--set" });
+    }
+    expect(failure?.problems).to.include(
+      "trading-platform:clusterMinSize: must be at least 3 in a prod stack (one instance per AZ); got 2 (with trading-platform:environment from --set)",
+    );
+    expect(failure?.problems.every((p) => p.endsWith("(with trading-platform:environment from --set)"))).to.equal(true);
+  });
+
   it("reports every problem of a stack file in one message", () => {
     const raw = stackConfig("prod-us-east-1", {
       "trading-platform:role": "secondary",

@@ -69,6 +69,7 @@ const CASES: Case[] = [
     lines: 1,
     child: true,
   },
+  { title: "an empty --mermaid file name", argv: () => ["dev", "--mermaid", ""], stderr: /^plan: --mermaid needs a file name, e\.g\. --mermaid docs\/dev\.md\n$/, lines: 1 },
   { title: "a --mermaid path that is a directory", argv: (dir) => ["dev", "--mermaid", dir], stderr: /^plan: --mermaid .+: is a directory; give a file name\n$/, lines: 1 },
   {
     title: "a --mermaid path below a file",

@@ -52,9 +52,11 @@ describe("plan: terminal formatting", () => {
     expect(PLAIN.width).to.equal(100);
   });
 
-  it("wraps prose lines to the width under their own indent and bullet, leaving tree lines whole", () => {
+  it("wraps prose lines to the width under their own indent and bullet, keeping their spacing, leaving tree lines whole", () => {
     expect(fitLines("    - alpha beta gamma delta epsilon", 24)).to.equal("    - alpha beta gamma\n      delta epsilon");
-    expect(fitLines("  alpha beta gamma delta epsilon zeta", 24)).to.equal("  alpha beta gamma\n    delta epsilon zeta");
+    expect(fitLines("  alpha beta gamma delta epsilon zeta", 24)).to.equal("  alpha beta gamma delta\n    epsilon zeta");
+    // The spacing that aligns a "name:   value" list survives the wrap.
+    expect(fitLines("    kms:      https://aws.example/kms (key storage per month)", 44)).to.equal("    kms:      https://aws.example/kms (key\n      storage per month)");
     expect(fitLines("  short", 24)).to.equal("  short");
     expect(fitLines("  │  3 × aws:s3/bucket:BucketServerSideEncryption", 20)).to.equal("  │  3 × aws:s3/bucket:BucketServerSideEncryption");
   });
