@@ -50,13 +50,13 @@ export function hasStackFile(stack: string, root: string = REPO_ROOT): boolean {
 }
 
 /** The YAML document of `file` (relative to the project root); syntax errors as one line with line and column. */
-function readYaml(file: string): unknown {
+function readYaml(file: string, root: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path.join(REPO_ROOT, file), "utf8");
+    text = readFileSync(path.join(root, file), "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new StackFileError(file, code === "ENOENT" ? `${file}: no such file in ${REPO_ROOT}` : `${file}: cannot be read (${code ?? String(err)})`);
+    throw new StackFileError(file, code === "ENOENT" ? `${file}: no such file in ${root}` : `${file}: cannot be read (${code ?? String(err)})`);
   }
   try {
     return parse(text);
@@ -87,8 +87,8 @@ export interface ProjectFile {
   config: Record<string, ProjectConfigDeclaration>;
 }
 
-export function readProjectFile(): ProjectFile {
-  const project = readYaml("Pulumi.yaml");
+export function readProjectFile(root: string = REPO_ROOT): ProjectFile {
+  const project = readYaml("Pulumi.yaml", root);
   if (!isMapping(project) || typeof project.name !== "string") {
     throw new StackFileError("Pulumi.yaml", "Pulumi.yaml: expected a mapping with a `name:` (the project name)");
   }
@@ -96,9 +96,9 @@ export function readProjectFile(): ProjectFile {
 }
 
 /** The `config:` map of a stack file, values as YAML parsed them. */
-export function readStackFile(stack: string): Record<string, unknown> {
+export function readStackFile(stack: string, root: string = REPO_ROOT): Record<string, unknown> {
   const file = stackFileName(stack);
-  const document = readYaml(file);
+  const document = readYaml(file, root);
   if (document === null || document === undefined) {
     return {}; // an empty stack file is a stack with no config, as `pulumi stack init` leaves it
   }

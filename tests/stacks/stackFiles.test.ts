@@ -1,8 +1,12 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { z } from "zod";
+import { discoverStacks, StackFileError } from "../../offline/cloud/stackFiles";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { parseStackConfig, PROJECT, stackConfigSchema, stackConfigShape } from "../../stacks/config";
-import { readProjectFile, stackConfig, STACKS } from "../support/mockCloud";
+import { readProjectFile, readStackFile, stackConfig, STACKS } from "../support/mockCloud";
 
 describe("stack files", () => {
   const configs = STACKS.map((stack) => parseStackConfig(stack, stackConfig(stack)));
@@ -70,5 +74,52 @@ describe("Pulumi.yaml config block", () => {
 
   it("declares no key that stacks/config.ts does not know", () => {
     expect(Object.keys(declared).filter((k) => !(k in stackConfigShape))).to.deep.equal([]);
+  });
+});
+
+describe("stack file discovery and reading", () => {
+  let root: string;
+  const write = (file: string, text: string) => writeFileSync(path.join(root, file), text);
+  const failure = (read: () => unknown): string => {
+    try {
+      read();
+    } catch (err) {
+      expect(err).to.be.instanceOf(StackFileError);
+      return (err as Error).message;
+    }
+    throw new Error("expected a StackFileError");
+  };
+  before(() => {
+    root = mkdtempSync(path.join(tmpdir(), "stack-files-"));
+    write("Pulumi.yaml", "name: trading-platform\nconfig: {}\n");
+    write("Pulumi.dev.yaml", "config:\n  aws:region: us-east-1\n");
+    write("Pulumi.dev-copy.yaml", "");
+    write("Pulumi.dev.yaml.bak", "config: {}\n");
+    write("notes.yaml", "config: {}\n");
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it("finds every Pulumi.<stack>.yaml and nothing else (not the project file, not a backup)", () => {
+    expect(discoverStacks(root)).to.deep.equal(["dev", "dev-copy"]);
+  });
+
+  it("reads an empty stack file as a stack with no config", () => {
+    expect(readStackFile("dev-copy", root)).to.deep.equal({});
+    expect(readStackFile("dev", root)).to.deep.equal({ "aws:region": "us-east-1" });
+  });
+
+  it("names the file, line and column of a YAML syntax error, in one line", () => {
+    write("Pulumi.broken.yaml", "config:\n  aws:region: us-east-1\n  trading-platform:role: primary: yes\n");
+    expect(failure(() => readStackFile("broken", root))).to.equal(
+      "Pulumi.broken.yaml:3:26: YAML syntax error: Nested mappings are not allowed in compact mappings",
+    );
+    write("Pulumi.yaml", "name: trading-platform\nconfig:\n  - [unclosed\n");
+    expect(failure(() => readProjectFile(root))).to.match(/^Pulumi\.yaml:\d+:\d+: YAML syntax error: [^\n]+$/);
+  });
+
+  it("refuses a stack file whose config is not a mapping, naming the file", () => {
+    write("Pulumi.list.yaml", "config:\n  - aws:region\n");
+    expect(failure(() => readStackFile("list", root))).to.equal("Pulumi.list.yaml: expected a mapping with a `config:` mapping of keys to values");
+    expect(failure(() => readStackFile("missing", root))).to.equal(`Pulumi.missing.yaml: no such file in ${root}`);
   });
 });
