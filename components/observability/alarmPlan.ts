@@ -142,6 +142,42 @@ function metric<T>(namespace: string, metricName: string, dimensions: Record<str
 const ALB = "AWS/ApplicationELB";
 const DDB = "AWS/DynamoDB";
 
+/**
+ * The DynamoDB operations run against the table on the platform's behalf, the Operation values its
+ * SystemErrors are summed over. DynamoDB publishes SystemErrors only per TableName and Operation
+ * (DynamoDB Developer Guide, "DynamoDB metrics and dimensions",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html), so an
+ * alarm on TableName alone never receives a data point.
+ * - The trading API (services/trading-api/src/store: get, query, update, transactWrite) and the
+ *   stream processor (get, transactWrite), whether the call goes to DynamoDB or through DAX, which
+ *   forwards cache misses as GetItem and Query and passes writes through.
+ * - TransactGetItems: "To populate the cache after the write, DAX calls TransactGetItems in the
+ *   background for each item in the TransactWriteItems operation" (DynamoDB Developer Guide,
+ *   "Amazon DynamoDB Transactions: How it works", Using transactional APIs in DAX).
+ * A test reads the services' source and fails when they call an operation missing here.
+ */
+export const DYNAMODB_OPERATIONS = ["GetItem", "Query", "UpdateItem", "TransactWriteItems", "TransactGetItems"] as const;
+
+/**
+ * CloudWatch: "Alarms based on metric math expressions can have up to 10 metrics" (CloudWatch User
+ * Guide, "CloudWatch service quotas").
+ */
+export const MAX_METRICS_PER_MATH_ALARM = 10;
+
+/** The per-operation SystemErrors of a table, summed (missing data is no error: DynamoDB sends only non-zero values). */
+export function systemErrorsSum<T>(table: T, period = MINUTE): MetricMath<T> {
+  const metrics = Object.fromEntries(
+    DYNAMODB_OPERATIONS.map((operation) => [operation.toLowerCase(), metric<T>(DDB, "SystemErrors", { TableName: table, Operation: operation }, "Sum", period)]),
+  );
+  return {
+    expression: Object.keys(metrics)
+      .map((id) => `FILL(${id}, 0)`)
+      .join(" + "),
+    label: "system errors, all operations",
+    metrics,
+  };
+}
+
 function edgeAlarms<T>(t: AlarmTargets<T>, th: AlarmThresholds): AlarmSpec<T>[] {
   const lb = { LoadBalancer: t.loadBalancer.arnSuffix, TargetGroup: t.loadBalancer.targetGroupArnSuffix };
   const alarms: AlarmSpec<T>[] = [
@@ -376,7 +412,7 @@ function dynamoAlarms<T>(t: AlarmTargets<T>, th: AlarmThresholds): AlarmSpec<T>[
     tier: "data",
     group: "DynamoDB",
     description: "DynamoDB answers requests on the table with 500 (a service-side problem in this region).",
-    metric: metric(DDB, "SystemErrors", { TableName: t.table.name }, "Sum"),
+    metric: systemErrorsSum(t.table.name),
     comparison: "GreaterThanThreshold",
     threshold: th.dynamoSystemErrorsPerMinute,
     thresholdText: `> ${th.dynamoSystemErrorsPerMinute} per minute`,
@@ -457,9 +493,15 @@ function auroraAlarms<T>(t: AlarmTargets<T>, th: AlarmThresholds): AlarmSpec<T>[
       id: "aurora-deadlocks",
       tier: "data",
       group: "Aurora",
-      description: "Transactions on the reference database deadlock.",
-      // Deadlocks is a per-second average: the per-minute threshold over 60.
-      metric: metric("AWS/RDS", "Deadlocks", cluster, "Average"),
+      description: "Transactions on the reference database's writer deadlock.",
+      // Deadlocks is "the average number of deadlocks in the database per second", per instance
+      // (Aurora User Guide, "Amazon CloudWatch metrics for Amazon Aurora"): the per-minute threshold
+      // over 60. Read on the writer (DBClusterIdentifier + Role=WRITER, "Amazon CloudWatch dimensions
+      // for Aurora"): a reader is read-only, so transactions that can deadlock run there, and averaging over the whole
+      // cluster divided the writer's rate by the number of instances (the readers report 0). Maximum,
+      // not Average or Sum: a failover can briefly put two instances under WRITER, and Maximum is
+      // diluted by neither while Sum would add per-second rates.
+      metric: metric("AWS/RDS", "Deadlocks", { ...cluster, Role: "WRITER" }, "Maximum"),
       comparison: "GreaterThanThreshold",
       threshold: th.auroraDeadlocksPerMinute / MINUTE,
       thresholdText: `> ${th.auroraDeadlocksPerMinute} per minute`,
@@ -633,6 +675,9 @@ export function planAlarms<T>(targets: AlarmTargets<T>, thresholds: AlarmThresho
       throw new Error(`planAlarms: alarm id ${alarm.id} is used twice`);
     }
     seen.add(alarm.id);
+    if (isMetricMath(alarm.metric) && Object.keys(alarm.metric.metrics).length > MAX_METRICS_PER_MATH_ALARM) {
+      throw new Error(`planAlarms: alarm ${alarm.id} reads more than ${MAX_METRICS_PER_MATH_ALARM} metrics, CloudWatch's limit for a metric math alarm`);
+    }
   }
   return alarms;
 }

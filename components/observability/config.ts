@@ -64,7 +64,7 @@ export const observabilityConfigShape = {
   alarmAuroraReplicaLagMs: int(1, 3_600_000, 2000, "Alarm when the largest Aurora replica lag exceeds this, ms (3 of 5 minutes)"),
   alarmAuroraCpuPercent: int(1, 100, 80, "Alarm when an Aurora instance's CPU exceeds this percent (5 of 5 minutes)"),
   alarmAuroraFreeableMemoryPercent: int(1, 99, 10, "Alarm when an Aurora instance's freeable memory falls below this percent of its class's memory (5 of 5 minutes)"),
-  alarmAuroraDeadlocksPerMinute: int(1, 100_000, 1, "Alarm when the Aurora cluster has more deadlocks than this per minute (3 of 5 minutes)"),
+  alarmAuroraDeadlocksPerMinute: int(1, 100_000, 1, "Alarm when the Aurora writer has more deadlocks than this per minute (3 of 5 minutes)"),
   alarmCacheEngineCpuPercent: int(1, 100, 80, "Alarm when a cache node's engine CPU exceeds this percent (5 of 5 minutes)"),
   alarmCacheMemoryPercent: int(1, 100, 80, "Alarm when a cache node's memory use exceeds this percent of maxmemory (5 of 5 minutes)"),
   alarmCacheReplicationLagMs: int(1, 3_600_000, 1000, "Alarm when a cache replica lags its primary by more than this, ms (3 of 5 minutes)"),

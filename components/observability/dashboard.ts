@@ -12,7 +12,7 @@
  * `[namespace, metricName, dimensionName, dimensionValue, ..., { rendering options }]`.
  */
 import { SERVICE_METRICS_NAMESPACE, TABLE_DIMENSION } from "../../services/trading-api/src/metricsContract";
-import type { AlarmTargets } from "./alarmPlan";
+import { systemErrorsSum, type AlarmTargets, type MetricMath } from "./alarmPlan";
 
 const GRID_WIDTH = 24;
 const WIDGET_HEIGHT = 6;
@@ -80,6 +80,18 @@ interface Panel<T> {
 function line<T>(namespace: string, metricName: string, dimensions: Record<string, T | string>, options: Record<string, unknown> = {}): MetricLine<T> {
   const pairs = Object.entries(dimensions).flatMap(([name, value]) => [name, value]);
   return Object.keys(options).length > 0 ? [namespace, metricName, ...pairs, options] : [namespace, metricName, ...pairs];
+}
+
+/**
+ * A metric math expression on a dashboard: its input metrics, hidden, each with its math id and
+ * statistic, then the expression line ("Dashboard Body Structure and Syntax": a metric line's
+ * rendering options take `id`, `visible` and `stat`; an expression line is `[{ expression, label, id }]`).
+ */
+function mathLines<T>(math: MetricMath<T>): MetricLine<T>[] {
+  return [
+    ...Object.entries(math.metrics).map(([id, m]) => line(m.namespace, m.metricName, m.dimensions, { id, stat: m.stat, visible: false })),
+    [{ expression: math.expression, label: math.label, id: "sum_of_metrics" }],
+  ];
 }
 
 /** Lays widgets out top to bottom: headers across the grid, panels side by side in equal widths. */
@@ -236,7 +248,9 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
       stat: "Average",
       metrics: [
         ...t.table.receivingRegions.map((region) => line(DDB, "ReplicationLatency", { TableName: t.table.name, ReceivingRegion: region })),
-        line(DDB, "SystemErrors", table, { stat: "Sum" }),
+        // The alarm's sum over the operations (alarmPlan.ts systemErrorsSum): DynamoDB publishes
+        // SystemErrors per table and operation only, so a TableName-only line stays empty.
+        ...mathLines(systemErrorsSum(t.table.name)),
       ],
     },
   ]);
@@ -277,7 +291,8 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
       stat: "Maximum",
       metrics: [
         line("AWS/RDS", "AuroraReplicaLagMaximum", { DBClusterIdentifier: t.aurora.clusterIdentifier }),
-        line("AWS/RDS", "Deadlocks", { DBClusterIdentifier: t.aurora.clusterIdentifier }, { stat: "Average" }),
+        // The writer's, as the alarm reads it (alarmPlan.ts): the cluster average divides it by the instance count.
+        line("AWS/RDS", "Deadlocks", { DBClusterIdentifier: t.aurora.clusterIdentifier, Role: "WRITER" }, { stat: "Maximum" }),
       ],
     },
   ]);
@@ -325,6 +340,12 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
     }
   }
   return { widgets: grid.widgets };
+}
+
+/** The rendering options of a metric line (its trailing object), or of an expression line (its only element). */
+export function metricLineOptions(lineValue: readonly unknown[]): Record<string, unknown> {
+  const last = lineValue[lineValue.length - 1];
+  return typeof last === "object" && last !== null && !Array.isArray(last) ? (last as Record<string, unknown>) : {};
 }
 
 /** Namespace, metric name and dimensions of a metric line (for checks against the catalog). */

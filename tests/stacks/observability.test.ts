@@ -9,7 +9,8 @@
  */
 import { expect } from "chai";
 import { catalogProblem } from "../../components/observability/metricCatalog";
-import { parseMetricLine } from "../../components/observability/dashboard";
+import { metricLineOptions, parseMetricLine } from "../../components/observability/dashboard";
+import { DYNAMODB_OPERATIONS } from "../../components/observability/alarmPlan";
 import { PolicyDocument } from "../../components/observability/notificationPolicies";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { isStreamProcessor, RecordedResource, runStackFile, stackConfig, StackRun } from "../support/mockCloud";
@@ -171,6 +172,8 @@ interface Expectation {
   stat: string;
   /** Dimension name → [resource, its output the value must equal] or a fixed value. */
   dimensions: Record<string, [RecordedResource, (r: RecordedResource) => unknown] | string>;
+  /** A dimension whose fixed value differs per metric, in the order of `metrics` (SystemErrors' Operation). */
+  perMetric?: { name: string; values: readonly string[] };
 }
 
 function expectationFor(run: StackRun, id: string): Expectation {
@@ -242,12 +245,20 @@ function expectationFor(run: StackRun, id: string): Expectation {
     "asg-in-service": () => ({ namespace: "AWS/AutoScaling", metrics: ["GroupInServiceInstances"], stat: "Minimum", dimensions: { AutoScalingGroupName: [run.single(T.asg), out("name")] } }),
     "api-reject-rate": () => ({ namespace: "Trading/Api", metrics: ["OrdersAccepted", "OrdersRejected"], stat: "Sum", dimensions: service }),
     "api-p99-latency": () => ({ namespace: "Trading/Api", metrics: ["Latency"], stat: "p99", dimensions: service }),
-    "dynamodb-system-errors": () => ({ namespace: "AWS/DynamoDB", metrics: ["SystemErrors"], stat: "Sum", dimensions: table }),
+    // Per operation: DynamoDB publishes SystemErrors with TableName and Operation only.
+    "dynamodb-system-errors": () => ({
+      namespace: "AWS/DynamoDB",
+      metrics: DYNAMODB_OPERATIONS.map(() => "SystemErrors"),
+      stat: "Sum",
+      dimensions: table,
+      perMetric: { name: "Operation", values: DYNAMODB_OPERATIONS },
+    }),
     "dax-cpu": () => ({ namespace: "AWS/DAX", metrics: ["CPUUtilization"], stat: "Average", dimensions: dax }),
     "dax-faults": () => ({ namespace: "AWS/DAX", metrics: ["FaultRequestCount"], stat: "Sum", dimensions: dax }),
     "dax-evictions": () => ({ namespace: "AWS/DAX", metrics: ["EvictedSize"], stat: "Sum", dimensions: dax }),
     "aurora-replica-lag": () => ({ namespace: "AWS/RDS", metrics: ["AuroraReplicaLagMaximum"], stat: "Maximum", dimensions: cluster }),
-    "aurora-deadlocks": () => ({ namespace: "AWS/RDS", metrics: ["Deadlocks"], stat: "Average", dimensions: cluster }),
+    // The writer's deadlocks, not diluted by the readers' zeros.
+    "aurora-deadlocks": () => ({ namespace: "AWS/RDS", metrics: ["Deadlocks"], stat: "Maximum", dimensions: { ...cluster, Role: "WRITER" } }),
     "stream-errors": () => ({ namespace: "AWS/Lambda", metrics: ["Errors"], stat: "Sum", dimensions: fn() }),
     "stream-iterator-age": () => ({ namespace: "AWS/Lambda", metrics: ["IteratorAge"], stat: "Maximum", dimensions: fn() }),
     "stream-dlq-not-empty": () => ({ namespace: "AWS/SQS", metrics: ["ApproximateNumberOfMessagesVisible"], stat: "Maximum", dimensions: { QueueName: [run.single(T.queue), out("name")] } }),
@@ -289,10 +300,12 @@ describe("Observability in the real stack files", function () {
           const metrics = metricsOfAlarm(alarm);
           expect(metrics.map((m) => m.metricName), id).to.deep.equal(want.metrics);
           const deps = run.propertyDependencies(alarm, dimensionProperty(alarm)).map((r) => r.urn);
-          for (const metric of metrics) {
+          for (const [index, metric] of metrics.entries()) {
             expect(metric.namespace, id).to.equal(want.namespace);
             expect(metric.stat, id).to.equal(want.stat);
-            expect(Object.keys(metric.dimensions).sort(), id).to.deep.equal(Object.keys(want.dimensions).sort());
+            const perMetric = want.perMetric;
+            expect(Object.keys(metric.dimensions).sort(), id).to.deep.equal([...Object.keys(want.dimensions), ...(perMetric ? [perMetric.name] : [])].sort());
+            if (perMetric) expect(metric.dimensions[perMetric.name], `${id} ${perMetric.name}`).to.equal(perMetric.values[index]);
             for (const [name, expected] of Object.entries(want.dimensions)) {
               if (typeof expected === "string") {
                 expect(metric.dimensions[name], `${id} ${name}`).to.equal(expected);
@@ -307,10 +320,16 @@ describe("Observability in the real stack files", function () {
         }
       });
 
-      it("uses only metrics and dimension sets AWS documents (metric catalog)", () => {
+      it("uses only metrics, dimension sets and statistics AWS documents (metric catalog), and names no unit", () => {
         for (const alarm of runs[stack].ofType(T.alarm)) {
           for (const m of metricsOfAlarm(alarm)) {
-            expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions)), alarm.name).to.equal(undefined);
+            expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions), m.stat), alarm.name).to.equal(undefined);
+          }
+          // CloudWatch API Reference, PutMetricAlarm, Unit: with a unit not appropriate for the
+          // metric "the CloudWatch alarm can get stuck in the INSUFFICIENT DATA state"; none is set.
+          expect(alarm.inputs, alarm.name).to.not.have.property("unit");
+          for (const q of (alarm.inputs.metricQueries as { metric?: Record<string, unknown> }[] | undefined) ?? []) {
+            expect(q.metric ?? {}, alarm.name).to.not.have.property("unit");
           }
         }
       });
@@ -421,11 +440,17 @@ describe("Observability in the real stack files", function () {
           if (r.id) known.add(r.id);
           for (const member of (r.outputs.memberClusters as string[] | undefined) ?? []) known.add(member);
         }
-        const lines = body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics as unknown[][]);
+        // Dimension values the plan fixes rather than a resource: the operations, the writer role.
+        for (const fixed of [...DYNAMODB_OPERATIONS, "WRITER"]) known.add(fixed);
+        const metricWidgets = body.widgets.filter((w) => w.type === "metric");
+        const lines = metricWidgets.flatMap((w) =>
+          (w.properties.metrics as unknown[][]).map((l) => ({ l, stat: String(metricLineOptions(l).stat ?? w.properties.stat) })),
+        );
         expect(lines.length).to.be.greaterThan(30);
-        for (const lineValue of lines) {
+        for (const { l: lineValue, stat } of lines) {
+          if (typeof metricLineOptions(lineValue).expression === "string") continue;
           const metric = parseMetricLine(lineValue);
-          expect(catalogProblem(metric.namespace, metric.metricName, Object.keys(metric.dimensions)), JSON.stringify(lineValue)).to.equal(undefined);
+          expect(catalogProblem(metric.namespace, metric.metricName, Object.keys(metric.dimensions), stat), JSON.stringify(lineValue)).to.equal(undefined);
           for (const [name, value] of Object.entries(metric.dimensions)) expect(known.has(value), `${metric.metricName} ${name}=${String(value)}`).to.be.true;
         }
         for (const w of body.widgets.filter((w) => w.type === "metric")) expect(w.properties.region).to.equal(run.single(T.lb).region);

@@ -7,6 +7,7 @@ import { DB_INSTANCE_CLASSES } from "../../../components/data/catalog";
 import {
   AlarmTargets,
   AlarmThresholds,
+  DYNAMODB_OPERATIONS,
   degradedRule,
   isMetricMath,
   metricsOf,
@@ -14,11 +15,48 @@ import {
   TIERS,
 } from "../../../components/observability/alarmPlan";
 import { checkObservabilityConfig, minHealthyHostsPerAz, observabilityConfigShape, ObservabilityConfig } from "../../../components/observability/config";
-import { dashboardBody, parseMetricLine } from "../../../components/observability/dashboard";
+import { dashboardBody, metricLineOptions, parseMetricLine } from "../../../components/observability/dashboard";
 import { AURORA_INSTANCE_MEMORY_GIB, auroraInstanceMemoryBytes } from "../../../components/observability/instanceMemory";
 import { catalogProblem, METRIC_CATALOG } from "../../../components/observability/metricCatalog";
 import { alarmTopicKeyPolicy, alarmTopicPolicy } from "../../../components/observability/notificationPolicies";
 import { z } from "zod";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+
+/**
+ * The DynamoDB operations the service and the stream processor call, read from their source: the
+ * document client's methods (`get(`, `transactWrite(`, ...) called with a table or transaction
+ * argument, mapped to the API operation each sends.
+ */
+function operationsCalledByServices(): string[] {
+  const METHODS: Record<string, string> = {
+    get: "GetItem",
+    put: "PutItem",
+    update: "UpdateItem",
+    delete: "DeleteItem",
+    query: "Query",
+    scan: "Scan",
+    batchGet: "BatchGetItem",
+    batchWrite: "BatchWriteItem",
+    transactGet: "TransactGetItems",
+    transactWrite: "TransactWriteItems",
+  };
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => {
+      const full = path.join(dir, entry);
+      return statSync(full).isDirectory() ? files(full) : full.endsWith(".ts") ? [full] : [];
+    });
+  const root = path.resolve(__dirname, "../../../services");
+  const found = new Set<string>();
+  for (const file of [...files(path.join(root, "trading-api/src")), ...files(path.join(root, "stream-processor/src"))]) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/\.(get|put|update|delete|query|scan|batchGet|batchWrite|transactGet|transactWrite)\(\{\s*(TableName|TransactItems|RequestItems)\b/g)) {
+      found.add(METHODS[m[1]]);
+    }
+  }
+  expect(found.size, "the scan finds the data layer's calls").to.be.at.least(3);
+  return [...found].sort();
+}
 
 const AZS = ["use1-az1", "use1-az2", "use1-az4"];
 
@@ -123,14 +161,42 @@ describe("observability plan (pure)", () => {
         expect(ids.every((id) => /^[a-z][a-zA-Z0-9_]*$/.test(id)), alarm.id).to.be.true;
         const used = new Set([...alarm.metric.expression.matchAll(/\b([a-z][a-zA-Z0-9_]*)\b/g)].map((m) => m[1]));
         for (const id of ids) expect(used.has(id), `${alarm.id} uses ${id}`).to.be.true;
-        expect(alarm.metric.expression, alarm.id).to.match(/^IF\(/);
+        // CloudWatch: an alarm on a metric math expression reads at most 10 metrics.
+        expect(ids.length, alarm.id).to.be.at.most(10);
+        if (alarm.id.endsWith("-rate")) expect(alarm.metric.expression, alarm.id).to.match(/^IF\(/);
       }
     });
 
-    it("uses only metrics and dimension sets the catalog documents", () => {
+    it("uses only metrics, dimension sets and statistics the catalog documents", () => {
       for (const alarm of planAlarms(targets(), thresholds())) {
-        for (const m of metricsOf(alarm)) expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions)), alarm.id).to.equal(undefined);
+        for (const m of metricsOf(alarm)) expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions), m.stat), alarm.id).to.equal(undefined);
       }
+    });
+
+    it("sums DynamoDB SystemErrors over every operation the service and the stream processor call (directly or through DAX), each with its Operation", () => {
+      const alarm = planAlarms(targets(), thresholds()).find((a) => a.id === "dynamodb-system-errors");
+      if (!alarm || !isMetricMath(alarm.metric)) throw new Error("dynamodb-system-errors is a metric math alarm");
+      const metrics = Object.values(alarm.metric.metrics);
+      expect(metrics.map((m) => m.metricName)).to.deep.equal(metrics.map(() => "SystemErrors"));
+      const operations = metrics.map((m) => m.dimensions.Operation);
+      expect(operations).to.deep.equal([...DYNAMODB_OPERATIONS]);
+      for (const m of metrics) expect(m.dimensions).to.deep.equal({ TableName: "orders", Operation: m.dimensions.Operation });
+      for (const operation of operationsCalledByServices()) expect(operations, `the services call ${operation}`).to.include(operation);
+      // DAX fills its item cache after a TransactWriteItems with TransactGetItems of its own.
+      expect(operations).to.include("TransactGetItems");
+      expect(metrics.every((m) => m.stat === "Sum")).to.equal(true);
+      const { expression } = alarm.metric;
+      expect(Object.keys(alarm.metric.metrics).every((id) => expression.includes(`FILL(${id}, 0)`))).to.equal(true);
+      expect(alarm.threshold).to.equal(thresholds().dynamoSystemErrorsPerMinute);
+    });
+
+    it("watches Aurora deadlocks on the writer with a statistic the cluster's idle readers cannot dilute", () => {
+      const alarm = planAlarms(targets(), thresholds({ auroraDeadlocksPerMinute: 6 })).find((a) => a.id === "aurora-deadlocks");
+      if (!alarm || isMetricMath(alarm.metric)) throw new Error("aurora-deadlocks is a single-metric alarm");
+      expect(alarm.metric.dimensions).to.deep.equal({ DBClusterIdentifier: "db", Role: "WRITER" });
+      expect(alarm.metric.stat).to.equal("Maximum");
+      // Deadlocks is a per-second average: 6 a minute is 0.1 a second.
+      expect(alarm.threshold).to.equal(0.1);
     });
 
     it("combines critical alarms with OR, refusing an empty rule", () => {
@@ -148,6 +214,31 @@ describe("observability plan (pure)", () => {
       expect(catalogProblem("AWS/DynamoDB", "ReplicationLatency", ["TableName"])).to.contain("not published with dimensions [TableName]");
       expect(catalogProblem("AWS/Nope", "X", [])).to.contain("not in the metric catalog");
       expect(catalogProblem("Trading/Api", "OrdersRejected", ["Table", "Reason"])).to.equal(undefined);
+    });
+
+    it("knows DynamoDB publishes SystemErrors per table and operation only", () => {
+      expect(catalogProblem("AWS/DynamoDB", "SystemErrors", ["TableName"])).to.contain("not published with dimensions [TableName]");
+      expect(catalogProblem("AWS/DynamoDB", "SystemErrors", ["TableName", "Operation"], "Sum")).to.equal(undefined);
+    });
+
+    it("refuses a statistic the metric's page does not document, and takes any percentile where it documents percentiles", () => {
+      expect(catalogProblem("AWS/DynamoDB", "ReadThrottleEvents", ["TableName"], "Average")).to.contain("statistic Average");
+      expect(catalogProblem("AWS/DynamoDB", "SystemErrors", ["TableName", "Operation"], "p99")).to.contain("statistic p99");
+      expect(catalogProblem("AWS/ApplicationELB", "TargetResponseTime", ["LoadBalancer", "TargetGroup"], "p99.9")).to.equal(undefined);
+      expect(catalogProblem("AWS/ApplicationELB", "RequestCount", ["LoadBalancer", "TargetGroup"], "Sum")).to.equal(undefined);
+      expect(catalogProblem("AWS/NATGateway", "ActiveConnectionCount", ["NatGatewayId"], "Sum")).to.contain("statistic Sum");
+    });
+
+    it("records, for every AWS metric, the page it was checked against and the unit that page gives", () => {
+      for (const [namespace, ns] of Object.entries(METRIC_CATALOG)) {
+        for (const [name, doc] of Object.entries(ns.metrics)) {
+          expect(doc.dimensions.length, `${namespace} ${name}`).to.be.greaterThan(0);
+          if (namespace.startsWith("AWS/")) expect(doc.unit, `${namespace} ${name}`).to.be.a("string");
+        }
+      }
+      expect(METRIC_CATALOG["AWS/RDS"].metrics.Deadlocks.unit).to.equal("Count/Second");
+      expect(METRIC_CATALOG["AWS/ElastiCache"].metrics.ReplicationLag.unit).to.equal("Seconds");
+      expect(METRIC_CATALOG["AWS/ApplicationELB"].metrics.TargetResponseTime.unit).to.equal("Seconds");
     });
   });
 
@@ -169,12 +260,36 @@ describe("observability plan (pure)", () => {
     });
 
     it("shows only catalogued metrics, each line parseable back to namespace, name and dimensions", () => {
-      const lines = body.widgets.flatMap((w) => (w.type === "metric" ? w.properties.metrics : []));
-      for (const l of lines) {
-        const m = parseMetricLine(l);
-        expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions)), JSON.stringify(l)).to.equal(undefined);
+      const widgets = body.widgets.flatMap((w) => (w.type === "metric" ? [w.properties] : []));
+      for (const widget of widgets) {
+        const ids = new Set(widget.metrics.map((l) => metricLineOptions(l).id).filter((id) => id !== undefined));
+        for (const l of widget.metrics) {
+          const expression = metricLineOptions(l).expression;
+          if (typeof expression === "string") {
+            // An expression line names only metrics of its own widget, which are hidden.
+            const used = [...expression.matchAll(/\b([a-z][a-zA-Z0-9_]*)\b/g)].map((m) => m[1]).filter((w) => !["FILL"].includes(w));
+            for (const id of used) expect(ids.has(id), `${widget.title}: ${id}`).to.equal(true);
+            continue;
+          }
+          const m = parseMetricLine(l);
+          const stat = String(metricLineOptions(l).stat ?? widget.stat);
+          expect(catalogProblem(m.namespace, m.metricName, Object.keys(m.dimensions), stat), JSON.stringify(l)).to.equal(undefined);
+        }
       }
       expect(parseMetricLine(["AWS/X", "M", "A", "1", "B", "2", { stat: "p99" }])).to.deep.equal({ namespace: "AWS/X", metricName: "M", dimensions: { A: "1", B: "2" } });
+    });
+
+    it("graphs DynamoDB system errors as the sum over the operations, and Aurora deadlocks on the writer", () => {
+      const lines = body.widgets.flatMap((w) => (w.type === "metric" ? w.properties.metrics : []));
+      const systemErrors = lines.filter((l) => l[1] === "SystemErrors").map((l) => parseMetricLine(l).dimensions);
+      expect(systemErrors).to.deep.equal(DYNAMODB_OPERATIONS.map((Operation) => ({ TableName: "orders", Operation })));
+      const hidden = lines.filter((l) => l[1] === "SystemErrors").map((l) => metricLineOptions(l));
+      expect(hidden.every((o) => o.visible === false && o.stat === "Sum")).to.equal(true);
+      const sum = lines.map((l) => metricLineOptions(l)).find((o) => typeof o.expression === "string" && o.expression.includes(String(hidden[0].id)));
+      expect(sum?.expression).to.equal(hidden.map((o) => `FILL(${String(o.id)}, 0)`).join(" + "));
+      const deadlocks = lines.filter((l) => l[1] === "Deadlocks");
+      expect(deadlocks.map((l) => parseMetricLine(l).dimensions)).to.deep.equal([{ DBClusterIdentifier: "db", Role: "WRITER" }]);
+      expect(metricLineOptions(deadlocks[0]).stat).to.equal("Maximum");
     });
   });
 

@@ -81,12 +81,13 @@ describe("plan: the text report of prod-us-east-1", () => {
   it("includes observability in the cost: alarm metrics, the composite alarm, the dashboard and the custom metrics", () => {
     const group = p.cost.byComponent.find((g) => g.componentType === "trading:observability:Observability");
     expect(group?.items.map((i) => i.description)).to.have.members([
-      "53 alarm metrics (standard resolution)",
+      // The SystemErrors alarm reads one metric per DynamoDB operation (components/observability/alarmPlan.ts).
+      "57 alarm metrics (standard resolution)",
       "CloudWatch dashboard",
       "5 custom metrics the alarms and dashboards read",
       "composite alarm",
     ]);
-    expect(group?.monthlyUsd).to.be.closeTo(53 * 0.1 + 3 + 5 * 0.3 + 0.5, 1e-9);
+    expect(group?.monthlyUsd).to.be.closeTo(57 * 0.1 + 3 + 5 * 0.3 + 0.5, 1e-9);
     expect(p.cost.minimum.usageBased.map((n) => n.resourceName)).to.include("trading-alarms-topic");
   });
 
