@@ -81,7 +81,7 @@ const MAX_BACKOFF_SECONDS = 16;
 
 /**
  * Shell functions that retry an AWS CLI call with exponential backoff until it succeeds or a total
- * budget, counted from the first retried call, is spent.
+ * budget, shared by every retried call and counted from just before the first, is spent.
  *
  * Why: an instance can boot before the instance role's policy is visible to S3 and SSM — IAM is
  * eventually consistent (IAM User Guide, "Troubleshoot IAM", "Changes that I make are not always
@@ -102,7 +102,9 @@ export function bootRetryFunctions(budgetSeconds: number): string {
   const budget = safe("retryBudgetSeconds", budgetSeconds);
   return `# --- boot retry: begin
 BOOT_RETRY_BUDGET=${budget}
-BOOT_RETRY_DEADLINE=""
+# One deadline for every retried read, set here in the script's own shell: a read in a command
+# substitution runs in a subshell, which could not pass a deadline it set back.
+BOOT_RETRY_DEADLINE=$(( $(date +%s) + BOOT_RETRY_BUDGET ))
 boot_log() {
   local line="trading-api boot: $*"
   echo "$line" >&2
@@ -110,7 +112,6 @@ boot_log() {
 }
 retry_aws() {
   local attempt=1 delay=1 now left status
-  [ -n "$BOOT_RETRY_DEADLINE" ] || BOOT_RETRY_DEADLINE=$(( $(date +%s) + BOOT_RETRY_BUDGET ))
   while true; do
     now=$(date +%s)
     left=$(( BOOT_RETRY_DEADLINE - now ))

@@ -213,3 +213,30 @@ describe("instance user data: retries while IAM propagates", function () {
     expect(retryFragment(script)).to.contain(`BOOT_RETRY_BUDGET=${bootRetryBudgetSeconds(120)}\n`);
   });
 });
+
+describe("instance user data: one retry budget for all the reads", function () {
+  this.timeout(30_000);
+
+  it("shares the budget between reads, including those in command substitutions", () => {
+    const script = renderUserData(SETTINGS);
+    const fragment = (/\n(# --- boot retry: begin\n[\s\S]*?\n# --- boot retry: end)\n/.exec(script) as RegExpExecArray)[1];
+    const dir = mkdtempSync(path.join(tmpdir(), "boot-budget-"));
+    mkdirSync(path.join(dir, "bin"));
+    writeFileSync(path.join(dir, "clock"), "1000000");
+    const fake = (name: string, body: string) => writeFileSync(path.join(dir, "bin", name), `#!/bin/bash\nSTATE=${dir}\n${body}\n`, { mode: 0o755 });
+    fake("date", 'cat "$STATE/clock"');
+    fake("sleep", 'echo $(( $(cat "$STATE/clock") + $1 )) > "$STATE/clock"');
+    // Every call fails: the first read spends nearly all the budget, the second only what is left.
+    fake("aws", "exit 254");
+    const result = spawnSync(
+      "bash",
+      ["-c", `set -uo pipefail\n${fragment}\nretry_aws aws s3api get-object x\nV=$(retry_aws aws ssm get-parameter --name /p)\necho "second=$?"`],
+      { env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH ?? ""}` }, encoding: "utf8" },
+    );
+    const spent = Number(readFileSync(path.join(dir, "clock"), "utf8")) - 1_000_000;
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.stdout).to.match(/^second=[1-9]\d*\n$/);
+    expect(spent, "both reads together stay within one budget").to.be.at.most(bootRetryBudgetSeconds(120));
+    expect(result.stderr).to.match(/giving up on aws ssm get-parameter --name \/p after \d+ attempts within \d+ s/);
+  });
+});
