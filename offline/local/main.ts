@@ -105,23 +105,20 @@ async function main(): Promise<void> {
   const secrets = Object.fromEntries(SEED_CLIENTS.map((c) => [c.clientId, { secret: randomBytes(24).toString("base64url"), scopes: [...c.tokenScopes] }]));
 
   out("local: starting DynamoDB Local, PostgreSQL, redis-server and the token issuer");
-  const tracked = <T>(name: string, starting: Promise<T>, stopper: (server: T) => Promise<void>): Promise<T> =>
-    starting.then((server) => {
-      teardown.add(name, () => stopper(server));
-      return server;
-    });
-  const dynamo = tracked("DynamoDB Local", startDynamoLocal(), (d) => d.stop()).then(async (d) => ({ d, table: await d.createTable(TABLE) }));
-  const postgres = tracked("PostgreSQL", startPostgres(), (p) => p.stop()).then(async (p) => {
+  // Each server is stopped once it is up, whatever happens to its preparation (table, migrations, seed) after.
+  const dynamo = teardown.track("DynamoDB Local", startDynamoLocal(), (d) => d.stop()).then(async (d) => ({ d, table: await d.createTable(TABLE) }));
+  const postgres = teardown.track("PostgreSQL", startPostgres(), (p) => p.stop()).then(async (p) => {
     await preparePostgres(p);
     return p;
   });
-  const redis = tracked("redis-server", startRedis(), (r) => r.stop());
-  const issuer = tracked("token issuer", LocalIssuer.start({ clients: secrets }), (i) => i.stop());
+  const redis = teardown.track("redis-server", startRedis(), (r) => r.stop());
+  const issuer = teardown.track("token issuer", LocalIssuer.start({ clients: secrets }), (i) => i.stop());
   const settled = await Promise.allSettled([dynamo, postgres, redis, issuer]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed || teardown.started) {
     exitCode = 1;
-    if (failed) process.stderr.write(`local: start-up failed: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}\n`);
+    // After a Ctrl-C, a failure is the interrupted start's, not news.
+    if (failed && !teardown.started) process.stderr.write(`local: start-up failed: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}\n`);
     return stop("start-up failed");
   }
   const [{ d: ddb, table }, pg, cache, tokens] = await Promise.all([dynamo, postgres, redis, issuer]);
@@ -148,6 +145,8 @@ async function main(): Promise<void> {
     return stop("start-up failed");
   }
 
+  // A stop that began while the API was starting removes the state file when it ends; do not write one after it.
+  if (teardown.started) return;
   const apiUrl = `http://127.0.0.1:${port}`;
   writeState({
     version: 1,

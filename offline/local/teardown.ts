@@ -1,11 +1,12 @@
 /**
  * What `npm run local` has started, stopped in the reverse order (the API before the servers it
- * uses). A server that finishes starting after the stop began is stopped at once, so a Ctrl-C during
- * start-up leaves nothing running either. Each step is bounded: one server that hangs cannot keep
- * the others running.
+ * uses). A stop that comes while servers are still starting (Ctrl-C during start-up) first waits
+ * for those starts to finish or fail, then stops them too: a child left starting would outlive the
+ * runner. Each step is bounded, so one server that hangs cannot keep the others running.
  */
 export class Teardown {
   private readonly steps: { name: string; stop: () => Promise<void> }[] = [];
+  private readonly starting: Promise<unknown>[] = [];
   private stopping: Promise<string[]> | undefined;
 
   constructor(private readonly stepTimeoutMs = 15_000) {}
@@ -14,17 +15,25 @@ export class Teardown {
     return this.stopping !== undefined;
   }
 
+  /** A server being started: once it is up, `stop(server)` is a step of the teardown. */
+  track<T>(name: string, start: Promise<T>, stop: (server: T) => Promise<void>): Promise<T> {
+    const up = start.then((server) => {
+      this.steps.push({ name, stop: () => stop(server) });
+      return server;
+    });
+    this.starting.push(up.catch(() => undefined));
+    return up;
+  }
+
+  /** Something already running (started synchronously). */
   add(name: string, stop: () => Promise<void>): void {
-    if (this.stopping) {
-      void this.stopping.then(() => this.run({ name, stop }));
-      return;
-    }
     this.steps.push({ name, stop });
   }
 
-  /** Stops everything, last added first; resolves with one line per step that failed. */
+  /** Waits for starts in progress, then stops everything, last up first; resolves with one line per step that failed. */
   stopAll(): Promise<string[]> {
     this.stopping ??= (async () => {
+      await Promise.allSettled(this.starting);
       const failures: string[] = [];
       for (const step of this.steps.splice(0).reverse()) {
         const failure = await this.run(step);

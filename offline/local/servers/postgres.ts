@@ -112,6 +112,21 @@ export async function startPostgres(): Promise<Postgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(path.join(tmpdir(), "trading-pg-"));
+  const pg = (tool: string, args: string[]) =>
+    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
+  try {
+    return await startIn(dir, pg, asRoot);
+  } catch (error) {
+    // A start that failed part-way (or was interrupted: a Ctrl-C reaches initdb too) leaves nothing behind.
+    if (existsSync(path.join(dir, "data", "postmaster.pid"))) await pg("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+type PgTool = (tool: string, args: string[]) => Promise<unknown>;
+
+async function startIn(dir: string, pg: PgTool, asRoot: boolean): Promise<Postgres> {
   const data = path.join(dir, "data");
   const log = path.join(dir, "server.log");
   const pwfile = path.join(dir, "pwfile");
@@ -124,9 +139,6 @@ export async function startPostgres(): Promise<Postgres> {
     chownSync(tls.certFile, uid, gid);
     chownSync(tls.keyFile, uid, gid);
   }
-  const pg = (tool: string, args: string[]) =>
-    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
-
   await pg("initdb", [
     "-D", data, "-U", SUPERUSER, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256",
     "--no-sync", "--encoding=UTF8", "--locale=C",

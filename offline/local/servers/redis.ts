@@ -95,7 +95,11 @@ export async function startRedis(): Promise<RedisServer> {
     current.kill("SIGKILL");
     await exited;
   };
-  await launch();
+  // A server that never answered must not outlive the failed start.
+  await launch().catch(async (error: unknown) => {
+    await kill();
+    throw error;
+  });
   return {
     host: "127.0.0.1",
     port,
