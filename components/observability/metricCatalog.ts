@@ -84,8 +84,8 @@ export const METRIC_CATALOG: Record<string, NamespaceCatalog> = {
     },
   },
   "AWS/EC2": {
-    // "Units: Percent"; aggregated per AutoScalingGroupName (instances with detailed monitoring, which
-    // the launch template turns on) and per InstanceId. No statistic named.
+    // "Units: Percent"; per InstanceId and aggregated per AutoScalingGroupName (the launch template
+    // also turns on detailed monitoring, one-minute data). No statistic named.
     source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html",
     metrics: { CPUUtilization: doc(sets(["AutoScalingGroupName"], ["InstanceId"]), "Percent") },
   },
