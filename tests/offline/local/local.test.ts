@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -21,6 +21,20 @@ const REPOSITORY = path.resolve(__dirname, "../../..");
 // npm from PATH, as a developer types it (its `node` is the PATH's too: .ci/node.sh puts Node 24 first).
 const NPM = "npm";
 const run = promisify(execFile);
+
+/** Pids of the processes (other than zombies) whose environment holds `entry` exactly, from /proc. */
+function processesWithEnvironment(entry: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(entry) && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+}
 
 describe("npm run local (the whole stack on loopback, authentication and risk checks on)", function () {
   this.timeout(120_000);
@@ -189,5 +203,34 @@ describe("npm run local stopped with Ctrl-C (SIGINT to the terminal's whole proc
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("Ctrl-C while the servers are still starting: it waits for them, stops them, and leaves no process or temporary directory", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "local-ctrlc-early-"));
+    const port = await freeLoopbackPort();
+    const pgDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("trading-pg-")));
+    const before = pgDirs();
+    const local = spawn(NPM, ["run", "local"], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port), LOCAL_STATE_DIR: dir }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    local.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise((resolve) => local.once("exit", resolve));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!stdout.includes("local: starting")) {
+        if (local.exitCode !== null || Date.now() > deadline) throw new Error(`npm run local did not start:\n${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Java, initdb and openssl are running now; none of the servers can be up yet.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (local.pid) process.kill(-local.pid, "SIGINT");
+      await exited;
+      expect(stdout).to.include("local: stopped: every server ended, temporary files removed");
+      expect(stdout).to.not.include("local: ready");
+      expect([...pgDirs()].filter((name) => !before.has(name)), "PostgreSQL directories it made").to.deep.equal([]);
+      // Every process it started inherited LOCAL_STATE_DIR (the API gets its own environment, but starts only after the servers).
+      expect(processesWithEnvironment(`LOCAL_STATE_DIR=${dir}`), "processes left").to.deep.equal([]);
+      expect(existsSync(statePath({ LOCAL_STATE_DIR: dir }))).to.equal(false);
+    } finally {
+      if (local.exitCode === null && local.pid) process.kill(-local.pid, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
-
