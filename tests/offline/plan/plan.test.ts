@@ -5,8 +5,8 @@ import * as path from "node:path";
 import { EXIT, exitCodeFor, mermaidPath, parseCliArgs, runCli } from "../../../offline/plan/cli";
 import { PLAIN } from "../../../offline/plan/format";
 import { plan, StackPlan, stacksInPlanOrder } from "../../../offline/plan/plan";
-import { renderPlan } from "../../../offline/plan/render";
-import { renderSummary, SummaryRow, summaryRow } from "../../../offline/plan/summary";
+import { planJson, renderPlan } from "../../../offline/plan/render";
+import { failedRow, renderSummary, SummaryRow, summaryRow } from "../../../offline/plan/summary";
 import { buildTree } from "../../../offline/plan/tree";
 import { plannedStack } from "./support";
 
@@ -48,6 +48,17 @@ describe("plan: the text report of prod-us-east-1", () => {
     expect([...only.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => m[0])).to.deep.equal(["5. Monthly cost estimate"]);
     expect(only).to.include("Plan for prod-us-east-1").and.include(`Prices of ${p.cost.snapshotDate}`);
     expect(only).to.not.include("AZ matrix");
+  });
+
+  it("--json --only keeps each stack's identity and that section's fields", () => {
+    const json = planJson([p], 0, [summaryRow(p)], "cost") as { stacks: Record<string, unknown>[] };
+    expect(Object.keys(json.stacks[0])).to.deep.equal(["stack", "region", "environment", "role", "preview", "overrides", "cost"]);
+    expect(planJson([p], 0, [summaryRow(p)], "summary")).to.deep.equal({ exitCode: 0, summary: [summaryRow(p)] });
+  });
+
+  it("the summary shows a stack whose plan failed, so it is not missed", () => {
+    const text = renderSummary([summaryRow(p), failedRow("dev", "stack dev: Invalid configuration for stack \"dev\" (Pulumi.dev.yaml):\n  - ...")], PLAIN);
+    expect(text.split("\n").pop()).to.match(/^ {2}dev +plan failed$/);
   });
 
   it("fits every table row in 100 columns when the output is not a terminal, and in the terminal's width on one", () => {
