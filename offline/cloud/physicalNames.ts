@@ -11,9 +11,11 @@
  * Only names a program sets explicitly are claimed: a name the provider generates (no name input,
  * or `namePrefix`, to which it appends a random suffix) never collides.
  *
- * Where AWS does not refuse but silently shares or overwrites (SNS CreateTopic and SQS CreateQueue
- * return the existing resource; PutMetricAlarm, PutDashboard, PutRule and PutResourcePolicy
- * overwrite it: "the update completely overwrites the previous configuration of the alarm",
+ * Where AWS does not refuse but silently shares or overwrites (SNS CreateTopic "is idempotent, so
+ * if the requester already owns a topic with the specified name, that topic's ARN is returned
+ * without creating a new topic", https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html;
+ * SQS CreateQueue likewise returns a same-named queue with the same attributes; PutMetricAlarm,
+ * PutDashboard, PutRule and PutResourcePolicy overwrite it: "the update completely overwrites the previous configuration of the alarm",
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), the
  * fake refuses all the same and says so: two stacks fighting over one alarm or topic are broken
  * even if no API call fails, and the second stack's `destroy` deletes the first one's resource.
