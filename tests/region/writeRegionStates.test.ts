@@ -22,8 +22,10 @@ import {
   type RegionInfo,
 } from "../../services/trading-api/src/contract";
 import { defaultReadTimeoutMs, modeFor, type WriteMode } from "../../services/trading-api/src/writeRegion";
-import { UnreachableError, type FailoverCloud, type HealthCheckState, type InstanceReport } from "../../services/failover/src/cloud";
-import { runFailover } from "../../services/failover/src/failover";
+import { UnreachableError, type FailoverCloud, type FailoverRegionInfo, type HealthCheckState, type InstanceReport, type ProbeTarget } from "../../services/failover/src/cloud";
+import { serviceDefaults, twoWriterBound } from "../../services/failover/src/bounds";
+import { namesInstance, runFailover } from "../../services/failover/src/failover";
+import { ENVIRONMENT } from "../../services/trading-api/src/config";
 
 const PRIMARY = "us-east-1";
 const REPLICA = "eu-west-1";
@@ -76,21 +78,43 @@ describe("one write region at a time: the configurations of the three stacks", (
   });
 });
 
-/** One region of the in-memory environment, with one instance that polls its flag like the service. */
+/** One instance of the trading API, polling its flags like the service (writeRegion.ts). */
+interface SimInstance {
+  /** What /healthz reports as `write.instance` (the EC2 instance id, or a host name in the counter-check). */
+  reports: string;
+  /** Its Auto Scaling instance id. */
+  id: string;
+  /** The instance's last successful reads of its own flag and of the other region's (value, time). */
+  lastRead?: { value: string; at: number };
+  lastPeerRead?: { value: string; at: number };
+  /** A read in flight when the instance lost SSM: it completes with the value it was served, later. */
+  pendingRead?: { value: string; at: number };
+  nextPollAt: number;
+  /** Its SSM reads fail (throttled, its network path): it keeps writing until its own fence bound. */
+  ssmBroken?: boolean;
+  /** False: the load balancer never routes the command's probes to it (clients may still reach it). */
+  probed: boolean;
+  /** Last simulated time it was in write mode: a write it admitted then may run a longest write more. */
+  lastWriteModeAt?: number;
+}
+
+/** One region of the in-memory environment: its flag, consumer, health check and instances. */
 interface SimRegion {
   /** The flag's raw value, as SSM holds it. */
   flag: string;
   mapping: "Enabled" | "Disabled";
   healthCheck: HealthCheckState;
-  info: RegionInfo;
-  /** The instance's last successful reads of its own flag and of the other region's (value, time). */
-  lastRead?: { value: string; at: number };
-  lastPeerRead?: { value: string; at: number };
-  nextPollAt: number;
+  info: FailoverRegionInfo;
+  instances: SimInstance[];
+  /** Round robin over the probed instances. */
+  nextProbe: number;
 }
 
 const POLL = DEFAULT_WRITE_REGION_POLL_MS;
 const FENCE = DEFAULT_WRITE_REGION_FENCE_MS;
+const READ_TIMEOUT = defaultReadTimeoutMs(POLL);
+/** A write admitted in write mode may run this long after (the request deadline; bounds.ts). */
+const LONGEST_WRITE = twoWriterBound().longestWriteMs;
 /** Simulated time advances in steps this small, checking the invariant at each. */
 const TICK_MS = 250;
 
@@ -109,9 +133,14 @@ class SimulatedEnvironment implements FailoverCloud {
   /** Takes the old region down after this many changes. */
   downAfter?: { changes: number; region: string };
   changes = 0;
+  /** When each region's flag was last changed (the fence, the flip). */
+  readonly flagChangedAt: Record<string, number> = {};
+  /** Called after a region's flag changes (a test may break an instance's SSM at the fence). */
+  onFlagChange?: (region: string) => void;
 
-  constructor() {
-    const info = (region: string, role: "primary" | "replica"): RegionInfo => ({
+  constructor(options: { instancesPerRegion?: number; withGroup?: boolean } = {}) {
+    const count = options.instancesPerRegion ?? 1;
+    const info = (region: string, role: "primary" | "replica"): FailoverRegionInfo => ({
       region,
       role,
       environment: "prod",
@@ -120,18 +149,35 @@ class SimulatedEnvironment implements FailoverCloud {
       streamConsumer: { functionName: `fn-${region}`, mappingUuid: `uuid-${region}` },
       apiEndpoint: `https://${region}.example`,
       dns: { domainName: "api.example", hostedZoneId: "Z1", failoverRole: role === "primary" ? "PRIMARY" : "SECONDARY", healthCheckId: `hc-${region}` },
+      ...(options.withGroup === false ? {} : { autoScalingGroupName: `asg-${region}` }),
     });
+    const instances = (region: string): SimInstance[] =>
+      Array.from({ length: count }, (_, n) => {
+        const id = `i-0${region.replace(/-/g, "")}${n + 1}`;
+        return { id, reports: id, probed: true, nextPollAt: 0 };
+      });
+    const initial = formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 });
     this.regions = {
-      [PRIMARY]: { flag: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), mapping: "Enabled", healthCheck: { disabled: false, inverted: false }, info: info(PRIMARY, "primary"), nextPollAt: 0 },
-      [REPLICA]: { flag: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), mapping: "Disabled", healthCheck: { disabled: false, inverted: false }, info: info(REPLICA, "replica"), nextPollAt: 0 },
+      [PRIMARY]: { flag: initial, mapping: "Enabled", healthCheck: { disabled: false, inverted: false }, info: info(PRIMARY, "primary"), instances: instances(PRIMARY), nextProbe: 0 },
+      [REPLICA]: { flag: initial, mapping: "Disabled", healthCheck: { disabled: false, inverted: false }, info: info(REPLICA, "replica"), instances: instances(REPLICA), nextProbe: 0 },
     };
     this.advance(0);
   }
 
-  mode(region: string): WriteMode {
-    const r = this.regions[region];
+  private decide(region: string, instance: SimInstance) {
     const read = (last?: { value: string; at: number }) => (last ? { value: parseWriteRegionFlag(last.value), ageMs: this.clock - last.at } : undefined);
-    return modeFor(region, read(r.lastRead), FENCE, this.ignorePeers ? [] : [read(r.lastPeerRead)]).mode;
+    return modeFor(region, read(instance.lastRead), FENCE, this.ignorePeers ? [] : [read(instance.lastPeerRead)]);
+  }
+
+  /** The region's mode as a client sees it: write when any of its instances is in write mode. */
+  mode(region: string): WriteMode {
+    const modes = this.regions[region].instances.map((instance) => this.decide(region, instance).mode);
+    return modes.includes("write") ? "write" : modes.includes("read-only") ? "read-only" : "fenced";
+  }
+
+  /** A region may write while an instance is in write mode, and for a longest write after. */
+  mayWrite(region: string): boolean {
+    return this.regions[region].instances.some((i) => i.lastWriteModeAt !== undefined && this.clock - i.lastWriteModeAt <= LONGEST_WRITE);
   }
 
   writeRegionIn(region: string): string {
@@ -139,28 +185,36 @@ class SimulatedEnvironment implements FailoverCloud {
   }
 
   private check(when: string) {
-    const writers = Object.keys(this.regions).filter((region) => this.mode(region) === "write");
-    if (writers.length > 1) this.violations.push(`${when}: ${writers.join(" and ")} both in write mode`);
+    for (const [name, region] of Object.entries(this.regions)) {
+      for (const instance of region.instances) if (this.decide(name, instance).mode === "write") instance.lastWriteModeAt = this.clock;
+    }
+    const writers = Object.keys(this.regions).filter((region) => this.mayWrite(region));
+    if (writers.length > 1) this.violations.push(`${when}: ${writers.join(" and ")} both in write mode (or finishing a write)`);
     const consumers = Object.keys(this.regions).filter((region) => this.regions[region].mapping === "Enabled");
     if (this.down.size > 0) this.everDown = true;
     if (consumers.length > 1 && !this.everDown) this.violations.push(`${when}: two stream consumers enabled`);
   }
 
-  /** Time passes: instances poll (a region that is down cannot read its own flag). */
+  /** Time passes: instances poll (a region that is down, or an instance whose SSM is broken, cannot read). */
   advance(ms: number) {
     const end = this.clock + ms;
     do {
       for (const [name, region] of Object.entries(this.regions)) {
-        if (this.clock >= region.nextPollAt) {
-          // A read takes up to the read timeout; the worst case is that the value it returns is the
-          // one from the start of the read, applied at its end.
-          // A region that is down can read neither its own flag nor the other region's.
-          const peer = Object.keys(this.regions).find((other) => other !== name) as string;
-          if (!this.down.has(name)) {
-            region.lastRead = { value: region.flag, at: this.clock };
-            region.lastPeerRead = { value: this.regions[peer].flag, at: this.clock };
+        const peer = Object.keys(this.regions).find((other) => other !== name) as string;
+        for (const instance of region.instances) {
+          if (instance.pendingRead && this.clock >= instance.pendingRead.at) {
+            instance.lastRead = instance.pendingRead;
+            instance.pendingRead = undefined;
           }
-          region.nextPollAt = this.clock + POLL + defaultReadTimeoutMs(POLL);
+          if (this.clock >= instance.nextPollAt) {
+            // A read takes up to the read timeout; the worst case is that the value it returns is the
+            // one from the start of the read, applied at its end (pendingRead, for a broken instance).
+            if (!this.down.has(name) && !instance.ssmBroken) {
+              instance.lastRead = { value: region.flag, at: this.clock };
+              instance.lastPeerRead = { value: this.regions[peer].flag, at: this.clock };
+            }
+            instance.nextPollAt = this.clock + POLL + READ_TIMEOUT;
+          }
         }
       }
       this.check(`t=${this.clock}`);
@@ -188,6 +242,8 @@ class SimulatedEnvironment implements FailoverCloud {
   async putFlag(region: string, value: string) {
     this.reach(region);
     this.change(`flag ${region}=${value}`, () => (this.regions[region].flag = value));
+    this.flagChangedAt[region] = this.clock;
+    this.onFlagChange?.(region);
   }
   async getRegionInfo(region: string) {
     this.reach(region);
@@ -218,11 +274,20 @@ class SimulatedEnvironment implements FailoverCloud {
   async setHealthCheck(id: string, state: HealthCheckState) {
     this.change(`health check ${id}`, () => (this.regions[id.replace("hc-", "")].healthCheck = state));
   }
-  async probeInstance(endpoint: string): Promise<InstanceReport> {
-    const region = new URL(endpoint).host.replace(".example", "");
-    if (this.down.has(region)) throw new UnreachableError(endpoint, new Error("connect ECONNREFUSED"));
+  async probeInstance(target: ProbeTarget): Promise<InstanceReport> {
+    const name = new URL(target.endpoint).host.replace(".example", "");
+    if (this.down.has(name)) throw new UnreachableError(target.endpoint, new Error("connect ECONNREFUSED"));
     this.advance(50);
-    return { instance: `${region}-i-1`, mode: this.mode(region) };
+    const region = this.regions[name];
+    const probed = region.instances.filter((i) => i.probed);
+    const instance = probed[region.nextProbe++ % probed.length];
+    const decision = this.decide(name, instance);
+    return { instance: instance.reports, mode: decision.mode, ...(decision.epoch !== undefined ? { epoch: decision.epoch } : {}) };
+  }
+  async listInServiceInstances(region: string, group: string) {
+    this.reach(region);
+    if (group !== `asg-${region}`) throw new Error(`no group ${group}`);
+    return this.regions[region].instances.map((i) => i.id);
   }
   async sleep(ms: number) {
     this.advance(ms);
@@ -307,5 +372,85 @@ describe("one write region at a time: every interruption of the failover, with t
     env.advance(POLL * 3);
     expect(env.violations.length).to.be.greaterThan(0);
     expect(env.violations[0]).to.contain("us-east-1 and eu-west-1 both in write mode");
+  });
+});
+
+describe("no instant with two writers: the old region's every instance, or the full bound", function () {
+  this.timeout(60_000);
+  const BOUND = twoWriterBound();
+
+  it("the two-writer bound is the service's own defaults: fence bound + poll interval + longest write", () => {
+    const longestWrite = Math.max(Number(ENVIRONMENT.REQUEST_DEADLINE_MS.default), Number(ENVIRONMENT.DYNAMODB_MAX_ATTEMPTS.default) * Number(ENVIRONMENT.DYNAMODB_TIMEOUT_MS.default));
+    expect(BOUND.totalMs).to.equal(DEFAULT_WRITE_REGION_FENCE_MS + DEFAULT_WRITE_REGION_POLL_MS + longestWrite);
+    expect(BOUND).to.deep.include({ fenceAfterMs: 15_000, pollIntervalMs: 5_000, longestWriteMs: 5_000, totalMs: 25_000 });
+    // It follows the service: a longer fence bound there is a longer wait here.
+    expect(twoWriterBound({ ...serviceDefaults(), fenceAfterMs: 30_000 }).totalMs).to.equal(40_000);
+  });
+
+  it("the command waits that bound by default (its dry run says so)", async () => {
+    const env = new SimulatedEnvironment();
+    const lines: string[] = [];
+    await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA, dryRun: true }, (line) => lines.push(line));
+    expect(lines.join("\n")).to.contain(`at most the two-writer bound ${BOUND.totalMs} ms after the fence (15000 ms fence + 5000 ms poll + 5000 ms longest write = 25000 ms`);
+  });
+
+  it("every InService instance of the old region answered read-only at the new epoch: the target flips before the bound", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 3 });
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    expect(report.exitCode).to.equal(0);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    expect(wait?.detail).to.match(/^every InService instance of asg-us-east-1 answered read-only at epoch >= 1 \(i-0useast11, i-0useast12, i-0useast13\); then 5000 ms/);
+    const flipAfterFence = env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY];
+    expect(flipAfterFence).to.be.lessThan(BOUND.totalMs);
+    expect(env.violations, env.violations.join("\n")).to.deep.equal([]);
+    expect(env.mode(REPLICA)).to.equal("write");
+  });
+
+  it("one InService instance never answers (its SSM fails at the fence, no probe reaches it): the target flips only after the full bound, never while it writes", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 3 });
+    const [healthy1, healthy2, stuck] = env.regions[PRIMARY].instances;
+    stuck.probed = false;
+    let fencedAt: number | undefined;
+    env.onFlagChange = (region) => {
+      // The target's instances happen to poll right after the flip: write mode there at once.
+      if (region === REPLICA) for (const instance of env.regions[REPLICA].instances) instance.nextPollAt = env.clock + 1;
+      if (region !== PRIMARY || fencedAt !== undefined) return;
+      fencedAt = env.clock;
+      // The worst case the service allows: a read already under way is served the old value and
+      // completes a read timeout later; every read after fails. The healthy instances happen to
+      // poll right after the fence, so six answers in a row from them come at once.
+      stuck.ssmBroken = true;
+      stuck.pendingRead = { value: env.regions[PRIMARY].flag.replace(/"writeRegion":"[^"]+"/, `"writeRegion":"${PRIMARY}"`).replace(/"epoch":\d+/, '"epoch":0'), at: env.clock + READ_TIMEOUT };
+      healthy1.nextPollAt = healthy2.nextPollAt = env.clock + 1;
+    };
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    expect(report.exitCode).to.equal(0);
+    expect(env.violations.slice(0, 3), env.violations.join("\n")).to.deep.equal([]);
+    // The danger was real: the stuck instance kept write mode for its whole fence bound after the fence.
+    expect((stuck.lastWriteModeAt as number) - (fencedAt as number)).to.be.at.least(FENCE);
+    expect(env.flagChangedAt[REPLICA] - (fencedAt as number)).to.be.at.least(BOUND.totalMs);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    expect(wait?.detail).to.contain("not proved: no read-only answer from i-0useast13 (InService in asg-us-east-1)").and.to.contain("waited the two-writer bound: 25000 ms after the fence");
+  });
+
+  it("instances that report a host name, not their instance id, prove nothing: the full bound", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 2 });
+    env.regions[PRIMARY].instances.forEach((instance, n) => (instance.reports = `ip-10-0-1-${n + 10}.ec2.internal`));
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    expect(wait?.detail).to.match(/^not proved: no read-only answer from i-0useast11, i-0useast12 \(InService in asg-us-east-1\); read-only answers from ip-10-0-1-10.ec2.internal, ip-10-0-1-11.ec2.internal/);
+    expect(env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY]).to.be.at.least(BOUND.totalMs);
+    // A resource-name host name does carry the id.
+    expect(namesInstance("i-0123456789abcdef0.eu-west-1.compute.internal", "i-0123456789abcdef0")).to.equal(true);
+    expect(namesInstance("i-0123456789abcdef01", "i-0123456789abcdef0")).to.equal(false);
+  });
+
+  it("without the Auto Scaling group in the region-info parameter: the full bound, and the output says why", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 2, withGroup: false });
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    expect(wait?.detail).to.contain("the region-info parameter names no Auto Scaling group");
+    expect(env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY]).to.be.at.least(BOUND.totalMs);
+    expect(env.violations).to.deep.equal([]);
   });
 });

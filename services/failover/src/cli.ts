@@ -11,8 +11,11 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { explainError } from "../../cli/explain";
 import { parseCliArgs, UsageError } from "../../cli/usage";
-import { awsCloud, type FailoverCloud } from "./cloud";
+import { describeBound, twoWriterBound } from "./bounds";
+import { awsCloud, DEFAULT_USER_AGENT, type FailoverCloud } from "./cloud";
 import { FailoverRefused, runFailover, type FailoverOptions } from "./failover";
+
+const BOUND = twoWriterBound();
 
 export const USAGE = `Usage: npm run failover -- --env <environment> --to <region> [options]
 
@@ -30,8 +33,12 @@ Options:
   --max-lag-seconds <n>     highest acceptable ReplicationLatency into the target (default 5)
   --regions <a,b>           the environment's regions (default: from the Pulumi.<stack>.yaml files)
   --project <name>          Pulumi project, the parameters' prefix (default: Pulumi.yaml's name)
-  --fence-wait-seconds <n>  wait when an old region's flag cannot be changed (default 30)
-  --in-flight-seconds <n>   wait for writes admitted before the fence (default 10)
+  --fence-wait-seconds <n>  the two-writer bound: after the fence, flip the target no earlier than
+                            this unless every InService instance of the old region answered
+                            read-only (default ${BOUND.totalMs / 1000}, from the service's defaults:
+                            ${describeBound(BOUND)};
+                            raise it if the fleet runs with longer WRITE_REGION_* settings)
+  --in-flight-seconds <n>   wait for writes admitted before the fence (default ${BOUND.longestWriteMs / 1000})
   --wait-timeout-seconds <n> longest wait for instances and mappings (default 120)
   --probes <n>              answers in a row that confirm a region's instances (default 6)
   --endpoint-url <url>      endpoint of every AWS service (an emulator)
@@ -58,6 +65,16 @@ export function environmentRegions(repoRoot: string, project: string, environmen
     .filter((config) => config[`${project}:environment`] === environment && typeof config["aws:region"] === "string");
   stacks.sort((a, b) => (a[`${project}:role`] === "primary" ? -1 : b[`${project}:role`] === "primary" ? 1 : 0));
   return [...new Set(stacks.map((config) => String(config["aws:region"])))];
+}
+
+/** `trading-platform-failover/<version>`: the probe's User-Agent, the version from the repository's package.json. */
+export function failoverUserAgent(repoRoot: string): string {
+  try {
+    const version = (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version?: unknown }).version;
+    return typeof version === "string" && version ? `${DEFAULT_USER_AGENT}/${version}` : DEFAULT_USER_AGENT;
+  } catch {
+    return DEFAULT_USER_AGENT;
+  }
 }
 
 function projectName(repoRoot: string): string {
@@ -162,7 +179,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       regionEndpoints[region] = url;
     }
     const route53Endpoint = parsed["route53-endpoint"] ?? parsed["endpoint-url"];
-    const cloudOptions = { project, environment: env, regionEndpoints, ...(route53Endpoint ? { route53Endpoint } : {}) };
+    const cloudOptions = { project, environment: env, regionEndpoints, userAgent: failoverUserAgent(repoRoot), ...(route53Endpoint ? { route53Endpoint } : {}) };
     const options: FailoverOptions = {
       regions,
       to,

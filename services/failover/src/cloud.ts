@@ -1,10 +1,12 @@
 /**
  * What the failover command reads and changes, behind one interface: the AWS implementation below
- * (SDK v3: SSM, Lambda, CloudWatch, Route 53, and HTTP to each region's API), and an in-memory one in
- * the tests' state walk, so both run the same steps.
+ * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, and HTTP(S) to each region's API), and
+ * an in-memory one in the tests' state walk, so both run the same steps.
  */
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
@@ -24,9 +26,46 @@ export interface HealthCheckState {
 
 /** One answer of an instance behind a region's load balancer. */
 export interface InstanceReport {
+  /** The instance's identity (WriteRegionGate's `instance`: the EC2 instance id where the fleet passes it). */
   instance: string;
   mode: WriteMode;
   writeRegion?: string;
+  /** Epoch of the flag value that decided the mode (absent while fenced before any read). */
+  epoch?: number;
+}
+
+/**
+ * Where the command reaches a region's instances: it connects to `endpoint` (the region's load
+ * balancer, so the answer comes from that region whatever DNS points at) and presents `hostName`
+ * (TLS SNI, HTTP Host, and the name the certificate is verified against). In production the
+ * listener's certificate is for the API's name, not for the load balancer's DNS name, so a request
+ * to the bare load balancer name fails verification.
+ */
+export interface ProbeTarget {
+  /** `https://<ALB DNS name>` (or `http://` without a certificate, dev). */
+  endpoint: string;
+  /** The API's DNS name the certificate covers; default the endpoint's own host. */
+  hostName?: string;
+}
+
+/**
+ * The region-info parameter as the command reads it: what the stacks write today (RegionInfo), plus
+ * two fields it uses as soon as the stacks write them (see the README): the fleet's Auto Scaling
+ * group, so the command can prove every instance stopped writing, and the API's host name when it
+ * differs from the DNS record's (a certificate without DNS failover).
+ */
+export type FailoverRegionInfo = RegionInfo & {
+  /** Name of the region's Auto Scaling group (DescribeAutoScalingGroups lists its InService instances). */
+  autoScalingGroupName?: string;
+  /** The name the load balancer's certificate is for; default `dns.domainName`. */
+  apiHostName?: string;
+};
+
+/** How to probe a region: its load balancer, under the API's name when the listener is HTTPS. */
+export function probeTargetOf(info: FailoverRegionInfo): ProbeTarget {
+  const hostName = info.apiHostName ?? info.dns?.domainName;
+  // Plain HTTP (dev without a certificate) has no name to verify: the load balancer's own name serves.
+  return new URL(info.apiEndpoint).protocol === "https:" && hostName ? { endpoint: info.apiEndpoint, hostName } : { endpoint: info.apiEndpoint };
 }
 
 /** One record of the environment's Route 53 failover pair (its set identifier is its region). */
@@ -40,7 +79,7 @@ export interface FailoverCloud {
   readonly environment: string;
   getFlag(region: string): Promise<string>;
   putFlag(region: string, value: string): Promise<void>;
-  getRegionInfo(region: string): Promise<RegionInfo>;
+  getRegionInfo(region: string): Promise<FailoverRegionInfo>;
   getMappingState(region: string, uuid: string): Promise<MappingState>;
   setMappingEnabled(region: string, uuid: string, enabled: boolean): Promise<void>;
   /** Highest ReplicationLatency (ms) from `source` to `receiving` over the last `windowMinutes`; undefined when there is no data. */
@@ -50,7 +89,9 @@ export interface FailoverCloud {
   getHealthCheck(id: string): Promise<HealthCheckState>;
   setHealthCheck(id: string, state: HealthCheckState): Promise<void>;
   /** One request to the region's API health path, on a new connection (so the load balancer may pick another instance). */
-  probeInstance(apiEndpoint: string): Promise<InstanceReport>;
+  probeInstance(target: ProbeTarget): Promise<InstanceReport>;
+  /** Ids of the group's instances in the InService lifecycle state (the ones the load balancer routes new requests to). */
+  listInServiceInstances(region: string, autoScalingGroupName: string): Promise<string[]>;
   sleep(ms: number): Promise<void>;
   /** Milliseconds since the epoch (the waits' clock; the in-memory cloud of the tests advances it in sleep). */
   now(): number;
@@ -89,6 +130,13 @@ export interface AwsCloudOptions {
   route53Endpoint?: string;
   /** Milliseconds one AWS or HTTP request may take. Default 5000. */
   requestTimeoutMs?: number;
+  /**
+   * PEM of CA certificates the probe trusts instead of Node's bundled roots (tests: a throwaway CA).
+   * Verification itself is never turned off. Default: Node's roots, as for any public certificate.
+   */
+  trustedCa?: string;
+  /** The probe's User-Agent. Default `trading-platform-failover`; the command passes its version. */
+  userAgent?: string;
 }
 
 const regionInfoSchema = z.object({
@@ -102,11 +150,15 @@ const regionInfoSchema = z.object({
   dns: z
     .object({ domainName: z.string(), hostedZoneId: z.string(), failoverRole: z.enum(["PRIMARY", "SECONDARY"]), healthCheckId: z.string() })
     .optional(),
+  autoScalingGroupName: z.string().min(1).optional(),
+  apiHostName: z.string().min(1).optional(),
 });
 
 const healthBody = z.object({
-  write: z.object({ mode: z.enum(WRITE_MODES), instance: z.string(), writeRegion: z.string().optional() }),
+  write: z.object({ mode: z.enum(WRITE_MODES), instance: z.string(), writeRegion: z.string().optional(), epoch: z.number().int().optional() }),
 });
+
+export const DEFAULT_USER_AGENT = "trading-platform-failover";
 
 /** The AWS implementation: one client per service and region, few retries and short timeouts (a region may be down). */
 export function awsCloud(options: AwsCloudOptions): FailoverCloud {
@@ -127,6 +179,7 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
   const ssm = (region: string) => client("ssm", region, () => nameAwsCalls(new SSMClient(common(region))));
   const lambda = (region: string) => client("lambda", region, () => nameAwsCalls(new LambdaClient(common(region))));
   const cloudwatch = (region: string) => client("cloudwatch", region, () => nameAwsCalls(new CloudWatchClient(common(region))));
+  const autoscaling = (region: string) => client("autoscaling", region, () => nameAwsCalls(new AutoScalingClient(common(region))));
   const route53 = client("route53", "global", () =>
     nameAwsCalls(
       new Route53Client({
@@ -248,34 +301,87 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
     async setHealthCheck(id, state) {
       await call("Route 53", () => route53.send(new UpdateHealthCheckCommand({ HealthCheckId: id, Disabled: state.disabled, Inverted: state.inverted })));
     },
-    probeInstance: (apiEndpoint) => probe(apiEndpoint, timeout),
+    probeInstance: (target) => probe(target, timeout, options.userAgent ?? DEFAULT_USER_AGENT, options.trustedCa),
+    async listInServiceInstances(region, autoScalingGroupName) {
+      // DescribeAutoScalingGroups (Amazon EC2 Auto Scaling API Reference): each group's Instances
+      // with their LifecycleState; InService ones are registered with the load balancer and get new
+      // requests (Amazon EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling instance lifecycle").
+      const result = await call(`Auto Scaling in ${region}`, () =>
+        autoscaling(region).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [autoScalingGroupName] })),
+      );
+      const group = result.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === autoScalingGroupName);
+      if (!group) throw new Error(`autoscaling:DescribeAutoScalingGroups in ${region}: no group named ${autoScalingGroupName} (the region-info parameter names it)`);
+      return (group.Instances ?? []).filter((i) => i.LifecycleState === "InService" && i.InstanceId).map((i) => String(i.InstanceId));
+    },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
   };
 }
 
-/** GET <endpoint>/healthz on a fresh connection (agent: false), parsed to the instance's report. */
-function probe(apiEndpoint: string, timeoutMs: number): Promise<InstanceReport> {
-  const url = new URL(HEALTH_PATH, apiEndpoint);
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+/** TLS verification failures (Node's codes): a misconfiguration to name, not a region that is down. */
+const TLS_VERIFY_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_[A-Z_]+)$/;
+
+/**
+ * GET <endpoint>/healthz on a fresh connection (agent: false, so the load balancer may pick another
+ * instance), parsed to the instance's report. The connection goes to the endpoint's address; the
+ * API's name is the TLS SNI, the Host header and the name Node verifies the certificate against
+ * (tls.connect checks the certificate against `servername` when it is given).
+ */
+function probe(target: ProbeTarget, timeoutMs: number, userAgent: string, trustedCa: string | undefined): Promise<InstanceReport> {
+  const url = new URL(HEALTH_PATH, target.endpoint);
+  const https = url.protocol === "https:";
+  const hostName = target.hostName ?? url.hostname;
+  const shown = `${https ? "https" : "http"}://${hostName}${url.port ? `:${url.port}` : ""}${url.pathname} via ${url.host}`;
+  const options: RequestOptions & { servername?: string; ca?: string } = {
+    method: "GET",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    agent: false,
+    timeout: timeoutMs,
+    headers: {
+      host: url.port ? `${hostName}:${url.port}` : hostName,
+      // WAF's core rule set labels requests without one (NoUserAgent_HEADER, counted, not blocked, in
+      // this platform's web ACL); a named client is also what the ALB access logs should show.
+      "user-agent": userAgent,
+      accept: "application/json",
+      connection: "close",
+    },
+    // An address is not a server name (RFC 6066 section 3; Node refuses one as SNI): then the
+    // certificate is checked against the address, as a browser would.
+    ...(https ? { ...(isIP(hostName) ? {} : { servername: hostName }), ...(trustedCa ? { ca: trustedCa } : {}) } : {}),
+  };
+  const request = https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", agent: false, timeout: timeoutMs, headers: { connection: "close" } }, (res) => {
+    const req = request(options, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => {
         try {
-          if (res.statusCode !== 200) throw new Error(`${url.href} answered ${res.statusCode}`);
-          const parsed = healthBody.parse(JSON.parse(body));
-          resolve({ instance: parsed.write.instance, mode: parsed.write.mode, ...(parsed.write.writeRegion ? { writeRegion: parsed.write.writeRegion } : {}) });
+          if (res.statusCode !== 200) throw new Error(`${shown} answered ${res.statusCode}`);
+          const { write } = healthBody.parse(JSON.parse(body));
+          resolve({
+            instance: write.instance,
+            mode: write.mode,
+            ...(write.writeRegion ? { writeRegion: write.writeRegion } : {}),
+            ...(write.epoch !== undefined ? { epoch: write.epoch } : {}),
+          });
         } catch (error) {
           reject(error);
         }
       });
     });
-    req.on("timeout", () => req.destroy(new Error(`${url.href} did not answer within ${timeoutMs} ms`)));
-    // Any error of the request itself means no answer came back (refused, reset, timed out).
-    req.on("error", (error) => reject(new UnreachableError(url.host, error)));
+    req.on("timeout", () => req.destroy(new Error(`${shown} did not answer within ${timeoutMs} ms`)));
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (TLS_VERIFY_CODES.test(String(error.code))) {
+        reject(new Error(`${shown}: the load balancer's certificate is not valid for ${hostName} (${error.code}: ${error.message})`, { cause: error }));
+        return;
+      }
+      // Any other error of the request itself means no answer came back (refused, reset, timed out).
+      reject(new UnreachableError(url.host, error));
+    });
     req.end();
   });
 }

@@ -9,8 +9,18 @@
  * DNS at it, and wait until its instances report write mode. At no point do two regions' flags name
  * themselves, and the two consumers never run at once (from this command's side).
  */
-import { formatWriteRegionFlag, parseWriteRegionFlag, type RegionInfo, type WriteRegionFlagValue } from "../../trading-api/src/contract";
-import { isNoResponse, type FailoverCloud, type HealthCheckState, type InstanceReport, type MappingState } from "./cloud";
+import { formatWriteRegionFlag, parseWriteRegionFlag, type WriteRegionFlagValue } from "../../trading-api/src/contract";
+import {
+  isNoResponse,
+  probeTargetOf,
+  type FailoverCloud,
+  type FailoverRegionInfo,
+  type HealthCheckState,
+  type InstanceReport,
+  type MappingState,
+  type ProbeTarget,
+} from "./cloud";
+import { describeBound, twoWriterBound } from "./bounds";
 
 export interface FailoverOptions {
   /** Every region of the environment (the target included). */
@@ -26,11 +36,13 @@ export interface FailoverOptions {
   /** Window the lag is read over, minutes. Default 5. */
   lagWindowMinutes?: number;
   /**
-   * How long an instance that cannot read its flag may keep writing, plus one poll: the wait when an
-   * old region's flag could not be changed. Default 15 s fence bound + 5 s poll + 10 s longest write.
+   * The two-writer bound: after the fence, no instance of the old region admits or runs a write
+   * later than this (bounds.ts). The command flips the target earlier only when every InService
+   * instance of the old region has answered read-only. Default, from the service's defaults:
+   * 15 s fence bound + 5 s poll + 5 s longest write = 25 s.
    */
   fenceWaitMs?: number;
-  /** Longest a write admitted before the fence may still run (DynamoDB timeout x attempts). Default 10 s. */
+  /** Longest a write admitted before an instance answered read-only may still run. Default 5 s (bounds.ts). */
   inFlightMs?: number;
   /** Consecutive answers in the expected mode that confirm a region's instances. Default 6. */
   probesRequired?: number;
@@ -58,7 +70,7 @@ export interface FailoverReport {
 export interface RegionState {
   region: string;
   unreachable?: string;
-  info?: RegionInfo;
+  info?: FailoverRegionInfo;
   flag?: WriteRegionFlagValue;
   mapping?: MappingState;
   healthCheck?: HealthCheckState;
@@ -73,11 +85,13 @@ export class FailoverRefused extends Error {
   }
 }
 
+const BOUND = twoWriterBound();
+
 const DEFAULTS = {
   maxLagMs: 5000,
   lagWindowMinutes: 5,
-  fenceWaitMs: 30_000,
-  inFlightMs: 10_000,
+  fenceWaitMs: BOUND.totalMs,
+  inFlightMs: BOUND.longestWriteMs,
   probesRequired: 6,
   probeIntervalMs: 1000,
   waitTimeoutMs: 120_000,
@@ -107,7 +121,7 @@ export async function readRegion(cloud: FailoverCloud, region: string, probes: n
   state.instances = [];
   for (let i = 0; i < probes; i++) {
     try {
-      state.instances.push(await cloud.probeInstance(state.info.apiEndpoint));
+      state.instances.push(await cloud.probeInstance(probeTargetOf(state.info)));
     } catch {
       break; // the API not answering is part of the picture, not a failure of the command
     }
@@ -202,10 +216,14 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
 
   // 3. Fence the old regions first: their flag names the target, so their instances stop admitting writes.
   const fenced = new Set<string>();
+  /** When each old region's flag was seen naming the target: the two-writer bound counts from there. */
+  const fencedAt = new Map<string, number>();
   for (const state of states.filter((s) => s.region !== target)) {
     const step = `fence ${state.region} (its flag -> ${target})`;
     if (isWanted(state.flag)) {
       fenced.add(state.region);
+      // Written by an earlier run at an unknown time: counted from now, which is later (safe).
+      fencedAt.set(state.region, cloud.now());
       record(step, "already", `flag already names ${target} (epoch ${wanted.epoch})`);
       continue;
     }
@@ -222,6 +240,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     try {
       await cloud.putFlag(state.region, wantedText);
       fenced.add(state.region);
+      fencedAt.set(state.region, cloud.now());
       record(step, "done", `${state.region}'s flag now names ${target} (epoch ${wanted.epoch})`);
     } catch (error) {
       if (!isNoResponse(error)) throw error;
@@ -233,26 +252,41 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     }
   }
 
-  // 4. Wait until the old regions' instances no longer admit writes.
+  // 4. Wait until no instance of the old regions can still admit a write: proved by every InService
+  // instance of the region's Auto Scaling group answering read-only under the new epoch (then the
+  // writes they admitted before have a longest-write to finish), or else the full two-writer bound
+  // after the fence. Answers in a row are no proof: the load balancer may never route a probe to
+  // the one instance that cannot read its flag and keeps writing until its own fence bound.
   for (const region of others) {
     const state = states.find((s) => s.region === region) as RegionState;
     const step = `wait until ${region} stops writing`;
+    const group = state.info?.autoScalingGroupName;
     if (!apply) {
-      record(step, "planned", fenced.has(region) || !state.unreachable ? `until ${o.probesRequired} answers in a row from ${region}'s API say read-only or fenced, then ${o.inFlightMs} ms for writes in flight` : `wait ${o.fenceWaitMs} ms (the fence bound)`);
+      record(
+        step,
+        "planned",
+        fenced.has(region) || !state.unreachable
+          ? `until every InService instance of ${group ? `Auto Scaling group ${group}` : `${region}'s fleet (its Auto Scaling group is not in the region-info parameter, so: the bound)`} answers read-only at epoch ${wanted.epoch}, then ${o.inFlightMs} ms for writes in flight; at most the two-writer bound ${o.fenceWaitMs} ms after the fence (${describeBound(BOUND)} by the service's defaults)`
+          : `wait the two-writer bound ${o.fenceWaitMs} ms`,
+      );
       continue;
     }
     if (fenced.has(region) && state.info) {
-      const seen = await waitForModes(cloud, state.info.apiEndpoint, (m) => m !== "write", o);
-      if (seen.confirmed) {
-        record(step, "done", `${seen.detail}; then ${o.inFlightMs} ms for writes admitted before`);
-        await cloud.sleep(o.inFlightMs);
+      const since = fencedAt.get(region) ?? cloud.now();
+      const seen = await proveStoppedWriting(cloud, region, state.info, wanted.epoch, since, o);
+      if (seen.proved) {
+        const wait = Math.max(0, Math.min(o.inFlightMs, since + o.fenceWaitMs - cloud.now()));
+        record(step, "done", `${seen.detail}; then ${wait} ms for writes admitted before`);
+        await cloud.sleep(wait);
         continue;
       }
-      record(step, "best-effort", `${seen.detail}; waiting the fence bound ${o.fenceWaitMs} ms instead`);
+      const rest = Math.max(0, since + o.fenceWaitMs - cloud.now());
+      await cloud.sleep(rest);
+      record(step, "done", `${seen.detail}; waited the two-writer bound: ${o.fenceWaitMs} ms after the fence, by when every instance has stopped writing by itself`);
     } else {
-      record(step, "best-effort", `waiting the fence bound ${o.fenceWaitMs} ms: instances that cannot read their flag have fenced themselves by then`);
+      record(step, "best-effort", `waiting the two-writer bound ${o.fenceWaitMs} ms: instances that cannot read their flag have fenced themselves by then`);
+      await cloud.sleep(o.fenceWaitMs);
     }
-    await cloud.sleep(o.fenceWaitMs);
   }
 
   // 5. Stop the old regions' stream consumers before the target's starts.
@@ -352,7 +386,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   let exitCode: 0 | 2 = 0;
   if (!apply) record(`wait until ${target}'s instances report write mode`, "planned", `${o.probesRequired} answers in a row from ${targetInfo.apiEndpoint}`);
   else {
-    const seen = await waitForModes(cloud, targetInfo.apiEndpoint, (m) => m === "write", o);
+    const seen = await waitForModes(cloud, probeTargetOf(targetInfo), (m) => m === "write", o);
     record(`wait until ${target}'s instances report write mode`, seen.confirmed ? "done" : "not-confirmed", seen.detail);
     if (!seen.confirmed) exitCode = 2;
   }
@@ -368,10 +402,80 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   return { exitCode, steps, states };
 }
 
+/**
+ * A reported instance identity names an Auto Scaling instance id when it is the id itself (the
+ * fleet passes it) or an EC2 resource-name host name, `<instance id>.<region>.compute.internal` or
+ * `<instance id>.ec2.internal` (EC2 User Guide, "EC2 instance hostnames, DNS names, and domains").
+ * An IP-based host name (`ip-10-0-1-23...`) names no instance id: nothing is proved by it.
+ */
+export function namesInstance(reported: string, instanceId: string): boolean {
+  return reported === instanceId || reported.startsWith(`${instanceId}.`);
+}
+
+/**
+ * Probes the old region until every InService instance of its Auto Scaling group has answered
+ * read-only at `epoch` or newer (an answer naming the new epoch proves the instance read the fence;
+ * `fenced` does not count: a read in flight may still bring back the old value), or until the
+ * two-writer bound since `since` has passed. The group is listed again each round, so an instance
+ * that enters service during the wait must answer too.
+ */
+async function proveStoppedWriting(
+  cloud: FailoverCloud,
+  region: string,
+  info: FailoverRegionInfo,
+  epoch: number,
+  since: number,
+  o: typeof DEFAULTS,
+): Promise<{ proved: boolean; detail: string }> {
+  const deadline = since + o.fenceWaitMs;
+  const group = info.autoScalingGroupName;
+  const target = probeTargetOf(info);
+  const answered = new Set<string>();
+  let inService: string[] | undefined;
+  let groupProblem = group ? "" : `the region-info parameter names no Auto Scaling group, so no answer can prove every instance`;
+  let lastProblem = "";
+  const missing = () => (inService ?? []).filter((id) => ![...answered].some((reported) => namesInstance(reported, id)));
+  do {
+    if (group && !groupProblem) {
+      try {
+        inService = await cloud.listInServiceInstances(region, group);
+      } catch (error) {
+        // Without the list nothing can be proved; the bound still holds, so say why and wait it out.
+        groupProblem = `could not list ${group}'s instances (${errorText(error)})`;
+        inService = undefined;
+      }
+    }
+    if (inService && missing().length === 0) {
+      return {
+        proved: true,
+        detail: inService.length
+          ? `every InService instance of ${group} answered read-only at epoch >= ${epoch} (${inService.join(", ")})`
+          : `${group} has no InService instance`,
+      };
+    }
+    const rounds = Math.max(o.probesRequired, 2 * (inService?.length ?? 0));
+    for (let i = 0; i < rounds && cloud.now() < deadline; i++) {
+      try {
+        const report = await cloud.probeInstance(target);
+        if (report.mode === "read-only" && report.epoch !== undefined && report.epoch >= epoch) answered.add(report.instance);
+        else lastProblem = `${report.instance} answered ${report.mode}${report.epoch !== undefined ? ` at epoch ${report.epoch}` : ""}`;
+      } catch (error) {
+        lastProblem = errorText(error);
+      }
+      if (inService && missing().length === 0) break;
+    }
+    if (inService && missing().length === 0) continue;
+    if (cloud.now() < deadline) await cloud.sleep(Math.min(o.probeIntervalMs, Math.max(0, deadline - cloud.now())));
+  } while (cloud.now() < deadline);
+  const heard = answered.size ? `read-only answers from ${[...answered].join(", ")}` : "no read-only answer at the new epoch";
+  const why = groupProblem || (inService ? `no read-only answer from ${missing().join(", ")} (InService in ${group})` : "");
+  return { proved: false, detail: `not proved: ${why}; ${heard}${lastProblem ? `; last: ${lastProblem}` : ""}` };
+}
+
 /** Probes until `probesRequired` answers in a row satisfy `wanted`, or the wait times out. */
 async function waitForModes(
   cloud: FailoverCloud,
-  endpoint: string,
+  endpoint: ProbeTarget,
   wanted: (mode: InstanceReport["mode"]) => boolean,
   o: typeof DEFAULTS,
 ): Promise<{ confirmed: boolean; detail: string }> {
