@@ -35,7 +35,7 @@ async function token(argv: string[]): Promise<string> {
   }
   if (values.help) throw new CliError(USAGE, 2);
   const state = readState();
-  if (!state) throw new CliError(`npm run local is not running (no ${statePath()}): start it in another terminal with npm run local`);
+  if (!state) throw new CliError(`npm run local is not running, or not ready yet (no ${statePath()}; it is written at the ready line): start it in another terminal with npm run local`);
   if (!isAlive(state.pid)) throw new CliError(`npm run local is not running (pid ${state.pid} in ${statePath()} has exited): start it with npm run local`);
   const clientId = values.client ?? state.defaultClient;
   const client = Object.hasOwn(state.clients, clientId) ? state.clients[clientId] : undefined;

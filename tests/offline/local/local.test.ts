@@ -159,7 +159,7 @@ describe("npm run local (the whole stack on loopback, authentication and risk ch
     const after = await token();
     expect(after.code).to.equal(1);
     expect(after.out).to.equal("");
-    expect(after.err).to.match(/^local:token: npm run local is not running \(no .*state\.json\): start it in another terminal with npm run local\n$/);
+    expect(after.err).to.match(/^local:token: npm run local is not running, or not ready yet \(no .*state\.json; it is written at the ready line\): start it in another terminal with npm run local\n$/);
   });
 });
 
