@@ -67,7 +67,8 @@ export class PlanFailure extends Error {
     readonly stack: string,
     readonly cause: Error,
   ) {
-    super(`stack ${stack}: ${cause.message}`);
+    // A config or stack-file error already names the stack (or its file); others get the stack in front.
+    super(cause instanceof StackConfigError || cause instanceof StackFileError ? cause.message : `stack ${stack}: ${cause.message}`);
     this.name = "PlanFailure";
   }
 }

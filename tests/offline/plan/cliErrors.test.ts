@@ -80,7 +80,7 @@ const CASES: Case[] = [
   {
     title: "a config value out of range given with --set",
     argv: () => ["dev", "--set", "dynamoReadCapacity=-5"],
-    stderr: /^plan: stack dev: Invalid configuration for stack "dev" \(Pulumi\.dev\.yaml, --set\):\n {2}- trading-platform:dynamoReadCapacity: got -5; allowed 1–40000 \(from --set\)\nFix the stack file/,
+    stderr: /^plan: Invalid configuration for stack "dev" \(Pulumi\.dev\.yaml, --set\):\n {2}- trading-platform:dynamoReadCapacity: got -5; allowed 1–40000 \(from --set\)\nFix the stack file/,
     lines: 3,
     child: true,
   },
@@ -122,7 +122,7 @@ describe("plan CLI: user errors are exit code 2 and a short message, never a sta
     const broken = brokenStackFile();
     try {
       const expected = {
-        stderr: new RegExp(`^plan: stack ${broken.stack}: Pulumi\\.${broken.stack}\\.yaml:3:\\d+: YAML syntax error: .+\\n$`),
+        stderr: new RegExp(`^plan: Pulumi\\.${broken.stack}\\.yaml:3:\\d+: YAML syntax error: .+\\n$`),
         lines: 1,
       };
       expectUserError(await inProcess([broken.stack]), expected);

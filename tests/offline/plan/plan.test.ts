@@ -212,7 +212,7 @@ describe("plan: exit codes", () => {
     const c = io();
     const code = await runCli(["prod-us-east-1", "--set", "natGatewayMode=single"], c.io);
     expect(code).to.equal(2);
-    expect(c.stderr()).to.include('plan: stack prod-us-east-1: Invalid configuration for stack "prod-us-east-1"');
+    expect(c.stderr()).to.include('plan: Invalid configuration for stack "prod-us-east-1" (Pulumi.prod-us-east-1.yaml, --set):\n');
     expect(c.stderr()).to.include('trading-platform:natGatewayMode: must be "perAz" in a prod stack');
   });
 
