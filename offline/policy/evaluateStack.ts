@@ -12,6 +12,7 @@ import { securityPack } from "../../policy/security/policies";
 import type { PolicyPackConfigFile, PolicyPackDefinition } from "../../policy/lib/packDefinition";
 import { AnalysisInput, evaluatePack, PackEvaluation, Violation } from "./evaluator";
 import { analysisInputFromRun, AnalysisInputOptions } from "./fromRun";
+import type { SuppressionInForce } from "../../policy/lib/suppressions";
 
 /** The packs, by the directory they live in under policy/. */
 export const POLICY_PACKS = {
@@ -46,7 +47,12 @@ export interface StackEvaluation {
   violations: Violation[];
   /** Violations that would fail `pulumi preview` / `pulumi up`. */
   mandatory: Violation[];
+  /** Advisory violations, not counting the suppressed ones. */
   advisory: Violation[];
+  /** Violations a suppression silenced (reported as advisory, with `suppressed` set). */
+  suppressed: Violation[];
+  /** Every suppression in force in this stack, per pack and rule, with the resources it matches. */
+  suppressions: (SuppressionInForce & { policyPack: string })[];
 }
 
 export interface EvaluateStackOptions extends AnalysisInputOptions {
@@ -80,7 +86,9 @@ export async function evaluateStack(run: StackRun, environment: PolicyEnvironmen
     packs,
     violations,
     mandatory: violations.filter((v) => v.enforcementLevel === "mandatory"),
-    advisory: violations.filter((v) => v.enforcementLevel === "advisory"),
+    advisory: violations.filter((v) => v.enforcementLevel === "advisory" && !v.suppressed),
+    suppressed: violations.filter((v) => v.suppressed !== undefined),
+    suppressions: packs.flatMap((p) => p.suppressions.map((s) => ({ policyPack: p.policyPack, ...s }))),
   };
 }
 

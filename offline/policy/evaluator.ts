@@ -30,6 +30,7 @@ import type {
 } from "@pulumi/policy";
 import type { PolicyPackConfigFile, PolicyPackDefinition } from "../../policy/lib/packDefinition";
 import { unknownCheckingProxy, UnknownValueError } from "../../policy/lib/values";
+import { auditSuppressions, parseSuppressedMessage, SUPPRESSIONS_PROPERTY, type SuppressedViolationInfo, type SuppressionInForce } from "../../policy/lib/suppressions";
 import { resolvePackConfig, ResolvedPolicyConfig } from "./packConfig";
 
 /** One resource as the engine hands it to an analyzer; values in wire form (unknowns as sentinels). */
@@ -69,6 +70,11 @@ export interface Violation {
   description: string;
   /** True when this is the server's "can't run policy ... during preview" diagnostic. */
   couldNotRunInPreview: boolean;
+  /**
+   * Set when a suppression silenced this violation (policy/lib/suppressions.ts): the rule still
+   * reports it, as advisory, with the suppression's label, reason and expiry before its message.
+   */
+  suppressed?: SuppressedViolationInfo;
 }
 
 export interface NotApplicable {
@@ -84,6 +90,16 @@ export interface PackEvaluation {
   notApplicable: NotApplicable[];
   /** The resolved config per policy (level and getConfig() value), for reports. */
   config: Map<string, ResolvedPolicyConfig>;
+  /**
+   * Every valid suppression in force in this stack, per policy that ran (config entries and tags),
+   * with the resources it matches; bad ones are mandatory violations instead.
+   */
+  suppressions: SuppressionInForce[];
+}
+
+function withSuppressionInfo(violation: Violation): Violation {
+  const suppressed = parseSuppressedMessage(violation.message);
+  return suppressed ? { ...violation, suppressed } : violation;
 }
 
 class NotApplicableError extends Error {
@@ -169,7 +185,7 @@ function makeReporter(
   // The server also accepts an object in place of the message; mirror both forms.
   return ((message: string | ViolationObject, urn?: string) => {
     if (typeof message === "object" && message !== null) {
-      sink.push({
+      sink.push(withSuppressionInfo({
         policyPack: pack.name,
         policyName: message.name ?? policyName,
         enforcementLevel: reportedLevel(message.enforcementLevel ?? level),
@@ -177,7 +193,7 @@ function makeReporter(
         message: message.message ?? message.description ?? description,
         description: message.description ?? description,
         couldNotRunInPreview: false,
-      });
+      }));
       return;
     }
     sink.push({
@@ -353,7 +369,7 @@ export async function evaluatePack(
   configFile?: PolicyPackConfigFile,
 ): Promise<PackEvaluation> {
   const config = resolvePackConfig(pack, configFile);
-  const result: PackEvaluation = { policyPack: pack.name, violations: [], notApplicable: [], config };
+  const result: PackEvaluation = { policyPack: pack.name, violations: [], notApplicable: [], config, suppressions: [] };
   for (const policy of pack.policies) {
     if ("remediateResource" in policy && policy.remediateResource && levelOf(pack, policy.name, config) === "remediate") {
       throw new Error(`policy '${policy.name}' remediates; the offline evaluator only validates`);
@@ -377,6 +393,13 @@ export async function evaluatePack(
       continue;
     }
     await analyzeStack(pack, policy as StackValidationPolicy, input, config, result);
+  }
+  // The suppressions in force, computed by the same audit the rules run in their stack phase.
+  const resources = toPolicyResources(input.resources);
+  for (const policy of pack.policies) {
+    if (levelOf(pack, policy.name, config) !== "disabled") {
+      result.suppressions.push(...auditSuppressions(policy.name, config.get(policy.name)?.properties[SUPPRESSIONS_PROPERTY], resources).inForce);
+    }
   }
   return result;
 }

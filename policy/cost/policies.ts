@@ -4,31 +4,13 @@
  * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
  */
 import type { PolicyPackDefinition } from "../lib/packDefinition";
-import { daxNodeTypeAllowed, ec2InstanceTypeAllowed } from "./allowLists";
-import { monthlyBudget } from "./budget";
-import { replicaOwnsNoWriteScaling } from "./globalTableScaling";
-import {
-  dynamodbAutoscalingCoverage,
-  dynamodbCapacityCaps,
-  dynamodbProvisionedBilling,
-  dynamodbTargetUtilisationBand,
-  gsiWriteCapacityFloor,
-} from "./capacity";
+import { withSuppressions } from "../lib/suppressions";
+import { rules } from "./rules";
 
 export const costPack: PolicyPackDefinition = {
   name: "trading-cost",
   version: "1.1.0",
   description: "Provisioned-capacity and cost rules of the trading platform's AWS resources.",
   enforcementLevel: "mandatory",
-  policies: [
-    dynamodbProvisionedBilling,
-    dynamodbAutoscalingCoverage,
-    dynamodbTargetUtilisationBand,
-    dynamodbCapacityCaps,
-    gsiWriteCapacityFloor,
-    daxNodeTypeAllowed,
-    ec2InstanceTypeAllowed,
-    monthlyBudget,
-    replicaOwnsNoWriteScaling,
-  ],
+  policies: rules.map(withSuppressions),
 };

@@ -100,7 +100,7 @@ describe("policy pack layout", () => {
     for (const dir of PACK_DIRECTORIES) {
       const pack = POLICY_PACKS[dir];
       const table = readme.split(`### ${pack.name}`)[1]?.split("\n### ")[0].split("\n## ")[0] ?? "";
-      const listed = [...table.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+      const listed = [...table.matchAll(/^\| \[`([a-z0-9-]+)`\]\([a-z]+\/rules\/[a-z0-9-]+\.ts\) \|/gm)].map((m) => m[1]);
       expect(listed, pack.name).to.have.members(pack.policies.map((p) => p.name));
     }
     const inventory = readme.split("## Invariant inventory")[1]?.split("\n## ")[0] ?? "";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { wildcardAdminStatements } from "../../policy/security/iam";
+import { wildcardAdminStatements } from "../../policy/lib/security/iam";
 import { securityPack } from "../../policy/security/policies";
 import { aurora, autoScalingGroup, cache, dax, dynamoTable, launchTemplate, loadBalancer, network, T } from "./support/builders";
 import { evaluate, Fixture, FixtureResource, messagesOf, UNKNOWN, violationsOf } from "./support/fixture";

@@ -303,7 +303,8 @@ describe("policy packs over the real stack files", function () {
         `${label} is not protected (resource option protect): a deployment that replaces or deletes it would go ahead; a deliberate replacement unprotects it and sets this rule to advisory for that one deploy`;
       expect(messages(replacing, "stateful-resources-protected")).to.deep.equal([unprotected("DAX cluster trading-dax-cluster")]);
       const result = await prodShaped({ "trading-platform:dataDbDeletionProtection": false });
-      expect(messages(result, "stateful-resources-protected")).to.deep.equal([unprotected("Aurora cluster trading-db"), unprotected("DAX cluster trading-dax-cluster")]);
+      // Order follows registration order, which is the components' business: compare as a set.
+      expect(messages(result, "stateful-resources-protected")).to.have.members([unprotected("Aurora cluster trading-db"), unprotected("DAX cluster trading-dax-cluster")]);
       // Outside prod the table is unprotected too; the Aurora flag drives both the RDS setting and protect.
       expect(messages(result, "deletion-protection")).to.include("RDS cluster trading-db can be deleted (deletionProtection is off)");
     });

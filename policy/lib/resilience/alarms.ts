@@ -12,13 +12,13 @@
  * an alarm built from literals after an update). Its actions reach SNS when `alarmActions` depends
  * on an SNS topic of the stack or names an SNS topic ARN.
  */
-import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { replicaTableName } from "../lib/dynamo";
-import { GraphResource, ResourceGraph, TYPES } from "../lib/graph";
-import { knownStrings, peek, peekBoolean, peekString, UNKNOWN } from "../lib/values";
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import { replicaTableName } from "../dynamo";
+import { GraphResource, ResourceGraph, TYPES } from "../graph";
+import { knownStrings, peek, peekBoolean, peekString, UNKNOWN } from "../values";
 
 /** What the rule calls each HA-critical resource type in its messages. */
-const CRITICAL_TYPES: Record<string, string> = {
+export const CRITICAL_TYPES: Record<string, string> = {
   [TYPES.loadBalancer]: "load balancer",
   [TYPES.targetGroup]: "target group",
   [TYPES.autoscalingGroup]: "auto scaling group",
@@ -29,14 +29,14 @@ const CRITICAL_TYPES: Record<string, string> = {
   [TYPES.cacheReplicationGroup]: "cache replication group",
 };
 
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/;
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/;
 
 export interface AlarmCoverageConfig {
   /** Resource types to require an alarm for, beyond the stream processor and its queue. */
   resourceTypes: string[];
 }
 
-const configSchema: PolicyConfigSchema = {
+export const configSchema: PolicyConfigSchema = {
   properties: {
     resourceTypes: {
       type: "array",
@@ -48,7 +48,7 @@ const configSchema: PolicyConfigSchema = {
 };
 
 /** Every identifier CloudWatch could name the resource by, as far as known. */
-function identifiersOf(resource: GraphResource): string[] {
+export function identifiersOf(resource: GraphResource): string[] {
   const props = ["id", "name", "arn", "arnSuffix", "clusterName", "clusterIdentifier", "replicationGroupId", "identifier"];
   const ids = props.flatMap((p) => {
     const value = peekString(resource.props, p);
@@ -63,7 +63,7 @@ function identifiersOf(resource: GraphResource): string[] {
 }
 
 /** Known dimension values of an alarm (its own metric, or each metric of its metric math). */
-function dimensionValues(alarm: GraphResource): string[] {
+export function dimensionValues(alarm: GraphResource): string[] {
   const values: string[] = [];
   const collect = (dimensions: unknown) => {
     if (dimensions === UNKNOWN || dimensions === null || typeof dimensions !== "object") return;
@@ -81,7 +81,7 @@ function dimensionValues(alarm: GraphResource): string[] {
 }
 
 /** Whether the alarm notifies an SNS topic when it fires. */
-function reachesSns(alarm: GraphResource): boolean {
+export function reachesSns(alarm: GraphResource): boolean {
   if (peekBoolean(alarm.props, "actionsEnabled") === false) {
     return false;
   }
@@ -92,7 +92,7 @@ function reachesSns(alarm: GraphResource): boolean {
 }
 
 /** The stream processors (functions of an event source mapping) and their on-failure queues. */
-function streamResources(graph: ResourceGraph): { resource: GraphResource; label: string }[] {
+export function streamResources(graph: ResourceGraph): { resource: GraphResource; label: string }[] {
   const found = new Map<string, { resource: GraphResource; label: string }>();
   for (const mapping of graph.ofType(TYPES.eventSourceMapping)) {
     for (const fn of graph.refs(mapping, "functionName", [TYPES.lambdaFunction], ["arn", "name", "id"]).resources) {
@@ -108,52 +108,3 @@ function streamResources(graph: ResourceGraph): { resource: GraphResource; label
   }
   return [...found.values()];
 }
-
-export const haResourcesAlarmed: StackValidationPolicy = {
-  name: "ha-resources-alarmed",
-  description:
-    "Every HA-critical resource (load balancer, target group, auto scaling group, DynamoDB table or replica, DAX cluster, Aurora cluster, " +
-    "cache replication group, stream processor and its on-failure queue) is watched by at least one CloudWatch metric alarm whose actions " +
-    "reach an SNS topic. Watched means the resource fed the alarm's dimensions (property dependencies) or a dimension names one of its identifiers.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateStack: (args, reportViolation) => {
-    const { resourceTypes } = args.getConfig<AlarmCoverageConfig>();
-    const graph = new ResourceGraph(args.resources);
-    const alarms = graph.ofType(TYPES.metricAlarm).map((alarm) => ({
-      alarm,
-      watched: new Set([...(alarm.propertyDependencies.dimensions ?? []), ...(alarm.propertyDependencies.metricQueries ?? [])].map((d) => d.urn)),
-      values: new Set(dimensionValues(alarm)),
-      notifies: reachesSns(alarm),
-    }));
-    // An alarm on an Aurora instance also watches its cluster.
-    const clusterOfInstance = new Map<string, string>();
-    for (const instance of graph.ofType(TYPES.rdsClusterInstance)) {
-      for (const cluster of graph.refs(instance, "clusterIdentifier", [TYPES.rdsCluster], ["id", "clusterIdentifier"]).resources) {
-        clusterOfInstance.set(instance.urn, cluster.urn);
-      }
-    }
-    const watches = (entry: (typeof alarms)[number], resource: GraphResource): boolean => {
-      if (entry.watched.has(resource.urn) || identifiersOf(resource).some((id) => entry.values.has(id))) {
-        return true;
-      }
-      return resource.type === TYPES.rdsCluster && graph.ofType(TYPES.rdsClusterInstance).some((i) => clusterOfInstance.get(i.urn) === resource.urn && watches(entry, i));
-    };
-
-    const critical = [
-      ...args.resources.filter((r) => resourceTypes.includes(r.type)).map((r) => ({ resource: r as GraphResource, label: CRITICAL_TYPES[r.type] ?? r.type })),
-      ...streamResources(graph),
-    ];
-    for (const { resource, label } of critical) {
-      const watching = alarms.filter((entry) => watches(entry, resource));
-      if (watching.some((entry) => entry.notifies)) {
-        continue;
-      }
-      const why =
-        watching.length === 0
-          ? "no CloudWatch metric alarm watches it"
-          : `its alarm(s) ${watching.map((e) => e.alarm.name).join(", ")} notify no SNS topic (alarmActions)`;
-      reportViolation(`${label} ${resource.name} has no alarm whose actions reach an SNS topic: ${why}`, resource.urn);
-    }
-  },
-};

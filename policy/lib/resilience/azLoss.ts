@@ -7,20 +7,19 @@
  *
  * Where a node's AZ cannot be determined the model assumes the worst: that it is in the lost AZ.
  */
-import type { StackValidationPolicy } from "@pulumi/policy";
-import { describeAzs, distinct, GraphResource, ResourceGraph, TYPES } from "../lib/graph";
-import { peekNumber } from "../lib/values";
+import { describeAzs, distinct, GraphResource, ResourceGraph, TYPES } from "../graph";
 import {
-  asgSpread,
-  cachePlacement,
-  daxPlacement,
-  dbClusterPlacements,
-  dbStandalonePlacements,
-  loadBalancerSpread,
-  natRoutes,
-  NodePlacement,
-  stackAzs,
-} from "../lib/placement";
+asgSpread,
+cachePlacement,
+daxPlacement,
+dbClusterPlacements,
+dbStandalonePlacements,
+loadBalancerSpread,
+natRoutes,
+NodePlacement,
+stackAzs,
+} from "../placement";
+import { peekNumber } from "../values";
 
 export interface AzLossConfig {
   /** Largest share (0-1) of a tier's minimum capacity one AZ may take down. */
@@ -33,9 +32,9 @@ export interface AzLossFinding {
   message: string;
 }
 
-const percent = (share: number) => `${Math.round(share * 100)}%`;
+export const percent = (share: number) => `${Math.round(share * 100)}%`;
 
-function quorumFinding(az: string, label: string, placement: NodePlacement): string | undefined {
+export function quorumFinding(az: string, label: string, placement: NodePlacement): string | undefined {
   const total = placement.nodes.length;
   if (total === 0) {
     return undefined;
@@ -153,29 +152,3 @@ export function azLossFindings(resources: readonly GraphResource[], config: AzLo
   }
   return findings;
 }
-
-export const azLossSurvivability: StackValidationPolicy = {
-  name: "az-loss-survivability",
-  description:
-    "For each AZ of the stack, removes that AZ from the resource graph and reports every tier that then loses service or more than " +
-    "`maxCapacityLossShare` of its minimum capacity: a NAT gateway other AZs route through, an auto scaling group minimum that the " +
-    "remaining AZs cannot cover, a database writer with no standby in another AZ, a cache or DAX cluster left without a majority of nodes.",
-  enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      maxCapacityLossShare: {
-        type: "number",
-        minimum: 0,
-        maximum: 1,
-        default: 0.34,
-        description: "Largest share of a tier's minimum capacity one AZ may hold (0.34: one AZ of three). Default 0.34.",
-      },
-    },
-  },
-  validateStack: (args, reportViolation) => {
-    const config = args.getConfig<AzLossConfig>();
-    for (const finding of azLossFindings(args.resources, config)) {
-      reportViolation(finding.message, finding.resource.urn);
-    }
-  },
-};

@@ -9,11 +9,11 @@
  * A deliberate replacement unprotects the resource for one deploy (daxAllowReplacement for DAX);
  * that deploy runs with this rule set to advisory in its policy config, a reviewed change of its own.
  */
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../lib/graph";
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import { TYPES } from "../graph";
 
 /** What the messages call each default type. */
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   [TYPES.daxCluster]: "DAX cluster",
   [TYPES.rdsCluster]: "Aurora cluster",
 };
@@ -22,7 +22,7 @@ export interface ProtectionConfig {
   resourceTypes: string[];
 }
 
-const configSchema: PolicyConfigSchema = {
+export const configSchema: PolicyConfigSchema = {
   properties: {
     resourceTypes: {
       type: "array",
@@ -30,25 +30,5 @@ const configSchema: PolicyConfigSchema = {
       default: Object.keys(LABELS),
       description: "Type tokens of the resources that must be protected. Default the DAX cluster and the Aurora (RDS) cluster.",
     },
-  },
-};
-
-export const statefulResourcesProtected: ResourceValidationPolicy = {
-  name: "stateful-resources-protected",
-  description:
-    "DAX clusters and Aurora clusters (`resourceTypes`) carry Pulumi's protect resource option, so no deployment deletes or replaces " +
-    "them unless they are first unprotected on purpose. Meant to be mandatory in production and disabled in disposable environments.",
-  enforcementLevel: "mandatory",
-  configSchema,
-  validateResource: (args, reportViolation) => {
-    const { resourceTypes } = args.getConfig<ProtectionConfig>();
-    if (!resourceTypes.includes(args.type) || args.opts.protect === true) {
-      return;
-    }
-    const label = LABELS[args.type] ?? args.type;
-    reportViolation(
-      `${label} ${args.name} is not protected (resource option protect): a deployment that replaces or deletes it would go ahead; ` +
-        "a deliberate replacement unprotects it and sets this rule to advisory for that one deploy",
-    );
   },
 };

@@ -14,17 +14,16 @@
  * failing that (a stream ARN read from a data source or another stack) by `startingPosition`, which
  * only stream and Kafka sources take, when no Kafka source is configured.
  */
-import type { StackValidationPolicy } from "@pulumi/policy";
-import { GraphResource, ResourceGraph, TYPES } from "../lib/graph";
-import { knownStrings, peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../lib/values";
+import { GraphResource, TYPES } from "../graph";
+import { knownStrings, peek, peekBoolean, peekNumber, peekString, UNKNOWN } from "../values";
 
-const STREAM_ARN = /^arn:aws[a-z-]*:(dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\/|kinesis:)/;
-const STREAM_SOURCE_TYPES: ReadonlySet<string> = new Set([TYPES.dynamoTable, TYPES.dynamoTableReplica, TYPES.kinesisStream]);
-const KAFKA_SETTINGS = ["selfManagedEventSource", "selfManagedKafkaEventSourceConfig", "amazonManagedKafkaEventSourceConfig"];
+export const STREAM_ARN = /^arn:aws[a-z-]*:(dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\/|kinesis:)/;
+export const STREAM_SOURCE_TYPES: ReadonlySet<string> = new Set([TYPES.dynamoTable, TYPES.dynamoTableReplica, TYPES.kinesisStream]);
+export const KAFKA_SETTINGS = ["selfManagedEventSource", "selfManagedKafkaEventSourceConfig", "amazonManagedKafkaEventSourceConfig"];
 
-const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
+export const isSet = (value: unknown) => value !== undefined && value !== null && value !== "";
 
-function readsAStream(mapping: GraphResource): boolean {
+export function readsAStream(mapping: GraphResource): boolean {
   const arn = peekString(mapping.props, "eventSourceArn");
   if (typeof arn === "string") {
     return STREAM_ARN.test(arn);
@@ -42,7 +41,7 @@ export interface StreamFailureConfig {
 }
 
 /** What is wrong with one mapping's error handling; empty when nothing is. */
-function problems(mapping: GraphResource, config: StreamFailureConfig): string[] {
+export function problems(mapping: GraphResource, config: StreamFailureConfig): string[] {
   const found: string[] = [];
   const destination = peek(mapping.props, "destinationConfig", "onFailure", "destinationArn");
   if (!isSet(destination)) {
@@ -70,34 +69,3 @@ function problems(mapping: GraphResource, config: StreamFailureConfig): string[]
   }
   return found;
 }
-
-export const streamFailureHandling: StackValidationPolicy = {
-  name: "stream-failure-handling",
-  description:
-    "Every Lambda event source mapping on a DynamoDB or Kinesis stream bounds its retries (maximumRetryAttempts, not -1, at most " +
-    "`maxRetryAttempts`) and record age (maximumRecordAgeInSeconds, not -1, at most `maxRecordAgeSeconds`), bisects failing batches, " +
-    "lets the function report failed items (ReportBatchItemFailures), and sends discarded records to an on-failure destination.",
-  enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      maxRetryAttempts: { type: "integer", minimum: 0, maximum: 10000, default: 10, description: "Largest maximumRetryAttempts allowed. Default 10." },
-      maxRecordAgeSeconds: {
-        type: "integer",
-        minimum: 60,
-        maximum: 604800,
-        default: 86400,
-        description: "Largest maximumRecordAgeInSeconds allowed. Default 86400 (DynamoDB Streams keep records for 24 hours).",
-      },
-    },
-  },
-  validateStack: (args, reportViolation) => {
-    const config = args.getConfig<StreamFailureConfig>();
-    const graph = new ResourceGraph(args.resources);
-    for (const mapping of graph.ofType(TYPES.eventSourceMapping).filter(readsAStream)) {
-      const found = problems(mapping, config);
-      if (found.length > 0) {
-        reportViolation(`stream event source mapping ${mapping.name}: ${found.join("; ")}`, mapping.urn);
-      }
-    }
-  },
-};
