@@ -115,10 +115,11 @@ async function main(): Promise<void> {
   const issuer = teardown.track("token issuer", LocalIssuer.start({ clients: secrets }), (i) => i.stop());
   const settled = await Promise.allSettled([dynamo, postgres, redis, issuer]);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed || teardown.started) {
+  // After a Ctrl-C, a failure is the interrupted start's, not news: the stop under way ends the process.
+  if (teardown.started) return;
+  if (failed) {
     exitCode = 1;
-    // After a Ctrl-C, a failure is the interrupted start's, not news.
-    if (failed && !teardown.started) process.stderr.write(`local: start-up failed: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}\n`);
+    process.stderr.write(`local: start-up failed: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}\n`);
     return stop("start-up failed");
   }
   const [{ d: ddb, table }, pg, cache, tokens] = await Promise.all([dynamo, postgres, redis, issuer]);

@@ -35,9 +35,12 @@ export class Teardown {
     this.stopping ??= (async () => {
       await Promise.allSettled(this.starting);
       const failures: string[] = [];
-      for (const step of this.steps.splice(0).reverse()) {
-        const failure = await this.run(step);
-        if (failure) failures.push(failure);
+      // Until none is left: something added while the others stop (the API spawned as the stop began) is stopped too.
+      while (this.steps.length > 0) {
+        for (const step of this.steps.splice(0).reverse()) {
+          const failure = await this.run(step);
+          if (failure) failures.push(failure);
+        }
       }
       return failures;
     })();
