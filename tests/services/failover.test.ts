@@ -1,7 +1,9 @@
 /**
- * The failover command against moto_server (SSM, Lambda event source mappings, CloudWatch, Route 53),
- * with a real trading-api instance per region whose write-region gate polls that region's flag in
- * moto: a normal failover and failback, a dry run (through `npm run failover`), an interrupted run
+ * The failover command against moto_server (SSM, Lambda event source mappings, CloudWatch, Route 53,
+ * Auto Scaling), with two real trading-api instances per region, each named by the instance id of
+ * its region's Auto Scaling group in moto and polling that region's flag in moto, behind a local
+ * HTTPS load balancer whose certificate is for the API's name only (as the production edge's is):
+ * a normal failover and failback, a dry run (through `npm run failover`), an interrupted run
  * resumed, the old region unreachable, and the replication lag above the threshold.
  *
  * Every moto API the command uses is emulated, including GetMetricData over data put with
@@ -10,9 +12,11 @@
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -39,6 +43,7 @@ import { ssmWriteRegionSource, WriteRegionGate, type WriteMode } from "../../ser
 import { awsCloud, type FailoverCloud } from "../../services/failover/src/cloud";
 import { environmentRegions, runCli } from "../../services/failover/src/cli";
 import { orderBody, testApp } from "./fixtures";
+import { localLoadBalancer, throwawayCertificates, type Certificates, type LocalLoadBalancer } from "../failover/edge";
 
 const PROJECT = "trading-platform";
 const ENV = "prod";
@@ -48,6 +53,9 @@ const REGIONS = [PRIMARY, REPLICA];
 const TABLE = "trading-platform-prod";
 const FLAG = writeRegionParameterName(PROJECT, ENV);
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The API's DNS name: the load balancers' certificate is for it, not for their address. */
+const API_NAME = "api.trading.acme-markets.example";
+const INSTANCES_PER_REGION = 2;
 /** Short bounds so the suite stays fast: the gate polls every 100 ms and fences after 400 ms. */
 // Short bounds keep the suite fast; the read timeout is half the poll interval, so the poll must
 // leave moto_server room to answer on a loaded machine (at 100 ms, reads timed out and fenced).
@@ -57,11 +65,19 @@ const FAST = ["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--wait
 
 interface Region {
   name: string;
-  app: FastifyInstance;
-  gate: WriteRegionGate;
-  endpoint: string;
+  apps: FastifyInstance[];
+  gates: WriteRegionGate[];
+  /** The Auto Scaling group's InService instance ids, one per gate. */
+  instanceIds: string[];
+  edge: LocalLoadBalancer;
   mappingUuid: string;
   healthCheckId: string;
+}
+
+/** A region's mode as clients see it: write while any of its instances is in write mode. */
+function modeOf(region: Region): WriteMode {
+  const modes = region.gates.map((gate) => gate.mode);
+  return modes.includes("write") ? "write" : modes.includes("read-only") ? "read-only" : "fenced";
 }
 
 describe("failover command against moto_server", function () {
@@ -74,9 +90,18 @@ describe("failover command against moto_server", function () {
   const ssm = (region: string) => new SSMClient(clients(region));
   const lambda = (region: string) => new LambdaClient(clients(region));
   const route53 = () => new Route53Client(clients("us-east-1"));
+  let certificates: Certificates;
+  let caDir: string;
+  /** The command as the operator runs it, but trusting the test CA (verification stays on). */
   const io = () => {
     const lines: string[] = [];
-    return { lines, out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), repoRoot: REPO_ROOT };
+    return {
+      lines,
+      out: (l: string) => void lines.push(l),
+      err: (l: string) => void lines.push(l),
+      repoRoot: REPO_ROOT,
+      cloud: (options: Parameters<typeof awsCloud>[0]) => awsCloud({ ...options, trustedCa: certificates.ca }),
+    };
   };
   const endpointArgs = () => ["--endpoint-url", moto.endpoint];
 
@@ -86,10 +111,14 @@ describe("failover command against moto_server", function () {
   before(async function () {
     this.timeout(60_000);
     moto = await sharedMoto();
+    certificates = await throwawayCertificates([API_NAME]);
+    caDir = mkdtempSync(path.join(tmpdir(), "failover-ca-"));
+    writeFileSync(path.join(caDir, "ca.pem"), certificates.ca);
     process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
   });
   after(() => {
+    rmSync(caDir, { recursive: true, force: true });
     if (savedCredentials.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
     else process.env.AWS_ACCESS_KEY_ID = savedCredentials.id;
     if (savedCredentials.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
@@ -161,31 +190,62 @@ describe("failover command against moto_server", function () {
 
   afterEach(async () => {
     for (const region of Object.values(regions)) {
-      region.gate.stop();
-      await region.app.close();
+      for (const gate of region.gates) gate.stop();
+      await region.edge.close();
+      for (const app of region.apps) await app.close();
     }
   });
 
-  /** A trading-api instance for `name`, its gate reading `name`'s flag in moto, and the region-info parameter. */
+  /** The region's Auto Scaling group in moto (its instances are InService at once): their ids. */
+  async function autoScalingGroup(name: string): Promise<{ groupName: string; instanceIds: string[] }> {
+    const autoscaling = new AutoScalingClient(clients(name));
+    const groupName = `trading-api-${name}`;
+    await autoscaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: groupName, ImageId: "ami-12c6146b", InstanceType: "t4g.small" }));
+    await autoscaling.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: groupName,
+        LaunchConfigurationName: groupName,
+        MinSize: INSTANCES_PER_REGION,
+        MaxSize: INSTANCES_PER_REGION,
+        DesiredCapacity: INSTANCES_PER_REGION,
+        AvailabilityZones: [`${name}a`, `${name}b`],
+      }),
+    );
+    const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
+    const instanceIds = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService").map((i) => String(i.InstanceId));
+    expect(instanceIds).to.have.length(INSTANCES_PER_REGION);
+    return { groupName, instanceIds };
+  }
+
+  /** The trading-api instances of `name` behind its load balancer, each gate reading `name`'s flag in moto, and the region-info parameter. */
   async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string) {
     // A region that is down can read neither its own flag nor the other region's.
     const flagIn = (region: string) => {
       const source = ssmWriteRegionSource(ssm(region), FLAG);
       return { read: (signal: AbortSignal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) };
     };
-    const gate = new WriteRegionGate({
-      region: name,
-      ...GATE,
-      instance: `${name}-i-1`,
-      source: flagIn(name),
-      peers: REGIONS.filter((r) => r !== name).map((r) => ({ region: r, source: flagIn(r) })),
-    });
-    await gate.start();
+    const { groupName, instanceIds } = await autoScalingGroup(name);
     const doc = DynamoDBDocument.from(new DynamoDBClient(clients(name)));
-    const app = testApp(doc, TABLE, { writeGate: gate });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    regions[name] = { name, app, gate, endpoint, mappingUuid, healthCheckId };
+    const gates: WriteRegionGate[] = [];
+    const apps: FastifyInstance[] = [];
+    for (const instanceId of instanceIds) {
+      // Named by its instance id, as /healthz must name an EC2 instance for the command to count it.
+      const gate = new WriteRegionGate({
+        region: name,
+        ...GATE,
+        instance: instanceId,
+        source: flagIn(name),
+        peers: REGIONS.filter((r) => r !== name).map((r) => ({ region: r, source: flagIn(r) })),
+      });
+      await gate.start();
+      gates.push(gate);
+      const app = testApp(doc, TABLE, { writeGate: gate });
+      await app.ready();
+      apps.push(app);
+    }
+    const edge = await localLoadBalancer(apps, certificates);
+    const endpoint = edge.endpoint;
+    regions[name] = { name, apps, gates, instanceIds, edge, mappingUuid, healthCheckId };
     const info: RegionInfo = {
       region: name,
       role: name === PRIMARY ? "primary" : "replica",
@@ -194,9 +254,12 @@ describe("failover command against moto_server", function () {
       tableName: TABLE,
       streamConsumer: { functionName: `trading-stream-${name}`, mappingUuid },
       apiEndpoint: endpoint,
-      dns: { domainName: "api.trading.acme-markets.example", hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
+      dns: { domainName: API_NAME, hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
     };
-    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
+    // The Auto Scaling group's name: what the region-info parameter must carry for the command to prove
+    // every instance stopped writing (RegionInfo does not have it yet; the command reads it when present).
+    const parameter = { ...info, autoScalingGroupName: groupName };
+    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(parameter), Type: "String" }));
   }
 
   async function putLag(source: string, receiving: string, ms: number) {
@@ -222,17 +285,17 @@ describe("failover command against moto_server", function () {
       const flag = parseWriteRegionFlag(String((await ssm(name).send(new GetParameterCommand({ Name: FLAG }))).Parameter?.Value)).writeRegion;
       const mapping = String((await lambda(name).send(new GetEventSourceMappingCommand({ UUID: regions[name].mappingUuid }))).State);
       const config = (await route53().send(new GetHealthCheckCommand({ HealthCheckId: regions[name].healthCheckId }))).HealthCheck?.HealthCheckConfig;
-      out[name] = { flag, mapping, healthCheck: { disabled: config?.Disabled ?? false, inverted: config?.Inverted ?? false }, mode: regions[name].gate.mode };
+      out[name] = { flag, mapping, healthCheck: { disabled: config?.Disabled ?? false, inverted: config?.Inverted ?? false }, mode: modeOf(regions[name]) };
     }
     return out;
   }
 
   async function waitForModes(wanted: Record<string, WriteMode>) {
     for (let i = 0; i < 100; i++) {
-      if (Object.entries(wanted).every(([name, mode]) => regions[name].gate.mode === mode)) return;
+      if (Object.entries(wanted).every(([name, mode]) => modeOf(regions[name]) === mode)) return;
       await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error(`modes not reached: ${JSON.stringify(Object.fromEntries(REGIONS.map((n) => [n, regions[n].gate.mode])))}`);
+    throw new Error(`modes not reached: ${JSON.stringify(Object.fromEntries(REGIONS.map((n) => [n, regions[n].gates.map((g) => g.mode)])))}`);
   }
 
   /** Samples both gates every 5 ms while `run` runs; returns the result and every sample where two regions were writing. */
@@ -241,7 +304,7 @@ describe("failover command against moto_server", function () {
     let samples = 0;
     const timer = setInterval(() => {
       samples++;
-      if (REGIONS.filter((name) => regions[name].gate.mode === "write").length > 1) doubleWriters++;
+      if (REGIONS.filter((name) => modeOf(regions[name]) === "write").length > 1) doubleWriters++;
     }, 5);
     try {
       return { result: await run(), doubleWriters, samples };
@@ -266,9 +329,20 @@ describe("failover command against moto_server", function () {
     const text = out.lines.join("\n");
     expect(text).to.contain("[done] check replication lag: worst 850 ms, threshold 5000 ms").and.to.not.contain("BEST EFFORT");
     expect(text).to.contain(`[done] fence ${PRIMARY}`);
+    // Proved by every InService instance of the old region's group, by id, through the HTTPS edge.
+    expect(text).to.contain(
+      `[done] wait until ${PRIMARY} stops writing: every InService instance of trading-api-${PRIMARY} answered read-only at epoch >= 1 (${regions[PRIMARY].instanceIds.join(", ")})`,
+    );
     expect(text).to.contain(`${REPLICA} is the write region of prod.`);
+    // Every probe presented the API's name and a User-Agent with the project's version.
+    for (const name of REGIONS) {
+      expect(regions[name].edge.seen.length).to.be.greaterThan(0);
+      for (const seen of regions[name].edge.seen) {
+        expect(seen).to.deep.include({ servername: API_NAME, host: `${API_NAME}:${regions[name].edge.port}`, userAgent: "trading-platform-failover/0.1.0", url: "/healthz" });
+      }
+    }
     // The old region now refuses writes and names the new one.
-    const refused = await regions[PRIMARY].app.inject({ method: "POST", url: "/v1/orders", payload: orderBody() });
+    const refused = await regions[PRIMARY].apps[0].inject({ method: "POST", url: "/v1/orders", payload: orderBody() });
     expect(refused.statusCode).to.equal(503);
     expect(refused.headers[WRITE_REGION_HEADER]).to.equal(REPLICA);
 
@@ -296,7 +370,8 @@ describe("failover command against moto_server", function () {
     const before = await state();
     const child = spawn("npm", ["run", "--silent", "failover", "--", "--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs()], {
       cwd: REPO_ROOT,
-      env: { ...process.env, AWS_REGION: "us-east-1" },
+      // The operator's way to trust a private CA (Node's NODE_EXTRA_CA_CERTS); verification stays on.
+      env: { ...process.env, AWS_REGION: "us-east-1", NODE_EXTRA_CA_CERTS: path.join(caDir, "ca.pem") },
     });
     let stdout = "";
     let stderr = "";
@@ -305,8 +380,8 @@ describe("failover command against moto_server", function () {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code, stderr).to.equal(0);
     expect(stdout).to.contain("Failover of prod to eu-west-1 (dry run: nothing is changed)");
-    expect(stdout).to.contain("us-east-1: flag=us-east-1 (epoch 0) [names itself], stream consumer Enabled, DNS PRIMARY (normal), instances: 1 write");
-    expect(stdout).to.contain("eu-west-1 (target): flag=us-east-1 (epoch 0), stream consumer Disabled, DNS SECONDARY (normal), instances: 1 read-only");
+    expect(stdout).to.contain("us-east-1: flag=us-east-1 (epoch 0) [names itself], stream consumer Enabled, DNS PRIMARY (normal), instances: 2 write");
+    expect(stdout).to.contain("eu-west-1 (target): flag=us-east-1 (epoch 0), stream consumer Disabled, DNS SECONDARY (normal), instances: 2 read-only");
     for (const step of [
       `[would] fence ${PRIMARY} (its flag -> ${REPLICA}): set ${PRIMARY}'s flag from ${PRIMARY} (epoch 0) to ${REPLICA} (epoch 1)`,
       `[would] stop the stream consumer in ${PRIMARY}`,
