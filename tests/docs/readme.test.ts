@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../offline/cloud/stackFiles";
+import { runCli } from "../../offline/plan/cli";
 import { deployedStackRun } from "../support/stackRuns";
 
 const README = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
@@ -57,6 +58,16 @@ describe("README", () => {
       const alarms = run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
       expect(alarms.length, stack).to.equal(Number(stated));
     }
+  });
+
+  it("shows the plan's one-pass config error exactly as the CLI prints it", async () => {
+    const block = /^\$ npm run plan -- (dev --set .+)\n([\s\S]+?)\n```/m.exec(README);
+    expect(block, "the README's config-error example").to.not.equal(null);
+    const [, args, shown] = block as RegExpExecArray;
+    let stderr = "";
+    const code = await runCli(args.split(" "), { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) } });
+    expect(code).to.equal(2);
+    expect(stderr.trimEnd()).to.equal(shown);
   });
 
   it("says nothing about the machine, session or issue it was written in", () => {
