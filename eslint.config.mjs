@@ -22,6 +22,8 @@ export const layeringZones = [
   forbid("./stacks", ["./offline", "./policy", "./tests", "./bench"],
     "stacks are what pulumi up runs: they import components and services only"),
   forbid("./offline", ["./tests", "./bench"], "the offline toolchain must not depend on tests or benchmarks"),
+  forbid("./examples", ["./offline", "./policy", "./tests", "./bench"],
+    "examples are Pulumi projects of their own: they import components, stacks and services only"),
 ];
 
 export default tseslint.config(

@@ -30,6 +30,9 @@ describe("layering lint rule", function () {
     ["services/table/fixture.ts", 'export { main } from "../../stacks/program";', "services"],
     ["stacks/fixture.ts", 'export { runStackFile } from "../offline/cloud/mockCloud";', "stacks"],
     ["stacks/fixture.ts", 'export { costPack } from "../policy/cost/policies";', "stacks"],
+    ["examples/single-region/fixture.ts", 'export { runStackFile } from "../../offline/cloud/mockCloud";', "examples"],
+    ["examples/single-region/fixture.ts", 'export { deployedStackRun } from "../../tests/support/stackRuns";', "examples"],
+    ["examples/single-region/fixture.ts", 'export { costPack } from "../../policy/cost/policies";', "examples"],
   ];
   for (const [file, source, says] of forbidden) {
     it(`fails ${file} for ${source.split(" from ")[1]}`, async () => {
@@ -47,6 +50,9 @@ describe("layering lint rule", function () {
     ["stacks/fixture.ts", 'export { HaNetwork } from "../components/network/haNetwork";'],
     ["offline/fixture.ts", 'export { main } from "../stacks/program";'],
     ["tests/fixture.ts", 'export { main } from "../stacks/program";'],
+    ["examples/consumer-team/fixture.ts", 'export { platformOutputs } from "../../stacks/platformOutputs";'],
+    ["examples/single-region/fixture.ts", 'export { HaNetwork } from "../../components/network/haNetwork";'],
+    ["examples/single-region/fixture.ts", 'export { tableName } from "../../services/table/schema";'],
   ];
   for (const [file, source] of allowed) {
     it(`allows ${file} to import ${source.split(" from ")[1]}`, async () => {
