@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { STREAM_FILTER_CRITERIA } from "../../services/stream-processor/src/filter";
+import { STREAM_FILTER_CRITERIA, STREAM_MAPPING } from "../../services/stream-processor/src/filter";
 import { KEY_ENCRYPT_DECRYPT_ACTIONS } from "../shared/kmsKey";
 import { LOG_WRITE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
@@ -31,8 +31,12 @@ export interface StreamConsumerArgs {
    */
   readonly maxRetryAttempts?: pulumi.Input<number>;
   /**
-   * Oldest record still retried, seconds (60-604800).
-   * @default 3600
+   * Oldest record Lambda still delivers, seconds (60-604800); older ones go to the on-failure queue.
+   * Keep it at the stream's retention: a standby region's mapping enabled at a failover starts at
+   * TRIM_HORIZON, up to 24 hours back, and a lower age sends every older record (fills the old
+   * region applied long ago) to the queue at each failover (see STREAM_MAPPING in the service's
+   * filter.ts, which decides it).
+   * @default 86400 (DynamoDB Streams' retention, STREAM_MAPPING.maximumRecordAgeInSeconds)
    */
   readonly maxRecordAgeSeconds?: pulumi.Input<number>;
   /**
@@ -176,13 +180,14 @@ export class StreamConsumer extends pulumi.ComponentResource {
       {
         eventSourceArn: args.streamArn,
         functionName: this.function.arn,
-        // Every fill since the table was created, not only those after the mapping exists.
-        startingPosition: "TRIM_HORIZON",
+        // Every fill the stream still keeps, not only those after the mapping first polls: what a
+        // standby region's consumer needs at a failover (STREAM_MAPPING says why, with its sources).
+        startingPosition: STREAM_MAPPING.startingPosition,
         batchSize: args.batchSize ?? 100,
         maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
         bisectBatchOnFunctionError: true,
         maximumRetryAttempts: args.maxRetryAttempts ?? 5,
-        maximumRecordAgeInSeconds: args.maxRecordAgeSeconds ?? 3600,
+        maximumRecordAgeInSeconds: args.maxRecordAgeSeconds ?? STREAM_MAPPING.maximumRecordAgeInSeconds,
         functionResponseTypes: ["ReportBatchItemFailures"],
         destinationConfig: { onFailure: { destinationArn: dlq.arn } },
         filterCriteria: STREAM_FILTER_CRITERIA,

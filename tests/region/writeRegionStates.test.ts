@@ -257,6 +257,10 @@ class SimulatedEnvironment implements FailoverCloud {
     this.reach(region);
     this.change(`mapping ${region} ${enabled}`, () => (this.regions[region].mapping = enabled ? "Enabled" : "Disabled"));
   }
+  async getMappingRecordAgeSeconds(region: string) {
+    this.reach(region);
+    return 86_400;
+  }
   async replicationLagMs(source: string) {
     this.reach(source);
     return 400;

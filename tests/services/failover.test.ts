@@ -19,7 +19,13 @@ import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
 import {
   ChangeResourceRecordSetsCommand,
   CreateHealthCheckCommand,
@@ -490,6 +496,20 @@ describe("failover command against moto_server", function () {
     // The drain waits for the worst lag observed before the target's flag flips.
     expect(text).to.contain("[done] wait for replication into the target: waited 1300 ms (worst lag 1200 ms + 100 ms)");
     expect((await state())[REPLICA]).to.deep.include({ flag: REPLICA, mode: "write" });
+  });
+
+  it("warns before starting a target consumer whose age limit is below the stream's retention (its on-failure queue would get the older records)", async () => {
+    await lambda(REPLICA).send(new UpdateEventSourceMappingCommand({ UUID: regions[REPLICA].mappingUuid, MaximumRecordAgeInSeconds: 3600 }));
+    const out = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs(), ...FAST], out)).to.equal(0);
+    expect(out.lines.join("\n")).to.contain(
+      `WARNING: ${REPLICA}'s stream mapping discards records older than 3600 s (MaximumRecordAgeInSeconds) but reads its stream from up to 86400 s back`,
+    );
+    // At the stream's retention nothing is said.
+    await lambda(REPLICA).send(new UpdateEventSourceMappingCommand({ UUID: regions[REPLICA].mappingUuid, MaximumRecordAgeInSeconds: 86_400 }));
+    const quiet = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs(), ...FAST], quiet)).to.equal(0);
+    expect(quiet.lines.join("\n")).to.not.contain("WARNING");
   });
 
   it("takes the environment's regions from the stack files", async () => {

@@ -16,6 +16,8 @@ import type { DynamoDBRecord } from "aws-lambda";
 import type { FastifyInstance } from "fastify";
 import { sharedDynamoLocal, type DynamoLocal } from "../support/dynamoLocal";
 import { createHandler, type ProcessorLog } from "../../services/stream-processor/src/handler";
+import { STREAM_MAPPING, STREAM_RETENTION_SECONDS } from "../../services/stream-processor/src/filter";
+import { recordsSoFar, StreamMapping, type MappingSettings } from "../failover/streamMapping";
 import { accountPk, POSITION_SK_PREFIX } from "../../services/table/keys";
 import { orderBody, placeOrder, testApp, unique } from "./fixtures";
 
@@ -186,5 +188,127 @@ describe("stream processor across a failover: the same fills through both region
     // East's processor started now would apply both fills again on top of the replicated position.
     expect(await replayWholeStream(east)).to.deep.include({ applied: 2 });
     expect((await positions(east))[`${account}/LAG`]).to.deep.include({ boughtQuantity: "48", fillCount: 4 });
+  });
+});
+
+describe("a failover's stream consumer starts where the old one stopped: Lambda's delivery rules over both regions' streams", function () {
+  this.timeout(90_000);
+  let ddb: DynamoLocal;
+  before(async function () {
+    this.timeout(90_000);
+    ddb = await sharedDynamoLocal();
+  });
+
+  const TWO_HOURS_MS = 2 * 3600_000;
+  /** The component's retry and batch defaults (components/dynamo/streamConsumer.ts) with the service's STREAM_MAPPING. */
+  const settingsWith = (maximumRecordAgeInSeconds: number): MappingSettings => ({ ...STREAM_MAPPING, maximumRecordAgeInSeconds, maximumRetryAttempts: 5, batchSize: 100 });
+
+  /**
+   * East is the write region: four fills, applied by east's consumer two hours before the failover;
+   * then two more that east's consumer has not reached when the failover fences east and stops it.
+   * Everything replicates to west; west's mapping (created disabled, never polled) is enabled.
+   * Then a failback: east's mapping resumes where it stopped.
+   */
+  async function failoverScenario(settings: MappingSettings) {
+    const east = await ddb.createTable();
+    const west = await ddb.createTable();
+    const eastApi = testApp(ddb.doc, east);
+    const westApi = testApp(ddb.doc, west);
+    const intoWest = new Set<string>();
+    const intoEast = new Set<string>();
+    const eastToWest = new Replicator(ddb, east, west, intoEast, intoWest);
+    const westToEast = new Replicator(ddb, west, east, intoWest, intoEast);
+    const counts = { east: { applied: 0, already_applied: 0, failed: 0 }, west: { applied: 0, already_applied: 0, failed: 0 } };
+    const handlerFor = (table: string, into: typeof counts.east) =>
+      createHandler({ doc: ddb.doc, tableName: table, log: { info: (fields) => addCounts(into, fields), error: quiet.error } });
+    const eastMapping = new StreamMapping(ddb, east, handlerFor(east, counts.east), settings, { enabled: true });
+    const westMapping = new StreamMapping(ddb, west, handlerFor(west, counts.west), settings, { enabled: false });
+    const account = unique("F");
+    const fills: { fillKey: string; side: "buy" | "sell"; quantity: number }[] = [];
+    const trade = async (api: FastifyInstance, side: "buy" | "sell", quantities: number[]) => {
+      const order = await placeOrder(api, orderBody({ account, symbol: "ACME", side, quantity: quantities.reduce((a, b) => a + b, 0), limitPrice: 10_000 }));
+      for (const [i, quantity] of quantities.entries()) {
+        const res = await api.inject({ method: "POST", url: `/v1/accounts/${account}/orders/${order.orderId}/fills`, payload: { fillId: `f${i}`, quantity, price: 10_000 } });
+        expect(res.statusCode, res.body).to.equal(201);
+        fills.push({ fillKey: `${order.orderId}/f${i}`, side, quantity });
+      }
+    };
+    try {
+      await trade(eastApi, "buy", [10, 20]);
+      await trade(eastApi, "sell", [5, 1]);
+      await eastMapping.poll();
+      expect(counts.east).to.deep.include({ applied: 4 });
+      // Replication is continuous: the fills, their markers and the position reach west at once.
+      await eastToWest.run();
+      // Everything in both streams so far happened two hours before the failover.
+      const backdate = { sequences: await recordsSoFar(ddb, [east, west]), byMs: TWO_HOURS_MS };
+      await trade(eastApi, "buy", [7, 3]);
+
+      // The failover: east fenced and its consumer stopped before reaching the last two fills,
+      // replication lands in west (the command waits for it), west's consumer is enabled.
+      eastMapping.enabled = false;
+      await eastToWest.run();
+      westMapping.enabled = true;
+      await westMapping.poll(backdate);
+      const afterFailover = { west: { ...counts.west }, onFailure: [...westMapping.onFailure], position: await position(west, account) };
+
+      // Failback: west fenced, its consumer stopped; east's resumes from its checkpoint.
+      westMapping.enabled = false;
+      await westToEast.run();
+      eastMapping.enabled = true;
+      await eastMapping.poll(backdate);
+      return { fills, afterFailover, afterFailback: { east: { ...counts.east }, onFailure: [...eastMapping.onFailure], position: await position(east, account) }, markers: await markers(west, account) };
+    } finally {
+      await eastApi.close();
+      await westApi.close();
+    }
+  }
+
+  function addCounts(into: { applied: number; already_applied: number; failed: number }, fields: Record<string, unknown>) {
+    for (const key of ["applied", "already_applied", "failed"] as const) into[key] += Number(fields[key] ?? 0);
+  }
+
+  async function position(table: string, account: string) {
+    const page = await ddb.doc.query({
+      TableName: table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :pos)",
+      ExpressionAttributeValues: { ":pk": accountPk(account), ":pos": POSITION_SK_PREFIX },
+      ConsistentRead: true,
+    });
+    const item = page.Items?.[0];
+    return item ? { boughtQuantity: String(item.boughtQuantity), soldQuantity: String(item.soldQuantity), fillCount: Number(item.fillCount) } : undefined;
+  }
+
+  /** Every fill item of the account and whether its position marker is set. */
+  async function markers(table: string, account: string) {
+    const page = await ddb.doc.query({ TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": accountPk(account) }, ConsistentRead: true });
+    return (page.Items ?? []).filter((item) => item.entity === "FILL").map((item) => typeof item.positionAppliedAt === "string");
+  }
+
+  it("the target's mapping, never polled, starts at TRIM_HORIZON: it applies exactly the two fills the old consumer had not, replays the four it had as no-ops, and sends nothing to the on-failure queue; the failback resumes likewise", async () => {
+    const run = await failoverScenario(settingsWith(STREAM_MAPPING.maximumRecordAgeInSeconds));
+    const bought = run.fills.filter((f) => f.side === "buy").reduce((a, f) => a + f.quantity, 0);
+    const sold = run.fills.filter((f) => f.side === "sell").reduce((a, f) => a + f.quantity, 0);
+    const everyFillOnce = { boughtQuantity: String(bought), soldQuantity: String(sold), fillCount: run.fills.length };
+    expect(run.afterFailover.onFailure).to.deep.equal([]);
+    expect(run.afterFailover.west).to.deep.equal({ applied: 2, already_applied: 4, failed: 0 });
+    expect(run.afterFailover.position).to.deep.equal(everyFillOnce);
+    expect(run.markers).to.deep.equal(run.fills.map(() => true));
+    // East resumes at its checkpoint: the two fills west applied, now marked there too.
+    expect(run.afterFailback.onFailure).to.deep.equal([]);
+    expect(run.afterFailback.east).to.deep.equal({ applied: 4, already_applied: 2, failed: 0 });
+    expect(run.afterFailback.position).to.deep.equal(everyFillOnce);
+  });
+
+  it("the mapping's age limit is the stream's retention (24 h), so no record the stream still keeps is discarded", () => {
+    expect(STREAM_MAPPING).to.deep.equal({ startingPosition: "TRIM_HORIZON", maximumRecordAgeInSeconds: STREAM_RETENTION_SECONDS });
+    expect(STREAM_RETENTION_SECONDS).to.equal(24 * 3600);
+  });
+
+  it("counter-check: with a one-hour age limit (the stacks' old default) the same failover sends the four fills applied two hours earlier to the on-failure queue", async () => {
+    const run = await failoverScenario(settingsWith(3600));
+    expect(run.afterFailover.onFailure.map((m) => m.condition)).to.deep.equal(["RecordAgeExceeded", "RecordAgeExceeded", "RecordAgeExceeded", "RecordAgeExceeded"]);
+    // Nothing was lost this time (the unapplied fills were recent), but the queue's alarm pages.
+    expect(run.afterFailover.west).to.deep.equal({ applied: 2, already_applied: 0, failed: 0 });
   });
 });

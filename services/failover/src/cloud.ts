@@ -82,6 +82,8 @@ export interface FailoverCloud {
   getRegionInfo(region: string): Promise<FailoverRegionInfo>;
   getMappingState(region: string, uuid: string): Promise<MappingState>;
   setMappingEnabled(region: string, uuid: string, enabled: boolean): Promise<void>;
+  /** The mapping's MaximumRecordAgeInSeconds (-1: infinite; undefined: not reported). */
+  getMappingRecordAgeSeconds(region: string, uuid: string): Promise<number | undefined>;
   /** Highest ReplicationLatency (ms) from `source` to `receiving` over the last `windowMinutes`; undefined when there is no data. */
   replicationLagMs(source: string, receiving: string, tableName: string, windowMinutes: number): Promise<number | undefined>;
   /** The failover records of `domainName`, read from Route 53 (global: readable while a region is down). */
@@ -230,6 +232,10 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
     async getMappingState(region, uuid) {
       const result = await call(`Lambda in ${region}`, () => lambda(region).send(new GetEventSourceMappingCommand({ UUID: uuid })));
       return String(result.State);
+    },
+    async getMappingRecordAgeSeconds(region, uuid) {
+      const result = await call(`Lambda in ${region}`, () => lambda(region).send(new GetEventSourceMappingCommand({ UUID: uuid })));
+      return result.MaximumRecordAgeInSeconds ?? undefined;
     },
     async setMappingEnabled(region, uuid, enabled) {
       await call(`Lambda in ${region}`, () => lambda(region).send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: enabled })));

@@ -20,6 +20,7 @@ import {
   type MappingState,
   type ProbeTarget,
 } from "./cloud";
+import { STREAM_RETENTION_SECONDS } from "../../stream-processor/src/filter";
 import { describeBound, twoWriterBound } from "./bounds";
 
 export interface FailoverOptions {
@@ -335,8 +336,22 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     record(`flip ${target}'s flag`, "done", `${target}'s flag now names ${target} (epoch ${wanted.epoch})`);
   }
 
-  // 8. Start the target's stream consumer.
+  // 8. Start the target's stream consumer. It starts where its stream begins (TRIM_HORIZON, up to
+  // 24 h back, when it never polled; where it stopped, after a failback): every fill the old consumer
+  // did not apply is there, and those it did are no-ops (their markers replicated). A mapping that
+  // discards records younger than the stream's retention would send the older ones to its
+  // on-failure queue by itself (STREAM_MAPPING in services/stream-processor/src/filter.ts): say so.
   const targetMapping = await cloud.getMappingState(target, targetInfo.streamConsumer.mappingUuid);
+  if (targetMapping !== "Enabled") {
+    const age = await cloud.getMappingRecordAgeSeconds(target, targetInfo.streamConsumer.mappingUuid);
+    if (age !== undefined && age !== -1 && age < STREAM_RETENTION_SECONDS) {
+      out(
+        `  WARNING: ${target}'s stream mapping discards records older than ${age} s (MaximumRecordAgeInSeconds) but reads its stream from up to ${STREAM_RETENTION_SECONDS} s back: ` +
+          `expect on-failure queue messages (condition RecordAgeExceeded) for records older than ${age} s. Fills among them were applied by the old region's consumer when they are older than its lag; ` +
+          `set dynamoStreamMaxRecordAgeSeconds to ${STREAM_RETENTION_SECONDS} and run pulumi up to stop this.`,
+      );
+    }
+  }
   if (targetMapping === "Enabled") record(`start the stream consumer in ${target}`, "already", "mapping enabled");
   else if (!apply) record(`start the stream consumer in ${target}`, "planned", `enable mapping ${targetInfo.streamConsumer.mappingUuid} (now ${targetMapping})`);
   else {
