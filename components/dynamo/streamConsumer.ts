@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { STREAM_FILTER_CRITERIA, STREAM_MAPPING } from "../../services/stream-processor/src/filter";
+import { STREAM_BATCH_TIMEOUT_SECONDS, STREAM_FILTER_CRITERIA, STREAM_MAPPING } from "../../services/stream-processor/src/filter";
 import { KEY_ENCRYPT_DECRYPT_ACTIONS } from "../shared/kmsKey";
 import { LOG_WRITE_ACTIONS, logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { ARCHIVE_HANDLER, handlerArchive, STREAM_PROCESSOR_ENTRY } from "./bundle";
@@ -63,8 +63,8 @@ export interface StreamConsumerArgs {
   readonly enabled?: boolean;
 }
 
-/** Seconds a record batch may run: the handler retries a contended position up to 8 times with jitter. */
-const TIMEOUT_SECONDS = 60;
+/** Seconds a record batch may run (the failover command waits this long after stopping a consumer). */
+const TIMEOUT_SECONDS = STREAM_BATCH_TIMEOUT_SECONDS;
 
 /**
  * The stream processor: a Lambda (Node.js 24, arm64) bundled from services/stream-processor, fed by

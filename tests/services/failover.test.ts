@@ -67,7 +67,7 @@ const INSTANCES_PER_REGION = 2;
 // leave moto_server room to answer on a loaded machine (at 100 ms, reads timed out and fenced).
 const GATE = { pollIntervalMs: 400, fenceAfterMs: 1600 };
 // The command waits out the fence bound (GATE.fenceAfterMs + a poll) when a region cannot be fenced.
-const FAST = ["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
+const FAST = ["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--consumer-drain-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
 
 interface Region {
   name: string;

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { explainError } from "../../cli/explain";
 import { parseCliArgs, UsageError } from "../../cli/usage";
+import { STREAM_BATCH_TIMEOUT_SECONDS } from "../../stream-processor/src/filter";
 import { describeBound, twoWriterBound } from "./bounds";
 import { awsCloud, DEFAULT_USER_AGENT, type FailoverCloud } from "./cloud";
 import { FailoverRefused, runFailover, type FailoverOptions } from "./failover";
@@ -39,6 +40,9 @@ Options:
                             ${describeBound(BOUND)};
                             raise it if the fleet runs with longer WRITE_REGION_* settings)
   --in-flight-seconds <n>   wait for writes admitted before the fence (default ${BOUND.longestWriteMs / 1000})
+  --consumer-drain-seconds <n>  after the old stream consumer stops, wait this plus the lag before
+                            starting the target's: a batch it had begun may still run (default
+                            ${STREAM_BATCH_TIMEOUT_SECONDS}, the processor's timeout)
   --wait-timeout-seconds <n> longest wait for instances and mappings (default 120)
   --probes <n>              answers in a row that confirm a region's instances (default 6)
   --endpoint-url <url>      endpoint of every AWS service (an emulator)
@@ -137,6 +141,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         project: { type: "string" },
         "fence-wait-seconds": { type: "string" },
         "in-flight-seconds": { type: "string" },
+        "consumer-drain-seconds": { type: "string" },
         "wait-timeout-seconds": { type: "string" },
         probes: { type: "string" },
         "probe-interval-ms": { type: "string" },
@@ -189,6 +194,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         maxLagMs: seconds(parsed["max-lag-seconds"], "max-lag-seconds"),
         fenceWaitMs: seconds(parsed["fence-wait-seconds"], "fence-wait-seconds"),
         inFlightMs: seconds(parsed["in-flight-seconds"], "in-flight-seconds"),
+        consumerDrainMs: seconds(parsed["consumer-drain-seconds"], "consumer-drain-seconds"),
         waitTimeoutMs: seconds(parsed["wait-timeout-seconds"], "wait-timeout-seconds"),
         probesRequired: number(parsed.probes, "probes", "positive whole"),
         probeIntervalMs: number(parsed["probe-interval-ms"], "probe-interval-ms", "non-negative"),

@@ -20,7 +20,7 @@ import {
   type MappingState,
   type ProbeTarget,
 } from "./cloud";
-import { STREAM_RETENTION_SECONDS } from "../../stream-processor/src/filter";
+import { STREAM_BATCH_TIMEOUT_SECONDS, STREAM_RETENTION_SECONDS } from "../../stream-processor/src/filter";
 import { describeBound, twoWriterBound } from "./bounds";
 
 export interface FailoverOptions {
@@ -45,6 +45,13 @@ export interface FailoverOptions {
   fenceWaitMs?: number;
   /** Longest a write admitted before an instance answered read-only may still run. Default 5 s (bounds.ts). */
   inFlightMs?: number;
+  /**
+   * After an old consumer is Disabled, how long a batch it had started may still write positions and
+   * markers: the target's consumer starts no earlier than this plus the replication lag. Default the
+   * processor's timeout, 60 s (STREAM_BATCH_TIMEOUT_SECONDS). Trading is not held up by it: the flip
+   * comes first.
+   */
+  consumerDrainMs?: number;
   /** Consecutive answers in the expected mode that confirm a region's instances. Default 6. */
   probesRequired?: number;
   probeIntervalMs?: number;
@@ -93,6 +100,7 @@ const DEFAULTS = {
   lagWindowMinutes: 5,
   fenceWaitMs: BOUND.totalMs,
   inFlightMs: BOUND.longestWriteMs,
+  consumerDrainMs: STREAM_BATCH_TIMEOUT_SECONDS * 1000,
   probesRequired: 6,
   probeIntervalMs: 1000,
   waitTimeoutMs: 120_000,
@@ -291,6 +299,8 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
   }
 
   // 5. Stop the old regions' stream consumers before the target's starts.
+  /** When this run saw the last old consumer reach Disabled (a batch it had begun may still run). */
+  let consumerStoppedAt: number | undefined;
   for (const state of states.filter((s) => s.region !== target)) {
     const step = `stop the stream consumer in ${state.region}`;
     const uuid = state.info?.streamConsumer.mappingUuid;
@@ -302,6 +312,8 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
       const now = await cloud.getMappingState(state.region, uuid);
       if (now === "Disabled") {
         record(step, "already", "mapping disabled");
+        // Disabled by an earlier run at an unknown time: counted from now, which is later (safe).
+        consumerStoppedAt = Math.max(consumerStoppedAt ?? 0, cloud.now());
         continue;
       }
       if (!apply) {
@@ -310,6 +322,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
       }
       await cloud.setMappingEnabled(state.region, uuid, false);
       const reached = await waitForMapping(cloud, state.region, uuid, "Disabled", o);
+      consumerStoppedAt = Math.max(consumerStoppedAt ?? 0, cloud.now());
       record(step, reached ? "done" : "not-confirmed", reached ? `mapping ${uuid} disabled` : `mapping ${uuid} not Disabled after ${o.waitTimeoutMs} ms`);
       if (!reached) throw new FailoverRefused(`the stream consumer in ${state.region} did not stop; not starting ${target}'s (two consumers would race on positions). Re-run to retry.`);
     } catch (error) {
@@ -353,8 +366,17 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     }
   }
   if (targetMapping === "Enabled") record(`start the stream consumer in ${target}`, "already", "mapping enabled");
-  else if (!apply) record(`start the stream consumer in ${target}`, "planned", `enable mapping ${targetInfo.streamConsumer.mappingUuid} (now ${targetMapping})`);
+  else if (!apply) record(`start the stream consumer in ${target}`, "planned", `enable mapping ${targetInfo.streamConsumer.mappingUuid} (now ${targetMapping}) once ${o.consumerDrainMs} ms + the lag have passed since the old consumer stopped`);
   else {
+    // A batch the old consumer had begun may still write positions and markers after its mapping
+    // is Disabled (up to the function's timeout), and those must replicate before the target
+    // replays the same fills, or the target would apply them a second time.
+    const drainUntil = (consumerStoppedAt ?? cloud.now()) + o.consumerDrainMs + worstLagMs;
+    const rest = Math.max(0, drainUntil - cloud.now());
+    if (rest > 0) {
+      out(`  waiting ${rest} ms before starting ${target}'s consumer: a batch the old one had begun ends within ${o.consumerDrainMs} ms, then replicates (${worstLagMs} ms)`);
+      await cloud.sleep(rest);
+    }
     await cloud.setMappingEnabled(target, targetInfo.streamConsumer.mappingUuid, true);
     const reached = await waitForMapping(cloud, target, targetInfo.streamConsumer.mappingUuid, "Enabled", o);
     record(`start the stream consumer in ${target}`, reached ? "done" : "not-confirmed", `mapping ${targetInfo.streamConsumer.mappingUuid} ${reached ? "enabled" : `not Enabled after ${o.waitTimeoutMs} ms`}`);

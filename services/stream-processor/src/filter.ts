@@ -62,6 +62,14 @@ export const STREAM_RETENTION_SECONDS = 86_400;
  *   day reaches the queue instead of being trimmed unseen). Retries stay bounded separately
  *   (maximumRetryAttempts), so a poison record still leaves its shard quickly.
  */
+/**
+ * Seconds one invocation of the processor may run (the function's timeout): the handler retries a
+ * contended position up to 8 times with jitter. A batch under way when its mapping is disabled may
+ * go on writing positions and markers that long, so the failover lets it end (and replicate) before
+ * the target's consumer starts.
+ */
+export const STREAM_BATCH_TIMEOUT_SECONDS = 60;
+
 export const STREAM_MAPPING = {
   startingPosition: "TRIM_HORIZON",
   maximumRecordAgeInSeconds: STREAM_RETENTION_SECONDS,
