@@ -270,6 +270,11 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     const state = states.find((s) => s.region === region) as RegionState;
     const step = `wait until ${region} stops writing`;
     const group = state.info?.autoScalingGroupName;
+    if (isWanted(targetState.flag)) {
+      // An earlier run flipped the target already: waiting now would protect nothing.
+      record(step, "already", `${target} already accepts writes (epoch ${wanted.epoch})`);
+      continue;
+    }
     if (!apply) {
       record(
         step,
