@@ -71,6 +71,11 @@ export interface Violation {
   /** True when this is the server's "can't run policy ... during preview" diagnostic. */
   couldNotRunInPreview: boolean;
   /**
+   * True when the policy reported an object (`reportViolation({ message, ... })`): the server then
+   * sends the message alone, where a string report gets the policy's description in front.
+   */
+  objectReport?: boolean;
+  /**
    * Set when a suppression silenced this violation (policy/lib/suppressions.ts): the rule still
    * reports it, as advisory, with the suppression's label, reason and expiry before its message.
    */
@@ -193,6 +198,7 @@ function makeReporter(
         message: message.message ?? message.description ?? description,
         description: message.description ?? description,
         couldNotRunInPreview: false,
+        objectReport: true,
       }));
       return;
     }

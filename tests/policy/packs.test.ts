@@ -130,6 +130,9 @@ describe("policy pack layout", () => {
       ["asg-elb-health-check", "mandatory"],
       ["stateful-resources-protected", "disabled"],
       ["stream-failure-handling", "mandatory"],
+      // dev's failover flag, stream consumer and auto scaling are operated as prod's; its rollouts refresh as prod's.
+      ["operational-state-survives-deploy", "mandatory"],
+      ["asg-launch-template-version-pinned", "mandatory"],
     ]);
     expect(levels("cost")).to.deep.equal({
       "dynamodb-provisioned-billing": "advisory",
@@ -141,6 +144,7 @@ describe("policy pack layout", () => {
       "ec2-instance-type-allowed": "mandatory",
       "monthly-budget": "mandatory",
       "replica-owns-no-write-scaling": "mandatory",
+      "dynamodb-gateway-endpoint": "mandatory",
     });
     const security = levels("security");
     expect(Object.entries(security).filter(([, level]) => level !== "mandatory")).to.deep.equal([

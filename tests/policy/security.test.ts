@@ -55,6 +55,15 @@ function secureStack(fx: Fixture): { albSg: FixtureResource; appSg: FixtureResou
   fx.add(T.bucketSse, "artifacts-sse", { bucket: fx.ref(artifacts), rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
   fx.add(T.bucketObject, "artifact", { bucket: fx.ref(artifacts), key: "app/main.js" });
   fx.add(T.bucketLogging, "artifacts-logging", { bucket: fx.ref(artifacts), targetBucket: fx.ref(bucket), targetPrefix: "s3/artifacts/" });
+  for (const b of [bucket, artifacts]) {
+    fx.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${b.name}-pab`, {
+      bucket: fx.ref(b),
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: true,
+      restrictPublicBuckets: true,
+    });
+  }
   const flowLogs = fx.add(T.logGroup, "flow-logs", { retentionInDays: 365 });
   fx.add(T.flowLog, "flow-log", { vpcId: fx.ref(net.vpc), logDestinationType: "cloud-watch-logs", logDestination: fx.ref(flowLogs, "arn"), trafficType: "ALL" });
   fx.add(T.rolePolicy, "scoped", {

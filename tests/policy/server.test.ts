@@ -117,8 +117,9 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
           policyName: v.policyName,
           enforcementLevel: v.enforcementLevel,
           ...(v.urn ? { urn: v.urn } : {}),
-          // The server prefixes the policy's description; its preview diagnostic stands alone.
-          message: v.couldNotRunInPreview ? v.message : `${v.description}\n${v.message}`,
+          // The server prefixes the policy's description to a string report; its preview diagnostic
+          // and a reported object (a suppressed violation, a refused suppression) stand alone.
+          message: v.couldNotRunInPreview || v.objectReport ? v.message : `${v.description}\n${v.message}`,
         }));
         expect(actual, `${dir} on ${name}`).to.deep.equal(expected);
         compared += expected.length;

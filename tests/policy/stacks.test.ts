@@ -41,6 +41,14 @@ const JUDGED_TYPES = [
   "aws:s3/bucketLogging:BucketLogging",
   "aws:lambda/eventSourceMapping:EventSourceMapping",
   "aws:kms/key:Key",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  "aws:ssm/parameter:Parameter",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
+  "aws:elasticache/user:User",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:rds/subnetGroup:SubnetGroup",
 ];
 
 describe("policy packs over the real stack files", function () {
@@ -78,7 +86,7 @@ describe("policy packs over the real stack files", function () {
       expect(formatViolations(results[key].advisory), key).to.equal("");
       const preview = results[`${key} preview`].advisory;
       expect(preview.length, key).to.be.greaterThan(0);
-      expect(preview.filter((v) => !(v.couldNotRunInPreview && v.policyName === "iam-no-wildcard-admin")), key).to.deep.equal([]);
+      expect(preview.filter((v) => !(v.couldNotRunInPreview && ["iam-no-wildcard-admin", "iam-least-privilege"].includes(v.policyName))), key).to.deep.equal([]);
     }
   });
 
@@ -347,6 +355,92 @@ describe("policy packs over the real stack files", function () {
       expect(messages(result, "no-world-ingress")).to.deep.equal([
         `app-open-to-world opens port ${appPort}/tcp of security group trading-app to 0.0.0.0/0; it is not a load balancer's group`,
       ]);
+    });
+  });
+
+  it("the one suppression in force is the WAF cookie exception: it silences exactly that violation, in every stack, until its expiry", () => {
+    for (const [key] of cases) {
+      const result = results[key];
+      expect(result.suppressions.map((x) => [x.policyPack, x.rule, x.source, x.resource, x.expires]), key).to.deep.equal([
+        ["trading-security", "waf-logs-redact-credentials", "config", "trading-waf-logging", "2027-01-31"],
+      ]);
+      expect(result.suppressions[0].matches.map((urn) => urn.split("::").pop()), key).to.deep.equal(["trading-waf-logging"]);
+      expect(result.suppressed.map((v) => [v.policyName, v.suppressed?.message]), key).to.deep.equal([
+        ["waf-logs-redact-credentials", 'WAF logging trading-waf-logging does not redact cookie (redactedFields: [{ singleHeader: { name: "cookie" } }]): its log records would hold the credential'],
+      ]);
+    }
+  });
+
+  describe("issue 27's rules on mutated real stacks", function () {
+    this.timeout(300_000);
+
+    it("each new rule catches its break in prod-us-east-1: routes, exposure, IAM, identity, operational state, rollouts", async () => {
+      const run = await runStackFile("prod-us-east-1");
+      const urnOf = (name: string) => {
+        const found = run.resources.find((r) => r.name === name && r.custom);
+        if (!found) throw new Error(`no resource ${name}`);
+        return found.urn;
+      };
+      const instancePolicy = run.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "trading-instance");
+      const document = JSON.parse(String(instancePolicy?.inputs.policy)) as { Statement: Record<string, unknown>[] };
+      document.Statement[0] = { ...document.Statement[0], Action: "dynamodb:*" };
+      const mutated = mutateRun(
+        run,
+        // A data subnet moved onto an app route table (its default route is a NAT gateway).
+        {
+          match: (r) => r.name === "trading-data-rta-use1-az1",
+          set: { routeTableId: "routetable-trading-app-rt-use1-az1" },
+          propertyDependencies: { routeTableId: [urnOf("trading-app-rt-use1-az1")] },
+        },
+        { match: (r) => r.name === "trading-db-0", set: { publiclyAccessible: true } },
+        { match: (r) => r.name === "trading-alb-logs" && r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", set: { restrictPublicBuckets: false } },
+        { match: (r) => r.name === "trading-db-in-fn", set: { referencedSecurityGroupId: undefined, cidrIpv4: "10.0.0.0/16" } },
+        { match: (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "trading-instance", set: { policy: JSON.stringify(document) } },
+        { match: (r) => r.type === "aws:rds/cluster:Cluster", set: { iamDatabaseAuthenticationEnabled: false } },
+        { match: (r) => r.type === "aws:ssm/parameter:Parameter" && r.name === "trading-write-region", ignoreChanges: [] },
+        { match: (r) => r.type === "aws:route53/healthCheck:HealthCheck", ignoreChanges: ["disabled", "invertHealthcheck", "resourcePath"] },
+        { match: (r) => r.type === "aws:autoscaling/group:Group", set: { launchTemplate: { id: "launchtemplate-trading-api", version: "$Latest" } } },
+        { match: (r) => r.name === "trading-dynamodb-endpoint", set: { routeTableIds: [] }, propertyDependencies: { routeTableIds: [] } },
+      );
+      const result = await evaluateStack(mutated, "prod");
+      const rule = (name: string) => messages(result, name);
+      expect(rule("data-tier-isolated")).to.deep.equal([
+        "data subnet trading-data-use1-az1 (in subnet group trading-dax-subnets) uses route table trading-app-rt-use1-az1, which has route trading-app-default-use1-az1 (0.0.0.0/0) via a NAT gateway: the data tier must not reach the internet",
+      ]);
+      expect(rule("database-not-public")).to.deep.equal(["Aurora instance trading-db-0 is publicly accessible (publiclyAccessible: true): its endpoint resolves to a public IP"]);
+      expect(rule("s3-public-access-blocked")).to.deep.equal(["bucket trading-alb-logs's public access block trading-alb-logs leaves restrictPublicBuckets off: all four must be true"]);
+      expect(rule("data-stores-admit-only-security-groups")).to.deep.equal([
+        "ingress rule trading-db-in-fn of trading-db (the group of trading-db) admits 10.0.0.0/16: a data store admits security groups only",
+      ]);
+      expect(rule("iam-least-privilege")).to.deep.equal(['role policy trading-instance: statement "TableItems" allows every action of a service (dynamodb:*); list the actions it needs']);
+      expect(rule("database-accepts-fleet-identity")).to.have.length(1);
+      expect(rule("database-accepts-fleet-identity")[0]).to.match(/^Aurora\/RDS cluster trading-db does not enable IAM database authentication .* trading-instance grants rds-db:connect \(statement "ReferenceDatabase"\)/);
+      expect(rule("operational-state-survives-deploy")).to.deep.equal([
+        "trading-write-region (Parameter) does not ignore changes to insecureValue, which the failover command (ssm:PutParameter) writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
+        "trading-health (HealthCheck) ignores changes to resourcePath, which nothing outside pulumi up writes: a code change to them would never deploy (ignore exactly the operational properties)",
+      ]);
+      expect(rule("asg-launch-template-version-pinned")).to.have.length(1);
+      expect(rule("dynamodb-gateway-endpoint")).to.have.length(3);
+    });
+
+    it("the WAF cookie exception, expired or without its reason, fails the pack; without it the violation is mandatory", async () => {
+      const run = await runStackFile("prod-us-east-1", { preview: true });
+      const security = loadPackConfig("prod", "security");
+      const entry = security["waf-logs-redact-credentials"] as { suppressions: Record<string, unknown>[] };
+      const withSuppression = (suppression: Record<string, unknown> | undefined) => ({
+        ...security,
+        "waf-logs-redact-credentials": { suppressions: suppression ? [{ ...entry.suppressions[0], ...suppression }] : [] },
+      });
+      const expired = await evaluateStack(run, "prod", { configs: { security: withSuppression({ expires: "2026-01-31" }) } });
+      expect(messages(expired, "waf-logs-redact-credentials")).to.deep.equal([
+        'WAF logging trading-waf-logging does not redact cookie (redactedFields: [{ singleHeader: { name: "cookie" } }]): its log records would hold the credential',
+        'suppression of waf-logs-redact-credentials by config suppressions[0] (resource "trading-waf-logging") cannot be honoured: it expired on 2026-01-31',
+      ]);
+      const noReason = await evaluateStack(run, "prod", { configs: { security: withSuppression({ reason: "" }) } });
+      expect(messages(noReason, "waf-logs-redact-credentials")[1]).to.match(/cannot be honoured: it gives no reason$/);
+      const none = await evaluateStack(run, "prod", { configs: { security: withSuppression(undefined) } });
+      expect(messages(none, "waf-logs-redact-credentials")).to.have.length(1);
+      expect(none.suppressions).to.deep.equal([]);
     });
   });
 });

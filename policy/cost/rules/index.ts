@@ -13,6 +13,7 @@ import { daxNodeTypeAllowed } from "./dax-node-type-allowed";
 import { ec2InstanceTypeAllowed } from "./ec2-instance-type-allowed";
 import { monthlyBudget } from "./monthly-budget";
 import { replicaOwnsNoWriteScaling } from "./replica-owns-no-write-scaling";
+import { dynamodbGatewayEndpoint } from "./dynamodb-gateway-endpoint";
 
 export const rules: Policies = [
   dynamodbProvisionedBilling,
@@ -24,4 +25,5 @@ export const rules: Policies = [
   ec2InstanceTypeAllowed,
   monthlyBudget,
   replicaOwnsNoWriteScaling,
+  dynamodbGatewayEndpoint,
 ];

@@ -17,6 +17,8 @@ import { targetGroupShallowHealthCheck } from "./target-group-shallow-health-che
 import { asgElbHealthCheck } from "./asg-elb-health-check";
 import { statefulResourcesProtected } from "./stateful-resources-protected";
 import { streamFailureHandling } from "./stream-failure-handling";
+import { operationalStateSurvivesDeploy } from "./operational-state-survives-deploy";
+import { asgLaunchTemplateVersionPinned } from "./asg-launch-template-version-pinned";
 
 export const rules: Policies = [
   subnetTiersSpanAzs,
@@ -32,4 +34,6 @@ export const rules: Policies = [
   asgElbHealthCheck,
   statefulResourcesProtected,
   streamFailureHandling,
+  operationalStateSurvivesDeploy,
+  asgLaunchTemplateVersionPinned,
 ];

@@ -23,6 +23,13 @@ import { s3AccessLogging } from "./s3-access-logging";
 import { vpcFlowLogs } from "./vpc-flow-logs";
 import { logGroupRetention } from "./log-group-retention";
 import { kmsKeyRotation } from "./kms-key-rotation";
+import { dataTierIsolated } from "./data-tier-isolated";
+import { s3PublicAccessBlocked } from "./s3-public-access-blocked";
+import { databaseNotPublic } from "./database-not-public";
+import { dataStoresAdmitOnlySecurityGroups } from "./data-stores-admit-only-security-groups";
+import { iamLeastPrivilege } from "./iam-least-privilege";
+import { wafLogsRedactCredentials } from "./waf-logs-redact-credentials";
+import { databaseAcceptsFleetIdentity } from "./database-accepts-fleet-identity";
 
 export const rules: Policies = [
   encryptionAtRest,
@@ -44,4 +51,11 @@ export const rules: Policies = [
   vpcFlowLogs,
   logGroupRetention,
   kmsKeyRotation,
+  dataTierIsolated,
+  s3PublicAccessBlocked,
+  databaseNotPublic,
+  dataStoresAdmitOnlySecurityGroups,
+  iamLeastPrivilege,
+  wafLogsRedactCredentials,
+  databaseAcceptsFleetIdentity,
 ];

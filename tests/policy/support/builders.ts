@@ -154,7 +154,7 @@ export function autoScalingGroup(fx: Fixture, subnets: FixtureResource[], templa
     maxSize: 6,
     launchTemplate: { id: fx.ref(template), version: fx.ref(template, "latestVersion", "1") },
     ...props,
-  });
+  }, { ignoreChanges: ["desiredCapacity"] });
 }
 
 export function loadBalancer(fx: Fixture, subnets: FixtureResource[], props: Record<string, unknown> = {}, name = "alb"): FixtureResource {
@@ -187,6 +187,7 @@ export function aurora(
       clusterIdentifier: fx.ref(cluster),
       instanceClass: "db.r7g.large",
       engine: "aurora-postgresql",
+      publiclyAccessible: false,
       ...(az ? { availabilityZone: AZ_NAMES[az] ?? az } : {}),
       ...instanceProps,
     }),
@@ -246,6 +247,9 @@ export function dynamoTable(fx: Fixture, options: TableOptions = {}): { table: F
     pointInTimeRecovery: { enabled: true },
     deletionProtectionEnabled: true,
     ...options.props,
+  }, {
+    // Auto scaling owns the capacity and the replica stack the replicas (operational-state-survives-deploy).
+    ignoreChanges: ["readCapacity", "writeCapacity", "globalSecondaryIndexes[*].readCapacity", "globalSecondaryIndexes[*].writeCapacity", "replicas"],
   });
   const scaling = {
     tableRead: { min: 10, max: 100 },

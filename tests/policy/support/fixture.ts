@@ -36,6 +36,8 @@ export interface AddOptions {
   /** Outputs beyond the inputs (what AWS computes). */
   computed?: Record<string, unknown>;
   protect?: boolean;
+  /** Pulumi's ignoreChanges resource option, as the engine hands it to analyzers. */
+  ignoreChanges?: string[];
   /** The resource's own provider (default: the engine's default aws provider of the fixture's region). */
   provider?: { type: string; name: string; urn: string; props: Record<string, unknown> };
 }
@@ -116,7 +118,7 @@ export class Fixture {
       propertyDependencies,
       options: {
         protect: options.protect ?? false,
-        ignoreChanges: [],
+        ignoreChanges: options.ignoreChanges ?? [],
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
         additionalSecretOutputs: [],
@@ -125,6 +127,15 @@ export class Fixture {
       ...(provider ? { provider } : {}),
     });
     return resource;
+  }
+
+  /** A resource added earlier (by a builder), by name. */
+  get(name: string): FixtureResource {
+    const found = this.resources.find((r) => r.name === name);
+    if (!found) {
+      throw new Error(`no fixture resource named ${name}`);
+    }
+    return { urn: found.urn, name: found.name, type: found.type, id: `${found.name}-id` };
   }
 
   /** A component resource (program type), to parent others. */

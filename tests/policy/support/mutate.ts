@@ -13,6 +13,8 @@ export interface ResourceEdit {
   set?: Record<string, unknown>;
   /** Replaces a property's dependencies. */
   propertyDependencies?: Record<string, string[]>;
+  /** Replaces the resource's ignoreChanges option. */
+  ignoreChanges?: string[];
 }
 
 export function mutateRun(run: StackRun, ...edits: ResourceEdit[]): StackRun {
@@ -31,6 +33,9 @@ export function mutateRun(run: StackRun, ...edits: ResourceEdit[]): StackRun {
     resource.outputs = apply(resource.outputs);
     resource.propertyDependencies = Object.fromEntries(Object.entries(resource.propertyDependencies).filter(([k]) => !removed.has(k)));
     Object.assign(resource.propertyDependencies, edit.propertyDependencies ?? {});
+    if (edit.ignoreChanges) {
+      resource.ignoreChanges = edit.ignoreChanges;
+    }
   }
   return new StackRun(run.stack, run.preview, resources, run.invokes, run.outputs);
 }
