@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { logRetentionDays, type ReportIssue } from "../network/config";
+import { STREAM_RETENTION_SECONDS } from "../../services/stream-processor/src/filter";
 import {
   capacityProblems,
   CapacitySettings,
@@ -71,11 +72,13 @@ export const dynamoConfigShape = {
   dynamoStreamBatchSize: int(1, 10_000, 100, "Stream records per stream-processor invocation"),
   dynamoStreamBatchingWindowSeconds: int(0, 300, 1, "Seconds the event source mapping gathers records before invoking"),
   dynamoStreamMaxRetryAttempts: int(0, 10_000, 5, "Retries of a failing batch before it goes to the on-failure queue"),
+  // The stream keeps records 24 hours; a limit below that lets a failover's newly enabled consumer,
+  // which starts at TRIM_HORIZON, discard replicated fills it has not applied (services/failover).
   dynamoStreamMaxRecordAgeSeconds: int(
     60,
     604_800,
-    3600,
-    "Oldest record the processor still retries, in seconds; older ones go to the on-failure queue",
+    STREAM_RETENTION_SECONDS,
+    "Oldest record the processor still retries, in seconds; older ones go to the on-failure queue. Keep it at the stream's 24-hour retention: a failover's newly enabled consumer starts at the oldest record and would discard replicated fills it has not applied",
   ),
   dynamoStreamProcessorMemoryMb: int(128, 10_240, 256, "Memory of the stream-processor Lambda, MB"),
   dynamoLogRetentionDays: logRetentionDays(90, "Retention of the stream processor's log group, in days"),

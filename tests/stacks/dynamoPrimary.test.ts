@@ -258,7 +258,7 @@ for (const { stack, preview } of CASES) {
           maximumBatchingWindowInSeconds: 1,
           bisectBatchOnFunctionError: true,
           maximumRetryAttempts: 5,
-          maximumRecordAgeInSeconds: 3600,
+          maximumRecordAgeInSeconds: 86400,
         });
         expect(mapping.inputs.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
         expect(mapping.inputs.filterCriteria).to.deep.equal(STREAM_FILTER_CRITERIA);
