@@ -31,9 +31,13 @@ export interface ClusterSecurityGroupsArgs {
  * Every rule is its own resource: inline rules and separate rules on one group fight each other.
  */
 export class ClusterSecurityGroups extends pulumi.ComponentResource {
+  /** The load balancer's group: 443/80 in from `ingressCidrs`, out to the app group on the app port. */
   public readonly albSecurityGroupId: pulumi.Output<string>;
+  /** The instances' group: the app port in from the ALB group only; data stores admit it. */
   public readonly appSecurityGroupId: pulumi.Output<string>;
+  /** The ALB group resource, for dependencies and further rules. */
   public readonly albSecurityGroup: aws.ec2.SecurityGroup;
+  /** The app group resource, for dependencies and further rules. */
   public readonly appSecurityGroup: aws.ec2.SecurityGroup;
 
   constructor(name: string, args: ClusterSecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -46,7 +46,9 @@ export interface TradingClusterArgs {
   readonly imageId: pulumi.Input<string>;
   /** Group sizes; min <= desired <= max. */
   readonly minSize: pulumi.Input<number>;
+  /** Instances at first deploy, between `minSize` and `maxSize` (auto scaling owns the number afterwards). */
   readonly desiredCapacity: pulumi.Input<number>;
+  /** Largest number of instances the target-tracking policy may reach. */
   readonly maxSize: pulumi.Input<number>;
   /**
    * Seconds before ELB health checks count after launch; also the default instance warmup. The
@@ -153,20 +155,31 @@ export interface TradingClusterArgs {
  * delivered through a private, KMS-encrypted, versioned S3 bucket.
  */
 export class TradingCluster extends pulumi.ComponentResource {
+  /** DNS name of the internet-facing ALB. */
   public readonly albDnsName: pulumi.Output<string>;
+  /** Route 53 hosted zone of the ALB, for alias records. */
   public readonly albZoneId: pulumi.Output<string>;
+  /** ARN of the ALB (what EdgeProtection's web ACL is associated with). */
   public readonly albArn: pulumi.Output<string>;
   /** `app/<name>/<id>`: the LoadBalancer dimension of the ALB's CloudWatch metrics. */
   public readonly albArnSuffix: pulumi.Output<string>;
+  /** ARN of the fleet's target group. */
   public readonly targetGroupArn: pulumi.Output<string>;
   /** `targetgroup/<name>/<id>`: the TargetGroup dimension of the ALB's CloudWatch metrics. */
   public readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** Name of the Auto Scaling group (the AutoScalingGroupName dimension of its metrics). */
   public readonly asgName: pulumi.Output<string>;
+  /** The app security group the instances run in (`appSecurityGroupId`, passed through). */
   public readonly appSecurityGroupId: pulumi.Output<string>;
+  /** ARN of the instances' IAM role (RegionFailover grants it the write-region flag). */
   public readonly instanceRoleArn: pulumi.Output<string>;
+  /** The private bucket the service artifact is delivered through. */
   public readonly artifactBucketName: pulumi.Output<string>;
+  /** S3 key of the current artifact (content-addressed by the bundle's SHA-256). */
   public readonly artifactKey: pulumi.Output<string>;
+  /** CloudWatch log group of the service's logs. */
   public readonly serviceLogGroupName: pulumi.Output<string>;
+  /** SSM SecureString parameter holding the pagination-cursor key. */
   public readonly cursorSecretParameterName: pulumi.Output<string>;
   /** The URL clients use: https when a certificate is configured. */
   public readonly endpoint: pulumi.Output<string>;

@@ -60,6 +60,7 @@ export type DaxSizing = Pick<DaxClusterArgs, "clusterName" | "nodeType" | "repli
 
 /** Where a DAX cluster lives; DynamoHotPath and GlobalReplica take it from the network. */
 export interface DaxPlacement {
+  /** VPC of the data subnets and of the app security group. */
   readonly vpcId: pulumi.Input<string>;
   /** Data subnets, one per AZ (aws.ec2.Subnet satisfies this). */
   readonly dataSubnets: DaxSubnet[];

@@ -53,18 +53,29 @@ export interface GlobalReplicaArgs extends RegionalTableArgs {
  * in {@link localStream} and the `failover` output section.
  */
 export class GlobalReplica extends pulumi.ComponentResource {
+  /** Name of the replica table: global tables keep the primary's name in every region. */
   public readonly tableName: pulumi.Output<string>;
   /** ARN of the replica table in this region. */
   public readonly tableArn: pulumi.Output<string>;
+  /** The global table this replica belongs to: the primary's table ARN (the TableReplica's `globalTableArn`). */
   public readonly globalTableArn: pulumi.Output<string>;
+  /** ARNs of the GSIs of this region's replica. */
   public readonly indexArns: pulumi.Output<string[]>;
+  /** This region's customer-managed key of the replica. */
   public readonly kmsKeyArn: pulumi.Output<string>;
+  /** TLS discovery endpoint of this region's DAX cluster (daxs://...). */
   public readonly daxEndpoint: pulumi.Output<string>;
+  /** ARN of this region's DAX cluster. */
   public readonly daxClusterArn: pulumi.Output<string>;
+  /** What TradingCluster needs: this region's table, indexes and DAX. */
   public readonly access: HotPathAccess;
+  /** The `dynamo` stack output (it names the primary's stream, processor and queue). */
   public readonly stackOutputs: DynamoStackOutputs;
+  /** The TableReplica resource. */
   public readonly replica: aws.dynamodb.TableReplica;
+  /** Read targets, policies and scheduled actions of this region's replica and its GSIs. */
   public readonly autoScaling: TableAutoScaling;
+  /** This region's DAX cluster component. */
   public readonly dax: DaxCluster;
   /** This region's stream processor (mapping disabled at creation). */
   public readonly streamConsumer: StreamConsumer;

@@ -73,25 +73,39 @@ const spec = (s: ScalingSpec): ScalingSpec => ({ min: s.min, max: s.max, targetU
  * `ignoreChanges: ["replicas"]`, and `globalTableArn` resolves only once write scaling exists.
  */
 export class DynamoHotPath extends pulumi.ComponentResource {
+  /** Name of the table (`tableName`). */
   public readonly tableName: pulumi.Output<string>;
+  /** ARN of the table in this region. */
   public readonly tableArn: pulumi.Output<string>;
   /** The table's ARN, resolved only after every write auto scaling policy exists (see DynamoOutputs). */
   public readonly globalTableArn: pulumi.Output<string>;
+  /** ARN of the table's stream (NEW_AND_OLD_IMAGES). */
   public readonly streamArn: pulumi.Output<string>;
+  /** Names of the table's GSIs, in schema order. */
   public readonly indexNames: pulumi.Output<string[]>;
+  /** ARNs of the table's GSIs (`<tableArn>/index/<name>`). */
   public readonly indexArns: pulumi.Output<string[]>;
+  /** The table's customer-managed key. */
   public readonly kmsKeyArn: pulumi.Output<string>;
+  /** TLS discovery endpoint of the DAX cluster (daxs://...). */
   public readonly daxEndpoint: pulumi.Output<string>;
+  /** ARN of the DAX cluster. */
   public readonly daxClusterArn: pulumi.Output<string>;
+  /** Name of the stream-processor Lambda. */
   public readonly streamProcessorFunctionName: pulumi.Output<string>;
+  /** URL of the stream processor's on-failure queue. */
   public readonly dlqUrl: pulumi.Output<string>;
   /** What TradingCluster needs: table, indexes and DAX of this region. */
   public readonly access: HotPathAccess;
   /** The `dynamo` stack output. */
   public readonly stackOutputs: DynamoStackOutputs;
+  /** The table resource. */
   public readonly table: aws.dynamodb.Table;
+  /** Targets, policies and scheduled actions of the table and every GSI. */
   public readonly autoScaling: TableAutoScaling;
+  /** The DAX cluster component. */
   public readonly dax: DaxCluster;
+  /** The stream processor component (function, mapping, on-failure queue). */
   public readonly streamConsumer: StreamConsumer;
 
   constructor(name: string, args: DynamoHotPathArgs, opts?: pulumi.ComponentResourceOptions) {

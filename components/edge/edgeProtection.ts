@@ -79,7 +79,9 @@ export interface EdgeProtectionArgs {
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
 export class EdgeProtection extends pulumi.ComponentResource {
+  /** ARN of the REGIONAL web ACL associated with the load balancer. */
   public readonly webAclArn: pulumi.Output<string>;
+  /** The WAF's log group (`aws-waf-logs-...`), Authorization header redacted. */
   public readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeProtectionArgs, opts?: pulumi.ComponentResourceOptions) {

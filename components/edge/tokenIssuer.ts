@@ -62,9 +62,13 @@ export interface TokenIssuerArgs {
 export class TokenIssuer extends pulumi.ComponentResource {
   /** `iss` of the pool's tokens. */
   public readonly issuer: pulumi.Output<string>;
+  /** The pool's JWKS endpoint (`<issuer>/.well-known/jwks.json`). */
   public readonly jwksUrl: pulumi.Output<string>;
+  /** OAuth 2.0 token endpoint of the pool's domain (client credentials grant). */
   public readonly tokenEndpoint: pulumi.Output<string>;
+  /** Id of the Cognito user pool. */
   public readonly userPoolId: pulumi.Output<string>;
+  /** ARN of the Cognito user pool. */
   public readonly userPoolArn: pulumi.Output<string>;
   /** App client ids by name (not secret: every token names its client). */
   public readonly clientIds: pulumi.Output<Record<string, string>>;

@@ -56,20 +56,31 @@ export interface AzNetwork {
  * private route table; flow logs; and a default security group with no rules.
  */
 export class HaNetwork extends pulumi.ComponentResource {
+  /** Id of the VPC. */
   public readonly vpcId: pulumi.Output<string>;
+  /** The VPC's IPv4 CIDR (`cidrBlock`). */
   public readonly vpcCidr: pulumi.Output<string>;
   /** AZ names as this account sees them, in the order of `availabilityZoneIds`. */
   public readonly availabilityZoneNames: pulumi.Output<string[]>;
+  /** The AZ IDs the network spans, as given (`availabilityZoneIds`): every per-AZ list below is in this order. */
   public readonly availabilityZoneIds: pulumi.Output<string[]>;
+  /** Public subnets, one per AZ: the ALB's nodes and the NAT gateways. */
   public readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** App (private) subnets, one per AZ: the fleet; egress through the NAT gateway of the same AZ (or the single one). */
   public readonly appSubnetIds: pulumi.Output<string[]>;
+  /** Data subnets, one per AZ: Aurora, the cache and DAX; no route to the internet. */
   public readonly dataSubnetIds: pulumi.Output<string[]>;
+  /** The public route table (default route to the internet gateway), shared by every public subnet. */
   public readonly publicRouteTableId: pulumi.Output<string>;
+  /** Route tables of the app subnets, one per AZ, with the gateway endpoints. */
   public readonly appRouteTableIds: pulumi.Output<string[]>;
+  /** Route tables of the data subnets, one per AZ, with the gateway endpoints and no default route. */
   public readonly dataRouteTableIds: pulumi.Output<string[]>;
+  /** NAT gateways: one per AZ (`perAz`) or one in the first AZ (`single`). */
   public readonly natGatewayIds: pulumi.Output<string[]>;
   /** Resources per AZ, in AZ order. */
   public readonly zones: AzNetwork[];
+  /** The VPC resource itself, for dependencies. */
   public readonly vpc: aws.ec2.Vpc;
 
   constructor(name: string, args: HaNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -9,16 +9,26 @@ export const INSTANCE_REFRESH_FAILURE_EVENTS = ["EC2 Auto Scaling Instance Refre
 
 /** Where alarms go: a topic this stack creates with these subscribers, or an existing topic. */
 export interface AlarmNotifications {
-  /** Email addresses subscribed to the created topic. Default none. */
+  /**
+   * Email addresses subscribed to the created topic.
+   * @default - none
+   */
   emailAddresses?: string[];
-  /** HTTPS endpoints subscribed to the created topic. Default none. */
+  /**
+   * HTTPS endpoints subscribed to the created topic.
+   * @default - none
+   */
   httpsEndpoints?: string[];
-  /** Other AWS accounts whose principals may subscribe to the created topic. Default none. */
+  /**
+   * Other AWS accounts whose principals may subscribe to the created topic.
+   * @default - none: only this account
+   */
   subscriberAccountIds?: string[];
   /**
    * An existing topic of this region to notify instead of creating one. Its key policy must let
    * cloudwatch.amazonaws.com and events.amazonaws.com use its key and its topic policy must let them
-   * publish (see notificationPolicies.ts). Default none: a topic is created.
+   * publish (see notificationPolicies.ts).
+   * @default - none: a topic is created
    */
   existingTopicArn?: string;
 }
@@ -53,11 +63,15 @@ function statisticArgs(stat: string): { statistic?: string; extendedStatistic?: 
  * transitions both notify the topic.
  */
 export class Observability extends pulumi.ComponentResource {
+  /** The SNS topic every alarm notifies on ALARM and on OK (created, or `existingTopicArn`). */
   public readonly topicArn: pulumi.Output<string>;
   /** Names of the metric alarms, in plan order (edge, fleet, data). */
   public readonly alarmNames: pulumi.Output<string[]>;
+  /** The composite alarm in ALARM while any tier alarm is: the one to build other alarms on. */
   public readonly degradedAlarmName: pulumi.Output<string>;
+  /** The stack's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
+  /** EventBridge rule that notifies the topic when an instance refresh fails or is cancelled. */
   public readonly instanceRefreshRuleArn: pulumi.Output<string>;
   /** The plan the alarms were made from (for the offline plan and tests). */
   public readonly plan: AlarmSpec<pulumi.Output<string>>[];

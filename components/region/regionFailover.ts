@@ -9,7 +9,9 @@ export type DnsFailoverRole = NonNullable<RegionInfo["dns"]>["failoverRole"];
 
 /** Inputs of RegionFailover. */
 export interface RegionFailoverArgs {
+  /** Pulumi project: the first segment of the region-info parameter's name. */
   project: string;
+  /** Environment ("prod", "dev"): the region-info parameter is per environment. */
   environment: string;
   /** The stack's role ("primary" or "replica"); it picks the record's failover role. */
   role: "primary" | "replica";
@@ -17,8 +19,12 @@ export interface RegionFailoverArgs {
   region: string;
   /** The flag (WriteRegionFlag) the instances of this region read. */
   writeRegionParameterName: pulumi.Input<string>;
+  /** ARN of that flag in this region: the instance role may read it here and in `peerRegions`. */
   writeRegionParameterArn: pulumi.Input<string>;
-  /** The environment's other regions: the instances may also read the flag (same name) there. Default none. */
+  /**
+   * The environment's other regions: the instances may also read the flag (same name) there.
+   * @default - none
+   */
   peerRegions?: string[];
   /** The instance role of this region's fleet; it is granted ssm:GetParameter on the flags only. */
   instanceRoleArn: pulumi.Input<string>;
@@ -28,9 +34,14 @@ export interface RegionFailoverArgs {
   apiEndpoint: pulumi.Input<string>;
   /** This region's table and stream consumer, which the failover command moves. */
   tableName: pulumi.Input<string>;
+  /** This region's stream processor, which the failover command enables in the write region only. */
   streamProcessorFunctionName: pulumi.Input<string>;
+  /** UUID of that processor's event source mapping. */
   streamMappingUuid: pulumi.Input<string>;
-  /** The environment's DNS name and zone; without them no DNS resource is created. Default none. */
+  /**
+   * The environment's DNS name and zone: this stack's failover record and its health check.
+   * @default - none: no DNS resource is created
+   */
   dns?: { hostedZoneId: string; domainName: string };
 }
 
@@ -51,9 +62,13 @@ export const HEALTH_CHECK = { type: "HTTPS", port: 443, requestInterval: 30, fai
  * write region; those two properties are operational state (`ignoreChanges`).
  */
 export class RegionFailover extends pulumi.ComponentResource {
+  /** The `/<project>/<env>/region-info` parameter the failover command discovers the region by. */
   public readonly regionInfoParameterName: pulumi.Output<string>;
+  /** Route 53 health check of this region's ALB; only with `dns`. */
   public readonly healthCheckId?: pulumi.Output<string>;
+  /** This stack's record in the failover pair (PRIMARY or SECONDARY); only with `dns`. */
   public readonly failoverRole?: DnsFailoverRole;
+  /** The environment's DNS name (`dns.domainName`); only with `dns`. */
   public readonly apiDomainName?: string;
 
   constructor(name: string, args: RegionFailoverArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -27,10 +27,13 @@ export interface WriteRegionFlagArgs {
  * preview shows it instead of [secret].
  */
 export class WriteRegionFlag extends pulumi.ComponentResource {
+  /** Name of the SSM parameter (`/<project>/<environment>/write-region`), the same in every region. */
   public readonly parameterName: pulumi.Output<string>;
+  /** ARN of the parameter in this region. */
   public readonly parameterArn: pulumi.Output<string>;
   /** The value the flag was created with. */
   public readonly initialWriteRegion: string;
+  /** The parameter resource (its value is ignored after creation). */
   public readonly parameter: aws.ssm.Parameter;
 
   constructor(name: string, args: WriteRegionFlagArgs, opts?: pulumi.ComponentResourceOptions) {
