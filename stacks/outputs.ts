@@ -26,7 +26,7 @@ import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.2.0";
+export const CONTRACT_VERSION = "1.3.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
 export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover", "auth", "observability"] as const;
@@ -103,8 +103,26 @@ export interface DataOutputs {
   dbRefdataConnectArn: string;
   /** The Lambda `pulumi up` invokes to apply the reference-data migrations (since 1.1.0). */
   refdataMigrationFunctionName: string;
-  /** SHA-256 of the migration set the stack's database was migrated to (since 1.1.0). */
+  /**
+   * SHA-256 of the migration set the stack's function carries (since 1.1.0). Where the stack holds
+   * the writer it is the set the database was migrated to; a global database's secondary receives
+   * the writer's schema by replication.
+   */
   refdataMigrationSetSha256: string;
+  /** ARN of this region's Aurora cluster (since 1.3.0): a global database's switchover target names it. */
+  dbClusterArn: string;
+  /**
+   * Identifier of the Aurora Global Database the cluster is a member of (since 1.3.0): on the
+   * primary stack, which owns it, and on each replica, whose cluster is its secondary. Only when
+   * the stack sets `dataGlobalDatabase`.
+   */
+  dbGlobalClusterIdentifier?: string;
+  /**
+   * The global writer endpoint (since 1.3.0): Aurora points it at the writer of whichever region is
+   * primary, across switchovers and failovers. Writers (the refdata CLI) use it; readers keep
+   * `dbReaderEndpoint`, their own region's. Only when the stack sets `dataGlobalDatabase`.
+   */
+  dbGlobalWriterEndpoint?: string;
 }
 
 /**
@@ -295,6 +313,9 @@ export const dataOutputsSchema = z.object({
   dbRefdataConnectArn: arnOf("rds-db", /^dbuser:.+\/.+$/, "an rds-db:connect database user"),
   refdataMigrationFunctionName: nonEmpty,
   refdataMigrationSetSha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a hex SHA-256" }),
+  dbClusterArn: arnOf("rds", /^cluster:[a-z][a-z0-9-]*$/, "an Aurora DB cluster"),
+  dbGlobalClusterIdentifier: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, "must be an RDS global cluster identifier").optional(),
+  dbGlobalWriterEndpoint: dnsName.optional(),
 });
 
 export const failoverDnsOutputsSchema = z.object({

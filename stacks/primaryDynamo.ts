@@ -1,5 +1,6 @@
 /**
- * A replica stack's read of its primary: the primary's `dynamo` output, read through the platform's
+ * A replica stack's read of its primary: the primary's `dynamo` output (and, for a replica whose
+ * database is a global database's secondary, its `data` output), read through the platform's
  * consumer helper (platformOutputs, the one StackReference reader) and checked against the rules
  * that relate it to this replica, before anything else is registered. The component (GlobalReplica,
  * via dynamoTier) takes the result as plain values and never sees the StackReference's reading.
@@ -7,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DYNAMO_OUTPUT_KEY, type DynamoOutputs } from "../components/dynamo/outputs";
 import type { DynamoPrimary, DynamoTierConfig } from "../components/dynamo/tier";
+import type { DataOutputs } from "./outputs";
 import { platformOutputs, PlatformOutputsError } from "./platformOutputs";
 
 /** A replica's view of its primary: validated outputs and the StackReference they came from. */
@@ -14,6 +16,11 @@ export interface PrimaryDynamoRead extends DynamoPrimary {
   /** The fully qualified primary stack. */
   stack: string;
   source: pulumi.StackReference;
+  /**
+   * The primary's `data` output, read in the same StackReference when the replica's database joins
+   * the primary's global database (`dataGlobalDatabase`); checked by stacks/primaryData.ts.
+   */
+  data?: DataOutputs;
 }
 
 /**
@@ -23,7 +30,7 @@ export interface PrimaryDynamoRead extends DynamoPrimary {
  * role and the section's shape; the rules relating the section to this replica follow. Either
  * failure reads as a PrimaryOutputError (stack, problems, what to do).
  */
-export async function readDynamoPrimary(config: DynamoTierConfig): Promise<PrimaryDynamoRead | undefined> {
+export async function readDynamoPrimary(config: DynamoTierConfig & { dataGlobalDatabase?: boolean }): Promise<PrimaryDynamoRead | undefined> {
   if (config.role !== "replica") {
     return undefined;
   }
@@ -32,17 +39,21 @@ export async function readDynamoPrimary(config: DynamoTierConfig): Promise<Prima
   }
   const stack = config.primaryStack;
   let reference: pulumi.StackReference | undefined;
+  let data: DataOutputs | undefined;
   const outputs = await usablePrimaryDynamo(
     stack,
     async () => {
-      // The reference keeps its logical name "primary": renaming it would replace it in every replica's state.
-      const primary = await platformOutputs(stack, { role: "primary", sections: [DYNAMO_OUTPUT_KEY], name: "primary" });
+      // The reference keeps its logical name "primary": renaming it would replace it in every replica's
+      // state. One reference reads every section the replica needs: a second one would need a second name.
+      const sections = config.dataGlobalDatabase ? ([DYNAMO_OUTPUT_KEY, "data"] as const) : ([DYNAMO_OUTPUT_KEY] as const);
+      const primary = await platformOutputs(stack, { role: "primary", sections, name: "primary" });
       reference = primary.reference;
+      data = "data" in primary.values ? (primary.values as { data: DataOutputs }).data : undefined;
       return primary.values.dynamo;
     },
     config.region,
   );
-  return { stack, outputs, source: reference as pulumi.StackReference };
+  return { stack, outputs, source: reference as pulumi.StackReference, ...(data ? { data } : {}) };
 }
 
 /**

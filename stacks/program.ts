@@ -13,6 +13,7 @@ import { EdgeProtection } from "../components/edge/edgeProtection";
 import { cacheEngineVersionOf } from "../components/data/config";
 import { dynamoTier } from "../components/dynamo/tier";
 import { readDynamoPrimary } from "./primaryDynamo";
+import { referenceDataPlacement } from "./primaryData";
 import { HaNetwork } from "../components/network/haNetwork";
 import { dnsSettingsOf } from "../components/region/config";
 import { RegionFailover } from "../components/region/regionFailover";
@@ -40,9 +41,14 @@ export async function main() {
   const config = loadStackConfig();
   // The committed stack files hold example values that only the example account (the mock cloud)
   // accepts; a real preview or up with one left stops here, naming each (stacks/placeholders.ts).
-  refusePlaceholders(config, (await aws.getCallerIdentity({})).accountId);
+  const accountId = (await aws.getCallerIdentity({})).accountId;
+  refusePlaceholders(config, accountId);
   // A replica reads and validates its primary's outputs (StackReference) before anything is created.
   const dynamoPrimary = await readDynamoPrimary(config);
+  // The reference database: regional, or the global database's primary or secondary, and whether
+  // this stack's cluster holds the writer now (RDS says so: a switchover moves it without a deploy).
+  const referenceData = await referenceDataPlacement(config, dynamoPrimary, { accountId, partition: (await aws.getPartition({})).partition });
+  pulumi.log.info(`reference data: ${referenceData.reason}`);
   // A replica that uses its primary's token issuer reads it the same way, before anything is created.
   const authPrimary = await readAuthPrimary(config);
 
@@ -99,10 +105,13 @@ export async function main() {
     },
     skipFinalSnapshot: config.dataSkipFinalSnapshot,
     logRetentionDays: config.dataLogRetentionDays,
+    globalDatabase: referenceData.globalDatabase,
   });
 
   // Step 4b: the reference-data schema and roles, applied by this deployment (a Lambda in the app
-  // subnets, invoked when the migration set changes), once the writer accepts connections.
+  // subnets, invoked when the migration set changes), once the writer accepts connections. Invoked
+  // only where this stack's cluster holds the writer (a global database's secondary is read-only);
+  // the function exists in every region, for the stack that holds the writer after a switchover.
   const migrations = new ReferenceDataMigrations("trading", {
     vpcId: network.vpcId,
     subnetIds: network.zones.map((zone) => zone.appSubnet.id),
@@ -114,6 +123,7 @@ export async function main() {
     dbKmsKeyArn: data.dbKmsKeyArn,
     waitFor: [data.instances[0]],
     logRetentionDays: config.dataLogRetentionDays,
+    invoke: referenceData.holdsWriter,
   });
 
   // Step 5a: the environment's write-region flag in this region (operational state after creation).
@@ -186,6 +196,7 @@ export async function main() {
     instanceRoleArn: cluster.instanceRoleArn,
     alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
     apiEndpoint: cluster.endpoint,
+    autoScalingGroupName: cluster.asgName,
     tableName: dynamo.access.tableName,
     streamProcessorFunctionName: dynamo.localStream.functionName,
     streamMappingUuid: dynamo.localStream.mappingUuid,
@@ -240,6 +251,10 @@ export async function main() {
       dbRefdataConnectArn: data.access.dbConnectArn.apply((arn) => arn.replace(/\/[^/]+$/, `/${REFDATA_DB_ROLE}`)),
       refdataMigrationFunctionName: migrations.functionName,
       refdataMigrationSetSha256: pulumi.output(migrations.migrationSetSha256),
+      dbClusterArn: data.dbClusterArn,
+      ...(data.dbGlobalClusterIdentifier && data.dbGlobalWriterEndpoint
+        ? { dbGlobalClusterIdentifier: data.dbGlobalClusterIdentifier, dbGlobalWriterEndpoint: data.dbGlobalWriterEndpoint }
+        : {}),
     },
     failover: {
       writeRegionParameterName: writeRegion.parameterName,

@@ -58,6 +58,40 @@ export interface DatabaseSettings {
   readonly appUsername?: string;
 }
 
+/**
+ * How the cluster takes part in an Aurora Global Database (DataTierArgs.globalDatabase). Absent, the
+ * cluster is regional, as dev runs it.
+ */
+export type GlobalDatabaseArgs = GlobalPrimaryArgs | GlobalSecondaryArgs;
+
+/** The stack that owns the global cluster: its cluster is the first member, the writer at creation. */
+export interface GlobalPrimaryArgs {
+  readonly role: "primary";
+  /** Global cluster identifier: unique in the account across every region. Required. */
+  readonly identifier: string;
+  /**
+   * Regions of the secondaries, where the master secret is replicated so that the stack holding
+   * the writer after a switchover or failover finds it in its own region. Required (may be empty).
+   */
+  readonly secretReplicaRegions: readonly string[];
+}
+
+/** A replica stack: its cluster joins the primary's global cluster as a read-only secondary. */
+export interface GlobalSecondaryArgs {
+  readonly role: "secondary";
+  /** The global cluster to join, as the primary stack publishes it. Required. */
+  readonly identifier: pulumi.Input<string>;
+  /** The global writer endpoint, as the primary stack publishes it. Required. */
+  readonly writerEndpoint: pulumi.Input<string>;
+  /** This region's replica of the master secret (the primary's secret, replicated here). Required. */
+  readonly masterSecretArn: pulumi.Input<string>;
+}
+
+/** The cluster identifier DataTier gives the cluster of `identifier` (DataTierArgs.identifier). */
+export function clusterIdentifierOf(identifier: string): string {
+  return physicalId([identifier, "db"], ID_LIMITS.rdsCluster);
+}
+
 /** Inputs of {@link auroraDatabase}: DataTier's settings with its defaults applied. */
 export interface AuroraArgs {
   readonly network: StoreNetwork;
@@ -71,6 +105,8 @@ export interface AuroraArgs {
   /** The account's partition and id, for the monitoring role (resolved once by DataTier). */
   readonly partition: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
+  /** Membership of an Aurora Global Database; undefined for a regional cluster. */
+  readonly global?: GlobalDatabaseArgs;
 }
 
 /** What DataTier reads back from the database it registered. */
@@ -81,6 +117,15 @@ export interface AuroraDatabase {
   readonly securityGroup: aws.ec2.SecurityGroup;
   /** The PostgreSQL role the application logs in as. */
   readonly appUsername: string;
+  /** The database's name (a secondary is created without one: it replicates the primary's). */
+  readonly databaseName: string;
+  /** The Secrets Manager secret of the master user, in this region. */
+  readonly masterSecretArn: pulumi.Output<string>;
+  /** The global cluster this stack owns (a global primary only). */
+  readonly globalCluster?: aws.rds.GlobalCluster;
+  /** Identifier and writer endpoint of the global cluster the cluster is a member of. */
+  readonly globalIdentifier?: pulumi.Output<string>;
+  readonly globalWriterEndpoint?: pulumi.Output<string>;
 }
 
 /**
@@ -95,7 +140,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
   const deletionProtection = settings.deletionProtection ?? true;
   const monitoringInterval = settings.monitoringIntervalSeconds ?? 60;
   const appUsername = settings.appUsername ?? "trading_app";
-  const clusterId = physicalId([args.identifier, "db"], ID_LIMITS.rdsCluster);
+  const clusterId = clusterIdentifierOf(args.identifier);
 
   const key = storeKey(scope, `${name}-db-key`, physicalId([args.identifier, "db"], 250), "Aurora storage, Performance Insights and the RDS-managed master secret");
   const securityGroup = storeSecurityGroup(scope, name, "db", network, POSTGRES_PORT, "Aurora PostgreSQL");
@@ -124,6 +169,10 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
   );
 
   const monitoringRoleArn = monitoringInterval > 0 ? enhancedMonitoringRole(scope, name, clusterId, args) : undefined;
+  const databaseName = settings.databaseName ?? "trading";
+  const masterUsername = settings.masterUsername ?? "trading_admin";
+  const global = args.global;
+  const membership = global ? globalMembership(scope, name, clusterId, key, settings, deletionProtection, global) : undefined;
 
   const cluster = new aws.rds.Cluster(
     `${name}-db`,
@@ -132,12 +181,37 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
       engine: "aurora-postgresql",
       engineMode: "provisioned",
       engineVersion: settings.engineVersion,
-      databaseName: settings.databaseName ?? "trading",
-      masterUsername: settings.masterUsername ?? "trading_admin",
-      // RDS generates the password, keeps it only in Secrets Manager and rotates it: it never
-      // passes through stack config or Pulumi state.
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: key.arn,
+      ...(global?.role === "secondary"
+        ? {
+            // A secondary replicates the primary's database, users and passwords: RDS refuses a
+            // master user, a password or a managed secret on it ("InvalidParameterCombination: Cannot
+            // specify password for cross region replication cluster", CreateDBCluster), and its
+            // database name is the primary's.
+            globalClusterIdentifier: global.identifier,
+          }
+        : global?.role === "primary"
+          ? {
+              globalClusterIdentifier: membership?.globalCluster?.id,
+              databaseName,
+              masterUsername,
+              // Not manageMasterUserPassword: "Managing master user passwords with Secrets Manager
+              // isn't supported for ... DB clusters that are part of an Aurora global database"
+              // (Amazon Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets
+              // Manager", Limitations, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html).
+              // The password is generated into this tier's own secret (globalMembership) and given
+              // write-only: the provider sends it on create and when the version is raised, never
+              // reads it back.
+              masterPasswordWo: membership?.password,
+              masterPasswordWoVersion: MASTER_PASSWORD_VERSION,
+            }
+          : {
+              databaseName,
+              masterUsername,
+              // RDS generates the password, keeps it only in Secrets Manager and rotates it: it never
+              // passes through stack config or Pulumi state.
+              manageMasterUserPassword: true,
+              masterUserSecretKmsKeyId: key.arn,
+            }),
       iamDatabaseAuthenticationEnabled: true,
       storageEncrypted: true,
       kmsKeyId: key.arn,
@@ -160,7 +234,17 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
       enabledCloudwatchLogsExports: ["postgresql"],
       tags: { Name: clusterId },
     },
-    { parent: scope, protect: deletionProtection, dependsOn: [logGroup] },
+    {
+      parent: scope,
+      protect: deletionProtection,
+      dependsOn: [logGroup],
+      // A member's engine version follows its global cluster's, which an upgrade changes (the
+      // provider then upgrades every member); replicationSourceIdentifier is set by RDS on a
+      // secondary. Both as the provider's aws.rds.GlobalCluster documentation prescribes
+      // (https://www.pulumi.com/registry/packages/aws/api-docs/rds/globalcluster/, "Upgrading Engine
+      // Versions" and the secondary cluster example).
+      ...(global ? { ignoreChanges: ["engineVersion", "replicationSourceIdentifier"] } : {}),
+    },
   );
 
   const instances: aws.rds.ClusterInstance[] = [];
@@ -201,7 +285,94 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
     instances.push(instance);
   }
 
-  return { cluster, instances, key, securityGroup, appUsername };
+  const masterSecretArn =
+    global?.role === "secondary"
+      ? pulumi.output(global.masterSecretArn)
+      : membership?.secret
+        ? membership.secret.arn
+        : cluster.masterUserSecrets.apply((secrets) => {
+            const arn = secrets[0]?.secretArn;
+            if (!arn) {
+              throw new Error("RDS reported no master user secret although manageMasterUserPassword is on");
+            }
+            return arn;
+          });
+  return {
+    cluster,
+    instances,
+    key,
+    securityGroup,
+    appUsername,
+    databaseName,
+    masterSecretArn,
+    globalCluster: membership?.globalCluster,
+    globalIdentifier: global?.role === "secondary" ? pulumi.output(global.identifier) : membership?.globalCluster?.globalClusterIdentifier,
+    globalWriterEndpoint: global?.role === "secondary" ? pulumi.output(global.writerEndpoint) : membership?.globalCluster?.endpoint,
+  };
+}
+
+/**
+ * Raise to give the global primary's master user a new password: the secret's version and the
+ * cluster's write-only password are sent again with a new generated value (write-only arguments are
+ * sent only when their version changes). RDS cannot rotate it for a global database (no managed
+ * secret), so rotation is this counter plus a `pulumi up` of the stack holding the global cluster.
+ */
+export const MASTER_PASSWORD_VERSION = 1;
+
+/** What a global primary adds: the global cluster and the master secret it owns; nothing for a secondary. */
+function globalMembership(
+  scope: pulumi.Resource,
+  name: string,
+  clusterId: string,
+  key: aws.kms.Key,
+  settings: DatabaseSettings,
+  deletionProtection: boolean,
+  global: GlobalDatabaseArgs,
+): { globalCluster?: aws.rds.GlobalCluster; secret?: aws.secretsmanager.Secret; password?: pulumi.Output<string> } {
+  if (global.role === "secondary") {
+    return {};
+  }
+  const globalCluster = new aws.rds.GlobalCluster(
+    `${name}-db-global`,
+    {
+      globalClusterIdentifier: global.identifier,
+      engine: "aurora-postgresql",
+      engineVersion: settings.engineVersion,
+      databaseName: settings.databaseName ?? "trading",
+      storageEncrypted: true,
+      deletionProtection,
+    },
+    { parent: scope, protect: deletionProtection },
+  );
+  // 40 letters and digits: PostgreSQL master passwords take 8-128 printable characters except
+  // "/", '"', "@" and space (RDS naming constraints); letters and digits need no escaping anywhere.
+  const password = pulumi.secret(
+    aws.secretsmanager.getRandomPasswordOutput({ passwordLength: 40, excludePunctuation: true }, { parent: scope }).apply((r) => r.randomPassword ?? ""),
+  );
+  const secret = new aws.secretsmanager.Secret(
+    `${name}-db-master`,
+    {
+      name: `${clusterId}-master`,
+      description: `Master user of the global database ${global.identifier} (JSON username/password)`,
+      kmsKeyId: key.arn,
+      // A copy in every secondary's region: after a switchover or a failover the new writer's stack
+      // runs the migrations with the copy in its own region, even when this region is gone. A
+      // replica is encrypted with that region's aws/secretsmanager key: the secondary's own key is
+      // created by its stack, after this one.
+      replicas: global.secretReplicaRegions.map((region) => ({ region })),
+    },
+    { parent: scope },
+  );
+  new aws.secretsmanager.SecretVersion(
+    `${name}-db-master`,
+    {
+      secretId: secret.id,
+      secretStringWo: pulumi.jsonStringify({ username: settings.masterUsername ?? "trading_admin", password }),
+      secretStringWoVersion: MASTER_PASSWORD_VERSION,
+    },
+    { parent: scope },
+  );
+  return { globalCluster, secret, password };
 }
 
 /**

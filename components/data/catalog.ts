@@ -39,6 +39,30 @@ export const DB_INSTANCE_CLASSES = [
 ] as const;
 export const DEFAULT_DB_INSTANCE_CLASS = "db.r7g.large";
 
+/**
+ * Aurora Global Database (reference data in every region of an environment) needs memory-optimised
+ * instance classes: "An Aurora global database requires DB instance classes that are optimized for
+ * memory-intensive applications ... We recommend using a db.r5 or higher instance class" (Amazon
+ * Aurora User Guide, "Configuration requirements of an Amazon Aurora global database",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html).
+ * Of DB_INSTANCE_CLASSES that is db.r6g and db.r7g; the burstable db.t4g classes are refused.
+ */
+export function supportsGlobalDatabase(instanceClass: string): boolean {
+  return /^db\.(r[5-9][a-z]*|x\d[a-z]*)\./.test(instanceClass);
+}
+
+/**
+ * Engine versions a global database may run. "Supported Regions and DB engines for Aurora global
+ * databases" (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.GlobalDatabase.html)
+ * lists, per region and major version, the first minor that supports global databases ("Version
+ * X.Y and higher"); every minor of AURORA_POSTGRES_VERSIONS (16.10+, 17.6+) is past those floors in
+ * us-east-1 and eu-west-1. The authority at deploy time is `SupportsGlobalDatabases` in
+ * `aws rds describe-db-engine-versions --engine aurora-postgresql --engine-version <v>` (RDS API
+ * reference, DBEngineVersion). A version added to AURORA_POSTGRES_VERSIONS is not global-capable
+ * until it is added here too, after that check.
+ */
+export const AURORA_GLOBAL_POSTGRES_VERSIONS: readonly string[] = ["16.10", "16.11", "17.6", "17.7"];
+
 export const CACHE_ENGINES = ["valkey", "redis"] as const;
 export type CacheEngine = (typeof CACHE_ENGINES)[number];
 

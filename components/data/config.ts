@@ -16,6 +16,8 @@ import {
   MAX_CACHE_NODES,
   MAX_DB_INSTANCES,
   MONITORING_INTERVALS,
+  AURORA_GLOBAL_POSTGRES_VERSIONS,
+  supportsGlobalDatabase,
 } from "./catalog";
 
 /** Production: a writer and two readers, and a primary and two replicas, one per AZ. */
@@ -70,6 +72,14 @@ export const dataConfigShape = {
     .default(7)
     .describe("Days of Performance Insights history: 7 (free), a multiple of 31 up to 713, or 731. Default 7."),
   dataLogRetentionDays: logRetentionDays(30, "Retention of the PostgreSQL and cache slow-log groups in days"),
+  dataGlobalDatabase: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Make the reference database an Aurora Global Database: a primary stack creates the global cluster (its cluster is the first, writing member; " +
+        "needs failoverPeerRegions), a replica stack's cluster joins its primary's as a read-only secondary. Required in a prod replica stack; " +
+        "needs a memory-optimised instance class (db.r6g/db.r7g). Default false (one regional cluster, as dev runs).",
+    ),
   dataCacheEngine: z
     .enum(CACHE_ENGINES)
     .default("valkey")
@@ -109,7 +119,11 @@ export function cacheEngineVersionOf(cfg: { dataCacheEngine: CacheEngine; dataCa
 }
 
 /** Checks that involve several data keys, or the environment. */
-export function checkDataConfig(cfg: DataConfig & { isProduction: boolean; environment: string }, report: ReportIssue): void {
+export function checkDataConfig(
+  cfg: DataConfig & { isProduction: boolean; environment: string; role: string; failoverPeerRegions: readonly string[] },
+  report: ReportIssue,
+): void {
+  checkGlobalDatabase(cfg, report);
   const versions = CACHE_ENGINE_VERSIONS[cfg.dataCacheEngine];
   const cacheVersion = cacheEngineVersionOf(cfg);
   if (!versions.includes(cacheVersion)) {
@@ -165,6 +179,46 @@ export function checkDataConfig(cfg: DataConfig & { isProduction: boolean; envir
     report(
       "dataCacheSnapshotRetentionDays",
       `must be at least ${PRODUCTION_MIN_RETENTION_DAYS} in a ${env} stack; got ${cfg.dataCacheSnapshotRetentionDays}`,
+    );
+  }
+}
+
+/**
+ * A global database's own rules. The engine version and instance class must be a combination
+ * Aurora Global Database supports (catalog.ts: memory-optimised classes only, and the versions that
+ * list global database support); a primary's global cluster needs a peer region for its secondary
+ * (and for the replica of its master secret); a prod replica must be a secondary, or a failover to
+ * its region ends with a reference database that holds no rows.
+ */
+function checkGlobalDatabase(
+  cfg: DataConfig & { isProduction: boolean; environment: string; role: string; failoverPeerRegions: readonly string[] },
+  report: ReportIssue,
+): void {
+  if (!cfg.dataGlobalDatabase) {
+    if (cfg.isProduction && cfg.role === "replica") {
+      report(
+        "dataGlobalDatabase",
+        `must be true in a ${cfg.environment} replica stack: its Aurora cluster is the secondary of the primary's global database, so the reference data (entitlements, instruments, limits) is there after a failover`,
+      );
+    }
+    return;
+  }
+  if (!supportsGlobalDatabase(cfg.dataDbInstanceClass)) {
+    report(
+      "dataDbInstanceClass",
+      `"${cfg.dataDbInstanceClass}" cannot run an Aurora Global Database (dataGlobalDatabase: true): it needs a memory-optimised class such as db.r7g.large`,
+    );
+  }
+  if (!AURORA_GLOBAL_POSTGRES_VERSIONS.includes(cfg.dataDbEngineVersion)) {
+    report(
+      "dataDbEngineVersion",
+      `"${cfg.dataDbEngineVersion}" is not listed as supporting Aurora Global Database (dataGlobalDatabase: true); allowed: ${AURORA_GLOBAL_POSTGRES_VERSIONS.join(", ")}`,
+    );
+  }
+  if (cfg.role === "primary" && cfg.failoverPeerRegions.length === 0) {
+    report(
+      "dataGlobalDatabase",
+      "needs failoverPeerRegions on a primary stack: the regions whose replica stacks hold the global database's secondaries (the master secret is replicated there)",
     );
   }
 }

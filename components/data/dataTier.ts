@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DataAccess } from "./access";
-import { auroraDatabase, DatabaseSettings } from "./aurora";
+import { auroraDatabase, DatabaseSettings, type GlobalDatabaseArgs } from "./aurora";
 import { CACHE_PORT, cacheReplicationGroup, CacheSettings } from "./cache";
 import type { DataZone } from "./zones";
 
 // DataTier's public API, as it was before Aurora and the cache got a file each.
-export { DB_CA_CERTIFICATE, POSTGRES_PORT, type DatabaseSettings } from "./aurora";
+export { clusterIdentifierOf, DB_CA_CERTIFICATE, MASTER_PASSWORD_VERSION, POSTGRES_PORT, type DatabaseSettings, type GlobalDatabaseArgs } from "./aurora";
 export { CACHE_PORT, DEFAULT_CACHE_ACCESS_STRING, type CacheSettings } from "./cache";
 export { WINDOWS } from "./catalog";
 export { dataZonesOf, type DataZone } from "./zones";
@@ -29,6 +29,15 @@ export interface DataTierArgs {
   readonly identifier: string;
   /** The Aurora PostgreSQL cluster. */
   readonly database: DatabaseSettings;
+  /**
+   * Make the cluster a member of an Aurora Global Database: `primary` creates the global cluster
+   * (and the master secret, replicated to the secondaries' regions) and joins it as the first,
+   * writing member; `secondary` joins an existing one read-only, with no master user (its database,
+   * users and passwords are the primary's). Either way the cluster keeps its own key, instances and
+   * placement in this region.
+   * @default undefined: a regional cluster with an RDS-managed master secret
+   */
+  readonly globalDatabase?: GlobalDatabaseArgs;
   /** The ElastiCache replication group. */
   readonly cache: CacheSettings;
   /**
@@ -68,6 +77,12 @@ export class DataTier extends pulumi.ComponentResource {
   public readonly dbClusterArn: pulumi.Output<string>;
   public readonly dbSecurityGroupId: pulumi.Output<string>;
   public readonly dbKmsKeyArn: pulumi.Output<string>;
+  /** Identifier of the global cluster the database is a member of (global databases only). */
+  public readonly dbGlobalClusterIdentifier?: pulumi.Output<string>;
+  /** The global writer endpoint: it follows the writer across switchovers and failovers (global databases only). */
+  public readonly dbGlobalWriterEndpoint?: pulumi.Output<string>;
+  /** The global cluster, on the stack that owns it. */
+  public readonly globalCluster?: aws.rds.GlobalCluster;
   public readonly cachePrimaryEndpoint: pulumi.Output<string>;
   public readonly cacheReaderEndpoint: pulumi.Output<string>;
   public readonly cachePort: pulumi.Output<number>;
@@ -106,6 +121,7 @@ export class DataTier extends pulumi.ComponentResource {
       logRetentionDays,
       partition,
       accountId,
+      global: args.globalDatabase,
     });
     const cache = cacheReplicationGroup(this, name, {
       network: args,
@@ -122,14 +138,12 @@ export class DataTier extends pulumi.ComponentResource {
     this.dbWriterEndpoint = db.cluster.endpoint;
     this.dbReaderEndpoint = db.cluster.readerEndpoint;
     this.dbPort = db.cluster.port;
-    this.dbName = db.cluster.databaseName;
-    this.dbMasterSecretArn = db.cluster.masterUserSecrets.apply((secrets) => {
-      const arn = secrets[0]?.secretArn;
-      if (!arn) {
-        throw new Error("RDS reported no master user secret although manageMasterUserPassword is on");
-      }
-      return arn;
-    });
+    // Known in advance: a secondary reports no database name of its own (it is the primary's).
+    this.dbName = pulumi.output(db.databaseName);
+    this.dbMasterSecretArn = db.masterSecretArn;
+    this.dbGlobalClusterIdentifier = db.globalIdentifier;
+    this.dbGlobalWriterEndpoint = db.globalWriterEndpoint;
+    this.globalCluster = db.globalCluster;
     this.dbClusterArn = db.cluster.arn;
     this.dbSecurityGroupId = db.securityGroup.id;
     this.dbKmsKeyArn = db.key.arn;
@@ -170,6 +184,8 @@ export class DataTier extends pulumi.ComponentResource {
       cacheSecurityGroupId: this.cacheSecurityGroupId,
       cacheKmsKeyArn: this.cacheKmsKeyArn,
       cacheUserArn: this.access.cacheUserArn,
+      ...(this.dbGlobalClusterIdentifier ? { dbGlobalClusterIdentifier: this.dbGlobalClusterIdentifier } : {}),
+      ...(this.dbGlobalWriterEndpoint ? { dbGlobalWriterEndpoint: this.dbGlobalWriterEndpoint } : {}),
     });
   }
 }

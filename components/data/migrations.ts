@@ -48,6 +48,14 @@ export interface ReferenceDataMigrationsArgs {
   /** Days the function's log group keeps logs. Default 30. */
   logRetentionDays?: pulumi.Input<number>;
   /**
+   * Whether this deployment invokes the function. Only a stack whose cluster holds the writer may:
+   * against a global database's read-only secondary every migration fails ("cannot execute CREATE
+   * TABLE in a read-only transaction"), and with it the `pulumi up`. Without the invocation the
+   * function is still deployed, ready for the stack that holds the writer after a switchover.
+   * Default true.
+   */
+  invoke?: boolean;
+  /**
    * Base of the function's physical name (`<identifier>-refdata-migrations`, at most 64 characters)
    * and so of its log group's. Default `<name>-<stack>`: Lambda function and log group names are
    * unique per account and region, and dev and prod-us-east-1 share both.
@@ -73,9 +81,10 @@ export class ReferenceDataMigrations extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   /** Hash of the migration set the last `pulumi up` applied. */
   public readonly migrationSetSha256: string;
-  /** The function's summary of the run ({applied, total, migrationSetSha256}), as JSON. */
+  /** The function's summary of the run ({applied, total, migrationSetSha256}), as JSON; "" where not invoked. */
   public readonly result: pulumi.Output<string>;
-  public readonly invocation: aws.lambda.Invocation;
+  /** The invocation, where this stack holds the writer (ReferenceDataMigrationsArgs.invoke). */
+  public readonly invocation?: aws.lambda.Invocation;
 
   constructor(name: string, args: ReferenceDataMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("trading:data:ReferenceDataMigrations", name, {}, opts);
@@ -197,20 +206,25 @@ export class ReferenceDataMigrations extends pulumi.ComponentResource {
       { parent: this, dependsOn: [vpcAccess, secretAccess, logGroup] },
     );
 
-    this.invocation = new aws.lambda.Invocation(
-      `${name}-run`,
-      {
-        functionName: fn.name,
-        qualifier: fn.version,
-        input: JSON.stringify({ migrationSetSha256: this.migrationSetSha256 }),
-        triggers: { migrationSetSha256: this.migrationSetSha256, functionVersion: fn.version },
-      },
-      { parent: this, dependsOn: [dbIngress, ...(args.waitFor ?? [])] },
-    );
+    // Created where the writer is; removed from a stack that no longer holds it (its deletion invokes
+    // nothing) and created again, so run once, when the writer comes back.
+    this.invocation =
+      args.invoke === false
+        ? undefined
+        : new aws.lambda.Invocation(
+            `${name}-run`,
+            {
+              functionName: fn.name,
+              qualifier: fn.version,
+              input: JSON.stringify({ migrationSetSha256: this.migrationSetSha256 }),
+              triggers: { migrationSetSha256: this.migrationSetSha256, functionVersion: fn.version },
+            },
+            { parent: this, dependsOn: [dbIngress, ...(args.waitFor ?? [])] },
+          );
 
     this.functionName = fn.name;
     this.securityGroupId = group.id;
-    this.result = this.invocation.result;
+    this.result = this.invocation ? this.invocation.result : pulumi.output("");
     this.registerOutputs({ functionName: this.functionName, securityGroupId: this.securityGroupId, result: this.result });
   }
 }

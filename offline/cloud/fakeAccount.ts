@@ -5,7 +5,7 @@
  * and eventual consistency inside one update (S3 versioning that is not in effect yet when an object
  * is written). A test opts into each; without them the mock cloud behaves as before.
  */
-import { FAKE_ACCOUNT_ID } from "./fakeAws";
+import { FAKE_ACCOUNT_ID, type FakeGlobalCluster, rdsGlobalClustersOf, switchOverGlobalCluster } from "./fakeAws";
 import { nameClaims, type NameClaim } from "./physicalNames";
 
 /** How the fake account deviates from the happy path in a run. */
@@ -202,6 +202,19 @@ export class FakeAccount {
     for (const key of [...this.generated.keys()]) {
       if (key.startsWith(`${stack}::`)) this.generated.delete(key);
     }
+  }
+
+  /** The account's Aurora global cluster of `identifier`, as DescribeGlobalClusters would show it. */
+  globalCluster(identifier: string): FakeGlobalCluster | undefined {
+    return rdsGlobalClustersOf(this.accountId).get(identifier.toLowerCase());
+  }
+
+  /**
+   * A switchover (or failover) run outside `pulumi up`, as the failover command runs it:
+   * `targetClusterArn` becomes the writer of global cluster `identifier`.
+   */
+  switchOverGlobalCluster(identifier: string, targetClusterArn: string): void {
+    switchOverGlobalCluster(identifier, targetClusterArn, this.accountId);
   }
 
   /** Final snapshots the account holds in `region` for resources of `type`. */

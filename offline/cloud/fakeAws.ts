@@ -61,6 +61,104 @@ export function azIdForName(region: string, azName: string): string {
 }
 
 type Props = Record<string, unknown>;
+
+/**
+ * The account's RDS global clusters (Aurora Global Database), by account id and lower-case
+ * identifier: created by a GlobalCluster registration, joined by each Cluster registration that
+ * names it, read back by the `aws.rds.getGlobalCluster` invoke. It lives with the fakes rather than
+ * in a FakeAccount because every run creates and reads global clusters, with or without one (a
+ * replica's run reads the global cluster its primary's run created in this process, as the mock
+ * cloud hands it that run's outputs); a FakeAccount reaches its account's through
+ * {@link rdsGlobalClustersOf}. Unlike RDS, the fake keeps a global cluster after a `destroy`: the
+ * runs of one process share the account id, and a replica run later in the process still reads the
+ * outputs its primary published earlier.
+ */
+export interface FakeGlobalCluster {
+  identifier: string;
+  engineVersion: string;
+  endpoint: string;
+  arn: string;
+  /** Members in joining order; the first to join is the writer until a switchover or failover moves it. */
+  members: { dbClusterArn: string; region: string; isWriter: boolean }[];
+}
+
+const RDS_GLOBAL_CLUSTERS = new Map<string, Map<string, FakeGlobalCluster>>();
+
+/** The global clusters of `account` (created on first use). */
+export function rdsGlobalClustersOf(account: string = FAKE_ACCOUNT_ID): Map<string, FakeGlobalCluster> {
+  let clusters = RDS_GLOBAL_CLUSTERS.get(account);
+  if (!clusters) {
+    clusters = new Map();
+    RDS_GLOBAL_CLUSTERS.set(account, clusters);
+  }
+  return clusters;
+}
+
+/**
+ * What SwitchoverGlobalCluster (or FailoverGlobalCluster) leaves: `targetClusterArn`, a member,
+ * becomes the writer and every other member a read-only secondary. Refused like the API refuses a
+ * target that is not a member ("DBClusterNotFoundFault").
+ */
+export function switchOverGlobalCluster(identifier: string, targetClusterArn: string, account: string = FAKE_ACCOUNT_ID): void {
+  const cluster = rdsGlobalClustersOf(account).get(identifier.toLowerCase());
+  if (!cluster) {
+    throw new Error(`GlobalClusterNotFoundFault: The global cluster ${identifier} doesn't exist [mock cloud]`);
+  }
+  if (!cluster.members.some((m) => m.dbClusterArn === targetClusterArn)) {
+    throw new Error(`DBClusterNotFoundFault: ${targetClusterArn} is not a member of global cluster ${identifier} [mock cloud]`);
+  }
+  for (const member of cluster.members) member.isWriter = member.dbClusterArn === targetClusterArn;
+}
+
+const CREDENTIAL_INPUTS = ["masterUsername", "masterPassword", "masterPasswordWo"] as const;
+
+/**
+ * CreateDBCluster with a GlobalClusterIdentifier, refused where RDS refuses it; the cluster joins
+ * the global cluster otherwise (an update of a member is not a join: nothing is checked again).
+ */
+function joinGlobalCluster(inputs: Props, region: string, account: string, clusterArn: string): void {
+  const identifier = String(inputs.globalClusterIdentifier);
+  if (inputs.manageMasterUserPassword === true) {
+    // "Managing master user passwords with Secrets Manager isn't supported for ... DB clusters that
+    // are part of an Aurora global database" (Aurora User Guide, rds-secrets-manager.html, Limitations).
+    throw new Error(
+      `InvalidParameterCombination: ManageMasterUserPassword isn't supported for a DB cluster in an Aurora global database (${identifier}) [mock cloud: ${clusterArn}]`,
+    );
+  }
+  const global = rdsGlobalClustersOf(account).get(identifier.toLowerCase());
+  if (!global) {
+    // CreateDBCluster errors: GlobalClusterNotFoundFault, "The GlobalClusterIdentifier doesn't refer to an existing global database cluster."
+    throw new Error(`GlobalClusterNotFoundFault: The GlobalClusterIdentifier doesn't refer to an existing global database cluster (${identifier}) [mock cloud: ${clusterArn}]`);
+  }
+  if (global.members.some((m) => m.dbClusterArn === clusterArn)) return;
+  if (global.members.some((m) => m.region === region)) {
+    // "no two Aurora DB clusters in an Aurora global database can be in the same AWS Region" (Configuration requirements).
+    throw new Error(`InvalidParameterCombination: global cluster ${identifier} already has a member in ${region} [mock cloud: ${clusterArn}]`);
+  }
+  if (global.members.length > 0) {
+    const credentials = CREDENTIAL_INPUTS.filter((key) => inputs[key] !== undefined && inputs[key] !== "");
+    if (credentials.length > 0) {
+      // A secondary replicates the primary's users: "InvalidParameterCombination: Cannot specify
+      // password for cross region replication cluster" (CreateDBCluster on a secondary).
+      throw new Error(
+        `InvalidParameterCombination: Cannot specify ${credentials.join(", ")} for cross region replication cluster (secondary of ${identifier}) [mock cloud: ${clusterArn}]`,
+      );
+    }
+  }
+  if (String(inputs.engineVersion) !== global.engineVersion) {
+    // Every member runs the global cluster's engine version; a failover between different versions is
+    // refused ("Aurora global databases can't fail over ... when the primary and secondary have
+    // different DB engine versions").
+    throw new Error(
+      `InvalidParameterCombination: engine version ${String(inputs.engineVersion)} does not match global cluster ${identifier}'s ${global.engineVersion} [mock cloud: ${clusterArn}]`,
+    );
+  }
+  if (inputs.storageEncrypted === true && typeof inputs.kmsKeyId === "string" && inputs.kmsKeyId.split(":")[3] !== region) {
+    // "KMS keys are specific to the Amazon Web Services Region that they are created in" (CreateDBCluster, KmsKeyId).
+    throw new Error(`InvalidParameterValue: KMS key ${inputs.kmsKeyId} is not in ${region} [mock cloud: ${clusterArn}]`);
+  }
+  global.members.push({ dbClusterArn: clusterArn, region, isWriter: global.members.length === 0 });
+}
 /** A fake invoke: its inputs, the region it runs in and the account it runs as. */
 type InvokeFake = (inputs: Props, region: string, account: string) => Props;
 
@@ -106,6 +204,34 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     const streamLabel = region === "us-east-1" ? "2026-01-05T09:30:00.000" : "2026-01-05T09:41:17.250";
     return { id: name, name, arn, region, streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", streamArn: `${arn}/stream/${streamLabel}`, streamLabel };
   },
+  // DescribeGlobalClusters through the provider's data source, from the account's global clusters;
+  // a missing one fails as the provider fails it.
+  "aws:rds/getGlobalCluster:getGlobalCluster": (inputs, region, account) => {
+    const identifier = String(inputs.identifier);
+    const global = rdsGlobalClustersOf(account).get(identifier.toLowerCase());
+    if (!global) {
+      // The SDK turns a failed invoke into `new Error(err.details)` (runtime/invoke.ts), as gRPC
+      // errors from the engine carry the provider's message in `details`; so does this one.
+      const message = `reading RDS Global Cluster (${identifier}): couldn't find resource (GlobalClusterNotFoundFault) [mock cloud, ${region}]`;
+      throw Object.assign(new Error(message), { details: message });
+    }
+    return {
+      id: global.identifier,
+      identifier: global.identifier,
+      arn: global.arn,
+      engine: "aurora-postgresql",
+      engineVersion: global.engineVersion,
+      endpoint: global.endpoint,
+      members: global.members.map((m) => ({ dbClusterArn: m.dbClusterArn, isWriter: m.isWriter })),
+      region,
+      storageEncrypted: true,
+    };
+  },
+  // GetRandomPassword: a recognisable fake, so tests can prove it reaches no output.
+  "aws:secretsmanager/getRandomPassword:getRandomPassword": (inputs) => ({
+    id: "random-password",
+    randomPassword: `FakeMasterPassword${"x".repeat(Math.max(0, Number(inputs.passwordLength ?? 32) - 18))}`,
+  }),
   "aws:elb/getServiceAccount:getServiceAccount": (_inputs, region) => {
     const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
     if (!account) {
@@ -159,8 +285,44 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     keyId: `key-${name}`,
     arn: `arn:aws:kms:${region}:${account}:key/key-${name}`,
   }),
+  "aws:rds/globalCluster:GlobalCluster": (_name, inputs, _region, _id, account) => {
+    const identifier = String(inputs.globalClusterIdentifier);
+    const clusters = rdsGlobalClustersOf(account);
+    const existing = clusters.get(identifier.toLowerCase());
+    // Registered again (another run of the owning stack): an engine version it asks for is an upgrade,
+    // which the provider applies to every member.
+    if (existing) existing.engineVersion = String(inputs.engineVersion);
+    const global: FakeGlobalCluster = existing ?? {
+      identifier,
+      engineVersion: String(inputs.engineVersion),
+      // The global writer endpoint: "<global database name>.global-<id>.global.rds.amazonaws.com".
+      endpoint: `${identifier}.global-fake0000000.global.rds.amazonaws.com`,
+      // A global cluster's ARN has no region.
+      arn: `arn:aws:rds::${account}:global-cluster:${identifier}`,
+      members: [],
+    };
+    clusters.set(identifier.toLowerCase(), global);
+    return {
+      arn: global.arn,
+      endpoint: global.endpoint,
+      globalClusterResourceId: `cluster-FAKEGLOBAL${identifier.toUpperCase().replace(/[^A-Z0-9]/g, "")}`,
+      globalClusterMembers: global.members.map((m) => ({ dbClusterArn: m.dbClusterArn, isWriter: m.isWriter })),
+      engineVersionActual: global.engineVersion,
+    };
+  },
+  "aws:secretsmanager/secret:Secret": (name, inputs, region, _id, account) => {
+    const secretName = String(inputs.name ?? name);
+    const replicas = Array.isArray(inputs.replicas) ? (inputs.replicas as { region: string }[]) : [];
+    return {
+      arn: `arn:aws:secretsmanager:${region}:${account}:secret:${secretName}-AbCdEf`,
+      replicas: replicas.map((r) => ({ ...r, status: "InSync", statusMessage: "Replication succeeded" })),
+    };
+  },
   "aws:rds/cluster:Cluster": (name, inputs, region, _id, account) => {
     const id = String(inputs.clusterIdentifier ?? name);
+    if (typeof inputs.globalClusterIdentifier === "string" && inputs.globalClusterIdentifier !== "") {
+      joinGlobalCluster(inputs, region, account, `arn:aws:rds:${region}:${account}:cluster:${id}`);
+    }
     return {
       arn: `arn:aws:rds:${region}:${account}:cluster:${id}`,
       endpoint: `${id}.cluster-cfake0000000.${region}.rds.amazonaws.com`,
@@ -311,7 +473,8 @@ function autoName(name: string): string {
 
 /** Outputs of a created resource: its inputs, an id and ARN, and the type's computed fields. */
 export function fakeOutputs(type: string, name: string, inputs: Props, region: string, account: string = FAKE_ACCOUNT_ID): { id: string; state: Props } {
-  const id = `${kindOf(type)}-${name}`;
+  // A global cluster's id is its identifier (the provider's import id), which members name.
+  const id = type === "aws:rds/globalCluster:GlobalCluster" ? String(inputs.globalClusterIdentifier) : `${kindOf(type)}-${name}`;
   const common: Props = {
     arn: `arn:aws:${serviceOf(type)}:${region}:${account}:${kindOf(type)}/${name}`,
   };

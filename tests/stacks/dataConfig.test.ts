@@ -165,6 +165,26 @@ const BAD_CASES: BadConfigCase[] = [
     message: "trading-platform:dataCacheSnapshotRetentionDays: must be at least 7 in a prod stack; got 0",
   },
   {
+    // Aurora Global Database needs memory-optimised classes (catalog.ts, supportsGlobalDatabase).
+    title: "a global database on a burstable class",
+    stack: "dev",
+    overrides: { [K("dataGlobalDatabase")]: true, [K("failoverPeerRegions")]: ["eu-west-1"] },
+    message:
+      'trading-platform:dataDbInstanceClass: "db.t4g.medium" cannot run an Aurora Global Database (dataGlobalDatabase: true): it needs a memory-optimised class such as db.r7g.large',
+  },
+  {
+    title: "a prod replica whose database is not the global database's secondary",
+    stack: "prod-eu-west-1",
+    overrides: { [K("dataGlobalDatabase")]: false },
+    message: "trading-platform:dataGlobalDatabase: must be true in a prod replica stack: its Aurora cluster is the secondary of the primary's global database",
+  },
+  {
+    title: "a global database whose primary names no peer region",
+    stack: "dev",
+    overrides: { [K("dataGlobalDatabase")]: true, [K("dataDbInstanceClass")]: "db.r7g.large" },
+    message: "trading-platform:dataGlobalDatabase: needs failoverPeerRegions on a primary stack",
+  },
+  {
     title: "a misspelt data key",
     stack: "dev",
     overrides: { [K("dataCacheNodes")]: 2 },
@@ -185,7 +205,9 @@ describe("data tier config", () => {
     expect(() => parseStackConfig("prod-us-east-1", stackConfig("prod-us-east-1", devSized)))
       .to.throw()
       .with.property("problems")
-      .that.has.length(4);
+      .that.has.length(5);
+    // The fifth: a burstable class cannot run the global database prod-us-east-1 owns.
+    expect(() => parseStackConfig("prod-us-east-1", stackConfig("prod-us-east-1", devSized))).to.throw(/cannot run an Aurora Global Database/);
   });
 
   it("lets dev run one burstable instance and one cache node (no failover) when the stack says so", async () => {

@@ -25,6 +25,9 @@ const T = {
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   role: "aws:iam/role:Role",
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
 } as const;
 
 function configuredAzIds(stack: string): string[] {
@@ -121,15 +124,37 @@ function assertProdDataTier(stack: string, run: StackRun): void {
     expect(String(role.inputs.assumeRolePolicy)).to.contain("monitoring.rds.amazonaws.com");
   }
 
-  // The cluster: encrypted with a rotating customer key, TLS forced, IAM auth, RDS-managed password.
+  // The cluster: encrypted with a rotating customer key of its own region, TLS forced, IAM auth. A
+  // member of the global database: the primary owns the global cluster and the master secret
+  // (RDS-managed secrets are not offered in a global database), the secondary has no master user.
   const cluster = run.single(T.cluster);
   expect(cluster.inputs.engine).to.equal("aurora-postgresql");
   expect(cluster.inputs.storageEncrypted).to.equal(true);
   const dbKey = only(run, cluster, "kmsKeyId", T.key);
   expect(dbKey.inputs.enableKeyRotation).to.equal(true);
-  expect(cluster.inputs.manageMasterUserPassword).to.equal(true);
+  if (region) expect(String(cluster.inputs.kmsKeyId).split(":")[3], "the key is in the cluster's region").to.equal(region);
+  expect(cluster.inputs.manageMasterUserPassword).to.equal(undefined);
   expect(cluster.inputs.masterPassword).to.equal(undefined);
-  expect(only(run, cluster, "masterUserSecretKmsKeyId", T.key).urn).to.equal(dbKey.urn);
+  expect(cluster.ignoreChanges).to.include.members(["engineVersion", "replicationSourceIdentifier"]);
+  if (readStackFile(stack)["trading-platform:role"] === "primary") {
+    const global = run.single(T.globalCluster);
+    expect(only(run, cluster, "globalClusterIdentifier", T.globalCluster).urn).to.equal(global.urn);
+    expect(global.inputs.globalClusterIdentifier).to.equal("trading-prod-refdata");
+    expect([global.inputs.engine, global.inputs.engineVersion, global.inputs.storageEncrypted]).to.deep.equal(["aurora-postgresql", cluster.inputs.engineVersion, true]);
+    expect(global.protect && global.inputs.deletionProtection === true, "the global cluster is protected").to.equal(true);
+    expect(cluster.inputs.masterUsername).to.equal("trading_admin");
+    expect(cluster.inputs.masterPasswordWoVersion).to.equal(1);
+    const secret = run.single(T.secret);
+    expect(only(run, secret, "kmsKeyId", T.key).urn, "the master secret is encrypted with the tier's key").to.equal(dbKey.urn);
+    expect(secret.inputs.replicas, "a copy in the secondary's region").to.deep.equal([{ region: "eu-west-1" }]);
+  } else {
+    expect(run.ofType(T.globalCluster), "the replica owns no global cluster").to.deep.equal([]);
+    expect(cluster.inputs.globalClusterIdentifier).to.equal("trading-prod-refdata");
+    for (const key of ["masterUsername", "masterPasswordWo", "databaseName", "masterUserSecretKmsKeyId"]) {
+      expect(cluster.inputs[key], `a secondary has no ${key}`).to.equal(undefined);
+    }
+    expect(run.ofType(T.secret), "the secondary uses the primary's secret, replicated here").to.deep.equal([]);
+  }
   expect(cluster.inputs.iamDatabaseAuthenticationEnabled).to.equal(true);
   const params = only(run, cluster, "dbClusterParameterGroupName", T.clusterParams);
   const forceSsl = (params.inputs.parameters as { name: string; value: string }[]).filter((p) => p.name === "rds.force_ssl");
@@ -252,10 +277,34 @@ describe("DataTier in the stack files", () => {
           }
         }
       }
-      expect(found).to.deep.equal([]);
-      // Nothing that holds a secret value is created at all: RDS keeps the master password, and
-      // the cache has no password (an IAM-authenticated user and a disabled default user).
-      expect(data.filter((r) => r.type.startsWith("aws:secretsmanager/"))).to.deep.equal([]);
+      if (stack.startsWith("prod-us-east-1")) {
+        // The global database's primary: RDS offers no managed secret for a member of a global
+        // database, so the generated password goes, write-only and as a Pulumi secret, to the
+        // cluster and to the tier's own secret, and nowhere else.
+        expect(found.map((f) => f.split(" = ")[0])).to.have.members([
+          "trading-db-master.secretStringWo",
+          "trading-db-master.secretStringWoVersion",
+          "trading-db.masterPasswordWo",
+          "trading-db.masterPasswordWoVersion",
+        ]);
+        if (!run.preview) {
+          for (const [type, key] of [
+            [T.cluster, "masterPasswordWo"],
+            [T.secretVersion, "secretStringWo"],
+          ] as const) {
+            const value = run.single(type).inputs[key];
+            expect(JSON.stringify(value), `${type}.${key} is a Pulumi secret`).to.contain("4dabf18193072939515e22adb298388d");
+          }
+          expect(JSON.stringify(run.outputs), "the password reaches no stack output").to.not.contain("FakeMasterPassword");
+        }
+        expect(data.filter((r) => r.type.startsWith("aws:secretsmanager/")).map((r) => r.type)).to.have.members([T.secret, T.secretVersion]);
+      } else {
+        expect(found).to.deep.equal([]);
+        // Nothing that holds a secret value is created at all: RDS keeps the master password (dev),
+        // the secondary has none (prod-eu-west-1), and the cache has no password (an
+        // IAM-authenticated user and a disabled default user).
+        expect(data.filter((r) => r.type.startsWith("aws:secretsmanager/"))).to.deep.equal([]);
+      }
       const users = run.ofType(T.cacheUser);
       expect(users.map((u) => [u.inputs.userName === "default", (u.inputs.authenticationMode as { type: string }).type])).to.have.deep.members([
         [true, "no-password-required"],
@@ -286,6 +335,11 @@ describe("DataTier in the stack files", () => {
     expect(cluster.inputs.deletionProtection).to.equal(false);
     expect(cluster.protect).to.equal(false);
     expect(cluster.inputs.skipFinalSnapshot).to.equal(true);
+    // dev stays one regional cluster (dataGlobalDatabase defaults to false) with RDS's managed secret.
+    expect(run.ofType(T.globalCluster)).to.deep.equal([]);
+    expect(cluster.inputs.globalClusterIdentifier).to.equal(undefined);
+    expect(cluster.inputs.manageMasterUserPassword).to.equal(true);
+    expect(cluster.ignoreChanges).to.deep.equal([]);
   });
 
   it("exports the data outputs of every stack under data", () => {
@@ -295,7 +349,13 @@ describe("DataTier in the stack files", () => {
       expect(data.dbWriterEndpoint, stack).to.equal(`trading-${stack}-db.cluster-cfake0000000.${region}.rds.amazonaws.com`);
       expect(data.dbReaderEndpoint, stack).to.equal(`trading-${stack}-db.cluster-ro-cfake0000000.${region}.rds.amazonaws.com`);
       expect(data.dbPort).to.equal(5432);
-      expect(data.dbMasterSecretArn).to.match(new RegExp(`^arn:aws:secretsmanager:${region}:\\d{12}:secret:rds!cluster-`));
+      // dev: RDS's managed secret; prod: the global database's own secret, in each region (a replica).
+      expect(data.dbMasterSecretArn).to.match(
+        new RegExp(stack === "dev" ? `^arn:aws:secretsmanager:${region}:\\d{12}:secret:rds!cluster-` : `^arn:aws:secretsmanager:${region}:\\d{12}:secret:trading-prod-us-east-1-db-master-`),
+      );
+      expect(data.dbClusterArn).to.equal(`arn:aws:rds:${region}:123456789012:cluster:trading-${stack}-db`);
+      expect(data.dbGlobalClusterIdentifier, stack).to.equal(stack === "dev" ? undefined : "trading-prod-refdata");
+      expect(data.dbGlobalWriterEndpoint, stack).to.equal(stack === "dev" ? undefined : "trading-prod-refdata.global-fake0000000.global.rds.amazonaws.com");
       expect(data.cachePrimaryEndpoint).to.match(new RegExp(`^master\\.trading-${stack}-cache-[0-9a-f]{4}\\.fake00\\.${region}\\.cache\\.amazonaws\\.com$`));
       expect(data.cacheReaderEndpoint).to.match(new RegExp(`^replica\\.trading-${stack}-cache-[0-9a-f]{4}\\.fake00\\.${region}\\.cache\\.amazonaws\\.com$`));
       expect(data.cachePort).to.equal(6379);

@@ -63,7 +63,12 @@ describe("stack outputs contract", () => {
     expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["failover.dns.apiDomainName", "failover.dns.failoverRole"]);
     // 1.2.0: the observability section.
     expect(primary).to.include.members(["observability.alarmTopicArn", "observability.degradedAlarmName", "observability.dashboardName"]);
-    expect(CONTRACT_VERSION).to.equal("1.2.0");
+    // 1.3.0: the global database, in the data section: this region's cluster ARN, and (only with a
+    // global database, so optional) the global cluster's identifier and writer endpoint.
+    expect(primary).to.include.members(["data.dbClusterArn"]);
+    expect(primary.filter((path) => path.startsWith("data.dbGlobal"))).to.deep.equal([]);
+    expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["data.dbGlobalClusterIdentifier", "data.dbGlobalWriterEndpoint"]);
+    expect(CONTRACT_VERSION).to.equal("1.3.0");
   });
 
   it("finds a missing and an unexpected key (the comparison can fail)", () => {
@@ -106,6 +111,17 @@ describe("stack outputs contract", () => {
       }
     });
   }
+
+  it("carries the global cluster's identifier from the primary, which owns it, to the replica, which joins it; dev has none", () => {
+    const data = (stack: string) => runs[stack].outputs.data as Record<string, unknown>;
+    expect(data("prod-us-east-1").dbGlobalClusterIdentifier).to.equal("trading-prod-refdata");
+    expect(data("prod-eu-west-1").dbGlobalClusterIdentifier).to.equal(data("prod-us-east-1").dbGlobalClusterIdentifier);
+    expect(data("prod-eu-west-1").dbGlobalWriterEndpoint).to.equal(data("prod-us-east-1").dbGlobalWriterEndpoint);
+    expect(data("dev")).to.not.have.any.keys("dbGlobalClusterIdentifier", "dbGlobalWriterEndpoint");
+    // Each region's own cluster; the replica's master secret is its region's copy of the primary's.
+    expect(data("prod-eu-west-1").dbClusterArn).to.equal("arn:aws:rds:eu-west-1:123456789012:cluster:trading-prod-eu-west-1-db");
+    expect(String(data("prod-eu-west-1").dbMasterSecretArn).split(":")[3]).to.equal("eu-west-1");
+  });
 
   it("the replica names the primary stack its table replicates", () => {
     expect(runs["prod-eu-west-1"].outputs.primaryStack).to.equal(readStackFile("prod-eu-west-1")["trading-platform:primaryStack"]);

@@ -262,13 +262,24 @@ describe("platformOutputs (consumer helper)", () => {
 
     it("tells a stack on an older minor that lacks an output to redeploy", () => {
       const older = primaryWith((o) => delete o.network.vpcId);
-      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.3.0"))
+      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.4.0"))
         .to.throw(PlatformOutputsError)
         .with.property("problems")
         .that.deep.equals([
           'output "network.vpcId" is missing',
-          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.3.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
+          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.4.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
         ]);
+    });
+
+    it("reads a 1.2.0 stack, which has no global database fields, at 1.3.0 (they are optional)", () => {
+      const older = primaryWith((o) => {
+        (o as Outputs).contractVersion = "1.2.0";
+        delete (o.data as Outputs).dbGlobalClusterIdentifier;
+        delete (o.data as Outputs).dbGlobalWriterEndpoint;
+      });
+      const values = parsePlatformOutputs(PRIMARY, older, { role: "primary", sections: ["data"] });
+      expect(values.data.dbGlobalClusterIdentifier).to.equal(undefined);
+      expect(values.data.dbClusterArn).to.equal((primary.data as Outputs).dbClusterArn);
     });
   });
 
@@ -309,9 +320,33 @@ describe("the replica stack reads its primary through platformOutputs", () => {
     expect(failure.message).to.contain('output "role" is "replica", but a "primary" stack was expected');
   });
 
-  it("depends only on the primary's dynamo section", async () => {
-    const { cluster: _cluster, data: _data, ...rest } = primary;
+  it("depends only on the primary's dynamo and data sections (data: the global database it joins)", async () => {
+    const { cluster: _cluster, ...rest } = primary;
     const run = await runStackFile(STACK, { stackReferences: { [PRIMARY]: { ...rest, network: {} } } });
     expect(run.single("aws:dynamodb/tableReplica:TableReplica").inputs.globalTableArn).to.equal((primary.dynamo as Outputs).globalTableArn);
+    expect(run.single("aws:rds/cluster:Cluster").inputs.globalClusterIdentifier).to.equal((primary.data as Outputs).dbGlobalClusterIdentifier);
+  });
+
+  it("fails before creating anything when the primary publishes no global database", async () => {
+    const data = { ...(primary.data as Outputs) };
+    delete data.dbGlobalClusterIdentifier;
+    delete data.dbGlobalWriterEndpoint;
+    const failure = await stackFileFailure(STACK, { stackReferences: { [PRIMARY]: { ...primary, data } } });
+    expect(failure.message).to.contain(`Cannot read the DynamoDB outputs of primary stack "${PRIMARY}"`);
+    expect(failure.message).to.contain('output "data.dbGlobalClusterIdentifier" is missing: the primary has no global database yet');
+    expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+  });
+
+  it("fails before creating anything when the published global cluster does not exist in the account", async () => {
+    const data = { ...(primary.data as Outputs), dbGlobalClusterIdentifier: "trading-prod-refdata-gone" };
+    const failure = await stackFileFailure(STACK, { stackReferences: { [PRIMARY]: { ...primary, data } } });
+    expect(failure.message).to.contain('output "data.dbGlobalClusterIdentifier" names global cluster trading-prod-refdata-gone, which this account does not have');
+    expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
+  });
+
+  it("fails before creating anything when its engine version differs from the global cluster's, naming the key", async () => {
+    const failure = await stackFileFailure(STACK, { overrides: { "trading-platform:dataDbEngineVersion": "17.7" } });
+    expect(failure.message).to.contain("trading-platform:dataDbEngineVersion is 17.7, but global cluster trading-prod-refdata runs 17.6");
+    expect(failure.registered.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * `pulumi up` alone creates the reference-data schema and the application roles: under the mock
- * cloud, every stack registers the migration function in the app subnets and an invocation that
- * re-runs exactly when the migration set changes, after the writer instance exists. (The SQL itself
- * runs against a real PostgreSQL in tests/services/referenceData.test.ts.)
+ * cloud, every stack registers the migration function in the app subnets, and the stack whose
+ * cluster holds the writer an invocation that re-runs exactly when the migration set changes, after
+ * the writer instance exists. In prod the writer is the global database's: the fake account answers
+ * `aws.rds.getGlobalCluster` from its state, so a switchover (as the failover command runs it)
+ * moves the invocation to the replica's stack on its next `pulumi up`. (The SQL itself runs against
+ * a real PostgreSQL in tests/services/referenceData.test.ts.)
  */
 import { expect } from "chai";
 import { migrationFiles, migrationSetHash } from "../../services/reference-data/contract";
-import { runStackFile, type StackRun } from "../support/mockCloud";
+import { FakeAccount, runStackFile, type StackRun } from "../support/mockCloud";
 
 const T = {
   fn: "aws:lambda/function:Function",
@@ -25,8 +28,47 @@ describe("reference-data migrations in the stacks (mock cloud)", function () {
     for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) runs[stack] = await runStackFile(stack);
   });
 
+  it("prod-eu-west-1: deploys the function but never invokes it against the read-only secondary", () => {
+    const run = runs["prod-eu-west-1"];
+    expect(run.ofType(T.invocation)).to.deep.equal([]);
+    const fn = run.single(T.fn, (r) => String(r.inputs.name).endsWith("-refdata-migrations"));
+    expect(fn.inputs.name).to.equal("trading-prod-eu-west-1-refdata-migrations");
+    // Ready for a switchover: its own region's cluster endpoint and its region's copy of the master secret.
+    const env = (fn.inputs.environment as { variables: Record<string, unknown> }).variables;
+    expect(env.DB_HOST).to.equal("trading-prod-eu-west-1-db.cluster-cfake0000000.eu-west-1.rds.amazonaws.com");
+    expect(env.DB_MASTER_SECRET_ARN).to.equal("arn:aws:secretsmanager:eu-west-1:123456789012:secret:trading-prod-us-east-1-db-master-AbCdEf");
+  });
+
+  it("after a switchover the replica's stack migrates and the primary's stops invoking; back again, the primary migrates", async () => {
+    const account = new FakeAccount();
+    const global = account.globalCluster("trading-prod-refdata");
+    expect(global?.members.map((m) => [m.region, m.isWriter])).to.deep.equal([
+      ["us-east-1", true],
+      ["eu-west-1", false],
+    ]);
+    const replicaArn = "arn:aws:rds:eu-west-1:123456789012:cluster:trading-prod-eu-west-1-db";
+    const primaryArn = "arn:aws:rds:us-east-1:123456789012:cluster:trading-prod-us-east-1-db";
+    try {
+      account.switchOverGlobalCluster("trading-prod-refdata", replicaArn);
+      const replica = await runStackFile("prod-eu-west-1", { quirks: { account } });
+      const invocation = replica.single(T.invocation);
+      const writer = replica.ofType(T.instance).find((i) => i.name === "trading-db-0");
+      expect(invocation.dependencies, "waits for the local writer instance").to.include(writer?.urn);
+      const primary = await runStackFile("prod-us-east-1", { quirks: { account } });
+      expect(primary.ofType(T.invocation), "the old primary is a secondary now").to.deep.equal([]);
+      // Its cluster stays in the program as it was: a no-change update, not a second join with credentials.
+      expect(primary.single("aws:rds/cluster:Cluster").inputs.masterUsername).to.equal("trading_admin");
+    } finally {
+      account.switchOverGlobalCluster("trading-prod-refdata", primaryArn);
+    }
+    const back = await runStackFile("prod-us-east-1", { quirks: { account } });
+    expect(back.single(T.invocation).inputs.functionName).to.not.equal(undefined);
+    expect((await runStackFile("prod-eu-west-1", { quirks: { account } })).ofType(T.invocation)).to.deep.equal([]);
+  });
+
   for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
-    it(`${stack}: invokes the migration function when the migration set changes, after the writer exists`, () => {
+    // Where the writer is: dev's regional cluster and the global database's primary.
+    if (stack !== "prod-eu-west-1") it(`${stack}: invokes the migration function when the migration set changes, after the writer exists`, () => {
       const run = runs[stack];
       const invocation = run.single(T.invocation);
       const fn = run.single(T.fn, (r) => String(r.inputs.name).endsWith("-refdata-migrations"));

@@ -13,6 +13,10 @@ import {
   physicalId,
   promotionTier,
   spreadOverZones,
+  AURORA_GLOBAL_POSTGRES_VERSIONS,
+  DEFAULT_AURORA_POSTGRES_VERSION,
+  DEFAULT_DB_INSTANCE_CLASS,
+  supportsGlobalDatabase,
 } from "../../../components/data/catalog";
 
 describe("data catalog", () => {
@@ -123,6 +127,20 @@ describe("data catalog", () => {
         { ...cluster, clusterId: "trading-dev-db" },
       ].map(generationOf);
       expect(new Set([generationOf(cluster), ...replaced]).size).to.equal(4);
+    });
+  });
+  describe("Aurora Global Database", () => {
+    it("takes the memory-optimised classes of the allow-list and refuses the burstable ones", () => {
+      expect(DB_INSTANCE_CLASSES.filter(supportsGlobalDatabase)).to.deep.equal(DB_INSTANCE_CLASSES.filter((c) => /^db\.r[67]g\./.test(c)));
+      expect(DB_INSTANCE_CLASSES.filter((c) => !supportsGlobalDatabase(c))).to.deep.equal(["db.t4g.medium", "db.t4g.large"]);
+      expect(supportsGlobalDatabase(DEFAULT_DB_INSTANCE_CLASS)).to.equal(true);
+      expect(supportsGlobalDatabase("db.x2g.large")).to.equal(true);
+      expect(supportsGlobalDatabase("db.m7g.large")).to.equal(false);
+    });
+
+    it("lists only allowed engine versions, the default among them", () => {
+      for (const v of AURORA_GLOBAL_POSTGRES_VERSIONS) expect(AURORA_POSTGRES_VERSIONS as readonly string[]).to.include(v);
+      expect(AURORA_GLOBAL_POSTGRES_VERSIONS).to.include(DEFAULT_AURORA_POSTGRES_VERSION);
     });
   });
 });
