@@ -68,14 +68,21 @@ export interface DataTierArgs {
  * Both stores register their resources with this component as parent, so their URNs are DataTier's.
  */
 export class DataTier extends pulumi.ComponentResource {
+  /** Cluster (writer) endpoint of this region's Aurora cluster; on a global secondary it answers only while this region holds the writer. */
   public readonly dbWriterEndpoint: pulumi.Output<string>;
+  /** Reader endpoint of the Aurora cluster, load-balanced over its readers. */
   public readonly dbReaderEndpoint: pulumi.Output<string>;
+  /** PostgreSQL port of the cluster (`POSTGRES_PORT`, 5432). */
   public readonly dbPort: pulumi.Output<number>;
+  /** Database created with the cluster (`database.databaseName`). */
   public readonly dbName: pulumi.Output<string>;
   /** Secrets Manager secret (managed and rotated by RDS) holding the master user's password. */
   public readonly dbMasterSecretArn: pulumi.Output<string>;
+  /** ARN of the Aurora cluster. */
   public readonly dbClusterArn: pulumi.Output<string>;
+  /** The database's security group: it admits `appSecurityGroupId` only. */
   public readonly dbSecurityGroupId: pulumi.Output<string>;
+  /** Customer-managed key of the database's storage, Performance Insights and master secret. */
   public readonly dbKmsKeyArn: pulumi.Output<string>;
   /** Identifier of the global cluster the database is a member of (global databases only). */
   public readonly dbGlobalClusterIdentifier?: pulumi.Output<string>;
@@ -83,16 +90,24 @@ export class DataTier extends pulumi.ComponentResource {
   public readonly dbGlobalWriterEndpoint?: pulumi.Output<string>;
   /** The global cluster, on the stack that owns it. */
   public readonly globalCluster?: aws.rds.GlobalCluster;
+  /** Primary endpoint of the replication group (writes; it follows a failover). */
   public readonly cachePrimaryEndpoint: pulumi.Output<string>;
+  /** Reader endpoint of the replication group (spreads reads over the replicas). */
   public readonly cacheReaderEndpoint: pulumi.Output<string>;
+  /** Port of the cache (`CACHE_PORT`, 6379; TLS required). */
   public readonly cachePort: pulumi.Output<number>;
+  /** The cache's security group: it admits `appSecurityGroupId` only. */
   public readonly cacheSecurityGroupId: pulumi.Output<string>;
+  /** Customer-managed key of the cache's data at rest. */
   public readonly cacheKmsKeyArn: pulumi.Output<string>;
   /** Everything the application tier needs, for TradingCluster's IAM policy and settings. */
   public readonly access: DataAccess;
 
+  /** The Aurora cluster resource. */
   public readonly cluster: aws.rds.Cluster;
+  /** The Aurora instances, writer first, in placement order over the zones. */
   public readonly instances: aws.rds.ClusterInstance[];
+  /** The ElastiCache replication group resource. */
   public readonly replicationGroup: aws.elasticache.ReplicationGroup;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {

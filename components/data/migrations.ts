@@ -35,30 +35,38 @@ export interface ReferenceDataMigrationsArgs {
   dbSecurityGroupId: pulumi.Input<string>;
   /** Writer endpoint, port and database the migrations run against. Required. */
   dbWriterEndpoint: pulumi.Input<string>;
+  /** Port of the writer endpoint. */
   dbPort: pulumi.Input<number>;
+  /** Database the migrations run in. */
   dbName: pulumi.Input<string>;
   /** The RDS-managed master secret (JSON username/password) and the key it is encrypted with. Required. */
   dbMasterSecretArn: pulumi.Input<string>;
+  /** Key the master secret is encrypted with: the function may decrypt the secret with it. */
   dbKmsKeyArn: pulumi.Input<string>;
   /**
    * Resources the invocation waits for, beyond the endpoint and secret inputs: the writer instance,
-   * since the cluster resource exists before any instance accepts connections. Default none.
+   * since the cluster resource exists before any instance accepts connections.
+   * @default - none
    */
   waitFor?: pulumi.Input<pulumi.Resource>[];
-  /** Days the function's log group keeps logs. Default 30. */
+  /**
+   * Days the function's log group keeps logs.
+   * @default 30
+   */
   logRetentionDays?: pulumi.Input<number>;
   /**
    * Whether this deployment invokes the function. Only a stack whose cluster holds the writer may:
    * against a global database's read-only secondary every migration fails ("cannot execute CREATE
    * TABLE in a read-only transaction"), and with it the `pulumi up`. Without the invocation the
    * function is still deployed, ready for the stack that holds the writer after a switchover.
-   * Default true.
+   * @default true
    */
   invoke?: boolean;
   /**
    * Base of the function's physical name (`<identifier>-refdata-migrations`, at most 64 characters)
-   * and so of its log group's. Default `<name>-<stack>`: Lambda function and log group names are
-   * unique per account and region, and dev and prod-us-east-1 share both.
+   * and so of its log group's: Lambda function and log group names are unique per account and
+   * region, and dev and prod-us-east-1 share both.
+   * @default `<name>-<stack>`
    */
   identifier?: string;
 }
@@ -77,7 +85,9 @@ export const FUNCTION_NAME_LIMIT = 64;
  * idempotent and serialises overlapping runs with an advisory lock.
  */
 export class ReferenceDataMigrations extends pulumi.ComponentResource {
+  /** Name of the migration Lambda (`<identifier>-refdata-migrations`). */
   public readonly functionName: pulumi.Output<string>;
+  /** The function's security group, which Aurora's group admits on the PostgreSQL port. */
   public readonly securityGroupId: pulumi.Output<string>;
   /** Hash of the migration set the last `pulumi up` applied. */
   public readonly migrationSetSha256: string;
