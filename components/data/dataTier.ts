@@ -68,7 +68,7 @@ export interface DataTierArgs {
  * Both stores register their resources with this component as parent, so their URNs are DataTier's.
  */
 export class DataTier extends pulumi.ComponentResource {
-  /** Cluster (writer) endpoint of this region's Aurora cluster; on a global secondary it answers only while this region holds the writer. */
+  /** Cluster (writer) endpoint of this region's Aurora cluster; on a global secondary, writes go through the global writer endpoint (`dbGlobalWriterEndpoint`) instead. */
   public readonly dbWriterEndpoint: pulumi.Output<string>;
   /** Reader endpoint of the Aurora cluster, load-balanced over its readers. */
   public readonly dbReaderEndpoint: pulumi.Output<string>;
