@@ -241,6 +241,21 @@ function cloudWatchAgentConfig(logGroupName: string): string {
   return JSON.stringify(config, null, 2);
 }
 
+/**
+ * The shell lines that append the instance's EC2 id, read from IMDSv2 (a session token first: the
+ * launch template requires IMDSv2), to `settingsFile` as WRITE_REGION_INSTANCE. The service names
+ * itself by it in /healthz, and the failover command proves no instance of the old region can still
+ * write by hearing read-only from every InService instance id of the region's Auto Scaling group
+ * (services/failover); the default host name (ip-10-…) would match none of them.
+ */
+export function instanceIdentityScript(settingsFile: string): string {
+  return [
+    `IMDS_TOKEN=$(curl -sS --fail -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')`,
+    `printf 'WRITE_REGION_INSTANCE=%s\\n' "$(curl -sS --fail -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/instance-id)" >> ${settingsFile}`,
+    `unset IMDS_TOKEN`,
+  ].join("\n");
+}
+
 /** The user data script (plain text; the launch template takes it base64-encoded). */
 export function renderUserData(s: BootSettings): string {
   const region = safe("region", s.region);
@@ -290,6 +305,7 @@ chmod 0644 ${INSTALL_DIR}/main.js
 cat > ${CONFIG_DIR}/settings.env <<'SETTINGS'
 ${env}
 SETTINGS
+${instanceIdentityScript(`${CONFIG_DIR}/settings.env`)}
 
 # The cursor key (and the one before it, still accepted during a rotation), root-only.
 umask 077

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_PATH, regionInfoParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+import { LIVENESS_PATH, regionInfoParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
 
 export type { RegionInfo };
 
@@ -32,6 +32,8 @@ export interface RegionFailoverArgs {
   alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
   /** The URL of this region's API (https://<alb>), where the failover command reads the instances' mode. */
   apiEndpoint: pulumi.Input<string>;
+  /** This region's Auto Scaling group, whose InService instances the failover command hears from. */
+  autoScalingGroupName: pulumi.Input<string>;
   /** This region's table and stream consumer, which the failover command moves. */
   tableName: pulumi.Input<string>;
   /** This region's stream processor, which the failover command enables in the write region only. */
@@ -106,7 +108,9 @@ export class RegionFailover extends pulumi.ComponentResource {
           type: HEALTH_CHECK.type,
           fqdn: args.alb.dnsName,
           port: HEALTH_CHECK.port,
-          resourcePath: HEALTH_PATH,
+          // The liveness path, which the service keeps for checkers outside the VPC: /healthz also
+          // tells the write mode and the instance, which Route 53's checkers have no need of.
+          resourcePath: LIVENESS_PATH,
           enableSni: true,
           requestInterval: HEALTH_CHECK.requestInterval,
           failureThreshold: HEALTH_CHECK.failureThreshold,
@@ -139,8 +143,8 @@ export class RegionFailover extends pulumi.ComponentResource {
     }
 
     const info: pulumi.Output<RegionInfo> = pulumi
-      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, dns])
-      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, dnsInfo]) => ({
+      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, args.autoScalingGroupName, dns])
+      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, autoScalingGroupName, dnsInfo]) => ({
         region: args.region,
         role: args.role,
         environment: args.environment,
@@ -148,6 +152,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         tableName,
         streamConsumer: { functionName, mappingUuid },
         apiEndpoint,
+        autoScalingGroupName,
         ...(dnsInfo ? { dns: dnsInfo } : {}),
       }));
     const parameter = new aws.ssm.Parameter(

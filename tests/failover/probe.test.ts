@@ -12,9 +12,9 @@ import * as path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import type { FastifyInstance } from "fastify";
-import { formatWriteRegionFlag, type RegionInfo } from "../../services/trading-api/src/contract";
+import { formatWriteRegionFlag } from "../../services/trading-api/src/contract";
 import { WriteRegionGate } from "../../services/trading-api/src/writeRegion";
-import { awsCloud, probeTargetOf, type FailoverCloud } from "../../services/failover/src/cloud";
+import { awsCloud, probeTargetOf, type FailoverCloud, type FailoverRegionInfo } from "../../services/failover/src/cloud";
 import { failoverUserAgent } from "../../services/failover/src/cli";
 import { describeRegion, readRegion } from "../../services/failover/src/failover";
 import { testApp } from "../services/fixtures";
@@ -84,7 +84,7 @@ describe("failover probe against the production edge (certificate for the API's 
   });
 
   it("the API's name comes from the region-info parameter: its DNS name when set, else the load balancer's (plain HTTP in dev)", () => {
-    const info: RegionInfo = {
+    const info: FailoverRegionInfo = {
       region: "eu-west-1",
       role: "replica",
       environment: "prod",
@@ -103,7 +103,7 @@ describe("failover probe against the production edge (certificate for the API's 
   });
 
   it("the command's picture of a region reads its instances through that edge (it said 'no answer from the API' before)", async () => {
-    const info: RegionInfo = {
+    const info: FailoverRegionInfo = {
       region: "eu-west-1",
       role: "replica",
       environment: "prod",

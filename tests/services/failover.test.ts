@@ -261,11 +261,10 @@ describe("failover command against moto_server", function () {
       streamConsumer: { functionName: `trading-stream-${name}`, mappingUuid },
       apiEndpoint: endpoint,
       dns: { domainName: API_NAME, hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
+      // The fleet's group, whose every InService instance must answer read-only before the command flips early.
+      autoScalingGroupName: groupName,
     };
-    // The Auto Scaling group's name: what the region-info parameter must carry for the command to prove
-    // every instance stopped writing (RegionInfo does not have it yet; the command reads it when present).
-    const parameter = { ...info, autoScalingGroupName: groupName };
-    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(parameter), Type: "String" }));
+    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
   }
 
   async function putLag(source: string, receiving: string, ms: number) {

@@ -137,6 +137,8 @@ describe("write region: the gate", () => {
   it("reads its settings from the environment and names a bad one", () => {
     expect(loadWriteRegionConfig({})).to.deep.equal({ peerRegions: [], pollIntervalMs: 5000, fenceAfterMs: 15_000 });
     expect(loadWriteRegionConfig({ WRITE_REGION_PEERS: "us-east-1,us-west-2" }).peerRegions).to.deep.equal(["us-east-1", "us-west-2"]);
+    // The fleet names each instance by its EC2 instance id, which the failover command matches against its Auto Scaling group.
+    expect(loadWriteRegionConfig({ WRITE_REGION_INSTANCE: "i-0123456789abcdef0" }).instance).to.equal("i-0123456789abcdef0");
     expect(loadWriteRegionConfig({ WRITE_REGION_PARAMETER: "/trading-platform/prod/write-region", WRITE_REGION_POLL_MS: "1000" })).to.deep.include({
       parameterName: "/trading-platform/prod/write-region",
       pollIntervalMs: 1000,

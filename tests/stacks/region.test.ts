@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import type * as aws from "@pulumi/aws";
-import { HEALTH_PATH } from "../../services/trading-api/src/contract";
+import { LIVENESS_PATH } from "../../services/trading-api/src/contract";
 import { isStreamProcessor, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
 import { deployedStackRun } from "../support/stackRuns";
 
@@ -21,6 +21,7 @@ const T = {
   healthCheck: "aws:route53/healthCheck:HealthCheck",
   record: "aws:route53/record:Record",
   alb: "aws:lb/loadBalancer:LoadBalancer",
+  asg: "aws:autoscaling/group:Group",
 } as const;
 
 const PROD_FLAG = "/trading-platform/prod/write-region";
@@ -118,6 +119,8 @@ describe("region tier: one write region at a time", () => {
       mappingUuid: run.single(T.mapping).outputs.uuid,
     });
     expect(info.apiEndpoint).to.equal(`https://${String(run.single(T.alb).outputs.dnsName)}`);
+    // The failover command proves no old instance can still write by hearing from each InService instance of this group.
+    expect(info.autoScalingGroupName).to.equal(run.single(T.asg).outputs.name);
     expect(info.dns).to.deep.equal({
       domainName: "api.trading.acme-markets.example",
       hostedZoneId: "Z04417923NQZ7EXAMPLE1",
@@ -132,7 +135,8 @@ describe("region tier: one write region at a time", () => {
       const alb = run.single(T.alb);
       const check = run.single(T.healthCheck);
       const record = run.single(T.record);
-      expect(check.inputs).to.deep.include({ type: "HTTPS", port: 443, fqdn: alb.outputs.dnsName, resourcePath: HEALTH_PATH, enableSni: true });
+      // The liveness path, reserved for checkers outside the VPC: /healthz also tells the write mode and the instance.
+      expect(check.inputs).to.deep.include({ type: "HTTPS", port: 443, fqdn: alb.outputs.dnsName, resourcePath: LIVENESS_PATH, enableSni: true });
       expect(record.inputs).to.deep.include({
         zoneId: "Z04417923NQZ7EXAMPLE1",
         name: "api.trading.acme-markets.example",

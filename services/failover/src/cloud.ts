@@ -49,12 +49,12 @@ export interface ProbeTarget {
 }
 
 /**
- * The region-info parameter as the command reads it: what the stacks write today (RegionInfo), plus
- * two fields it uses as soon as the stacks write them (see the README): the fleet's Auto Scaling
- * group, so the command can prove every instance stopped writing, and the API's host name when it
+ * The region-info parameter as the command reads it: what the stacks write (RegionInfo), read so
+ * that a parameter written by an older stack version, without the fleet's Auto Scaling group, still
+ * works (the command then waits out the full two-writer bound), plus the API's host name when it
  * differs from the DNS record's (a certificate without DNS failover).
  */
-export type FailoverRegionInfo = RegionInfo & {
+export type FailoverRegionInfo = Omit<RegionInfo, "autoScalingGroupName"> & {
   /** Name of the region's Auto Scaling group (DescribeAutoScalingGroups lists its InService instances). */
   autoScalingGroupName?: string;
   /** The name the load balancer's certificate is for; default `dns.domainName`. */

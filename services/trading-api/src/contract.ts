@@ -74,6 +74,11 @@ export interface RegionInfo {
   streamConsumer: { functionName: string; mappingUuid: string };
   /** This region's API (its ALB), where instances report their mode on HEALTH_PATH. */
   apiEndpoint: string;
+  /**
+   * This region's fleet: the failover command lists its InService instances and flips the target
+   * early only once every one of them has answered read-only.
+   */
+  autoScalingGroupName: string;
   /** Present with DNS failover: this region's record of the pair and its health check. */
   dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
 }

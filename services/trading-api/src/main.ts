@@ -64,6 +64,7 @@ async function main(): Promise<void> {
         peers: writeRegion.peerRegions.map((region) => ({ region, source: flagIn(region, parameterName) })),
         pollIntervalMs: writeRegion.pollIntervalMs,
         fenceAfterMs: writeRegion.fenceAfterMs,
+        ...(writeRegion.instance ? { instance: writeRegion.instance } : {}),
       })
     : undefined;
   const auth = authConfig && risk ? await createAuthTier(authConfig, risk.cache, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;

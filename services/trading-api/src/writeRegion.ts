@@ -278,6 +278,10 @@ export const WRITE_REGION_ENVIRONMENT = {
   WRITE_REGION_PEERS: { default: undefined, description: "comma-separated other regions of the environment, whose flag (same name) may take write mode away" },
   WRITE_REGION_POLL_MS: { default: String(DEFAULT_WRITE_REGION_POLL_MS), description: "how often the flag is re-read" },
   WRITE_REGION_FENCE_MS: { default: String(DEFAULT_WRITE_REGION_FENCE_MS), description: "no successful read for longer than this: stop writing" },
+  WRITE_REGION_INSTANCE: {
+    default: undefined,
+    description: "names this instance in /healthz and /readyz (the fleet sets its EC2 instance id, which the failover command matches against the Auto Scaling group); default the host name",
+  },
   SSM_ENDPOINT: { default: undefined, description: "SSM endpoint override (tests)" },
 } as const;
 
@@ -286,6 +290,8 @@ export interface WriteRegionConfig {
   peerRegions: string[];
   pollIntervalMs: number;
   fenceAfterMs: number;
+  /** This instance's name in the health answers (WRITE_REGION_INSTANCE); unset: the host name. */
+  instance?: string;
   ssmEndpoint?: string;
 }
 
@@ -304,6 +310,7 @@ const environmentSchema = z.object({
     .optional(),
   WRITE_REGION_POLL_MS: ms(100, 60_000),
   WRITE_REGION_FENCE_MS: ms(500, 600_000),
+  WRITE_REGION_INSTANCE: z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, { error: "must be an instance id or host name" }).optional(),
   SSM_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
 });
 
@@ -330,6 +337,7 @@ export function loadWriteRegionConfig(env: Record<string, string | undefined>): 
     peerRegions: e.WRITE_REGION_PEERS ? e.WRITE_REGION_PEERS.split(",") : [],
     pollIntervalMs: e.WRITE_REGION_POLL_MS,
     fenceAfterMs: e.WRITE_REGION_FENCE_MS,
+    ...(e.WRITE_REGION_INSTANCE ? { instance: e.WRITE_REGION_INSTANCE } : {}),
     ...(e.SSM_ENDPOINT ? { ssmEndpoint: e.SSM_ENDPOINT } : {}),
   };
 }

@@ -7,6 +7,7 @@ import {
   BOOT_RESERVE_SECONDS,
   BootSettings,
   bootRetryBudgetSeconds,
+  instanceIdentityScript,
   MIN_GRACE_SECONDS,
   renderUserData,
   serviceEnvironment,
@@ -238,5 +239,27 @@ describe("instance user data: one retry budget for all the reads", function () {
     expect(result.stdout).to.match(/^second=[1-9]\d*\n$/);
     expect(spent, "both reads together stay within one budget").to.be.at.most(bootRetryBudgetSeconds(120));
     expect(result.stderr).to.match(/giving up on aws ssm get-parameter --name \/p after \d+ attempts within \d+ s/);
+  });
+});
+
+describe("instance user data: the instance's name in /healthz", () => {
+  it("writes the EC2 instance id, read from IMDSv2, as WRITE_REGION_INSTANCE into the service's settings", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "imds-"));
+    try {
+      // A fake curl: the token PUT answers a token, the instance-id GET (with that token) the id.
+      writeFileSync(
+        path.join(dir, "curl"),
+        `#!/bin/bash\nargs="$*"\nif [[ "$args" == *"-X PUT"*"/latest/api/token"* ]]; then echo -n tok123; exit 0; fi\n` +
+          `if [[ "$args" == *"X-aws-ec2-metadata-token: tok123"*"/latest/meta-data/instance-id"* ]]; then echo -n i-0abc123def4567890; exit 0; fi\nexit 22\n`,
+        { mode: 0o755 },
+      );
+      const settings = path.join(dir, "settings.env");
+      const run = spawnSync("bash", ["-euo", "pipefail", "-c", instanceIdentityScript(settings)], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(readFileSync(settings, "utf8")).to.equal("WRITE_REGION_INSTANCE=i-0abc123def4567890\n");
+      expect(renderUserData(SETTINGS)).to.contain(instanceIdentityScript("/etc/trading-api/settings.env"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
