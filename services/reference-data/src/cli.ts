@@ -9,11 +9,18 @@
  *     Aurora with an IAM token for role trading_refdata, TLS verified against the RDS CAs for the
  *     endpoint's name even through the tunnel; the actor is your AWS identity (sts:GetCallerIdentity).
  *     Without --region the SDK's region is used (AWS_REGION, the profile's).
+ *     With a global database (prod) the endpoint is the global writer endpoint
+ *     (`data.dbGlobalWriterEndpoint`, `<name>.global-<id>.global.rds.amazonaws.com`): Aurora points
+ *     its DNS name at the writer of whichever region is primary, across switchovers and failovers
+ *     (Amazon Aurora User Guide, "Connecting to Amazon Aurora Global Database"). The CLI follows that
+ *     name to the writer's cluster endpoint, connects, signs and verifies TLS for that name in that
+ *     region, and says which region it writes to; a read-only secondary is never written to.
  *
  * Every option is checked before anything connects, so a mistake is named without a database or
  * AWS credentials; failures are explained in a line or two (services/cli), never as a stack.
  */
 import { parseArgs } from "node:util";
+import { promises as dns } from "node:dns";
 import { userInfo } from "node:os";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { Pool, type PoolConfig } from "pg";
@@ -49,7 +56,8 @@ prices and sizes are integers in minor units (cents) and whole units; --collar-p
 decimals (5 = 5 %, 0.25 = 25 basis points).
 
 connection: --database-url URL --actor NAME   |   --endpoint HOST [--region R] [--via HOST:PORT] [--database DB]
-  (AWS: credentials from AWS_PROFILE / aws configure / SSO; region from --region or AWS_REGION)`;
+  (AWS: credentials from AWS_PROFILE / aws configure / SSO; region from --region or AWS_REGION;
+  prod: --endpoint <data.dbGlobalWriterEndpoint> writes to whichever region holds the writer, and says which)`;
 
 const OPTIONS = {
   "database-url": { type: "string" },
@@ -350,7 +358,51 @@ function parseCommandLine(argv: string[]): { values: Values; positionals: string
   return { values, positionals, command, name };
 }
 
-async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ pool: Pool; actor: string; where: string }> {
+/** A DNS CNAME lookup (node:dns's resolveCname), injectable for tests. */
+export type ResolveCname = (name: string) => Promise<string[]>;
+
+const GLOBAL_WRITER_ENDPOINT = /\.global-[a-z0-9]+\.global\.rds\.amazonaws\.com(\.cn)?$/;
+const CLUSTER_ENDPOINT = /^[a-z][a-z0-9-]*\.cluster-[a-z0-9]+\.([a-z]{2}(-[a-z]+)+-\d)\.rds\.amazonaws\.com(\.cn)?$/;
+
+/** Whether `endpoint` is an Aurora Global Database's writer endpoint. */
+export function isGlobalWriterEndpoint(endpoint: string): boolean {
+  return GLOBAL_WRITER_ENDPOINT.test(endpoint.toLowerCase());
+}
+
+/**
+ * The writer's cluster endpoint and region behind a global writer endpoint: the name is a DNS alias
+ * Aurora keeps pointed at the current primary cluster's writer ("automatically updated by Aurora to
+ * route requests to the current writer instance of the primary DB cluster", Amazon Aurora User
+ * Guide, "Connecting to Amazon Aurora Global Database"), so its CNAME chain ends at
+ * `<cluster>.cluster-<id>.<region>.rds.amazonaws.com`. A reader endpoint (`cluster-ro-`) or no
+ * cluster endpoint in the chain is refused: it would not be the writer.
+ */
+export async function writerBehind(globalEndpoint: string, resolveCname: ResolveCname = dns.resolveCname): Promise<{ endpoint: string; region: string }> {
+  let name = globalEndpoint.toLowerCase();
+  for (let hop = 0; hop < 5; hop++) {
+    let targets: string[];
+    try {
+      targets = await resolveCname(name);
+    } catch (error) {
+      // The first name must resolve; a later one without a CNAME is where the chain ends.
+      if (hop === 0) throw new Error(`cannot resolve the global writer endpoint ${globalEndpoint}: ${messageOf(error)}`, { cause: error });
+      break;
+    }
+    const target = targets[0]?.toLowerCase().replace(/\.$/, "");
+    if (!target) break;
+    const cluster = CLUSTER_ENDPOINT.exec(target);
+    if (cluster) return { endpoint: target, region: cluster[1] };
+    name = target;
+    if (/\.cluster-ro-/.test(target)) break;
+  }
+  throw new Error(`the global writer endpoint ${globalEndpoint} does not lead to a writer's cluster endpoint (last name ${name}); is the global database failing over?`);
+}
+
+async function connection(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  resolveCname: ResolveCname,
+): Promise<{ pool: Pool; actor: string; where: string; writer?: string }> {
   const url = values["database-url"] ?? env.REFDATA_DATABASE_URL;
   if (url) {
     const actor = values.actor ?? `local:${userInfo().username}`;
@@ -361,12 +413,21 @@ async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ poo
       "no database given: --database-url URL (or REFDATA_DATABASE_URL) for a local one, or --endpoint <Aurora writer endpoint> [--region R] [--via HOST:PORT] in AWS",
     );
   }
-  const endpoint = values.endpoint;
   if (values.actor) throw new UsageError("--actor is only for local databases: in AWS the actor is your IAM identity");
+  // A global writer endpoint is followed to the writer's own cluster endpoint first: the token, the
+  // TLS name and the region are that cluster's.
+  const global = isGlobalWriterEndpoint(values.endpoint) ? await writerBehind(values.endpoint, resolveCname) : undefined;
+  if (global && values.region && values.region !== global.region) {
+    throw new UsageError(
+      `--region ${values.region} is not the writer's: ${values.endpoint} points at ${global.endpoint} in ${global.region} (leave --region out, or pass ${global.region})`,
+    );
+  }
+  const endpoint = global?.endpoint ?? values.endpoint;
   const port = values.port ? Number(values.port) : 5432;
   const [viaHost, viaPort] = (values.via ?? `${endpoint}:${port}`).split(":");
   // Without --region the SDK's chain decides (AWS_REGION, the profile); the token is signed for the same one.
-  const sts = nameAwsCalls(new STSClient(values.region ? { region: values.region } : {}));
+  const regionOfClient = global?.region ?? values.region;
+  const sts = nameAwsCalls(new STSClient(regionOfClient ? { region: regionOfClient } : {}));
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   if (!identity.Arn) throw new Error("sts:GetCallerIdentity returned no ARN");
   const region = await sts.config.region();
@@ -381,7 +442,12 @@ async function connection(values: Values, env: NodeJS.ProcessEnv): Promise<{ poo
     connectionTimeoutMillis: 10_000,
     application_name: "refdata-cli",
   };
-  return { pool: new Pool(config), actor: identity.Arn, where: `${viaHost}:${viaPort}${values.via ? ` (the tunnel to ${endpoint})` : ""}` };
+  return {
+    pool: new Pool(config),
+    actor: identity.Arn,
+    where: `${viaHost}:${viaPort}${values.via ? ` (the tunnel to ${endpoint})` : ""}`,
+    ...(global ? { writer: `writing through the global writer endpoint ${values.endpoint}: the writer is ${global.endpoint} in ${global.region}` } : {}),
+  };
 }
 
 /** host:port of a database URL, never its password. */
@@ -397,13 +463,14 @@ function databaseOf(url: string): string {
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** Runs one command; returns what to print. Exported for the tests. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, resolveCname: ResolveCname = dns.resolveCname): Promise<string> {
   const { values, command } = parseCommandLine(argv);
   if (!command) return USAGE;
   const change = command.prepare(values);
-  const { pool, actor, where } = await connection(values, env);
+  const { pool, actor, where, writer } = await connection(values, env, resolveCname);
   try {
-    return await change(new ReferenceDataRepository(pool, actor));
+    const output = await change(new ReferenceDataRepository(pool, actor));
+    return writer ? `${writer}\n${output}` : output;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (UNREACHABLE.has(String(code)) || (error instanceof AggregateError && /ECONNREFUSED/.test(messageOf(error)))) {
