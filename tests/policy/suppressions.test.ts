@@ -10,6 +10,7 @@ import { POLICY_PACKS } from "../../offline/policy/evaluateStack";
 import type { PolicyPackConfigFile } from "../../policy/lib/packDefinition";
 import { securityPack } from "../../policy/security/policies";
 import { globToRegExp, parseSuppressedMessage, patternMatches, stackOfUrn, SUPPRESSION_TAG_PREFIX, todayUtc } from "../../policy/lib/suppressions";
+import { ALL_RULE_NAMES } from "../../policy/lib/ruleNames";
 import { T } from "./support/builders";
 import { evaluate, Fixture, violationsOf } from "./support/fixture";
 
@@ -175,6 +176,10 @@ describe("policy suppressions", () => {
       }
       expect(String(error)).to.match(/s3-no-force-destroy.*suppressions/);
     });
+  });
+
+  it("policy/lib/ruleNames.ts lists exactly the packs' rules", () => {
+    expect([...ALL_RULE_NAMES].sort()).to.deep.equal(Object.values(POLICY_PACKS).flatMap((p) => p.policies.map((x) => x.name)).sort());
   });
 
   it("every rule of every pack accepts suppressions", () => {

@@ -30,6 +30,7 @@ import { dataStoresAdmitOnlySecurityGroups } from "./data-stores-admit-only-secu
 import { iamLeastPrivilege } from "./iam-least-privilege";
 import { wafLogsRedactCredentials } from "./waf-logs-redact-credentials";
 import { databaseAcceptsFleetIdentity } from "./database-accepts-fleet-identity";
+import { suppressionTagsNameRules } from "./suppression-tags-name-rules";
 
 export const rules: Policies = [
   encryptionAtRest,
@@ -58,4 +59,5 @@ export const rules: Policies = [
   iamLeastPrivilege,
   wafLogsRedactCredentials,
   databaseAcceptsFleetIdentity,
+  suppressionTagsNameRules,
 ];

@@ -1,0 +1,63 @@
+/**
+ * Every rule name of the three packs. A suppression tag (`policy-suppress:<rule>`) naming none of
+ * them silences nothing, and is most likely a typo; the security pack's suppression-tags-name-rules
+ * reports it. A pack runs alone under the CLI (it does not load the other packs), hence a list here;
+ * tests/policy/suppressions.test.ts holds it equal to the packs' rules, so it cannot drift.
+ */
+export const ALL_RULE_NAMES: readonly string[] = [
+  // trading-resilience
+  "subnet-tiers-span-azs",
+  "asg-spans-azs",
+  "alb-spans-azs",
+  "database-spans-azs",
+  "cache-spans-azs",
+  "dax-spans-azs",
+  "nat-gateway-per-az",
+  "az-loss-survivability",
+  "ha-resources-alarmed",
+  "target-group-shallow-health-check",
+  "asg-elb-health-check",
+  "stateful-resources-protected",
+  "stream-failure-handling",
+  "operational-state-survives-deploy",
+  "asg-launch-template-version-pinned",
+  // trading-cost
+  "dynamodb-provisioned-billing",
+  "dynamodb-autoscaling-coverage",
+  "dynamodb-target-utilisation-band",
+  "dynamodb-capacity-caps",
+  "gsi-write-capacity-floor",
+  "dax-node-type-allowed",
+  "ec2-instance-type-allowed",
+  "monthly-budget",
+  "replica-owns-no-write-scaling",
+  "dynamodb-gateway-endpoint",
+  // trading-security
+  "encryption-at-rest",
+  "s3-encryption-at-rest",
+  "encryption-in-transit",
+  "alb-https-only",
+  "database-tls-required",
+  "imdsv2-required",
+  "no-public-ip-on-instances",
+  "no-world-ingress",
+  "alb-hardening",
+  "alb-waf-and-jwt",
+  "dynamodb-pitr",
+  "backup-retention",
+  "deletion-protection",
+  "iam-no-wildcard-admin",
+  "s3-no-force-destroy",
+  "s3-access-logging",
+  "vpc-flow-logs",
+  "log-group-retention",
+  "kms-key-rotation",
+  "data-tier-isolated",
+  "s3-public-access-blocked",
+  "database-not-public",
+  "data-stores-admit-only-security-groups",
+  "iam-least-privilege",
+  "waf-logs-redact-credentials",
+  "database-accepts-fleet-identity",
+  "suppression-tags-name-rules",
+];
