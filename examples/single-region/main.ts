@@ -19,6 +19,8 @@ import { HaNetwork } from "../../components/network/haNetwork";
 import { alarmThresholds, observabilityConfigShape } from "../../components/observability/config";
 import { auroraInstanceMemoryBytes } from "../../components/observability/instanceMemory";
 import { Observability } from "../../components/observability/observability";
+import { RegionFailover } from "../../components/region/regionFailover";
+import { WriteRegionFlag } from "../../components/region/writeRegionFlag";
 import { GLOBAL_SECONDARY_INDEXES, tableName } from "../../services/table/schema";
 
 /** The cheapest classes the dev cost pack's allow-lists and budget accept. */
@@ -36,6 +38,7 @@ export async function main() {
   const config = new pulumi.Config();
   const azIds = config.requireObject<string[]>("azIds");
   const stack = pulumi.getStack();
+  const region = new pulumi.Config("aws").require("region");
 
   // #region usage:HaNetwork
   const network = new HaNetwork("trading", {
@@ -119,6 +122,12 @@ export async function main() {
   const issuer = new TokenIssuer("trading", { clients: [{ name: "dev-desk", kind: "trading" }] });
   // #endregion usage:TokenIssuer
 
+  // #region usage:WriteRegionFlag
+  // The environment's write-region flag. With one region it names this one for good, but the fleet
+  // already reads it, so a replica region added later joins the same flag without a code change.
+  const writeRegion = new WriteRegionFlag("trading", { project: pulumi.getProject(), environment: stack, initialWriteRegion: region });
+  // #endregion usage:WriteRegionFlag
+
   // #region usage:TradingCluster
   const cluster = new TradingCluster("trading", {
     vpcId: network.vpcId,
@@ -129,6 +138,7 @@ export async function main() {
     hotPath: hotPath.access,
     referenceData: data.access,
     authentication: issuer.authentication,
+    writeRegionParameterName: writeRegion.parameterName,
     instanceType: SIZES.instanceType,
     imageId: config.require("amiId"),
     // One instance: a deploy's instance refresh or an AZ loss is a short outage.
@@ -142,6 +152,26 @@ export async function main() {
     // service still verifies every token.
   });
   // #endregion usage:TradingCluster
+
+  // #region usage:RegionFailover
+  // The fleet's read grant on the flag and the region-info parameter the failover command finds
+  // the region by (no DNS failover: pass `dns` once there is a second region).
+  new RegionFailover("trading", {
+    project: pulumi.getProject(),
+    environment: stack,
+    role: "primary",
+    region,
+    writeRegionParameterName: writeRegion.parameterName,
+    writeRegionParameterArn: writeRegion.parameterArn,
+    instanceRoleArn: cluster.instanceRoleArn,
+    alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
+    apiEndpoint: cluster.endpoint,
+    autoScalingGroupName: cluster.asgName,
+    tableName: hotPath.tableName,
+    streamProcessorFunctionName: hotPath.streamConsumer.functionName,
+    streamMappingUuid: hotPath.streamConsumer.mappingUuid,
+  });
+  // #endregion usage:RegionFailover
 
   // AWS WAF in front of the ALB, as in the platform's own dev stack: the dev security pack's
   // suppression for the WAF's log redaction names this component's logging resource, and a
