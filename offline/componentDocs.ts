@@ -33,6 +33,8 @@ export interface DocumentedComponent {
   args: string;
   /** The class whose public readonly fields are its outputs; none for a helper function. */
   className?: string;
+  /** For a helper function: the interface (in `file`) it returns, whose fields are its outputs. */
+  returns?: string;
 }
 
 export interface ComponentReadme {
@@ -45,6 +47,7 @@ export interface ComponentReadme {
 const SINGLE_REGION = "examples/single-region/main.ts";
 const EXTERNAL_IDP = "examples/external-idp/main.ts";
 const GLOBAL_REPLICA = "tests/examples/usage/globalReplica.ts";
+const SHARED_HELPERS = "tests/examples/usage/sharedHelpers.ts";
 
 /** Every component README and what it documents. */
 export const COMPONENT_READMES: readonly ComponentReadme[] = [
@@ -103,6 +106,14 @@ export const COMPONENT_READMES: readonly ComponentReadme[] = [
     readme: "components/observability/README.md",
     usage: [{ file: SINGLE_REGION, region: "Observability" }],
     components: [{ title: "Observability", file: "components/observability/observability.ts", args: "ObservabilityArgs", className: "Observability" }],
+  },
+  {
+    readme: "components/shared/README.md",
+    usage: [{ file: SHARED_HELPERS, region: "sharedHelpers" }],
+    components: [
+      { title: "rotatingKmsKey()", file: "components/shared/kmsKey.ts", args: "RotatingKmsKeyArgs" },
+      { title: "privateBucket()", file: "components/shared/privateBucket.ts", args: "PrivateBucketArgs", returns: "PrivateBucket" },
+    ],
   },
   {
     readme: "components/region/README.md",
@@ -226,8 +237,16 @@ function inputRows(component: DocumentedComponent): InputRow[] {
 }
 
 function outputRows(component: DocumentedComponent): OutputRow[] {
-  if (!component.className) return [];
   const checker = program().getTypeChecker();
+  if (component.returns) {
+    const returned = findDeclaration(component.file, component.returns, ts.isInterfaceDeclaration);
+    return checker.getPropertiesOfType(checker.getTypeAtLocation(returned.name)).map((symbol) => ({
+      name: symbol.name + ((symbol.flags & ts.SymbolFlags.Optional) !== 0 ? "?" : ""),
+      type: typeText(symbol, checker, returned),
+      description: docOf(symbol, checker).description,
+    }));
+  }
+  if (!component.className) return [];
   const declaration = findDeclaration(component.file, component.className, ts.isClassDeclaration);
   const modifiers = (member: ts.ClassElement) => ts.getModifiers(member as ts.PropertyDeclaration)?.map((m) => m.kind) ?? [];
   return declaration.members
@@ -297,8 +316,9 @@ export function referenceBlock(readme: ComponentReadme): string {
   for (const { component, inputs, outputs } of componentReferences(readme)) {
     parts.push("", `### ${component.title}`, "", `Inputs (\`${component.args}\`, [${path.basename(component.file)}](${path.basename(component.file)})):`, "");
     parts.push(table(["name", "type", "default", "description"], inputs.map((row) => [code(row.name), code(row.type), defaultCell(row), cell(row.description)])));
-    if (component.className) {
-      parts.push("", `Outputs (public fields of \`${component.className}\`):`, "");
+    if (component.className || component.returns) {
+      const what = component.className ? `public fields of \`${component.className}\`` : `fields of the \`${component.returns}\` it returns`;
+      parts.push("", `Outputs (${what}):`, "");
       parts.push(table(["name", "type", "description"], outputs.map((row) => [code(row.name), code(row.type), cell(row.description)])));
     }
   }

@@ -41,7 +41,9 @@ export interface PrivateBucketArgs {
 
 /** The bucket and its policy (depend on the policy where a service must be allowed to write first). */
 export interface PrivateBucket {
+  /** The bucket (its `id` is the bucket name). */
   readonly bucket: aws.s3.Bucket;
+  /** The bucket policy: the caller's statements and the deny of plain HTTP. */
   readonly policy: aws.s3.BucketPolicy;
   /** The versioning resource, when versions are kept: write objects only after it exists. */
   readonly versioning?: aws.s3.BucketVersioning;

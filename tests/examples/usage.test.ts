@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { runProgram, type StackRun } from "../support/mockCloud";
 import { deployedStackRun } from "../support/stackRuns";
 import { PRIMARY_STACK, replicaRegion } from "./usage/globalReplica";
+import { sharedHelpers } from "./usage/sharedHelpers";
 
 /** The usage programs the component READMEs quote that are not an example of their own. */
 describe("component README usage: GlobalReplica", function () {
@@ -30,5 +31,31 @@ describe("component README usage: GlobalReplica", function () {
     const dax = run.single("aws:dax/cluster:Cluster");
     expect(dax.inputs.replicationFactor).to.equal(3);
     expect(dax.region).to.equal("eu-west-1");
+  });
+});
+
+describe("component README usage: the shared helpers", function () {
+  this.timeout(60_000);
+  let run: StackRun;
+
+  before(async () => {
+    run = await runProgram(sharedHelpers, { stack: "dev", config: { "aws:region": "us-east-1" } });
+  });
+
+  it("registers every helper's resources under the component that called it", () => {
+    const archive = run.single("example:reports:ReportArchive");
+    for (const type of ["aws:kms/key:Key", "aws:kms/alias:Alias", "aws:s3/bucket:Bucket", "aws:s3/bucketPolicy:BucketPolicy", "aws:cloudwatch/logGroup:LogGroup"]) {
+      expect(run.single(type).parent, type).to.equal(archive.urn);
+    }
+  });
+
+  it("encrypts the bucket with the rotating key, refuses plain HTTP and keeps the logs 90 days", () => {
+    const key = run.single("aws:kms/key:Key");
+    expect(key.inputs.enableKeyRotation).to.equal(true);
+    const sse = run.single("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+    expect((sse.inputs.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId: string } }[])[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).to.equal(key.outputs.arn);
+    const policy = JSON.parse(String(run.single("aws:s3/bucketPolicy:BucketPolicy").inputs.policy)) as { Statement: { Sid: string }[] };
+    expect(policy.Statement.map((s) => s.Sid)).to.deep.equal(["DenyInsecureTransport"]);
+    expect(run.single("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(90);
   });
 });

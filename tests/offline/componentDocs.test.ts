@@ -46,10 +46,10 @@ describe("component READMEs: generated usage, inputs and outputs", function () {
             else expect(row.defaultValue, `${component.args}.${row.name}`).to.equal("required");
           }
         });
-        if (component.className) {
-          it(`documents every public output of ${component.className}`, () => {
+        if (component.className || component.returns) {
+          it(`documents every public output of ${component.className ?? component.returns}`, () => {
             expect(outputs.length).to.be.greaterThan(0);
-            for (const row of outputs) expect(row.description, `${component.className}.${row.name} has no TSDoc`).to.not.equal("");
+            for (const row of outputs) expect(row.description, `${component.className ?? component.returns}.${row.name} has no TSDoc`).to.not.equal("");
           });
         }
       }
