@@ -20,14 +20,48 @@ export interface RegionLoss {
   failoverChanges: string[];
   recoveryPoint: string;
   manualSteps: string[];
+  /**
+   * The reference database (Aurora): what it loses and how long it is read-only. With a global
+   * database the figures are Aurora's own (REFERENCE_DATA_FIGURES); without one it is the region's.
+   */
+  referenceData: string[];
 }
+
+/**
+ * Aurora Global Database's figures, as the Aurora User Guide gives them: replication "typically"
+ * under a second ("Using Amazon Aurora Global Database", overview:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html); for a
+ * failover "RTO can be in the order of minutes" and "RPO is typically measured in seconds", while a
+ * switchover synchronises the secondaries first, so "RPO is 0 (no data loss)" ("Using switchover or
+ * failover in Amazon Aurora Global Database",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html).
+ * FailoverGlobalCluster with AllowDataLoss "can result in a loss of write transaction data that
+ * wasn't replicated to the chosen secondary" and leaves the data "in a transactionally consistent
+ * state" (RDS API reference, FailoverGlobalCluster).
+ */
+export const REFERENCE_DATA_FIGURES = {
+  replicationLag: "typically under a second",
+  failoverRto: "in the order of minutes",
+  failoverRpo: "the replication lag at the moment of loss (typically seconds; AuroraGlobalDBRPOLag shows it)",
+  switchoverRpo: "0 (the secondaries are synchronised before the roles change)",
+} as const;
 
 const T = {
   parameter: "aws:ssm/parameter:Parameter",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   mapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
   record: "aws:route53/record:Record",
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
+  cluster: "aws:rds/cluster:Cluster",
 } as const;
+
+/** The global cluster the stack's Aurora cluster is a member of (owned, or joined), if any. */
+function globalClusterOf(run: StackRun): string | undefined {
+  const owned = run.ofType(T.globalCluster)[0]?.inputs.globalClusterIdentifier;
+  if (typeof owned === "string") return owned;
+  const joined = run.ofType(T.cluster).map((c) => c.inputs.globalClusterIdentifier).find((id) => typeof id === "string");
+  return typeof joined === "string" ? joined : undefined;
+}
 
 /** The region-loss analysis of a stack, or undefined for a single-region environment. */
 export function regionLossOf(run: StackRun): RegionLoss | undefined {
@@ -47,6 +81,7 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
   const dnsName = dnsRecord ? String(dnsRecord.inputs.name) : undefined;
   const detection = HEALTH_CHECK.requestInterval * HEALTH_CHECK.failureThreshold;
   const command = (to: string, force: boolean) => `npm run failover -- --env ${environment} --to ${to}${force ? " --force" : ""}`;
+  const globalDatabase = globalClusterOf(run);
 
   if (!writesHere) {
     return {
@@ -63,6 +98,12 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
       ],
       failoverChanges: [`Nothing: no failover is needed while ${initial} is the write region.`],
       recoveryPoint: `No write is lost: ${region} takes none while ${initial} is the write region. Replication into ${region} resumes when it returns.`,
+      referenceData: globalDatabase
+        ? [
+            `Loses nothing: ${region}'s cluster is a read-only secondary of global database ${globalDatabase}; ${initial}'s cluster keeps the writer, so reference-data writes (the refdata CLI, through the global writer endpoint) and ${initial}'s reads go on.`,
+            `Read-only: not at all for the environment; when ${region} returns its secondary catches up by storage replication (${REFERENCE_DATA_FIGURES.replicationLag} behind once caught up).`,
+          ]
+        : [`${region}'s Aurora cluster is its own (no global database): its reference data is not ${initial}'s and is not needed while ${initial} writes.`],
       manualSteps: [
         `When ${region} returns: check the ReplicationLatency ${initial} -> ${region} falls back to normal (the replica catches up by itself).`,
         `If ${region} was the write region at the time (after a failover), this is the primary's case in reverse: ${command(initial, true)}.`,
@@ -94,9 +135,18 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
     manualSteps: [
       `When ${region} answers again: run ${command(other, false)} once more. It fences ${region} (flag, stream consumer); until then its instances, once they can read ${other}'s newer flag, stay read-only, but its stream consumer may resume.`,
       `Positions: fills written in ${region} during the lag window reach ${other} late; if ${region}'s consumer ran again before the re-run, recompute the positions of the accounts it touched from their fills.`,
-      `Aurora (reference data) and the cache are ${region}'s own: they are not replicated to ${other} by this platform.`,
+      globalDatabase
+        ? `The cache is ${region}'s own; ${other}'s is filled from ${other}'s reader of the global database, which already holds the reference data.`
+        : `Aurora (reference data) and the cache are ${region}'s own: they are not replicated to ${other} by this platform.`,
       `Fail back later, with both regions healthy and the lag low: ${command(region, false)}.`,
     ],
+    referenceData: globalDatabase
+      ? [
+          `Loses: reference-data writes committed in ${region} within the replication lag at the moment of loss. A failover (FailoverGlobalCluster with AllowDataLoss, the --force path) promotes ${other}'s secondary with what it has, transactionally consistent; RPO ${REFERENCE_DATA_FIGURES.failoverRpo}. A planned switchover with both regions healthy (SwitchoverGlobalCluster, the path without --force) loses nothing: RPO ${REFERENCE_DATA_FIGURES.switchoverRpo}.`,
+          `Read-only: from the loss of ${region} until the failover has promoted ${other}'s cluster (Aurora gives a global database failover's RTO as ${REFERENCE_DATA_FIGURES.failoverRto}). Meanwhile every region still reads reference data from its own reader, and no region takes reference-data writes: the global writer endpoint of ${globalDatabase} has no writer, so the refdata CLI fails.`,
+          `After it: ${other}'s stack holds the writer, so its next pulumi up runs the reference-data migrations (aws.rds.getGlobalCluster names its cluster the writer) and ${region}'s stops invoking them. Fail back with a switchover (no data loss) once ${region} is healthy.`,
+        ]
+      : [`${region}'s Aurora cluster is its own (no global database): ${other} has none of its reference data, and clients of ${other} are refused (not entitled) until it is loaded there.`],
   };
 }
 
@@ -135,6 +185,8 @@ export function renderRegionLoss(loss: RegionLoss | undefined, style: Style, sta
     list(loss.failoverChanges),
     `  ${style.bold("Recovery point")}`,
     `    ${wrap(loss.recoveryPoint, style.width - 4, "    ")}`,
+    `  ${style.bold("Reference data (Aurora)")}`,
+    list(loss.referenceData),
     `  ${style.bold("Manual steps left")}`,
     list(loss.manualSteps),
   ].join("\n");

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { PLAIN } from "../../../offline/plan/format";
+import { plan } from "../../../offline/plan/plan";
 import { renderPlan } from "../../../offline/plan/render";
 import { plannedStack } from "./support";
 
@@ -23,6 +24,21 @@ describe("offline plan: region loss", function () {
     expect(loss?.manualSteps.join("\n")).to.contain("run npm run failover -- --env prod --to eu-west-1 once more").and.contain("Fail back later");
     const text = renderPlan(plan, PLAIN);
     expect(text).to.contain("8. Region loss\n  Losing us-east-1 (the write region as deployed; other region: eu-west-1)");
+    // The reference data: a global database, so what a failover loses and how long it is read-only, with Aurora's figures.
+    const refdata = loss?.referenceData.join("\n") ?? "";
+    expect(refdata).to.contain("Loses: reference-data writes committed in us-east-1 within the replication lag at the moment of loss");
+    expect(refdata).to.contain("FailoverGlobalCluster with AllowDataLoss, the --force path").and.contain("SwitchoverGlobalCluster, the path without --force) loses nothing: RPO 0");
+    expect(refdata).to.contain("Read-only: from the loss of us-east-1 until the failover has promoted eu-west-1's cluster").and.contain("in the order of minutes");
+    expect(refdata).to.contain("global writer endpoint of trading-prod-refdata has no writer");
+    expect(loss?.manualSteps.join("\n")).to.not.contain("Aurora (reference data) and the cache are us-east-1's own");
+    expect(text).to.contain("  Reference data (Aurora)\n    - Loses: reference-data writes committed in us-east-1");
+  });
+
+  it("without a global database the section says the other region has none of the reference data", async () => {
+    const regional = await plan("prod-us-east-1", { overrides: { "trading-platform:dataGlobalDatabase": false } });
+    expect(regional.regionLoss?.referenceData).to.deep.equal([
+      "us-east-1's Aurora cluster is its own (no global database): eu-west-1 has none of its reference data, and clients of eu-west-1 are refused (not entitled) until it is loaded there.",
+    ]);
   });
 
   it("prod-eu-west-1 (not the write region as deployed): nothing fails over and no write is lost", async () => {
@@ -30,6 +46,9 @@ describe("offline plan: region loss", function () {
     expect(loss).to.deep.include({ region: "eu-west-1", otherRegions: ["us-east-1"], writesHere: false });
     expect(loss?.failoverChanges).to.deep.equal(["Nothing: no failover is needed while us-east-1 is the write region."]);
     expect(loss?.recoveryPoint).to.match(/^No write is lost/);
+    expect(loss?.referenceData[0]).to.equal(
+      "Loses nothing: eu-west-1's cluster is a read-only secondary of global database trading-prod-refdata; us-east-1's cluster keeps the writer, so reference-data writes (the refdata CLI, through the global writer endpoint) and us-east-1's reads go on.",
+    );
   });
 
   it("dev is single-region: the section says so", async () => {
