@@ -16,7 +16,10 @@ export interface PackSummary {
   configFile: string;
   policies: number;
   mandatory: number;
+  /** Advisory violations, not counting suppressed ones. */
   advisory: number;
+  /** Violations a suppression silenced (the packs report them as advisory). */
+  suppressed: number;
   notApplicable: number;
 }
 
@@ -31,9 +34,27 @@ export interface PolicyViolation {
   couldNotRunInPreview: boolean;
 }
 
+/** A suppression in force (policy/lib/suppressions.ts), with what it silenced in this run. */
+export interface PolicySuppression {
+  pack: string;
+  rule: string;
+  /** "config" (policy/config/<env>/<pack>.json) or "tag" (policy-suppress:<rule> on the resource). */
+  source: "config" | "tag";
+  /** The name or URN pattern (config), or the tagged resource's URN (tag). */
+  resource: string;
+  reason: string;
+  expires: string;
+  /** Names of the resources it matches. */
+  matches: string[];
+  /** The rule's own messages it silenced in this run. */
+  silenced: string[];
+}
+
 export interface PolicyReport {
   environment: PolicyEnvironment;
   packs: PackSummary[];
+  /** Every suppression in force, in pack order; expired or invalid ones are mandatory violations instead. */
+  suppressions: PolicySuppression[];
   /** Mandatory first, then advisory; in pack order. */
   violations: PolicyViolation[];
   mandatoryCount: number;
@@ -59,7 +80,8 @@ export function policyReport(evaluation: StackEvaluation): PolicyReport {
       configFile: dir ? path.relative(REPO_ROOT, packConfigPath(evaluation.environment, dir)) : "",
       policies: p.config.size,
       mandatory: p.violations.filter((v) => v.enforcementLevel === "mandatory").length,
-      advisory: p.violations.filter((v) => v.enforcementLevel === "advisory").length,
+      advisory: p.violations.filter((v) => v.enforcementLevel === "advisory" && !v.suppressed).length,
+      suppressed: p.violations.filter((v) => v.suppressed).length,
       notApplicable: p.notApplicable.length,
     };
   });
@@ -72,9 +94,24 @@ export function policyReport(evaluation: StackEvaluation): PolicyReport {
     couldNotRunInPreview: v.couldNotRunInPreview,
   });
   const violations = [...evaluation.mandatory, ...evaluation.advisory].map(toViolation);
+  const suppressions = evaluation.suppressions.map(
+    (s): PolicySuppression => ({
+      pack: s.policyPack,
+      rule: s.rule,
+      source: s.source,
+      resource: s.resource,
+      reason: s.reason,
+      expires: s.expires,
+      matches: s.matches.map((urn) => urn.split("::").slice(3).join("::")),
+      silenced: evaluation.suppressed
+        .filter((v) => v.policyPack === s.policyPack && v.policyName === s.rule && v.urn !== undefined && s.matches.includes(v.urn))
+        .map((v) => v.suppressed?.message ?? v.message),
+    }),
+  );
   return {
     environment: evaluation.environment,
     packs,
+    suppressions,
     violations,
     mandatoryCount: evaluation.mandatory.length,
     passed: evaluation.mandatory.length === 0,
@@ -89,6 +126,7 @@ export function renderPolicyReport(report: PolicyReport, style: Style): string {
         { header: "policies", align: "right" },
         { header: "mandatory", align: "right" },
         { header: "advisory", align: "right" },
+        { header: "suppressed", align: "right" },
         { header: "config" },
       ],
       report.packs.map((p) => [
@@ -96,6 +134,7 @@ export function renderPolicyReport(report: PolicyReport, style: Style): string {
         String(p.policies),
         p.mandatory > 0 ? style.red(String(p.mandatory)) : "0",
         p.advisory > 0 ? style.yellow(String(p.advisory)) : "0",
+        String(p.suppressed),
         p.configFile,
       ]),
       [],
@@ -113,6 +152,16 @@ export function renderPolicyReport(report: PolicyReport, style: Style): string {
     for (const v of found) {
       const where = v.resource ? `${v.resource.name} (${v.resource.type})` : "the stack";
       lines.push(`  - ${v.pack}/${style.bold(v.rule)} on ${where}`, `      ${wrap(v.message, style.width - 6, "      ")}`);
+    }
+  }
+  if (report.suppressions.length > 0) {
+    lines.push("", `  suppressions in force (${report.suppressions.length}):`);
+    for (const s of report.suppressions) {
+      const on = s.source === "tag" ? `a tag on ${s.matches.join(", ")}` : `${s.resource}${s.matches.join(", ") === s.resource ? "" : ` (${s.matches.join(", ")})`}`;
+      lines.push(`  - ${s.pack}/${style.bold(s.rule)} on ${on}, until ${s.expires} (${s.source})`, `      reason: ${wrap(s.reason, style.width - 14, "              ")}`);
+      for (const message of s.silenced) {
+        lines.push(`      silences: ${wrap(message, style.width - 16, "                ")}`);
+      }
     }
   }
   lines.push(

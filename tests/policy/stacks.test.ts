@@ -12,6 +12,8 @@ import { analysisInputFromRun } from "../../offline/policy/fromRun";
 import { main } from "../../stacks/program";
 import { runProgram, runStackFile, stackConfig, StackRun } from "../support/mockCloud";
 import { mutateRun } from "./support/mutate";
+import { policyReport, renderPolicyReport } from "../../offline/plan/policyReport";
+import { PLAIN } from "../../offline/plan/format";
 
 const STAGING_OF_PROD = { "trading-platform:environment": "staging" };
 
@@ -369,6 +371,31 @@ describe("policy packs over the real stack files", function () {
         ["waf-logs-redact-credentials", 'WAF logging trading-waf-logging does not redact cookie (redactedFields: [{ singleHeader: { name: "cookie" } }]): its log records would hold the credential'],
       ]);
     }
+  });
+
+  it("the plan lists the suppression in force, what it silences, and counts it apart from the advisories", () => {
+    const report = policyReport(results["prod-us-east-1"]);
+    expect(report.suppressions).to.deep.equal([
+      {
+        pack: "trading-security",
+        rule: "waf-logs-redact-credentials",
+        source: "config",
+        resource: "trading-waf-logging",
+        reason: results["prod-us-east-1"].suppressions[0].reason,
+        expires: "2027-01-31",
+        matches: ["trading-waf-logging"],
+        silenced: ['WAF logging trading-waf-logging does not redact cookie (redactedFields: [{ singleHeader: { name: "cookie" } }]): its log records would hold the credential'],
+      },
+    ]);
+    expect(report.packs.map((p) => [p.pack, p.advisory, p.suppressed])).to.deep.equal([
+      ["trading-resilience", 0, 0],
+      ["trading-cost", 0, 0],
+      ["trading-security", 0, 1],
+    ]);
+    const text = renderPolicyReport(report, PLAIN);
+    expect(text).to.include("suppressions in force (1):");
+    expect(text).to.include("  - trading-security/waf-logs-redact-credentials on trading-waf-logging, until 2027-01-31 (config)");
+    expect(text).to.match(/silences: WAF logging trading-waf-logging does not redact cookie/);
   });
 
   describe("issue 27's rules on mutated real stacks", function () {
