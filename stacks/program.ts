@@ -200,6 +200,7 @@ export async function main() {
     tableName: dynamo.access.tableName,
     streamProcessorFunctionName: dynamo.localStream.functionName,
     streamMappingUuid: dynamo.localStream.mappingUuid,
+    ...(data.dbGlobalClusterIdentifier ? { globalDatabase: { globalClusterIdentifier: data.dbGlobalClusterIdentifier, clusterArn: data.dbClusterArn } } : {}),
     ...(dns ? { dns } : {}),
   });
 

@@ -41,6 +41,12 @@ export interface RegionFailoverArgs {
   /** UUID of that processor's event source mapping. */
   streamMappingUuid: pulumi.Input<string>;
   /**
+   * The reference database's global cluster and this region's member cluster (its ARN), which the
+   * failover command switches the writer to.
+   * @default - none: the reference database is one regional cluster (dev), and the failover command skips it
+   */
+  globalDatabase?: { globalClusterIdentifier: pulumi.Input<string>; clusterArn: pulumi.Input<string> };
+  /**
    * The environment's DNS name and zone: this stack's failover record and its health check.
    * @default - none: no DNS resource is created
    */
@@ -53,7 +59,8 @@ export const HEALTH_CHECK = { type: "HTTPS", port: 443, requestInterval: 30, fai
 /**
  * The region's part of the environment's failover: the read grant of the write-region flag for the
  * instance role, the optional Route 53 failover record with its health check, and the region-info
- * parameter the failover command discovers the region by.
+ * parameter the failover command discovers the region by (with the reference database's global
+ * cluster and this region's member, where there is one).
  *
  * DNS: each stack owns one record of the failover pair, told apart by its set identifier (the
  * region): the primary's is PRIMARY, the replica's SECONDARY, both aliases to their region's ALB
@@ -142,9 +149,12 @@ export class RegionFailover extends pulumi.ComponentResource {
       dns = healthCheck.id.apply((healthCheckId) => ({ domainName, hostedZoneId, failoverRole, healthCheckId }));
     }
 
+    const globalDatabase: pulumi.Output<RegionInfo["globalDatabase"]> | undefined = args.globalDatabase
+      ? pulumi.all([args.globalDatabase.globalClusterIdentifier, args.globalDatabase.clusterArn]).apply(([globalClusterIdentifier, clusterArn]) => ({ globalClusterIdentifier, clusterArn }))
+      : undefined;
     const info: pulumi.Output<RegionInfo> = pulumi
-      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, args.autoScalingGroupName, dns])
-      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, autoScalingGroupName, dnsInfo]) => ({
+      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, args.autoScalingGroupName, dns, globalDatabase])
+      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, autoScalingGroupName, dnsInfo, globalDatabaseInfo]) => ({
         region: args.region,
         role: args.role,
         environment: args.environment,
@@ -154,6 +164,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         apiEndpoint,
         autoScalingGroupName,
         ...(dnsInfo ? { dns: dnsInfo } : {}),
+        ...(globalDatabaseInfo ? { globalDatabase: globalDatabaseInfo } : {}),
       }));
     const parameter = new aws.ssm.Parameter(
       `${name}-region-info`,

@@ -2,7 +2,8 @@
  * The region tier over the real stack files in the mock cloud: the write-region flag in each region
  * (created with the primary's region, its value ignored by later updates), the stream processor in
  * both prod regions with only the write region's mapping enabled, the instance role's read grant
- * and user data, the region info for the failover command, and the DNS failover pair (with the
+ * and user data, the region info for the failover command (with the reference database's global
+ * cluster in prod), and the DNS failover pair (with the
  * config) or no DNS resource at all (without).
  */
 import { expect } from "chai";
@@ -22,6 +23,7 @@ const T = {
   record: "aws:route53/record:Record",
   alb: "aws:lb/loadBalancer:LoadBalancer",
   asg: "aws:autoscaling/group:Group",
+  dbCluster: "aws:rds/cluster:Cluster",
 } as const;
 
 const PROD_FLAG = "/trading-platform/prod/write-region";
@@ -127,6 +129,18 @@ describe("region tier: one write region at a time", () => {
       failoverRole: "SECONDARY",
       healthCheckId: run.single(T.healthCheck).id,
     });
+  });
+
+  it("gives the failover command the reference database's global cluster and this region's member in prod, and nothing of it in dev", () => {
+    for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
+      const run = runs[stack];
+      const cluster = run.single(T.dbCluster);
+      // The secondary joins the global cluster the primary owns: both name the same one, each its own cluster.
+      expect(regionInfoOf(run).globalDatabase, stack).to.deep.equal({ globalClusterIdentifier: "trading-prod-refdata", clusterArn: cluster.outputs.arn });
+      expect(cluster.inputs.globalClusterIdentifier, stack).to.equal("trading-prod-refdata");
+    }
+    // dev's reference database is one regional cluster: the command skips the step and says so.
+    expect(regionInfoOf(runs.dev)).to.not.have.property("globalDatabase");
   });
 
   it("with DNS configured, each prod stack owns one record of the failover pair, health-checked over HTTPS on its ALB", () => {

@@ -81,6 +81,13 @@ export interface RegionInfo {
   autoScalingGroupName: string;
   /** Present with DNS failover: this region's record of the pair and its health check. */
   dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
+  /**
+   * Present where the reference database is an Aurora Global Database (prod): the global cluster
+   * and this region's member cluster, which the failover command makes the writer
+   * (SwitchoverGlobalCluster, or FailoverGlobalCluster under --force when the old primary's region
+   * is gone). Absent where it is one regional cluster (dev): the command skips that step and says so.
+   */
+  globalDatabase?: { globalClusterIdentifier: string; clusterArn: string };
 }
 
 /**
