@@ -131,6 +131,12 @@ function joinGlobalCluster(inputs: Props, region: string, account: string, clust
     throw new Error(`GlobalClusterNotFoundFault: The GlobalClusterIdentifier doesn't refer to an existing global database cluster (${identifier}) [mock cloud: ${clusterArn}]`);
   }
   if (global.members.some((m) => m.dbClusterArn === clusterArn)) return;
+  const clusterId = clusterArn.split(":cluster:")[1];
+  if (global.members.some((m) => m.dbClusterArn.split(":cluster:")[1] === clusterId)) {
+    // "The names you choose for each of your Aurora DB clusters must be unique, across all AWS
+    // Regions" of the global database (Configuration requirements, Naming requirements).
+    throw new Error(`DBClusterAlreadyExistsFault: global cluster ${identifier} already has a member named ${clusterId} in another region [mock cloud: ${clusterArn}]`);
+  }
   if (global.members.some((m) => m.region === region)) {
     // "no two Aurora DB clusters in an Aurora global database can be in the same AWS Region" (Configuration requirements).
     throw new Error(`InvalidParameterCombination: global cluster ${identifier} already has a member in ${region} [mock cloud: ${clusterArn}]`);

@@ -108,10 +108,13 @@ describe("fake account: Aurora Global Database", () => {
     );
   });
 
-  it("refuses a second member in the region of the first, and a KMS key of another region", () => {
+  it("refuses a second member in the region of the first, a member name taken in another region, and a KMS key of another region", () => {
     const account = withPrimary();
     expect(() => fakeOutputs(CLUSTER, "again", { ...secondaryCluster(account), clusterIdentifier: "ref-use1-b", kmsKeyId: keyIn("us-east-1", account) }, "us-east-1", account)).to.throw(
       "already has a member in us-east-1",
+    );
+    expect(() => fakeOutputs(CLUSTER, "secondary", { ...secondaryCluster(account), clusterIdentifier: "ref-use1" }, "eu-west-1", account)).to.throw(
+      "DBClusterAlreadyExistsFault: global cluster ref-global already has a member named ref-use1 in another region",
     );
     expect(() => fakeOutputs(CLUSTER, "secondary", { ...secondaryCluster(account), kmsKeyId: keyIn("us-east-1", account) }, "eu-west-1", account)).to.throw(
       `InvalidParameterValue: KMS key ${keyIn("us-east-1", account)} is not in eu-west-1`,
