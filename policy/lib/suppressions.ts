@@ -49,7 +49,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { peekString } from "./values";
+import { peek, peekString, UNKNOWN } from "./values";
 
 /** Tag key prefix of a suppression declared on the resource: `policy-suppress:<rule-name>`. */
 export const SUPPRESSION_TAG_PREFIX = "policy-suppress:";
@@ -184,14 +184,40 @@ export interface SuppressibleResource {
   props: Record<string, unknown>;
 }
 
+/**
+ * A resource's own tags as key → value (UNKNOWN values kept): the map most resources take, or the
+ * list of {key, value} an auto scaling group takes. Never `tagsAll` (provider default tags).
+ */
+export function ownTags(resource: SuppressibleResource): Map<string, string | typeof UNKNOWN> {
+  const tags = new Map<string, string | typeof UNKNOWN>();
+  const raw = peek(resource.props, "tags");
+  if (Array.isArray(raw)) {
+    raw.forEach((_, i) => {
+      const key = peekString(raw, i, "key");
+      const value = peekString(raw, i, "value");
+      if (typeof key === "string" && value !== undefined) {
+        tags.set(key, value);
+      }
+    });
+  } else if (raw !== null && typeof raw === "object") {
+    for (const key of Object.keys(raw)) {
+      const value = peekString(raw, key);
+      if (value !== undefined) {
+        tags.set(key, value);
+      }
+    }
+  }
+  return tags;
+}
+
 /** Suppressions of `rule` declared by a tag on the resource (its own `tags`, not `tagsAll`). */
 export function tagSuppressions(rule: string, resource: SuppressibleResource, today: string): DeclaredSuppression[] {
-  const value = peekString(resource.props, "tags", `${SUPPRESSION_TAG_PREFIX}${rule}`);
+  const value = ownTags(resource).get(`${SUPPRESSION_TAG_PREFIX}${rule}`);
   if (value === undefined) {
     return [];
   }
   const label = `tag ${SUPPRESSION_TAG_PREFIX}${rule} on ${resource.name}`;
-  if (typeof value !== "string") {
+  if (value === UNKNOWN) {
     return [{ rule, source: "tag", label, resource: resource.urn, reason: "", expires: "", problems: ["its value is unknown until the update"] }];
   }
   const match = /^\s*(\S+)\s*(.*)$/.exec(value);

@@ -16,9 +16,18 @@ import { mutateRun } from "./support/mutate";
 
 /** Rules whose diagnostics the mutated inputs must produce, so the comparison covers them. */
 const MUST_BE_COMPARED: Record<PackDirectory, string[]> = {
-  resilience: ["asg-elb-health-check", "stateful-resources-protected", "stream-failure-handling"],
+  resilience: ["asg-elb-health-check", "stateful-resources-protected", "stream-failure-handling", "operational-state-survives-deploy"],
   cost: ["dynamodb-provisioned-billing"],
-  security: ["s3-access-logging", "vpc-flow-logs", "log-group-retention", "kms-key-rotation"],
+  security: [
+    "s3-access-logging",
+    "vpc-flow-logs",
+    "log-group-retention",
+    "kms-key-rotation",
+    "waf-logs-redact-credentials",
+    "iam-least-privilege",
+    "s3-no-force-destroy",
+    "suppression-tags-name-rules",
+  ],
 };
 
 interface Row {
@@ -71,6 +80,16 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
       { match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping", set: { maximumRetryAttempts: -1 } },
       { match: (r) => r.type === "aws:autoscaling/group:Group", set: { healthCheckType: "EC2" } },
       { match: (r) => r.type === "aws:kms/key:Key" && r.name === "trading-cache-key", set: { enableKeyRotation: false } },
+      // Suppressions through the real server: a valid tag on the ASG silences asg-elb-health-check (a
+      // resource rule; the group's list-form tags), a tag without reason or date is refused by the
+      // audit a resource rule runs in the stack phase, a misspelt rule name is reported; and the stream
+      // consumer without its ignoreChanges (the resource options the server passes).
+      {
+        match: (r) => r.type === "aws:autoscaling/group:Group",
+        set: { tags: [{ key: "policy-suppress:asg-elb-health-check", value: "2099-12-31 EC2 health during the load test", propagateAtLaunch: false }] },
+      },
+      { match: (r) => r.type === "aws:s3/bucket:Bucket" && r.name === "trading-artifacts", set: { tags: { "policy-suppress:s3-no-force-destroy": "someday", "policy-suppress:no-world-ingres": "2099-12-31 typo" } } },
+      { match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping", ignoreChanges: [] },
     );
     inputs.push({ name: "mutated prod-us-east-1 preview", environment: "prod", input: analysisInputFromRun(mutated) });
     inputs.push({ name: "prod-eu-west-1", environment: "prod", input: analysisInputFromRun(await runStackFile("prod-eu-west-1")) });

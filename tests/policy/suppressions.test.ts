@@ -8,6 +8,7 @@
 import { expect } from "chai";
 import { POLICY_PACKS } from "../../offline/policy/evaluateStack";
 import type { PolicyPackConfigFile } from "../../policy/lib/packDefinition";
+import { resiliencePack } from "../../policy/resilience/policies";
 import { securityPack } from "../../policy/security/policies";
 import { globToRegExp, parseSuppressedMessage, patternMatches, stackOfUrn, SUPPRESSION_TAG_PREFIX, todayUtc } from "../../policy/lib/suppressions";
 import { ALL_RULE_NAMES } from "../../policy/lib/ruleNames";
@@ -93,6 +94,19 @@ describe("policy suppressions", () => {
         ["no-world-ingress", "tag", "tag policy-suppress:no-world-ingress on app-open"],
         ["s3-no-force-destroy", "tag", "tag policy-suppress:s3-no-force-destroy on scratch"],
       ]);
+    });
+
+    it("reads an auto scaling group's list-form tags", async () => {
+      const fx = new Fixture({ stack: "prod-us-east-1" });
+      fx.add(T.asg, "asg", {
+        targetGroupArns: ["arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/1"],
+        healthCheckType: "EC2",
+        tags: [{ key: `${SUPPRESSION_TAG_PREFIX}asg-elb-health-check`, value: `${FUTURE} load test on EC2 health`, propagateAtLaunch: false }],
+      });
+      const result = await evaluate(resiliencePack, fx);
+      const violations = result.violations.filter((v) => v.policyName === "asg-elb-health-check");
+      expect(violations.length).to.be.greaterThan(0);
+      expect(violations.every((v) => v.enforcementLevel === "advisory" && v.suppressed?.reason === "load test on EC2 health")).to.equal(true);
     });
 
     it("the expiry day itself is still in force", async () => {

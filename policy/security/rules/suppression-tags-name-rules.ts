@@ -8,8 +8,7 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ALL_RULE_NAMES } from "../../lib/ruleNames";
-import { SUPPRESSION_TAG_PREFIX } from "../../lib/suppressions";
-import { peek } from "../../lib/values";
+import { ownTags, SUPPRESSION_TAG_PREFIX } from "../../lib/suppressions";
 
 export const suppressionTagsNameRules: StackValidationPolicy = {
   name: "suppression-tags-name-rules",
@@ -19,11 +18,7 @@ export const suppressionTagsNameRules: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     for (const resource of args.resources) {
-      const tags = peek(resource.props, "tags");
-      if (tags === null || typeof tags !== "object") {
-        continue;
-      }
-      for (const key of Object.keys(tags)) {
+      for (const key of ownTags(resource).keys()) {
         if (key.startsWith(SUPPRESSION_TAG_PREFIX) && !ALL_RULE_NAMES.includes(key.slice(SUPPRESSION_TAG_PREFIX.length))) {
           reportViolation(`tag ${key} on ${resource.name} names no rule of any pack: it suppresses nothing (check the rule's name in policy/README.md)`, resource.urn);
         }
