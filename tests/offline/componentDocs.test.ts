@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
@@ -84,5 +85,11 @@ describe("component READMEs: generated usage, inputs and outputs", function () {
     const readme = COMPONENT_READMES[0];
     const stale = read(readme.readme).replace("| `cidrBlock` |", "| `cidr` |");
     expect(withComponentReference(stale, readme)).to.not.equal(stale);
+  });
+
+  it("npm run docs:components takes no options: a flag is refused before any README is written", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "offline/componentDocs.ts", "--check"], { cwd: REPO_ROOT, encoding: "utf8" });
+    expect(run.status).to.equal(2);
+    expect(run.stderr.trim()).to.equal("docs:components: unknown option --check; this command takes no options");
   });
 });
