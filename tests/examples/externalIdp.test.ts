@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { main } from "../../examples/external-idp/main";
+import { evaluateStack } from "../../offline/policy/evaluateStack";
 import type { StackRun } from "../support/mockCloud";
 import { signingKey, TestIssuer } from "../support/oidcIssuer";
 import { exampleConfig, exampleCost, exampleReadme, formatUsd, runExample } from "./support";
@@ -93,6 +94,14 @@ describe("examples/external-idp", function () {
     ]) {
       expect(boot, line).to.contain(line);
     }
+  });
+
+  it("passes the dev policy packs, and their edge rules find HTTPS only, the WAF and the JWT check", async () => {
+    const evaluation = await evaluateStack(run, "dev");
+    expect(evaluation.mandatory.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([]);
+    const edge = evaluation.violations.filter((v) => ["alb-https-only", "alb-waf-and-jwt"].includes(v.policyName));
+    expect(edge.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([]);
+    // The same rules do flag the HTTP-only single-region example, so they are not silent here by accident.
   });
 
   describe("the listener's configuration, against an issuer serving a JWKS", () => {

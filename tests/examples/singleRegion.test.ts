@@ -41,9 +41,20 @@ describe("examples/single-region", function () {
     expect([group.inputs.minSize, group.inputs.desiredCapacity]).to.deep.equal([1, 1]);
   });
 
-  it("passes the dev policy packs: no mandatory violation", async () => {
+  it("passes the dev policy packs: no mandatory violation, and advisories for what its README says it gives up", async () => {
     const evaluation = await evaluateStack(run, "dev");
     expect(evaluation.mandatory.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([]);
+    // Two AZs, one NAT gateway, one node of each store, and a plain-HTTP listener without JWT checks.
+    expect(new Set(evaluation.advisory.map((v) => v.policyName))).to.include.keys(
+      "subnet-tiers-span-azs",
+      "asg-spans-azs",
+      "database-spans-azs",
+      "cache-spans-azs",
+      "dax-spans-azs",
+      "nat-gateway-per-az",
+      "alb-https-only",
+      "alb-waf-and-jwt",
+    );
   });
 
   it("alarms reach the topic the example subscribes its address to", () => {
