@@ -31,7 +31,12 @@ const SIZES = {
   daxNodeType: "dax.t3.small",
 } as const;
 
-/** Auto scaling maxima of the table and of each GSI, read and write alike (the dev cap is 200). */
+/**
+ * Auto scaling range of the table and of each GSI, read and write alike: from DynamoDB's smallest
+ * provisioned capacity, 1 unit (auto scaling raises it within about two minutes of sustained load),
+ * to 50 (the dev cap is 200).
+ */
+const MIN_CAPACITY = 1;
 const MAX_CAPACITY = 50;
 
 export async function main() {
@@ -60,15 +65,15 @@ export async function main() {
 
   // #region usage:DynamoHotPath
   const capacity = planCapacity({
-    readCapacity: 5,
-    writeCapacity: 5,
-    readMinCapacity: 5,
+    readCapacity: MIN_CAPACITY,
+    writeCapacity: MIN_CAPACITY,
+    readMinCapacity: MIN_CAPACITY,
     readMaxCapacity: MAX_CAPACITY,
-    writeMinCapacity: 5,
+    writeMinCapacity: MIN_CAPACITY,
     writeMaxCapacity: MAX_CAPACITY,
-    indexReadMinCapacity: 5,
+    indexReadMinCapacity: MIN_CAPACITY,
     indexReadMaxCapacity: MAX_CAPACITY,
-    indexWriteMinCapacity: 5,
+    indexWriteMinCapacity: MIN_CAPACITY,
     indexWriteMaxCapacity: MAX_CAPACITY,
     targetUtilization: 70,
   });
