@@ -45,7 +45,9 @@ function configCell(policy: Policy, resolved: Record<string, Map<string, Resolve
     .map(([key, schema]) => {
       const parts: string[] = [];
       if (schema.default !== undefined) {
-        parts.push(`default ${show(schema.default)}`);
+        // A long default (a list of entries) is the rule file's to show; the table names its size.
+        const text = show(schema.default);
+        parts.push(text.length > 100 && Array.isArray(schema.default) ? `default: ${schema.default.length} entries, see the rule` : `default ${text}`);
       }
       for (const env of POLICY_ENVIRONMENTS) {
         const value = resolved[env].get(policy.name)?.properties[key];

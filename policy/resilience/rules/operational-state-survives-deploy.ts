@@ -21,8 +21,12 @@ const RECORD = "aws:route53/record:Record";
 export interface OperationalStateEntry {
   /** The resource type the entry applies to. */
   type: string;
-  /** Which resources of the type: all; those whose `name` matches `namePattern`; the health checks of failover records. */
-  select: "all" | "name" | "failover-health-check";
+  /**
+   * Which resources of the type: all; those whose `name` matches `namePattern`; the health checks of
+   * failover records; the members of an Aurora global database that name it (globalClusterIdentifier);
+   * the cluster a global database was made from (a GlobalCluster's sourceDbClusterIdentifier).
+   */
+  select: "all" | "name" | "failover-health-check" | "global-member" | "global-source";
   namePattern?: string;
   /** The properties written outside `pulumi up`, exactly as ignoreChanges names them. */
   properties: string[];
@@ -46,7 +50,26 @@ export const OPERATIONAL_STATE: OperationalStateEntry[] = [
     writtenBy: "Application Auto Scaling (capacity) and the replica stack's TableReplica (replicas)",
   },
   { type: TYPES.autoscalingGroup, select: "all", properties: ["desiredCapacity"], writtenBy: "the group's scaling policies and scheduled actions" },
+  {
+    // The failover command's SwitchoverGlobalCluster / FailoverGlobalCluster moves the writer, and RDS
+    // sets a secondary's replicationSourceIdentifier; a member's engine version follows the global
+    // cluster's upgrades (Pulumi's aws.rds.GlobalCluster documentation: ignore both on members).
+    type: TYPES.rdsCluster,
+    select: "global-member",
+    properties: ["engineVersion", "replicationSourceIdentifier"],
+    writtenBy: "RDS for a global database member (the failover command's switchover or failover moves the writer; upgrades go through the global cluster)",
+  },
+  {
+    // A global cluster made from an existing cluster sets that cluster's globalClusterIdentifier
+    // (Pulumi's aws.rds.GlobalCluster documentation, "New Global Cluster From Existing DB Cluster").
+    type: TYPES.rdsCluster,
+    select: "global-source",
+    properties: ["engineVersion", "replicationSourceIdentifier", "globalClusterIdentifier"],
+    writtenBy: "RDS for the cluster a global database was made from (the global cluster joins it; switchover moves the writer; upgrades go through the global cluster)",
+  },
 ];
+
+const GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
 
 /** Health checks a failover record points at (its healthCheckId, by dependency or id). */
 function failoverHealthChecks(graph: ResourceGraph): Set<GraphResource> {
@@ -78,6 +101,15 @@ function selected(graph: ResourceGraph, entry: OperationalStateEntry, failoverCh
     }
     case "failover-health-check":
       return ofType.filter((r) => failoverChecks.has(r));
+    case "global-member":
+      return ofType.filter((r) => {
+        const id = peek(r.props, "globalClusterIdentifier");
+        return id === UNKNOWN || (typeof id === "string" && id !== "") || (r.propertyDependencies.globalClusterIdentifier ?? []).length > 0;
+      });
+    case "global-source": {
+      const sources = new Set(graph.ofType(GLOBAL_CLUSTER).flatMap((g) => graph.refs(g, "sourceDbClusterIdentifier", [TYPES.rdsCluster], ["arn", "clusterIdentifier"]).resources));
+      return ofType.filter((r) => sources.has(r));
+    }
   }
 }
 
@@ -85,7 +117,8 @@ export const operationalStateSurvivesDeploy: StackValidationPolicy = {
   name: "operational-state-survives-deploy",
   description:
     "Every resource holding operational state (`operationalState`: the write-region flag's value, each stream consumer's enabled, the failover " +
-    "records' health-check disabled/inverted, auto scaled capacity, the global table's replicas) has Pulumi ignoreChanges on exactly the " +
+    "records' health-check disabled/inverted, auto scaled capacity, the global table's replicas, an Aurora global member's writer and version) " +
+    "has Pulumi ignoreChanges on exactly the " +
     "properties written outside `pulumi up`: none missing (up would revert them), none extra (a code change would never deploy).",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -93,14 +126,14 @@ export const operationalStateSurvivesDeploy: StackValidationPolicy = {
       operationalState: {
         type: "array",
         default: OPERATIONAL_STATE,
-        description: "Entries {type, select (all | name | failover-health-check), namePattern?, properties, writtenBy}. Default: the platform's list.",
+        description: "Entries {type, select (all | name | failover-health-check | global-member | global-source), namePattern?, properties, writtenBy}. Default: the platform's list.",
         items: {
           type: "object",
           required: ["type", "select", "properties", "writtenBy"],
           additionalProperties: false,
           properties: {
             type: { type: "string" },
-            select: { type: "string", enum: ["all", "name", "failover-health-check"] },
+            select: { type: "string", enum: ["all", "name", "failover-health-check", "global-member", "global-source"] },
             namePattern: { type: "string" },
             properties: { type: "array", items: { type: "string" }, minItems: 1 },
             writtenBy: { type: "string", minLength: 1 },

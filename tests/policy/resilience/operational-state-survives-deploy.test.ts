@@ -8,7 +8,7 @@ import { evaluate, Fixture, messagesOf } from "../support/fixture";
 
 const TABLE_IGNORES = OPERATIONAL_STATE.find((e) => e.type === T.table)?.properties ?? [];
 
-function operational(fx: Fixture, ignores: Partial<Record<"flag" | "mapping" | "check" | "table" | "asg" | "other", string[]>> = {}): void {
+function operational(fx: Fixture, ignores: Partial<Record<"flag" | "mapping" | "check" | "table" | "asg" | "db" | "source" | "other", string[]>> = {}): void {
   fx.add("aws:ssm/parameter:Parameter", "write-region", { name: "/trading-platform/prod/write-region", type: "String", insecureValue: "{}" }, { ignoreChanges: ignores.flag ?? ["insecureValue"] });
   fx.add("aws:ssm/parameter:Parameter", "region-info", { name: "/trading-platform/prod/region-info", type: "String", insecureValue: "{}" }, { ignoreChanges: ignores.other ?? [] });
   fx.add(T.mapping, "stream-mapping", { eventSourceArn: "arn:aws:dynamodb:us-east-1:1:table/t/stream/x", functionName: "f", enabled: true }, { ignoreChanges: ignores.mapping ?? ["enabled"] });
@@ -18,6 +18,13 @@ function operational(fx: Fixture, ignores: Partial<Record<"flag" | "mapping" | "
   fx.add("aws:route53/healthCheck:HealthCheck", "probe", { type: "HTTPS" });
   fx.add(T.table, "orders", { billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 }, { ignoreChanges: ignores.table ?? TABLE_IGNORES });
   fx.add(T.asg, "asg", { minSize: 3, maxSize: 6 }, { ignoreChanges: ignores.asg ?? ["desiredCapacity"] });
+  const global = fx.add("aws:rds/globalCluster:GlobalCluster", "refdata", { globalClusterIdentifier: "refdata", engine: "aurora-postgresql" });
+  fx.add(T.rdsCluster, "db", { engine: "aurora-postgresql", globalClusterIdentifier: fx.ref(global, "id", "refdata") }, { ignoreChanges: ignores.db ?? ["engineVersion", "replicationSourceIdentifier"] });
+  // The cluster a global database was made from: the global cluster sets its globalClusterIdentifier.
+  const source = fx.add(T.rdsCluster, "source", { engine: "aurora-postgresql" }, { ignoreChanges: ignores.source ?? ["engineVersion", "replicationSourceIdentifier", "globalClusterIdentifier"] });
+  fx.add("aws:rds/globalCluster:GlobalCluster", "from-source", { globalClusterIdentifier: "from-source", sourceDbClusterIdentifier: fx.ref(source, "arn") });
+  // A cluster outside any global database is nobody's operational state.
+  fx.add(T.rdsCluster, "standalone", { engine: "aurora-postgresql" });
 }
 
 describe("operational-state-survives-deploy", () => {
@@ -31,12 +38,14 @@ describe("operational-state-survives-deploy", () => {
 
   it("reports each property pulumi up would revert, and properties ignored beyond the operational ones", async () => {
     const fx = new Fixture();
-    operational(fx, { flag: [], mapping: ["enabled", "batchSize"], check: ["disabled"], asg: [] });
+    operational(fx, { flag: [], mapping: ["enabled", "batchSize"], check: ["disabled"], asg: [], db: ["engineVersion"], source: ["engineVersion", "replicationSourceIdentifier"] });
     expect(messagesOf(await evaluate(resiliencePack, fx), "operational-state-survives-deploy")).to.deep.equal([
       "write-region (Parameter) does not ignore changes to insecureValue, which the failover command (ssm:PutParameter) writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
       "stream-mapping (EventSourceMapping) ignores changes to batchSize, which nothing outside pulumi up writes: a code change to them would never deploy (ignore exactly the operational properties)",
       "health (HealthCheck) does not ignore changes to invertHealthcheck, which the failover command (route53:UpdateHealthCheck Disabled, Inverted) writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
       "asg (Group) does not ignore changes to desiredCapacity, which the group's scaling policies and scheduled actions writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
+      "db (Cluster) does not ignore changes to replicationSourceIdentifier, which RDS for a global database member (the failover command's switchover or failover moves the writer; upgrades go through the global cluster) writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
+      "source (Cluster) does not ignore changes to globalClusterIdentifier, which RDS for the cluster a global database was made from (the global cluster joins it; switchover moves the writer; upgrades go through the global cluster) writes: the next pulumi up would put the old value back (add them to the resource's ignoreChanges option)",
     ]);
   });
 
