@@ -1,3 +1,4 @@
+// dynamodb-autoscaling-coverage (cost pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/cost/capacity.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DIMENSION_NAME, hasTargetTracking } from "../../lib/cost/capacity";
 import { billingMode, CapacityDimension, dynamoScalingTargets, ScalingTargetInfo, tableGsis, targetsFor } from "../../lib/dynamo";

@@ -1,3 +1,4 @@
+// dynamodb-provisioned-billing (cost pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/cost/capacity.ts.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ProvisionedBillingConfig } from "../../lib/cost/capacity";

@@ -1,3 +1,4 @@
+// ec2-instance-type-allowed (cost pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/cost/allowLists.ts.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { Ec2AllowListConfig, typeList } from "../../lib/cost/allowLists";

@@ -1,3 +1,4 @@
+// gsi-write-capacity-floor (cost pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/cost/capacity.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { writeBounds } from "../../lib/cost/capacity";
 import { billingMode, dynamoScalingTargets, tableGsis } from "../../lib/dynamo";

@@ -1,3 +1,4 @@
+// monthly-budget (cost pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/cost/budget.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { BudgetConfig } from "../../lib/cost/budget";
 import { describeLargestItems, estimateMinimumMonthlyCost, formatUsd } from "../../lib/cost/estimate";

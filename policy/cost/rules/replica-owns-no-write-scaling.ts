@@ -1,3 +1,4 @@
+// replica-owns-no-write-scaling (cost pack): the rule's description below is what the CLI prints with each violation.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { dynamoScalingTargets } from "../../lib/dynamo";
 import { ResourceGraph, TYPES } from "../../lib/graph";

@@ -1,3 +1,4 @@
+// az-loss-survivability (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/azLoss.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { AzLossConfig, azLossFindings } from "../../lib/resilience/azLoss";
 

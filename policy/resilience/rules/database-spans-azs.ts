@@ -1,3 +1,4 @@
+// database-spans-azs (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/azSpread.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { distinct } from "../../lib/graph";
 import {

@@ -1,3 +1,4 @@
+// ha-resources-alarmed (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/alarms.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { GraphResource, ResourceGraph, TYPES } from "../../lib/graph";
 import { AlarmCoverageConfig, configSchema, CRITICAL_TYPES, dimensionValues, identifiersOf, reachesSns, streamResources } from "../../lib/resilience/alarms";

@@ -1,3 +1,4 @@
+// stateful-resources-protected (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/protection.ts.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { LABELS, ProtectionConfig, configSchema } from "../../lib/resilience/protection";
 

@@ -1,3 +1,4 @@
+// stream-failure-handling (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/streamProcessing.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph, TYPES } from "../../lib/graph";
 import { problems, readsAStream, StreamFailureConfig } from "../../lib/resilience/streamProcessing";

@@ -1,3 +1,4 @@
+// target-group-shallow-health-check (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/healthChecks.ts.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ShallowHealthCheckConfig } from "../../lib/resilience/healthChecks";

@@ -1,3 +1,4 @@
+// alb-waf-and-jwt (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/edge.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph, TYPES } from "../../lib/graph";
 import { EdgeProtectionConfig, actionsOf, judge, onlyOpenPaths } from "../../lib/security/edge";

@@ -1,3 +1,4 @@
+// database-tls-required (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/encryption.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { GraphResource, ResourceGraph, TYPES } from "../../lib/graph";
 import { TLS_PARAMETERS, requiresTls } from "../../lib/security/encryption";

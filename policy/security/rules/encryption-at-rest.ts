@@ -1,3 +1,4 @@
+// encryption-at-rest (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/encryption.ts.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EncryptionAtRestConfig, isSet } from "../../lib/security/encryption";

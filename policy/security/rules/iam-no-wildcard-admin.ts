@@ -1,3 +1,4 @@
+// iam-no-wildcard-admin (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/iam.ts.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ADMIN_POLICY_ARN, report } from "../../lib/security/iam";

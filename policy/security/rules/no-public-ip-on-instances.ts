@@ -1,3 +1,4 @@
+// no-public-ip-on-instances (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/network.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph, TYPES } from "../../lib/graph";
 import { asgSpread } from "../../lib/placement";

@@ -1,3 +1,4 @@
+// s3-access-logging (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/logging.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph } from "../../lib/graph";
 import { BUCKET_KEYS, BUCKET_OBJECT_TYPES, BUCKET_TYPES, logTargets } from "../../lib/security/logging";

@@ -1,3 +1,4 @@
+// s3-encryption-at-rest (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/encryption.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph } from "../../lib/graph";
 import { BUCKET_SSE_TYPES, BUCKET_TYPES, S3EncryptionConfig, inlineAlgorithms, ruleAlgorithms } from "../../lib/security/encryption";

@@ -1,3 +1,4 @@
+// s3-no-force-destroy (security pack): the rule's description below is what the CLI prints with each violation.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 

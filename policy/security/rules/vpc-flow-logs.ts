@@ -1,3 +1,4 @@
+// vpc-flow-logs (security pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/security/logging.ts.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ResourceGraph, TYPES } from "../../lib/graph";
 import { FlowLogConfig, isSet } from "../../lib/security/logging";
