@@ -118,6 +118,22 @@ const READ_TIMEOUT = defaultReadTimeoutMs(POLL);
 const LONGEST_WRITE = twoWriterBound().longestWriteMs;
 /** Simulated time advances in steps this small, checking the invariant at each. */
 const TICK_MS = 250;
+/**
+ * How long the simulated reference database takes to move its writer: a switchover "minutes" and a
+ * global failover's recovery "in the order of minutes" (Aurora User Guide, "Using switchover or
+ * failover in Amazon Aurora Global Database"); two minutes and one here.
+ */
+const SWITCHOVER_MS = 120_000;
+const DB_FAILOVER_MS = 60_000;
+const clusterArnOf = (region: string) => `arn:aws:rds:${region}:123456789012:cluster:trading-prod-${region}-db`;
+
+/** The reference database's global cluster as DescribeGlobalClusters reports it, with its operation's end. */
+interface SimGlobalDatabase {
+  writer: string;
+  operation?: { kind: "switchover" | "failover"; to: string; from: string; endsAt: number };
+  /** Every SwitchoverGlobalCluster and FailoverGlobalCluster asked of it. */
+  calls: string[];
+}
 
 class SimulatedEnvironment implements FailoverCloud {
   readonly environment = "prod";
@@ -140,6 +156,10 @@ class SimulatedEnvironment implements FailoverCloud {
   readonly flagChangedAt: Record<string, number> = {};
   /** Called after a region's flag changes (a test may break an instance's SSM at the fence). */
   onFlagChange?: (region: string) => void;
+  readonly database: SimGlobalDatabase = { writer: clusterArnOf(PRIMARY), calls: [] };
+  /** Throws at this many DescribeGlobalClusters calls (the command dying while the writer moves). */
+  crashAtDescribe = Infinity;
+  describes = 0;
 
   constructor(options: { instancesPerRegion?: number; withGroup?: boolean } = {}) {
     const count = options.instancesPerRegion ?? 1;
@@ -153,6 +173,7 @@ class SimulatedEnvironment implements FailoverCloud {
       apiEndpoint: `https://${region}.example`,
       dns: { domainName: "api.example", hostedZoneId: "Z1", failoverRole: role === "primary" ? "PRIMARY" : "SECONDARY", healthCheckId: `hc-${region}` },
       ...(options.withGroup === false ? {} : { autoScalingGroupName: `asg-${region}` }),
+      globalDatabase: { globalClusterIdentifier: "trading-prod-refdata", clusterArn: clusterArnOf(region) },
     });
     const instances = (region: string): SimInstance[] =>
       Array.from({ length: count }, (_, n) => {
@@ -304,6 +325,39 @@ class SimulatedEnvironment implements FailoverCloud {
     if (group !== `asg-${region}`) throw new Error(`no group ${group}`);
     return this.regions[region].instances.map((i) => i.id);
   }
+  async describeGlobalDatabase(region: string, identifier: string) {
+    this.reach(region);
+    if (++this.describes >= this.crashAtDescribe) throw new Error("crashed while describing the global cluster");
+    const db = this.database;
+    if (db.operation && this.clock >= db.operation.endsAt) {
+      db.writer = db.operation.to;
+      db.operation = undefined;
+    }
+    const op = db.operation;
+    return {
+      identifier,
+      status: op ? (op.kind === "switchover" ? "switching-over" : "failing-over") : "available",
+      members: [PRIMARY, REPLICA].map((r) => ({ clusterArn: clusterArnOf(r), isWriter: !op && db.writer === clusterArnOf(r) })),
+      ...(op ? { operation: { status: op.kind === "switchover" ? "switching-over" : "failing-over", fromClusterArn: op.from, toClusterArn: op.to, dataLossAllowed: op.kind === "failover" } } : {}),
+    };
+  }
+  private moveWriter(kind: "switchover" | "failover", region: string, target: string) {
+    this.reach(region);
+    const db = this.database;
+    if (db.operation) throw new Error(`InvalidGlobalClusterStateFault: a ${db.operation.kind} is in progress`);
+    // A switchover synchronises the old primary first: it needs that region (a failover does not).
+    if (kind === "switchover" && this.down.has(PRIMARY) && db.writer === clusterArnOf(PRIMARY)) throw new Error("InvalidGlobalClusterStateFault: the primary cluster is unavailable");
+    this.change(`${kind} to ${target}`, () => {
+      db.calls.push(`${kind} ${target}`);
+      db.operation = { kind, to: target, from: db.writer, endsAt: this.clock + (kind === "switchover" ? SWITCHOVER_MS : DB_FAILOVER_MS) };
+    });
+  }
+  async switchoverGlobalDatabase(region: string, _identifier: string, target: string) {
+    this.moveWriter("switchover", region, target);
+  }
+  async failoverGlobalDatabase(region: string, _identifier: string, target: string) {
+    this.moveWriter("failover", region, target);
+  }
   async sleep(ms: number) {
     this.advance(ms);
   }
@@ -312,7 +366,7 @@ class SimulatedEnvironment implements FailoverCloud {
   }
 }
 
-const OPTIONS = { inFlightMs: 10_000, fenceWaitMs: FENCE + POLL + defaultReadTimeoutMs(POLL) + 10_000, probesRequired: 3, probeIntervalMs: 1000, waitTimeoutMs: 120_000 };
+const OPTIONS = { inFlightMs: 10_000, fenceWaitMs: FENCE + POLL + defaultReadTimeoutMs(POLL) + 10_000, probesRequired: 3, probeIntervalMs: 1000, waitTimeoutMs: 120_000, databasePollMs: 10_000 };
 
 async function failover(env: SimulatedEnvironment, to: string, force = false) {
   try {
@@ -325,22 +379,69 @@ async function failover(env: SimulatedEnvironment, to: string, force = false) {
 describe("one write region at a time: every interruption of the failover, with the old region up or down", function () {
   this.timeout(60_000);
 
-  it("a complete failover and failback each change 5 things (fence, old consumer, flip, new consumer, DNS), with never two writers", async () => {
+  it("a complete failover and failback each change 6 things (fence, old consumer, flip, new consumer, DNS, the reference database's writer), with never two writers", async () => {
     const env = new SimulatedEnvironment();
     const there = await failover(env, REPLICA);
     expect(there).to.not.be.instanceOf(Error);
-    expect(env.changes).to.equal(5);
+    expect(env.changes).to.equal(6);
     expect(env.mode(REPLICA)).to.equal("write");
+    expect(env.database).to.deep.include({ writer: clusterArnOf(REPLICA), calls: [`switchover ${clusterArnOf(REPLICA)}`] });
+    // The database moves last: the target took writes before its switchover was even asked for.
     const back = await failover(env, PRIMARY);
     expect(back).to.not.be.instanceOf(Error);
-    expect(env.changes).to.equal(10);
+    expect(env.changes).to.equal(12);
     expect(env.mode(PRIMARY)).to.equal("write");
     expect(env.mode(REPLICA)).to.equal("read-only");
+    expect(env.database.writer).to.equal(clusterArnOf(PRIMARY));
     expect(env.violations).to.deep.equal([]);
+    // Done is done: a third run in the same direction changes nothing.
+    expect(await failover(env, PRIMARY)).to.not.be.instanceOf(Error);
+    expect(env.changes).to.equal(12);
+  });
+
+  it("the command dies while the reference database switches over: the re-run waits for that switchover and asks for none", async () => {
+    const env = new SimulatedEnvironment();
+    // The first DescribeGlobalClusters reads the state, the second comes after the switchover was asked for.
+    env.crashAtDescribe = 2;
+    expect(await failover(env, REPLICA)).to.be.instanceOf(Error);
+    expect(env.database.operation?.kind).to.equal("switchover");
+    env.crashAtDescribe = Infinity;
+    const lines: string[] = [];
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA, ...OPTIONS }, (line) => lines.push(line));
+    expect(report.exitCode).to.equal(0);
+    expect(env.database.calls).to.deep.equal([`switchover ${clusterArnOf(REPLICA)}`]);
+    expect(env.database.writer).to.equal(clusterArnOf(REPLICA));
+    expect(lines.join("\n")).to.match(/waiting for the reference database: global cluster trading-prod-refdata switching-over, writer none; switchover switching-over to arn:aws:rds:eu-west-1:123456789012:cluster:trading-prod-eu-west-1-db \(\d+ s of at most 900 s/);
+    expect(report.steps.at(-1)?.detail).to.contain("the operation in progress (global cluster trading-prod-refdata switching-over");
+  });
+
+  it("a switchover that outlasts the bound exits 2 and says to re-run, which waits again", async () => {
+    const env = new SimulatedEnvironment();
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA, ...OPTIONS, databaseWaitMs: 30_000 }, () => undefined);
+    expect(report.exitCode).to.equal(2);
+    expect(report.steps.at(-1)).to.deep.include({ step: `move the reference database's writer to ${REPLICA}`, outcome: "not-confirmed" });
+    const again = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA, ...OPTIONS }, () => undefined);
+    expect(again.exitCode).to.equal(0);
+    expect(env.database.calls).to.have.length(1);
+  });
+
+  it("--force with the old region answering still switches over; with it gone, fails over with data loss", async () => {
+    const up = new SimulatedEnvironment();
+    expect(await failover(up, REPLICA, true)).to.not.be.instanceOf(Error);
+    expect(up.database.calls).to.deep.equal([`switchover ${clusterArnOf(REPLICA)}`]);
+    const gone = new SimulatedEnvironment();
+    gone.down.add(PRIMARY);
+    expect(await failover(gone, REPLICA, true)).to.not.be.instanceOf(Error);
+    expect(gone.database.calls).to.deep.equal([`failover ${clusterArnOf(REPLICA)}`]);
+    // Without --force a lost region stops the command long before the database (the lag is unknown).
+    const refused = new SimulatedEnvironment();
+    refused.down.add(PRIMARY);
+    expect(String(await failover(refused, REPLICA))).to.contain("Re-run with --force");
+    expect(refused.database.calls).to.deep.equal([]);
   });
 
   for (const scenario of ["both regions up", "old region down from the start", "old region goes down half-way"] as const) {
-    for (let crashAfter = 0; crashAfter <= 6; crashAfter++) {
+    for (let crashAfter = 0; crashAfter <= 7; crashAfter++) {
       it(`${scenario}: the command dies after ${crashAfter} change(s), then is run again`, async () => {
         const env = new SimulatedEnvironment();
         if (scenario === "old region down from the start") env.down.add(PRIMARY);
@@ -358,6 +459,9 @@ describe("one write region at a time: every interruption of the failover, with t
         expect(env.mode(PRIMARY)).to.equal(env.down.has(PRIMARY) ? "fenced" : "read-only");
         expect(env.regions[REPLICA].mapping).to.equal("Enabled");
         if (!env.down.has(PRIMARY)) expect(env.regions[PRIMARY].mapping).to.equal("Disabled");
+        // The reference database moved once: a switchover with the old region up, a failover with it gone.
+        expect(env.database.writer).to.equal(clusterArnOf(REPLICA));
+        expect(env.database.calls).to.deep.equal([`${env.down.has(PRIMARY) ? "failover" : "switchover"} ${clusterArnOf(REPLICA)}`]);
         // The old region comes back: running the command once more fences it for good.
         env.down.clear();
         expect(await failover(env, REPLICA)).to.not.be.instanceOf(Error);

@@ -1,14 +1,19 @@
 /**
  * The failover command against moto_server (SSM, Lambda event source mappings, CloudWatch, Route 53,
- * Auto Scaling), with two real trading-api instances per region, each named by the instance id of
+ * Auto Scaling, RDS global clusters), with two real trading-api instances per region, each named by the instance id of
  * its region's Auto Scaling group in moto and polling that region's flag in moto, behind a local
  * HTTPS load balancer whose certificate is for the API's name only (as the production edge's is):
  * a normal failover and failback, a dry run (through `npm run failover`), an interrupted run
- * resumed, the old region unreachable, and the replication lag above the threshold.
+ * resumed, the old region unreachable, and the replication lag above the threshold; in each the
+ * reference database's global cluster (trading-prod-refdata, one member cluster per region) is
+ * switched over once, or failed over with data loss under --force with its writer's region gone.
  *
  * Every moto API the command uses is emulated, including GetMetricData over data put with
- * PutMetricData; moto flips a mapping's state at once (no Enabling/Disabling), so the waiting loop
- * for those states is exercised by the in-memory cloud of tests/region/writeRegionStates.test.ts.
+ * PutMetricData, except two: moto has no SwitchoverGlobalCluster and no FailoverGlobalCluster, so
+ * tests/failover/rdsGlobalFake.ts fakes exactly those two calls in front of moto with AWS's
+ * documented states ("switching-over" / "failing-over" and FailoverState, then the target IsWriter).
+ * moto flips a mapping's state at once (no Enabling/Disabling), so the waiting loop for those states
+ * is exercised by the in-memory cloud of tests/region/writeRegionStates.test.ts.
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
@@ -34,6 +39,7 @@ import {
   Route53Client,
 } from "@aws-sdk/client-route-53";
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import type { FastifyInstance } from "fastify";
 import { freeLoopbackPort } from "../support/dynamoLocal";
 import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
@@ -50,6 +56,7 @@ import { awsCloud, type FailoverCloud } from "../../services/failover/src/cloud"
 import { environmentRegions, runCli } from "../../services/failover/src/cli";
 import { orderBody, testApp } from "./fixtures";
 import { localLoadBalancer, throwawayCertificates, type Certificates, type LocalLoadBalancer } from "../failover/edge";
+import { rdsGlobalFake, type GlobalDatabaseFake } from "../failover/rdsGlobalFake";
 
 const PROJECT = "trading-platform";
 const ENV = "prod";
@@ -67,7 +74,13 @@ const INSTANCES_PER_REGION = 2;
 // leave moto_server room to answer on a loaded machine (at 100 ms, reads timed out and fenced).
 const GATE = { pollIntervalMs: 400, fenceAfterMs: 1600 };
 // The command waits out the fence bound (GATE.fenceAfterMs + a poll) when a region cannot be fenced.
-const FAST = ["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--consumer-drain-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"];
+const FAST = [
+  ...["--fence-wait-seconds", "2", "--in-flight-seconds", "0.1", "--consumer-drain-seconds", "0.1", "--wait-timeout-seconds", "5", "--probes", "4", "--probe-interval-ms", "50"],
+  ...["--db-wait-seconds", "10", "--db-poll-ms", "100"],
+];
+/** The reference database's global cluster and each region's member (the stacks' names). */
+const GLOBAL_DB = "trading-prod-refdata";
+const clusterArnOf = (region: string) => `arn:aws:rds:${region}:123456789012:cluster:trading-prod-${region}-db`;
 
 interface Region {
   name: string;
@@ -89,6 +102,8 @@ function modeOf(region: Region): WriteMode {
 describe("failover command against moto_server", function () {
   this.timeout(60_000);
   let moto: Moto;
+  /** moto behind the fake of its two missing RDS calls: the command's endpoint. */
+  let rdsFake: GlobalDatabaseFake;
   const regions: Record<string, Region> = {};
   /** Regions whose instances cannot reach their SSM (a region outage as the instances see it). */
   const down = new Set<string>();
@@ -109,7 +124,13 @@ describe("failover command against moto_server", function () {
       cloud: (options: Parameters<typeof awsCloud>[0]) => awsCloud({ ...options, trustedCa: certificates.ca }),
     };
   };
-  const endpointArgs = () => ["--endpoint-url", moto.endpoint];
+  const endpointArgs = () => ["--endpoint-url", rdsFake.endpoint];
+  /** The global cluster's writer as DescribeGlobalClusters answers (through the fake, which holds the moves). */
+  const writerNow = async () => {
+    const answer = await new RDSClient({ ...clients(REPLICA), endpoint: rdsFake.endpoint }).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL_DB }));
+    const found = answer.GlobalClusters?.find((g) => g.GlobalClusterIdentifier === GLOBAL_DB);
+    return { status: found?.Status, writer: found?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn };
+  };
 
   // The command reads credentials from the environment as it does in AWS; they are put back after,
   // because other suites' clients read the same variables (DynamoDB Local keeps tables per access key).
@@ -117,13 +138,15 @@ describe("failover command against moto_server", function () {
   before(async function () {
     this.timeout(60_000);
     moto = await sharedMoto();
+    rdsFake = await rdsGlobalFake(moto.endpoint, { switchoverMs: 600, failoverMs: 300 });
     certificates = await throwawayCertificates([API_NAME]);
     caDir = mkdtempSync(path.join(tmpdir(), "failover-ca-"));
     writeFileSync(path.join(caDir, "ca.pem"), certificates.ca);
     process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
   });
-  after(() => {
+  after(async () => {
+    await rdsFake.close();
     rmSync(caDir, { recursive: true, force: true });
     if (savedCredentials.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
     else process.env.AWS_ACCESS_KEY_ID = savedCredentials.id;
@@ -134,7 +157,22 @@ describe("failover command against moto_server", function () {
   beforeEach(async function () {
     this.timeout(30_000);
     await moto.reset();
+    rdsFake.reset();
     down.clear();
+    // The reference database: the primary's cluster creates the global cluster's writer, the replica's joins it as a secondary.
+    await new RDSClient(clients(PRIMARY)).send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: GLOBAL_DB, Engine: "aurora-postgresql", EngineVersion: "16.4" }));
+    for (const name of REGIONS) {
+      const cluster = await new RDSClient(clients(name)).send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: `trading-prod-${name}-db`,
+          Engine: "aurora-postgresql",
+          EngineVersion: "16.4",
+          GlobalClusterIdentifier: GLOBAL_DB,
+          ...(name === PRIMARY ? { MasterUsername: "trading_admin", MasterUserPassword: "not-a-secret-moto-only" } : {}),
+        }),
+      );
+      expect(cluster.DBCluster?.DBClusterArn).to.equal(clusterArnOf(name));
+    }
     const roleArn = await moto.createRole("stream-processor");
     const zone = await route53().send(new CreateHostedZoneCommand({ Name: "acme-markets.example", CallerReference: `zone-${Date.now()}` }));
     for (const name of REGIONS) {
@@ -263,6 +301,7 @@ describe("failover command against moto_server", function () {
       dns: { domainName: API_NAME, hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
       // The fleet's group, whose every InService instance must answer read-only before the command flips early.
       autoScalingGroupName: groupName,
+      globalDatabase: { globalClusterIdentifier: GLOBAL_DB, clusterArn: clusterArnOf(name) },
     };
     await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
   }
@@ -339,6 +378,12 @@ describe("failover command against moto_server", function () {
       `[done] wait until ${PRIMARY} stops writing: every InService instance of trading-api-${PRIMARY} answered read-only at epoch >= 1 (${regions[PRIMARY].instanceIds.join(", ")})`,
     );
     expect(text).to.contain(`${REPLICA} is the write region of prod.`);
+    // The reference database's writer moved with it, by a switchover (no data loss), after the flip.
+    expect(text).to.contain(`[done] move the reference database's writer to ${REPLICA}: switchover of ${GLOBAL_DB}: writer ${clusterArnOf(PRIMARY)} -> ${clusterArnOf(REPLICA)}`);
+    expect(text).to.match(/waiting for the reference database: global cluster trading-prod-refdata switching-over/);
+    expect(text.indexOf("move the reference database")).to.be.greaterThan(text.indexOf(`flip ${REPLICA}'s flag`));
+    expect(rdsFake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
+    expect(await writerNow()).to.deep.equal({ status: "available", writer: clusterArnOf(REPLICA) });
     // Every probe presented the API's name and a User-Agent with the project's version.
     for (const name of REGIONS) {
       expect(regions[name].edge.seen.length).to.be.greaterThan(0);
@@ -358,6 +403,8 @@ describe("failover command against moto_server", function () {
       "[done] check replication lag",
       `[done] wait until ${REPLICA}'s instances report write mode`,
     ]);
+    expect(again.lines.join("\n")).to.contain(`[already so] move the reference database's writer to ${REPLICA}: ${clusterArnOf(REPLICA)} is the writer of global cluster ${GLOBAL_DB}`);
+    expect(rdsFake.calls).to.have.length(1);
 
     // Failing back is the same command.
     const back = await watchingWriters(() => runCli(["--env", ENV, "--to", PRIMARY, ...endpointArgs(), ...FAST], io()));
@@ -367,6 +414,8 @@ describe("failover command against moto_server", function () {
       [PRIMARY]: { flag: PRIMARY, mapping: "Enabled", healthCheck: NORMAL, mode: "write" },
       [REPLICA]: { flag: PRIMARY, mapping: "Disabled", healthCheck: NORMAL, mode: "read-only" },
     });
+    expect(rdsFake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`, `SwitchoverGlobalCluster ${clusterArnOf(PRIMARY)}`]);
+    expect((await writerNow()).writer).to.equal(clusterArnOf(PRIMARY));
   });
 
   it("dry run (npm run failover): prints the state and the plan of steps and changes nothing", async function () {
@@ -394,10 +443,13 @@ describe("failover command against moto_server", function () {
       `[would] DNS: ${PRIMARY}'s PRIMARY health check forced unhealthy`,
       `[already so] DNS: ${REPLICA}'s SECONDARY health check normal`,
       `[would] wait until ${REPLICA}'s instances report write mode`,
+      `[would] move the reference database's writer to ${REPLICA}: SwitchoverGlobalCluster (planned: the secondaries are synchronised first, RPO 0; minutes): ${GLOBAL_DB}'s writer ${clusterArnOf(PRIMARY)} -> ${clusterArnOf(REPLICA)}`,
     ]) {
       expect(stdout).to.contain(step);
     }
-    expect(stdout).to.contain("Dry run: 8 step(s) planned, nothing changed");
+    expect(stdout).to.contain("Dry run: 9 step(s) planned, nothing changed");
+    expect(rdsFake.calls).to.deep.equal([]);
+    expect((await writerNow()).writer).to.equal(clusterArnOf(PRIMARY));
     expect(stdout + stderr).to.not.match(/re-run/i);
     expect(await state()).to.deep.equal(before);
   });
@@ -447,11 +499,56 @@ describe("failover command against moto_server", function () {
     expect((await state())[REPLICA]).to.deep.include({ mapping: "Enabled", mode: "write" });
   });
 
+  it("killed while the reference database switches over: the same command waits for that switchover, asks for no second one, and a re-run after changes nothing", async () => {
+    let switchoverAsked = false;
+    const dying = (options: Parameters<typeof awsCloud>[0]): FailoverCloud => {
+      const cloud = awsCloud(options);
+      return {
+        ...cloud,
+        async switchoverGlobalDatabase(region, identifier, target) {
+          await cloud.switchoverGlobalDatabase(region, identifier, target);
+          switchoverAsked = true;
+        },
+        async describeGlobalDatabase(region, identifier) {
+          if (switchoverAsked) throw new Error("the operator's laptop lost its connection");
+          return cloud.describeGlobalDatabase(region, identifier);
+        },
+      };
+    };
+    const first = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], { ...first, cloud: dying })).to.equal(1);
+    expect(first.lines.join("\n")).to.contain("re-run to resume");
+    expect(await writerNow()).to.deep.include({ status: "switching-over" });
+    const resumed = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], resumed)).to.equal(0);
+    expect(resumed.lines.join("\n")).to.contain(`[done] move the reference database's writer to ${REPLICA}: the operation in progress (global cluster ${GLOBAL_DB} switching-over`);
+    expect(rdsFake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
+    expect(await writerNow()).to.deep.equal({ status: "available", writer: clusterArnOf(REPLICA) });
+    const again = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], again)).to.equal(0);
+    expect(again.lines.join("\n")).to.contain(`[already so] move the reference database's writer to ${REPLICA}`);
+    expect(rdsFake.calls).to.have.length(1);
+  });
+
+  it("without a global database in the region-info parameter (dev's one regional cluster) the step is skipped and said so", async () => {
+    const name = regionInfoParameterName(PROJECT, ENV);
+    for (const region of REGIONS) {
+      const info = JSON.parse(String((await ssm(region).send(new GetParameterCommand({ Name: name }))).Parameter?.Value)) as RegionInfo;
+      delete info.globalDatabase;
+      await ssm(region).send(new PutParameterCommand({ Name: name, Value: JSON.stringify(info), Type: "String", Overwrite: true }));
+    }
+    const out = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], out)).to.equal(0);
+    expect(out.lines.join("\n")).to.contain(`[n/a] move the reference database's writer to ${REPLICA}: no Aurora global database in this environment`);
+    expect(rdsFake.calls).to.deep.equal([]);
+  });
+
   it("old region unreachable: refused without --force (lag unknown); with it, fences best effort, says so, and waits out the fence bound", async () => {
     const closed = `http://127.0.0.1:${await freeLoopbackPort()}`;
     // The region is down: the command cannot reach it, and its instances cannot read their flag.
     down.add(PRIMARY);
-    const unreachable = ["--endpoint-url", moto.endpoint, "--region-endpoint", `${PRIMARY}=${closed}`];
+    rdsFake.regionsDown.add(PRIMARY);
+    const unreachable = ["--endpoint-url", rdsFake.endpoint, "--region-endpoint", `${PRIMARY}=${closed}`];
     const refused = io();
     expect(await runCli(["--env", ENV, "--to", REPLICA, ...unreachable, ...FAST], refused)).to.equal(1);
     expect(refused.lines.join("\n")).to.contain(`Refused: ${PRIMARY} unreachable: its ReplicationLatency to ${REPLICA} is unknown`);
@@ -466,6 +563,10 @@ describe("failover command against moto_server", function () {
     expect(text).to.contain(`[BEST EFFORT] fence ${PRIMARY} (its flag -> ${REPLICA}): could not write ${PRIMARY}'s flag`);
     expect(text).to.contain(`[BEST EFFORT] stop the stream consumer in ${PRIMARY}`);
     expect(text).to.contain("step(s) were best effort: re-run this command when every region answers");
+    // Its primary cluster cannot be synchronised: a failover with data loss, asked in the target region.
+    expect(text).to.contain(`[done] move the reference database's writer to ${REPLICA}: failover of ${GLOBAL_DB}: writer ${clusterArnOf(PRIMARY)} -> ${clusterArnOf(REPLICA)}`);
+    expect(text).to.contain("(data loss allowed: what had not replicated from the old writer is lost)");
+    expect(rdsFake.calls).to.deep.equal([`FailoverGlobalCluster ${clusterArnOf(REPLICA)} AllowDataLoss`]);
     const after = await state();
     expect(after[REPLICA]).to.deep.include({ flag: REPLICA, mapping: "Enabled", mode: "write" });
     // Unchanged in the unreachable region (the command could not get there); its instances fenced themselves.
@@ -476,6 +577,8 @@ describe("failover command against moto_server", function () {
     const healed = io();
     expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], healed)).to.equal(0);
     expect(healed.lines.join("\n")).to.contain(`[done] fence ${PRIMARY}`);
+    expect(healed.lines.join("\n")).to.contain(`[already so] move the reference database's writer to ${REPLICA}`);
+    expect(rdsFake.calls).to.have.length(1);
     await waitForModes({ [PRIMARY]: "read-only" });
     expect((await state())[PRIMARY]).to.deep.include({ flag: REPLICA, mapping: "Disabled", mode: "read-only" });
   });
@@ -493,6 +596,9 @@ describe("failover command against moto_server", function () {
     expect(text).to.contain("[done] check replication lag: forced past: us-east-1 -> eu-west-1 ReplicationLatency is 1200 ms");
     // The drain waits for the worst lag observed before the target's flag flips.
     expect(text).to.contain("[done] wait for replication into the target: waited 1300 ms (worst lag 1200 ms + 100 ms)");
+    // --force past the lag is no reason to lose reference data: the old writer answers, so a switchover.
+    expect(text).to.contain(`--force: ${PRIMARY} answers, so the reference database is switched over (no data loss), not failed over`);
+    expect(rdsFake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
     expect((await state())[REPLICA]).to.deep.include({ flag: REPLICA, mode: "write" });
   });
 

@@ -22,7 +22,9 @@ export const USAGE = `Usage: npm run failover -- --env <environment> --to <regio
 
 Moves the environment's write region to <region>: shows both regions, checks the replication lag,
 fences the old region, stops its stream consumer, flips the flag, starts the target's consumer,
-points DNS at it and waits until its instances report write mode. Every step is idempotent: re-run
+points DNS at it, waits until its instances report write mode, then moves the reference database's
+writer (Aurora global database: a switchover; a failover with data loss only under --force when the
+old writer's region does not answer). Every step is idempotent: re-run
 the same command after an interruption. Failing back is the same command with the other region.
 
 Needs AWS credentials for the environment's account (AWS_PROFILE after aws configure or aws sso
@@ -30,7 +32,9 @@ login, or keys); the regions come from the stack files, so no default region. A 
 
 Options:
   --dry-run                 print the state and the plan of steps; change nothing
-  --force                   go on although the replication lag is above the threshold or unknown
+  --force                   go on although the replication lag is above the threshold or unknown;
+                            fail the reference database over (data loss allowed) when the old
+                            writer's region does not answer
   --max-lag-seconds <n>     highest acceptable ReplicationLatency into the target (default 5)
   --regions <a,b>           the environment's regions (default: from the Pulumi.<stack>.yaml files)
   --project <name>          Pulumi project, the parameters' prefix (default: Pulumi.yaml's name)
@@ -45,6 +49,9 @@ Options:
                             ${STREAM_BATCH_TIMEOUT_SECONDS}, the processor's timeout)
   --wait-timeout-seconds <n> longest wait for instances and mappings (default 120)
   --probes <n>              answers in a row that confirm a region's instances (default 6)
+  --db-wait-seconds <n>     longest wait for the reference database's switchover or failover, and
+                            for one already in progress (default 900)
+  --db-poll-ms <n>          how often the global cluster is described meanwhile (default 10000)
   --endpoint-url <url>      endpoint of every AWS service (an emulator)
   --region-endpoint <region=url>  endpoint of one region's services (repeatable)
   --route53-endpoint <url>  endpoint of Route 53 (default --endpoint-url)
@@ -121,6 +128,14 @@ function noticingChanges(cloud: FailoverCloud): { cloud: FailoverCloud; changed:
         changed = true;
         return cloud.setHealthCheck(id, state);
       },
+      switchoverGlobalDatabase(region, identifier, targetClusterArn) {
+        changed = true;
+        return cloud.switchoverGlobalDatabase(region, identifier, targetClusterArn);
+      },
+      failoverGlobalDatabase(region, identifier, targetClusterArn) {
+        changed = true;
+        return cloud.failoverGlobalDatabase(region, identifier, targetClusterArn);
+      },
     },
   };
 }
@@ -145,6 +160,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         "wait-timeout-seconds": { type: "string" },
         probes: { type: "string" },
         "probe-interval-ms": { type: "string" },
+        "db-wait-seconds": { type: "string" },
+        "db-poll-ms": { type: "string" },
         "endpoint-url": { type: "string" },
         "region-endpoint": { type: "string", multiple: true },
         "route53-endpoint": { type: "string" },
@@ -198,6 +215,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         waitTimeoutMs: seconds(parsed["wait-timeout-seconds"], "wait-timeout-seconds"),
         probesRequired: number(parsed.probes, "probes", "positive whole"),
         probeIntervalMs: number(parsed["probe-interval-ms"], "probe-interval-ms", "non-negative"),
+        databaseWaitMs: seconds(parsed["db-wait-seconds"], "db-wait-seconds"),
+        databasePollMs: number(parsed["db-poll-ms"], "db-poll-ms", "non-negative"),
       }),
     };
     watched = noticingChanges((io.cloud ?? awsCloud)(cloudOptions));

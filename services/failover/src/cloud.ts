@@ -1,6 +1,6 @@
 /**
  * What the failover command reads and changes, behind one interface: the AWS implementation below
- * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, and HTTP(S) to each region's API), and
+ * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, RDS, and HTTP(S) to each region's API), and
  * an in-memory one in the tests' state walk, so both run the same steps.
  */
 import { request as httpRequest, type RequestOptions } from "node:http";
@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
+import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
@@ -75,6 +76,23 @@ export interface FailoverRecord {
   healthCheckId?: string;
 }
 
+/**
+ * An Aurora global database as DescribeGlobalClusters reports it (RDS API Reference: GlobalCluster,
+ * GlobalClusterMember, FailoverState).
+ */
+export interface GlobalDatabaseState {
+  identifier: string;
+  /** The global cluster's Status ("available"; "switching-over" or "failing-over" while its writer moves). */
+  status: string;
+  members: { clusterArn: string; isWriter: boolean }[];
+  /**
+   * FailoverState: present only while a switchover or failover is scheduled or in progress. Its
+   * Status is "pending" (the clusters are being verified), "switching-over", "failing-over" or
+   * "cancelling" (both return to their previous roles).
+   */
+  operation?: { status: string; fromClusterArn?: string; toClusterArn?: string; dataLossAllowed: boolean };
+}
+
 export interface FailoverCloud {
   readonly environment: string;
   getFlag(region: string): Promise<string>;
@@ -94,6 +112,12 @@ export interface FailoverCloud {
   probeInstance(target: ProbeTarget): Promise<InstanceReport>;
   /** Ids of the group's instances in the InService lifecycle state (the ones the load balancer routes new requests to). */
   listInServiceInstances(region: string, autoScalingGroupName: string): Promise<string[]>;
+  /** DescribeGlobalClusters of one global cluster, asked in `region`. */
+  describeGlobalDatabase(region: string, identifier: string): Promise<GlobalDatabaseState>;
+  /** SwitchoverGlobalCluster, asked in `region`: planned, no data loss (RPO 0). */
+  switchoverGlobalDatabase(region: string, identifier: string, targetClusterArn: string): Promise<void>;
+  /** FailoverGlobalCluster with AllowDataLoss, asked in `region`: loses what had not replicated. */
+  failoverGlobalDatabase(region: string, identifier: string, targetClusterArn: string): Promise<void>;
   sleep(ms: number): Promise<void>;
   /** Milliseconds since the epoch (the waits' clock; the in-memory cloud of the tests advances it in sleep). */
   now(): number;
@@ -154,6 +178,7 @@ const regionInfoSchema = z.object({
     .optional(),
   autoScalingGroupName: z.string().min(1).optional(),
   apiHostName: z.string().min(1).optional(),
+  globalDatabase: z.object({ globalClusterIdentifier: z.string().min(1), clusterArn: z.string().regex(/^arn:aws[a-z-]*:rds:/) }).optional(),
 });
 
 const healthBody = z.object({
@@ -182,6 +207,7 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
   const lambda = (region: string) => client("lambda", region, () => nameAwsCalls(new LambdaClient(common(region))));
   const cloudwatch = (region: string) => client("cloudwatch", region, () => nameAwsCalls(new CloudWatchClient(common(region))));
   const autoscaling = (region: string) => client("autoscaling", region, () => nameAwsCalls(new AutoScalingClient(common(region))));
+  const rds = (region: string) => client("rds", region, () => nameAwsCalls(new RDSClient(common(region))));
   const route53 = client("route53", "global", () =>
     nameAwsCalls(
       new Route53Client({
@@ -318,6 +344,47 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
       const group = result.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === autoScalingGroupName);
       if (!group) throw new Error(`autoscaling:DescribeAutoScalingGroups in ${region}: no group named ${autoScalingGroupName} (the region-info parameter names it)`);
       return (group.Instances ?? []).filter((i) => i.LifecycleState === "InService" && i.InstanceId).map((i) => String(i.InstanceId));
+    },
+    async describeGlobalDatabase(region, identifier) {
+      let result;
+      try {
+        result = await call(`RDS in ${region}`, () => rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: identifier })));
+      } catch (error) {
+        if ((error as { name?: string }).name !== "GlobalClusterNotFoundFault") throw error;
+        throw new Error(`rds:DescribeGlobalClusters in ${region}: global cluster ${identifier} does not exist (the region-info parameter names it; the primary stack creates it)`, { cause: error });
+      }
+      const found = result.GlobalClusters?.find((g) => g.GlobalClusterIdentifier?.toLowerCase() === identifier.toLowerCase());
+      if (!found) throw new Error(`rds:DescribeGlobalClusters in ${region}: no global cluster ${identifier} in the answer`);
+      const op = found.FailoverState;
+      return {
+        identifier: String(found.GlobalClusterIdentifier),
+        status: String(found.Status ?? "unknown"),
+        members: (found.GlobalClusterMembers ?? []).map((m) => ({ clusterArn: String(m.DBClusterArn), isWriter: m.IsWriter === true })),
+        // FailoverState "is empty unless a switchover or failover operation is scheduled or is in
+        // progress" (RDS API Reference, FailoverState).
+        ...(op?.Status
+          ? {
+              operation: {
+                status: op.Status,
+                ...(op.FromDbClusterArn ? { fromClusterArn: op.FromDbClusterArn } : {}),
+                ...(op.ToDbClusterArn ? { toClusterArn: op.ToDbClusterArn } : {}),
+                dataLossAllowed: op.IsDataLossAllowed === true,
+              },
+            }
+          : {}),
+      };
+    },
+    async switchoverGlobalDatabase(region, identifier, targetClusterArn) {
+      // The target is named by ARN so RDS finds it in its region (SwitchoverGlobalCluster, TargetDbClusterIdentifier).
+      await call(`RDS in ${region}`, () =>
+        rds(region).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: identifier, TargetDbClusterIdentifier: targetClusterArn })),
+      );
+    },
+    async failoverGlobalDatabase(region, identifier, targetClusterArn) {
+      // AllowDataLoss makes it a global failover, not a switchover (FailoverGlobalCluster; it cannot go with Switchover).
+      await call(`RDS in ${region}`, () =>
+        rds(region).send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: identifier, TargetDbClusterIdentifier: targetClusterArn, AllowDataLoss: true })),
+      );
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),

@@ -6,14 +6,24 @@
  * Order (why): fence the old region first (its flag names the target, so its instances stop
  * admitting writes), wait until they have, stop its stream consumer, wait for in-flight writes and
  * replication to land in the target, only then flip the target's flag and start its consumer, point
- * DNS at it, and wait until its instances report write mode. At no point do two regions' flags name
- * themselves, and the two consumers never run at once (from this command's side).
+ * DNS at it, and wait until its instances report write mode; last, move the reference database's
+ * writer (Aurora Global Database) to the target. At no point do two regions' flags name themselves,
+ * and the two consumers never run at once (from this command's side).
+ *
+ * Why the database moves last: the order path never waits on Aurora (each region's service and
+ * syncer read their own region's reader, which a secondary has; the refdata CLI writes through the
+ * global writer endpoint, which follows the writer), so trading in the target needs nothing of it,
+ * while a switchover takes minutes and a global failover's recovery time is "in the order of
+ * minutes" (Amazon Aurora User Guide, "Using switchover or failover in Amazon Aurora Global
+ * Database"). Moving it first would keep the old region writing orders, or every region read-only,
+ * for those minutes; moving it after the flip costs only reference-data writes for that time.
  */
 import { formatWriteRegionFlag, parseWriteRegionFlag, type WriteRegionFlagValue } from "../../trading-api/src/contract";
 import {
   isNoResponse,
   probeTargetOf,
   type FailoverCloud,
+  type GlobalDatabaseState,
   type FailoverRegionInfo,
   type HealthCheckState,
   type InstanceReport,
@@ -57,6 +67,14 @@ export interface FailoverOptions {
   probeIntervalMs?: number;
   /** Longest wait for instances to change mode, and for a mapping to change state. Default 120 s. */
   waitTimeoutMs?: number;
+  /**
+   * Longest wait for the reference database's switchover or failover (and for one already in
+   * progress). Default 15 min: AWS gives minutes for both (Aurora User Guide: a switchover's
+   * databases are "unavailable for a short time", a failover's RTO "can be in the order of minutes").
+   */
+  databaseWaitMs?: number;
+  /** How often the global cluster is described while its writer moves. Default 10 s. */
+  databasePollMs?: number;
 }
 
 export type Outcome = "done" | "already" | "best-effort" | "planned" | "not-confirmed" | "not-configured";
@@ -104,6 +122,8 @@ const DEFAULTS = {
   probesRequired: 6,
   probeIntervalMs: 1000,
   waitTimeoutMs: 120_000,
+  databaseWaitMs: 900_000,
+  databasePollMs: 10_000,
 };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -433,15 +453,173 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     if (!seen.confirmed) exitCode = 2;
   }
 
+  // 11. The reference database's writer follows the write region (after the flip: see the top).
+  const database = await moveReferenceDatabase(cloud, states, target, targetInfo, o, apply, record, out);
+  if (database === "not-confirmed") exitCode = 2;
+
   const bestEffort = steps.filter((s) => s.outcome === "best-effort");
   out(
     o.dryRun
       ? `Dry run: ${steps.filter((s) => s.outcome === "planned").length} step(s) planned, nothing changed; run without --dry-run to do them.`
       : exitCode === 0
         ? `${target} is the write region of ${cloud.environment}.${bestEffort.length ? ` ${bestEffort.length} step(s) were best effort: re-run this command when every region answers.` : ""}`
-        : `${target}'s flag names it, but its instances did not all confirm write mode: re-run this command to check again.`,
+        : database === "not-confirmed"
+          ? `${target} accepts writes, but the reference database's writer had not reached it in time: re-run this command to wait again (it starts no second switchover).`
+          : `${target}'s flag names it, but its instances did not all confirm write mode: re-run this command to check again.`,
   );
   return { exitCode, steps, states };
+}
+
+/** The region of an ARN (`arn:aws:rds:<region>:<account>:cluster:<name>`). */
+const regionOfArn = (arn: string) => arn.split(":")[3] ?? "";
+
+/** A switchover or failover is scheduled or running (FailoverState present), or the global cluster is otherwise not available. */
+const databaseBusy = (db: GlobalDatabaseState) => db.operation !== undefined || db.status !== "available";
+
+function describeDatabase(db: GlobalDatabaseState): string {
+  const writer = db.members.find((m) => m.isWriter)?.clusterArn;
+  const op = db.operation
+    ? `; ${db.operation.dataLossAllowed ? "failover (data loss allowed)" : "switchover"} ${db.operation.status}${db.operation.toClusterArn ? ` to ${db.operation.toClusterArn}` : ""}`
+    : "";
+  return `global cluster ${db.identifier} ${db.status}, writer ${writer ?? "none"}${op}`;
+}
+
+/**
+ * Makes the target region's cluster the writer of the reference database's global cluster. The
+ * state is read first (DescribeGlobalClusters: which member IsWriter, the Status and FailoverState):
+ * nothing is done when the target's cluster already writes; an operation already in progress (this
+ * command's, interrupted, or anyone's) is waited for, never started twice; then:
+ * - SwitchoverGlobalCluster normally: Aurora synchronises the secondaries with the primary before
+ *   it changes roles, so nothing is lost (RPO 0), and the databases are unavailable for a short time
+ *   (RDS API Reference, SwitchoverGlobalCluster; Aurora User Guide, "Performing switchovers for
+ *   Amazon Aurora global databases"). It needs the old primary's region;
+ * - FailoverGlobalCluster with AllowDataLoss only under --force when the old writer's region did not
+ *   answer this run: writes not yet replicated are lost, the RPO being the storage replication lag,
+ *   "typically measured in seconds" (Aurora User Guide, "Using switchover or failover in Amazon
+ *   Aurora Global Database"; replication is typically under a second, "Using Amazon Aurora Global
+ *   Database"). Under --force with the old region answering, it is still a switchover.
+ * The calls go to the target's region, which must answer anyway.
+ */
+async function moveReferenceDatabase(
+  cloud: FailoverCloud,
+  states: RegionState[],
+  target: string,
+  targetInfo: FailoverRegionInfo,
+  o: typeof DEFAULTS & FailoverOptions,
+  apply: boolean,
+  record: (step: string, outcome: Outcome, detail: string) => void,
+  out: (line: string) => void,
+): Promise<Outcome> {
+  const step = `move the reference database's writer to ${target}`;
+  const global = targetInfo.globalDatabase;
+  if (!global) {
+    record(step, "not-configured", "no Aurora global database in this environment (one regional cluster, as in dev): nothing to move");
+    return "not-configured";
+  }
+  const { globalClusterIdentifier: identifier, clusterArn: targetArn } = global;
+  const describe = () => cloud.describeGlobalDatabase(target, identifier);
+  let db = await describe();
+  const writer = () => db.members.find((m) => m.isWriter)?.clusterArn;
+  const holds = () => !databaseBusy(db) && writer() === targetArn;
+  if (holds()) {
+    record(step, "already", `${targetArn} is the writer of global cluster ${identifier}`);
+    return "already";
+  }
+  if (!db.members.some((m) => m.clusterArn === targetArn)) {
+    throw new FailoverRefused(`${targetArn} (${target}'s cluster, from its region-info parameter) is not a member of global cluster ${identifier} (${db.members.map((m) => m.clusterArn).join(", ") || "no members"})`);
+  }
+  /**
+   * Forced, and the old writer's region does not answer (it did not when this run read it, or its
+   * SSM does not now: it may have gone down since): a switchover cannot run there, a failover loses
+   * its last writes. Anything less is a switchover.
+   */
+  const method = async (): Promise<"failover" | "switchover"> => {
+    const old = writer();
+    if (!o.force) return "switchover";
+    if (old === undefined) return "failover";
+    const region = regionOfArn(old);
+    if (states.some((st) => st.region === region && st.unreachable)) return "failover";
+    try {
+      await cloud.getFlag(region);
+      return "switchover";
+    } catch (error) {
+      if (!isNoResponse(error)) throw error;
+      return "failover";
+    }
+  };
+  const how = (m: "failover" | "switchover") =>
+    m === "switchover"
+      ? "SwitchoverGlobalCluster (planned: the secondaries are synchronised first, RPO 0; minutes)"
+      : `FailoverGlobalCluster with AllowDataLoss (${writer() ? `${regionOfArn(String(writer()))} does not answer` : "no writer"}: writes committed there within Aurora's replication lag, typically under a second, are lost)`;
+  if (!apply) {
+    record(
+      step,
+      "planned",
+      `${databaseBusy(db) ? `wait for ${describeDatabase(db)}, then ` : ""}${how(await method())}: ${identifier}'s writer ${writer() ?? "none"} -> ${targetArn}; wait at most ${o.databaseWaitMs} ms`,
+    );
+    return "planned";
+  }
+
+  /**
+   * Waits while an operation runs; false when it still runs after the bound. For our own request,
+   * an answer still showing no operation and the old writer may predate it (the API is eventually
+   * consistent): the wait goes on until the operation has been seen, or a minute has passed.
+   */
+  const waitIdle = async (why: "ours" | "theirs"): Promise<boolean> => {
+    const started = cloud.now();
+    let said = -Infinity;
+    let seenBusy = databaseBusy(db);
+    const unsettled = () => why === "ours" && writer() !== targetArn && !seenBusy && cloud.now() - started < 60_000;
+    while (databaseBusy(db) || unsettled()) {
+      const waited = cloud.now() - started;
+      if (waited >= o.databaseWaitMs) return false;
+      if (waited - said >= 30_000 || said === -Infinity) {
+        out(`  waiting for the reference database: ${describeDatabase(db)} (${Math.round(waited / 1000)} s of at most ${Math.round(o.databaseWaitMs / 1000)} s; the order path does not wait on it)`);
+        said = waited;
+      }
+      await cloud.sleep(Math.min(o.databasePollMs, Math.max(0, o.databaseWaitMs - waited)));
+      db = await describe();
+      seenBusy ||= databaseBusy(db);
+    }
+    return true;
+  };
+
+  if (databaseBusy(db)) {
+    // Begun earlier (this command, interrupted) or by someone else: never start a second one.
+    const before = describeDatabase(db);
+    if (!(await waitIdle("theirs"))) {
+      record(step, "not-confirmed", `${before}: still not done after ${o.databaseWaitMs} ms; re-run to wait again`);
+      return "not-confirmed";
+    }
+    if (holds()) {
+      record(step, "done", `the operation in progress (${before}) finished: ${targetArn} writes`);
+      return "done";
+    }
+  }
+  const chosen = await method();
+  if (o.force && chosen === "switchover") out(`  --force: ${regionOfArn(String(writer()))} answers, so the reference database is switched over (no data loss), not failed over`);
+  const from = writer();
+  if (chosen === "switchover") {
+    try {
+      await cloud.switchoverGlobalDatabase(target, identifier, targetArn);
+    } catch (error) {
+      if (isNoResponse(error) || o.force) throw error;
+      // AWS refused it (a primary that cannot be synchronised, for one): say what is left.
+      throw new Error(
+        `${errorText(error)}. The write region has moved; only the reference database's writer has not. If ${regionOfArn(String(from))} is lost, re-run with --force to fail it over (data loss allowed)`,
+        { cause: error },
+      );
+    }
+  } else await cloud.failoverGlobalDatabase(target, identifier, targetArn);
+  const startedAt = cloud.now();
+  db = await describe();
+  if (!(await waitIdle("ours"))) {
+    record(step, "not-confirmed", `${chosen} asked for; after ${o.databaseWaitMs} ms: ${describeDatabase(db)}. Re-run to wait again`);
+    return "not-confirmed";
+  }
+  if (!holds()) throw new Error(`the ${chosen} of global cluster ${identifier} ended without ${targetArn} as its writer (${describeDatabase(db)}): it was cancelled; re-run to try again`);
+  record(step, "done", `${chosen} of ${identifier}: writer ${from ?? "none"} -> ${targetArn} in ${cloud.now() - startedAt} ms${chosen === "failover" ? " (data loss allowed: what had not replicated from the old writer is lost)" : " (no data loss)"}`);
+  return "done";
 }
 
 /**
