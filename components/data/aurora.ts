@@ -172,7 +172,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
   const databaseName = settings.databaseName ?? "trading";
   const masterUsername = settings.masterUsername ?? "trading_admin";
   const global = args.global;
-  const membership = global ? globalMembership(scope, name, clusterId, key, settings, deletionProtection, global) : undefined;
+  const master = global?.role === "primary" ? masterSecretOf(scope, name, clusterId, key, settings, global) : undefined;
 
   const cluster = new aws.rds.Cluster(
     `${name}-db`,
@@ -191,7 +191,11 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
           }
         : global?.role === "primary"
           ? {
-              globalClusterIdentifier: membership?.globalCluster?.id,
+              // Not globalClusterIdentifier: the global cluster is created from this cluster
+              // (sourceDbClusterIdentifier, below), so a cluster that already exists (prod before the
+              // global database) joins it in place; the provider refuses to add an existing cluster
+              // through its own globalClusterIdentifier ("existing RDS Clusters cannot be added to an
+              // existing RDS Global Cluster", terraform-provider-aws resource_aws_rds_cluster update).
               databaseName,
               masterUsername,
               // Not manageMasterUserPassword: "Managing master user passwords with Secrets Manager
@@ -201,7 +205,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
               // The password is generated into this tier's own secret (globalMembership) and given
               // write-only: the provider sends it on create and when the version is raised, never
               // reads it back.
-              masterPasswordWo: membership?.password,
+              masterPasswordWo: master?.password,
               masterPasswordWoVersion: MASTER_PASSWORD_VERSION,
             }
           : {
@@ -240,10 +244,17 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
       dependsOn: [logGroup],
       // A member's engine version follows its global cluster's, which an upgrade changes (the
       // provider then upgrades every member); replicationSourceIdentifier is set by RDS on a
-      // secondary. Both as the provider's aws.rds.GlobalCluster documentation prescribes
+      // secondary; a primary's globalClusterIdentifier is set by the global cluster made from it.
+      // All as the provider's aws.rds.GlobalCluster documentation prescribes
       // (https://www.pulumi.com/registry/packages/aws/api-docs/rds/globalcluster/, "Upgrading Engine
-      // Versions" and the secondary cluster example).
-      ...(global ? { ignoreChanges: ["engineVersion", "replicationSourceIdentifier"] } : {}),
+      // Versions", "New Global Cluster From Existing DB Cluster" and the secondary cluster example).
+      ...(global?.role === "primary" ? { ignoreChanges: ["engineVersion", "replicationSourceIdentifier", "globalClusterIdentifier"] } : {}),
+      // A secondary is a new cluster: an existing regional one (prod before the global database)
+      // cannot become one in place, so it is replaced, deleted first (its identifier is fixed). Its
+      // protection makes that a deliberate step (components/data/README.md, "Moving an existing prod").
+      ...(global?.role === "secondary"
+        ? { ignoreChanges: ["engineVersion", "replicationSourceIdentifier"], replaceOnChanges: ["globalClusterIdentifier"], deleteBeforeReplace: true }
+        : {}),
     },
   );
 
@@ -285,11 +296,31 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
     instances.push(instance);
   }
 
+  // The global cluster, made from this cluster once its writer exists: the cluster becomes its first,
+  // writing member, and a secondary (another stack, deployed after) finds a writer to replicate.
+  const globalCluster =
+    global?.role === "primary"
+      ? new aws.rds.GlobalCluster(
+          `${name}-db-global`,
+          {
+            globalClusterIdentifier: global.identifier,
+            sourceDbClusterIdentifier: cluster.arn,
+            // Engine, database name and encryption come from the source cluster; the version is
+            // given so that raising dataDbEngineVersion upgrades the global database (every member).
+            engineVersion: settings.engineVersion,
+            // Required with sourceDbClusterIdentifier: a destroy removes the members first.
+            forceDestroy: true,
+            deletionProtection,
+          },
+          { parent: scope, protect: deletionProtection, dependsOn: instances.slice(0, 1), ignoreChanges: ["sourceDbClusterIdentifier"] },
+        )
+      : undefined;
+
   const masterSecretArn =
     global?.role === "secondary"
       ? pulumi.output(global.masterSecretArn)
-      : membership?.secret
-        ? membership.secret.arn
+      : master
+        ? master.secret.arn
         : cluster.masterUserSecrets.apply((secrets) => {
             const arn = secrets[0]?.secretArn;
             if (!arn) {
@@ -305,9 +336,9 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
     appUsername,
     databaseName,
     masterSecretArn,
-    globalCluster: membership?.globalCluster,
-    globalIdentifier: global?.role === "secondary" ? pulumi.output(global.identifier) : membership?.globalCluster?.globalClusterIdentifier,
-    globalWriterEndpoint: global?.role === "secondary" ? pulumi.output(global.writerEndpoint) : membership?.globalCluster?.endpoint,
+    globalCluster,
+    globalIdentifier: global?.role === "secondary" ? pulumi.output(global.identifier) : globalCluster?.globalClusterIdentifier,
+    globalWriterEndpoint: global?.role === "secondary" ? pulumi.output(global.writerEndpoint) : globalCluster?.endpoint,
   };
 }
 
@@ -319,31 +350,15 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
  */
 export const MASTER_PASSWORD_VERSION = 1;
 
-/** What a global primary adds: the global cluster and the master secret it owns; nothing for a secondary. */
-function globalMembership(
+/** The master secret a global primary owns (RDS cannot manage one for a global database's member). */
+function masterSecretOf(
   scope: pulumi.Resource,
   name: string,
   clusterId: string,
   key: aws.kms.Key,
   settings: DatabaseSettings,
-  deletionProtection: boolean,
-  global: GlobalDatabaseArgs,
-): { globalCluster?: aws.rds.GlobalCluster; secret?: aws.secretsmanager.Secret; password?: pulumi.Output<string> } {
-  if (global.role === "secondary") {
-    return {};
-  }
-  const globalCluster = new aws.rds.GlobalCluster(
-    `${name}-db-global`,
-    {
-      globalClusterIdentifier: global.identifier,
-      engine: "aurora-postgresql",
-      engineVersion: settings.engineVersion,
-      databaseName: settings.databaseName ?? "trading",
-      storageEncrypted: true,
-      deletionProtection,
-    },
-    { parent: scope, protect: deletionProtection },
-  );
+  global: GlobalPrimaryArgs,
+): { secret: aws.secretsmanager.Secret; password: pulumi.Output<string> } {
   // 40 letters and digits: PostgreSQL master passwords take 8-128 printable characters except
   // "/", '"', "@" and space (RDS naming constraints); letters and digits need no escaping anywhere.
   const password = pulumi.secret(
@@ -372,7 +387,7 @@ function globalMembership(
     },
     { parent: scope },
   );
-  return { globalCluster, secret, password };
+  return { secret, password };
 }
 
 /**

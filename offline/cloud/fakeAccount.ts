@@ -100,6 +100,8 @@ export class FakeAccount {
   /** Generated ids of live resources, by owner key, and how many resources were ever created. */
   private readonly generated = new Map<string, string>();
   private creations = 0;
+  /** The globalClusterIdentifier each Aurora cluster was created with ("" for none), by owner key. */
+  private readonly clusterGlobalMembership = new Map<string, string>();
   readonly accountId: string;
   readonly world: FakeWorld;
 
@@ -116,6 +118,7 @@ export class FakeAccount {
    */
   claimNames(owner: ResourceOwner, region: string, inputs: Record<string, unknown>): void {
     const key = ownerKey(owner);
+    this.refuseJoiningInPlace(key, owner.type, inputs);
     const holder = `${this.accountId}/${key}`;
     const claims = nameClaims(owner.type, inputs);
     for (const claim of claims) {
@@ -142,6 +145,23 @@ export class FakeAccount {
       }
     }
     this.held.set(key, now);
+  }
+
+  /**
+   * The provider cannot add an existing cluster to a global cluster through the cluster's own
+   * globalClusterIdentifier: "existing RDS Clusters cannot be added to an existing RDS Global
+   * Cluster" (terraform-provider-aws, aws_rds_cluster update); an update of a cluster first created
+   * without one that now names one is refused so. (A replacement, as the secondary declares with
+   * replaceOnChanges, is a new cluster: destroy the old one in the account first.)
+   */
+  private refuseJoiningInPlace(key: string, type: string, inputs: Record<string, unknown>): void {
+    if (type !== "aws:rds/cluster:Cluster") return;
+    const wanted = typeof inputs.globalClusterIdentifier === "string" ? inputs.globalClusterIdentifier : "";
+    const before = this.clusterGlobalMembership.get(key);
+    if (before === "" && wanted !== "") {
+      throw new Error(`existing RDS Clusters cannot be added to an existing RDS Global Cluster (${wanted}) [mock cloud: ${key}]`);
+    }
+    if (before === undefined) this.clusterGlobalMembership.set(key, wanted);
   }
 
   private slotOf(claim: NameClaim, region: string): [Map<string, string>, string] {
@@ -201,6 +221,9 @@ export class FakeAccount {
     }
     for (const key of [...this.generated.keys()]) {
       if (key.startsWith(`${stack}::`)) this.generated.delete(key);
+    }
+    for (const key of [...this.clusterGlobalMembership.keys()]) {
+      if (key.startsWith(`${stack}::`)) this.clusterGlobalMembership.delete(key);
     }
   }
 

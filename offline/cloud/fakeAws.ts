@@ -84,6 +84,40 @@ export interface FakeGlobalCluster {
 
 const RDS_GLOBAL_CLUSTERS = new Map<string, Map<string, FakeGlobalCluster>>();
 
+/** The account's Aurora clusters as created, by account id and ARN: what a global cluster made from one needs. */
+const RDS_CLUSTERS = new Map<string, Map<string, { engineVersion: string; region: string; managedMasterSecret: boolean }>>();
+
+function rdsClustersOf(account: string): Map<string, { engineVersion: string; region: string; managedMasterSecret: boolean }> {
+  let clusters = RDS_CLUSTERS.get(account);
+  if (!clusters) {
+    clusters = new Map();
+    RDS_CLUSTERS.set(account, clusters);
+  }
+  return clusters;
+}
+
+/**
+ * CreateGlobalCluster with SourceDBClusterIdentifier: the source (an existing cluster, by ARN)
+ * becomes the first member, the writer, and gives the global cluster its engine version. Refused
+ * for a source that does not exist ("DBClusterNotFoundFault") and for one whose master password RDS
+ * manages (not offered in a global database: Aurora User Guide, rds-secrets-manager.html, Limitations).
+ */
+function globalClusterFromSource(global: FakeGlobalCluster, sourceArn: string, account: string): void {
+  const source = rdsClustersOf(account).get(sourceArn);
+  if (!source) {
+    throw new Error(`DBClusterNotFoundFault: SourceDBClusterIdentifier ${sourceArn} doesn't refer to an existing DB cluster [mock cloud: global cluster ${global.identifier}]`);
+  }
+  if (source.managedMasterSecret) {
+    throw new Error(
+      `InvalidParameterCombination: ${sourceArn} manages its master user password in Secrets Manager, which isn't supported for a DB cluster in an Aurora global database [mock cloud: global cluster ${global.identifier}]`,
+    );
+  }
+  if (!global.members.some((m) => m.dbClusterArn === sourceArn)) {
+    global.engineVersion = source.engineVersion;
+    global.members.push({ dbClusterArn: sourceArn, region: source.region, isWriter: global.members.length === 0 });
+  }
+}
+
 /** The global clusters of `account` (created on first use). */
 export function rdsGlobalClustersOf(account: string = FAKE_ACCOUNT_ID): Map<string, FakeGlobalCluster> {
   let clusters = RDS_GLOBAL_CLUSTERS.get(account);
@@ -308,6 +342,9 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
       members: [],
     };
     clusters.set(identifier.toLowerCase(), global);
+    if (typeof inputs.sourceDbClusterIdentifier === "string" && inputs.sourceDbClusterIdentifier !== "") {
+      globalClusterFromSource(global, inputs.sourceDbClusterIdentifier, account);
+    }
     return {
       arn: global.arn,
       endpoint: global.endpoint,
@@ -326,9 +363,11 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
   },
   "aws:rds/cluster:Cluster": (name, inputs, region, _id, account) => {
     const id = String(inputs.clusterIdentifier ?? name);
+    const clusterArn = `arn:aws:rds:${region}:${account}:cluster:${id}`;
     if (typeof inputs.globalClusterIdentifier === "string" && inputs.globalClusterIdentifier !== "") {
-      joinGlobalCluster(inputs, region, account, `arn:aws:rds:${region}:${account}:cluster:${id}`);
+      joinGlobalCluster(inputs, region, account, clusterArn);
     }
+    rdsClustersOf(account).set(clusterArn, { engineVersion: String(inputs.engineVersion), region, managedMasterSecret: inputs.manageMasterUserPassword === true });
     return {
       arn: `arn:aws:rds:${region}:${account}:cluster:${id}`,
       endpoint: `${id}.cluster-cfake0000000.${region}.rds.amazonaws.com`,

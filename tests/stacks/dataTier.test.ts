@@ -137,10 +137,14 @@ function assertProdDataTier(stack: string, run: StackRun): void {
   expect(cluster.inputs.masterPassword).to.equal(undefined);
   expect(cluster.ignoreChanges).to.include.members(["engineVersion", "replicationSourceIdentifier"]);
   if (readStackFile(stack)["trading-platform:role"] === "primary") {
+    // The global cluster is made from the cluster (so an existing cluster joins in place), once its writer exists.
     const global = run.single(T.globalCluster);
-    expect(only(run, cluster, "globalClusterIdentifier", T.globalCluster).urn).to.equal(global.urn);
+    expect(only(run, global, "sourceDbClusterIdentifier", T.cluster).urn).to.equal(cluster.urn);
+    expect(global.dependencies, "after the writer instance").to.include(run.ofType(T.instance).find((i) => i.name === "trading-db-0")?.urn);
+    expect(cluster.inputs.globalClusterIdentifier, "the cluster does not name it itself").to.equal(undefined);
+    expect(cluster.ignoreChanges).to.include("globalClusterIdentifier");
     expect(global.inputs.globalClusterIdentifier).to.equal("trading-prod-refdata");
-    expect([global.inputs.engine, global.inputs.engineVersion, global.inputs.storageEncrypted]).to.deep.equal(["aurora-postgresql", cluster.inputs.engineVersion, true]);
+    expect([global.inputs.engineVersion, global.inputs.forceDestroy]).to.deep.equal([cluster.inputs.engineVersion, true]);
     expect(global.protect && global.inputs.deletionProtection === true, "the global cluster is protected").to.equal(true);
     expect(cluster.inputs.masterUsername).to.equal("trading_admin");
     expect(cluster.inputs.masterPasswordWoVersion).to.equal(1);
@@ -154,6 +158,8 @@ function assertProdDataTier(stack: string, run: StackRun): void {
       expect(cluster.inputs[key], `a secondary has no ${key}`).to.equal(undefined);
     }
     expect(run.ofType(T.secret), "the secondary uses the primary's secret, replicated here").to.deep.equal([]);
+    // An existing regional cluster cannot become a secondary in place: it is replaced, deleted first (fixed identifier).
+    expect(cluster.deleteBeforeReplace).to.equal(true);
   }
   expect(cluster.inputs.iamDatabaseAuthenticationEnabled).to.equal(true);
   const params = only(run, cluster, "dbClusterParameterGroupName", T.clusterParams);
@@ -361,6 +367,24 @@ describe("DataTier in the stack files", () => {
       expect(data.cachePort).to.equal(6379);
       expect(data.cacheUserName).to.equal(`trading-${stack}-cache-app`);
     }
+  });
+});
+
+describe("an existing regional prod-us-east-1 becomes the global database's primary in place (one fake account)", function () {
+  this.timeout(120_000);
+
+  it("the second pulumi up keeps the cluster (same identifier, no in-place add refused) and makes the global cluster from it", async () => {
+    const account = new FakeAccount();
+    const regional = await runStackFile("prod-us-east-1", { quirks: { account }, overrides: { "trading-platform:dataGlobalDatabase": false } });
+    expect(regional.ofType(T.globalCluster)).to.deep.equal([]);
+    expect(regional.single(T.cluster).inputs.manageMasterUserPassword).to.equal(true);
+    const global = await runStackFile("prod-us-east-1", { quirks: { account } });
+    const cluster = global.single(T.cluster);
+    expect(cluster.inputs.clusterIdentifier).to.equal(regional.single(T.cluster).inputs.clusterIdentifier);
+    expect(cluster.inputs.manageMasterUserPassword).to.equal(undefined);
+    expect(account.globalCluster("trading-prod-refdata")?.members.find((m) => m.isWriter)?.dbClusterArn).to.equal(
+      "arn:aws:rds:us-east-1:123456789012:cluster:trading-prod-us-east-1-db",
+    );
   });
 });
 

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { fakeOutputs, INVOKE_FAKES, rdsGlobalClustersOf, switchOverGlobalCluster } from "../../../offline/cloud/fakeAws";
-import { ProgramRunFailure, runProgram } from "../../support/mockCloud";
+import { FakeAccount, ProgramRunFailure, runProgram } from "../../support/mockCloud";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
 const GLOBAL = "aws:rds/globalCluster:GlobalCluster";
@@ -65,6 +65,47 @@ describe("fake account: Aurora Global Database", () => {
     // Registered again (a second pulumi up), a member is not joined twice nor checked as a new secondary.
     fakeOutputs(CLUSTER, "primary", primaryCluster(account), "us-east-1", account);
     expect(members(account)).to.have.length(2);
+  });
+
+  it("makes a global cluster from an existing cluster (the source joins as the writer), refusing a missing source and one with a managed secret", () => {
+    const account = freshAccount();
+    const { globalClusterIdentifier: _gci, ...standalone } = primaryCluster(account);
+    fakeOutputs(CLUSTER, "primary", { ...standalone, engineVersion: "16.11" }, "us-east-1", account);
+    const source = `arn:aws:rds:us-east-1:${account}:cluster:ref-use1`;
+    fakeOutputs(GLOBAL, "global", { globalClusterIdentifier: "ref-global", sourceDbClusterIdentifier: source }, "us-east-1", account);
+    expect(members(account)).to.deep.equal([["us-east-1", true]]);
+    expect(rdsGlobalClustersOf(account).get("ref-global")?.engineVersion, "the source's version").to.equal("16.11");
+    expect(() => fakeOutputs(GLOBAL, "other", { globalClusterIdentifier: "ref-other", sourceDbClusterIdentifier: `${source}-gone` }, "us-east-1", account)).to.throw(
+      `DBClusterNotFoundFault: SourceDBClusterIdentifier ${source}-gone doesn't refer to an existing DB cluster`,
+    );
+    const { masterPasswordWo: _p, ...managed } = standalone;
+    fakeOutputs(CLUSTER, "managed", { ...managed, clusterIdentifier: "ref-managed", manageMasterUserPassword: true }, "us-east-1", account);
+    expect(() =>
+      fakeOutputs(GLOBAL, "third", { globalClusterIdentifier: "ref-third", sourceDbClusterIdentifier: `arn:aws:rds:us-east-1:${account}:cluster:ref-managed` }, "us-east-1", account),
+    ).to.throw("manages its master user password in Secrets Manager, which isn't supported for a DB cluster in an Aurora global database");
+  });
+
+  it("refuses to add an existing cluster through its own globalClusterIdentifier, as the provider does", async () => {
+    const account = new FakeAccount();
+    const program = (join: boolean) => async () => {
+      if (join) new aws.rds.GlobalCluster("g", { globalClusterIdentifier: "probe-inplace", engine: "aurora-postgresql", engineVersion: "17.6" });
+      new aws.rds.Cluster("c", {
+        clusterIdentifier: "probe-inplace-use1",
+        engine: "aurora-postgresql",
+        engineVersion: "17.6",
+        masterUsername: "admin_user",
+        masterPasswordWo: "probe-password-1",
+        masterPasswordWoVersion: 1,
+        ...(join ? { globalClusterIdentifier: "probe-inplace" } : {}),
+      });
+      return {};
+    };
+    await runProgram(program(false), { stack: "probe-inplace", config: { "aws:region": "us-east-1" }, quirks: { account } });
+    const failure = await runProgram(program(true), { stack: "probe-inplace", config: { "aws:region": "us-east-1" }, quirks: { account } }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(failure?.message).to.contain("existing RDS Clusters cannot be added to an existing RDS Global Cluster (probe-inplace)");
   });
 
   for (const [credential, value] of [
