@@ -202,7 +202,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
               // isn't supported for ... DB clusters that are part of an Aurora global database"
               // (Amazon Aurora User Guide, "Password management with Amazon Aurora and AWS Secrets
               // Manager", Limitations, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html).
-              // The password is generated into this tier's own secret (globalMembership) and given
+              // The password is generated into this tier's own secret (masterSecretOf) and given
               // write-only: the provider sends it on create and when the version is raised, never
               // reads it back.
               masterPasswordWo: master?.password,
