@@ -52,8 +52,11 @@ export const MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationList", "AW
  */
 export const CRS_COUNTED_RULES = ["SizeRestrictions_BODY", "NoUserAgent_HEADER"] as const;
 
-/** The header the WAF never writes to its logs (it carries the bearer token). */
-export const REDACTED_HEADER = "authorization";
+/**
+ * Headers the WAF never writes to its logs: Authorization carries the bearer token, and Cookie any
+ * session a client library keeps (the API uses none, but a client may still send one).
+ */
+export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
 /** Inputs of {@link EdgeProtection}. */
 export interface EdgeProtectionArgs {
@@ -173,7 +176,7 @@ export class EdgeProtection extends pulumi.ComponentResource {
       {
         resourceArn: acl.arn,
         logDestinationConfigs: [logGroup.arn],
-        redactedFields: [{ singleHeader: { name: REDACTED_HEADER } }],
+        redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { name } })),
       },
       { parent: this, dependsOn: [delivery] },
     );

@@ -67,7 +67,8 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
     // A prod-shaped stack with violations in every pack: one NAT, an on-demand unencrypted table; as
     // staging its DAX cluster is not protected (opts.protect reaches the server as the engine sends
     // it); a log group kept forever, a flow log of rejects only, the artifact bucket's logging
-    // pointed elsewhere, a stream consumer retrying forever, the ASG on EC2 health, a static key.
+    // pointed elsewhere, a stream consumer retrying forever, the ASG on EC2 health, a static key, WAF
+    // logs that keep cookies.
     const mutated = mutateRun(
       await runStackFile("prod-us-east-1", {
         preview: true,
@@ -80,6 +81,8 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
       { match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping", set: { maximumRetryAttempts: -1 } },
       { match: (r) => r.type === "aws:autoscaling/group:Group", set: { healthCheckType: "EC2" } },
       { match: (r) => r.type === "aws:kms/key:Key" && r.name === "trading-cache-key", set: { enableKeyRotation: false } },
+      // WAF logs that would keep a client's cookies.
+      { match: (r) => r.type === "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", set: { redactedFields: [{ singleHeader: { name: "authorization" } }] } },
       // Suppressions through the real server: a valid tag on the ASG silences asg-elb-health-check (a
       // resource rule; the group's list-form tags), a tag without reason or date is refused by the
       // audit a resource rule runs in the stack phase, a misspelt rule name is reported; and the stream

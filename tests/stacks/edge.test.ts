@@ -289,10 +289,10 @@ describe("the edge in the real stack files (mock cloud)", () => {
         expect(run.propertyDependencies(association, "webAclArn").map((r) => r.urn)).to.deep.equal([acl.urn]);
       });
 
-      it(`${key}: WAF logs go to an aws-waf-logs- group with a retention, the Authorization header redacted`, () => {
+      it(`${key}: WAF logs go to an aws-waf-logs- group with a retention, the Authorization and Cookie headers redacted`, () => {
         const run = runs[key];
         const logging = run.single(T.logging);
-        expect(logging.inputs.redactedFields).to.deep.equal([{ singleHeader: { name: "authorization" } }]);
+        expect(logging.inputs.redactedFields).to.deep.equal([{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
         const groups = run.propertyDependencies(logging, "logDestinationConfigs");
         expect(groups.map((g) => g.type)).to.deep.equal([T.logGroup]);
         expect(String(groups[0].inputs.name)).to.match(/^aws-waf-logs-/);
