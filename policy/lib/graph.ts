@@ -45,6 +45,7 @@ export const TYPES = {
   wafWebAcl: "aws:wafv2/webAcl:WebAcl",
   wafWebAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
   rdsCluster: "aws:rds/cluster:Cluster",
+  rdsGlobalCluster: "aws:rds/globalCluster:GlobalCluster",
   rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
   rdsInstance: "aws:rds/instance:Instance",
   rdsSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",

@@ -148,6 +148,19 @@ describe("cost estimate of the minimum footprint", () => {
     ]);
   });
 
+  it("lists an Aurora global database's replicated writes as usage-based, for the global cluster and each secondary", () => {
+    const fx = new Fixture();
+    const primary = fx.add(T.rdsCluster, "db", { engine: "aurora-postgresql" });
+    fx.add("aws:rds/globalCluster:GlobalCluster", "refdata", { globalClusterIdentifier: "refdata", sourceDbClusterIdentifier: fx.ref(primary) });
+    fx.add(T.rdsCluster, "secondary", { engine: "aurora-postgresql", globalClusterIdentifier: "refdata", region: "eu-west-1" });
+    fx.add(T.rdsCluster, "regional", { engine: "aurora-postgresql" });
+    const estimate = estimateOf(fx);
+    expect(estimate.usageBased.map((n) => [n.resourceName, n.reason])).to.deep.equal([
+      ["refdata", "Aurora Global Database: each write I/O replicated to a secondary region is billed per million, plus the cross-region data transfer"],
+      ["secondary", "Aurora Global Database secondary: its replicated write I/Os and storage are billed by use in its region"],
+    ]);
+  });
+
   it("prices observability: alarm metrics (each metric of metric math, high resolution apart), composite alarms, dashboards and the custom metrics they read", () => {
     const fx = new Fixture();
     const parent = fx.component("trading:observability:Observability", "obs");

@@ -318,6 +318,14 @@ function priceData(ctx: Context): void {
       ctx.unpriced.push(note(cluster, "Multi-AZ DB cluster instances are not in the price snapshot"));
     }
   }
+  // Aurora Global Database: the secondaries' instances are priced with every other instance; what
+  // replication adds is billed by use (replicated write I/Os per million, cross-region transfer).
+  for (const global of ctx.graph.ofType(TYPES.rdsGlobalCluster)) {
+    ctx.usageBased.push(note(global, "Aurora Global Database: each write I/O replicated to a secondary region is billed per million, plus the cross-region data transfer"));
+  }
+  for (const cluster of clusters.filter((c) => peekString(c.props, "globalClusterIdentifier") !== undefined)) {
+    ctx.usageBased.push(note(cluster, "Aurora Global Database secondary: its replicated write I/Os and storage are billed by use in its region"));
+  }
   for (const instance of ctx.graph.ofType(TYPES.rdsClusterInstance)) {
     const regional = regionPrices(ctx, instance);
     if (!regional) {
