@@ -7,42 +7,28 @@
  */
 import { expect } from "chai";
 import type { FastifyInstance } from "fastify";
-import { runCli } from "../../services/reference-data/src/cli";
-import { JwksCache } from "../../services/trading-api/src/auth/jwks";
-import { TokenVerifier } from "../../services/trading-api/src/auth/tokens";
-import { sharedDynamoLocal } from "../support/dynamoLocal";
-import { TEST_SCOPE_PREFIX, TestIssuer } from "../support/oidcIssuer";
-import { startRedis, type RedisServer } from "../support/redis";
-import { orderBody, testApp, unique } from "./fixtures";
-import { riskEnvironment, SYMBOL, waitFor, type RiskEnvironment } from "./riskFixtures";
+import type { TestIssuer } from "../support/oidcIssuer";
+import type { RedisServer } from "../support/redis";
+import { orderBody, unique } from "./fixtures";
+import { referenceAuthHarness, type ReferenceAuthHarness } from "./referenceAuthHarness";
+import { SYMBOL, waitFor, type RiskEnvironment } from "./riskFixtures";
 
 describe("trading-api entitlements from the reference data (PostgreSQL + redis-server + DynamoDB Local)", function () {
   this.timeout(60_000);
+  let harness: ReferenceAuthHarness | undefined;
   let redis: RedisServer;
   let env: RiskEnvironment;
   let issuer: TestIssuer;
-  let keys: JwksCache;
   let app: FastifyInstance;
-
-  const cli = (...args: string[]) => runCli([...args, "--database-url", env.databaseUrl, "--actor", "test:auth"]);
+  let cli: ReferenceAuthHarness["cli"];
 
   before(async function () {
     this.timeout(120_000);
-    redis = await startRedis();
-    [env, issuer] = await Promise.all([riskEnvironment({ redis, pollMs: 200, syncIntervalMs: 500 }), TestIssuer.start()]);
-    keys = new JwksCache({ url: issuer.jwksUrl });
-    await keys.start();
-    const verifier = new TokenVerifier({ keys, issuer: issuer.url, tokenUse: "access", scopePrefix: TEST_SCOPE_PREFIX });
-    app = testApp((await sharedDynamoLocal()).doc, env.table, {
-      auth: { verifier, entitlements: env.primary.cache, scopePrefix: TEST_SCOPE_PREFIX },
-    });
+    harness = await referenceAuthHarness({ actor: "test:auth" });
+    ({ redis, env, issuer, app, cli } = harness);
   });
   after(async () => {
-    keys?.stop();
-    await app?.close();
-    await env?.close();
-    await issuer?.stop();
-    await redis?.stop();
+    await harness?.close();
   });
 
   async function positions(clientId: string, account: string): Promise<number> {

@@ -13,45 +13,28 @@
  */
 import { expect } from "chai";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { runCli } from "../../services/reference-data/src/cli";
-import { JwksCache } from "../../services/trading-api/src/auth/jwks";
-import { TokenVerifier } from "../../services/trading-api/src/auth/tokens";
-import { PreTradeGate } from "../../services/trading-api/src/risk/preTrade";
-import { RateLimiter } from "../../services/trading-api/src/risk/rateLimiter";
-import { sharedDynamoLocal } from "../support/dynamoLocal";
-import { TEST_SCOPE_PREFIX, TestIssuer } from "../support/oidcIssuer";
-import { startRedis, type RedisServer } from "../support/redis";
-import { orderBody, testApp, unique } from "./fixtures";
-import { riskEnvironment, SYMBOL, waitFor, type RiskEnvironment } from "./riskFixtures";
+import type { TestIssuer } from "../support/oidcIssuer";
+import type { RedisServer } from "../support/redis";
+import { orderBody, unique } from "./fixtures";
+import { referenceAuthHarness, type ReferenceAuthHarness } from "./referenceAuthHarness";
+import { SYMBOL, waitFor, type RiskEnvironment } from "./riskFixtures";
 
 describe("trading-api with the reference cache emptied (redis-server restarted without data)", function () {
   this.timeout(90_000);
+  let harness: ReferenceAuthHarness | undefined;
   let redis: RedisServer;
   let env: RiskEnvironment;
   let issuer: TestIssuer;
-  let keys: JwksCache;
   let app: FastifyInstance;
-
-  const cli = (...args: string[]) => runCli([...args, "--database-url", env.databaseUrl, "--actor", "test:empty-cache"]);
+  let cli: ReferenceAuthHarness["cli"];
 
   before(async function () {
     this.timeout(120_000);
-    redis = await startRedis();
-    [env, issuer] = await Promise.all([riskEnvironment({ redis, pollMs: 200, syncIntervalMs: 500 }), TestIssuer.start()]);
-    keys = new JwksCache({ url: issuer.jwksUrl });
-    await keys.start();
-    const verifier = new TokenVerifier({ keys, issuer: issuer.url, tokenUse: "access", scopePrefix: TEST_SCOPE_PREFIX });
-    app = testApp((await sharedDynamoLocal()).doc, env.table, {
-      auth: { verifier, entitlements: env.primary.cache, scopePrefix: TEST_SCOPE_PREFIX },
-      preTrade: new PreTradeGate({ cache: env.primary.cache, limiter: new RateLimiter(env.primary.valkey.client) }),
-    });
+    harness = await referenceAuthHarness({ actor: "test:empty-cache", preTrade: true });
+    ({ redis, env, issuer, app, cli } = harness);
   });
   after(async () => {
-    keys?.stop();
-    await app?.close();
-    await env?.close();
-    await issuer?.stop();
-    await redis?.stop();
+    await harness?.close();
   });
 
   it("never answers 403 for an entitled client while the copy is empty, and serves everybody as before once it is reloaded", async () => {
