@@ -8,8 +8,8 @@ export const ADMIN_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorA
 
 export const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
-/** Statements (by Sid or position) that allow "*" on "*". */
-export function wildcardAdminStatements(document: unknown): string[] {
+/** The raw statements of a policy document (a JSON string or an object); [] when it cannot be parsed. */
+function rawStatements(document: unknown): unknown[] {
   let parsed: unknown = document;
   if (typeof document === "string") {
     try {
@@ -18,16 +18,15 @@ export function wildcardAdminStatements(document: unknown): string[] {
       return [];
     }
   }
-  const statements = asList((parsed as { Statement?: unknown } | null)?.Statement);
-  return statements.flatMap((raw, index) => {
-    const statement = raw as { Sid?: unknown; Effect?: unknown; Action?: unknown; Resource?: unknown };
-    const allActions = asList(statement.Action).some((a) => a === "*" || a === "*:*");
-    const allResources = asList(statement.Resource).some((r) => r === "*");
-    if (statement.Effect === "Allow" && allActions && allResources) {
-      return [typeof statement.Sid === "string" && statement.Sid !== "" ? `"${statement.Sid}"` : `#${index + 1}`];
-    }
-    return [];
-  });
+  return asList((parsed as { Statement?: unknown } | null)?.Statement);
+}
+
+/** Statements (by Sid or position) that allow "*" on "*". */
+export function wildcardAdminStatements(document: unknown): string[] {
+  return parseStatements(document)
+    .filter((s) => s.effect === "Allow" && !s.notAction && !s.notResource)
+    .filter((s) => s.actions.some((a) => a === "*" || a === "*:*") && s.resources.includes("*"))
+    .map((s) => s.label);
 }
 
 export function report(kind: string, name: string, document: unknown, reportViolation: (message: string) => void): void {
@@ -45,21 +44,20 @@ export interface ParsedStatement {
   resources: string[];
   notAction: boolean;
   notResource: boolean;
+  /**
+   * An Allow whose Principal is `*` or `{"AWS": "*"}`: every principal, anonymous ones included
+   * (IAM User Guide, "AWS JSON policy elements: Principal"); what resource policies must not grant.
+   */
+  allowsEveryone: boolean;
 }
 
 /** The statements of a policy document (a JSON string or an object); [] when it cannot be parsed. */
 export function parseStatements(document: unknown): ParsedStatement[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  return asList((parsed as { Statement?: unknown } | null)?.Statement).map((raw, index) => {
-    const statement = (raw ?? {}) as { Sid?: unknown; Effect?: unknown; Action?: unknown; NotAction?: unknown; Resource?: unknown; NotResource?: unknown };
+  return rawStatements(document).map((raw, index) => {
+    const statement = (raw ?? {}) as { Sid?: unknown; Effect?: unknown; Action?: unknown; NotAction?: unknown; Resource?: unknown; NotResource?: unknown; Principal?: unknown };
     const strings = (value: unknown) => asList(value).filter((v): v is string => typeof v === "string");
+    const principal = statement.Principal;
+    const everyone = principal === "*" || asList((principal as { AWS?: unknown } | null | undefined)?.AWS).includes("*");
     return {
       label: typeof statement.Sid === "string" && statement.Sid !== "" ? `"${statement.Sid}"` : `#${index + 1}`,
       effect: typeof statement.Effect === "string" ? statement.Effect : "",
@@ -67,6 +65,7 @@ export function parseStatements(document: unknown): ParsedStatement[] {
       resources: strings(statement.Resource ?? statement.NotResource),
       notAction: statement.NotAction !== undefined,
       notResource: statement.NotResource !== undefined,
+      allowsEveryone: statement.Effect === "Allow" && everyone,
     };
   });
 }

@@ -8,7 +8,7 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { GraphResource, ResourceGraph, TYPES } from "../../lib/graph";
-import { parseStatementsWithPrincipals } from "../../lib/security/bucketPolicy";
+import { parseStatements } from "../../lib/security/iam";
 import { peek, peekArray, peekBoolean, peekString, UNKNOWN } from "../../lib/values";
 
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -80,7 +80,7 @@ export const s3PublicAccessBlocked: StackValidationPolicy = {
         reportViolation(problem, bucket.urn);
       }
       const inline = peek(bucket.props, "policy");
-      for (const statement of parseStatementsWithPrincipals(inline)) {
+      for (const statement of parseStatements(inline)) {
         if (statement.allowsEveryone) {
           reportViolation(`bucket ${bucket.name}'s inline policy statement ${statement.label} allows a "*" principal`, bucket.urn);
         }
@@ -88,7 +88,7 @@ export const s3PublicAccessBlocked: StackValidationPolicy = {
     }
     for (const policy of graph.ofType(BUCKET_POLICY)) {
       // A document built from the bucket's ARN is unknown in a preview; it is judged at `pulumi up`.
-      for (const statement of parseStatementsWithPrincipals(peek(policy.props, "policy"))) {
+      for (const statement of parseStatements(peek(policy.props, "policy"))) {
         if (statement.allowsEveryone) {
           reportViolation(`bucket policy ${policy.name} statement ${statement.label} allows a "*" principal (${statement.actions.join(", ")})`, policy.urn);
         }
