@@ -26,6 +26,36 @@ export function architectureOf(instanceType: string): CpuArchitecture {
   return /\dg[a-z]*$/.test(family) ? "arm64" : "x86_64";
 }
 
+/**
+ * Where the trading API runs: `ec2`, an Auto Scaling group of instances (the default, and what the
+ * committed stacks run), or `fargate`, an ECS service of Fargate tasks. Both sit behind the same
+ * ALB, listener rules, security groups, IAM permissions and alarms; only the compute differs.
+ */
+export const COMPUTE_PLATFORMS = ["ec2", "fargate"] as const;
+export type ComputePlatform = (typeof COMPUTE_PLATFORMS)[number];
+
+/**
+ * Task CPU units a Fargate task of the fleet may have: 0.5 to 4 vCPU. 256 (0.25 vCPU) is left out
+ * for the same reason as burstable instances (one Node process beside the SDKs' TLS work needs at
+ * least half a core); above 4 vCPU one Node process cannot use the cores.
+ */
+export const FARGATE_TASK_CPUS = [512, 1024, 2048, 4096] as const;
+export type FargateTaskCpu = (typeof FARGATE_TASK_CPUS)[number];
+
+/**
+ * The memory (MiB) Fargate accepts with a task CPU value ("Troubleshoot Amazon ECS task definition
+ * invalid CPU or memory errors", Amazon ECS Developer Guide,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html):
+ * 512 CPU with 1-4 GB, 1024 with 2-8 GB, 2048 with 4-16 GB and 4096 with 8-30 GB, in 1 GB steps.
+ * Any other pair is refused by RegisterTaskDefinition ("No Fargate configuration exists for given values").
+ */
+export function fargateMemoryChoices(cpu: number): number[] {
+  const gb = { 512: [1, 4], 1024: [2, 8], 2048: [4, 16], 4096: [8, 30] }[cpu];
+  if (!gb) return [];
+  const [low, high] = gb;
+  return Array.from({ length: high - low + 1 }, (_, i) => (low + i) * 1024);
+}
+
 export const SCALING_METRICS = ["alb-requests", "cpu"] as const;
 export type ScalingMetric = (typeof SCALING_METRICS)[number];
 
@@ -55,6 +85,25 @@ const int = (min: number, max: number, fallback: number, text: string) =>
 
 /** Stack config keys owned by TradingCluster (namespace `trading-platform:`). */
 export const clusterConfigShape = {
+  computePlatform: z
+    .enum(COMPUTE_PLATFORMS)
+    .default("ec2")
+    .describe(
+      'Where the trading API runs: "ec2" (an Auto Scaling group of instances) or "fargate" (an ECS service of Fargate tasks, the image built by pulumi up). ' +
+        "Same ALB, roles, alarms and policy either way; the cluster* size keys bound both. Default ec2.",
+    ),
+  clusterTaskCpu: z
+    .number()
+    .int()
+    .refine((cpu) => (FARGATE_TASK_CPUS as readonly number[]).includes(cpu), { message: `must be one of ${FARGATE_TASK_CPUS.join(", ")}` })
+    .default(1024)
+    .describe(`CPU units of each Fargate task (computePlatform fargate), one of ${FARGATE_TASK_CPUS.join(", ")} (1024 = 1 vCPU). Default 1024.`),
+  clusterTaskMemoryMiB: int(
+    1024,
+    30720,
+    2048,
+    "Memory (MiB) of each Fargate task (computePlatform fargate); must be a size Fargate offers with clusterTaskCpu (1 GB steps: 512 CPU 1-4 GB, 1024 2-8 GB, 2048 4-16 GB, 4096 8-30 GB)",
+  ),
   clusterInstanceType: z
     .enum(INSTANCE_TYPES as [string, ...string[]])
     .default("m7g.large")
@@ -138,6 +187,13 @@ export function checkClusterConfig(
     report(
       "clusterDesiredCapacity",
       `${cfg.clusterDesiredCapacity} is outside clusterMinSize..clusterMaxSize (${cfg.clusterMinSize}..${cfg.clusterMaxSize}); need min <= desired <= max`,
+    );
+  }
+  if (!fargateMemoryChoices(cfg.clusterTaskCpu).includes(cfg.clusterTaskMemoryMiB)) {
+    const choices = fargateMemoryChoices(cfg.clusterTaskCpu);
+    report(
+      "clusterTaskMemoryMiB",
+      `${cfg.clusterTaskMemoryMiB} MiB is not a Fargate size for clusterTaskCpu ${cfg.clusterTaskCpu}; allowed ${choices[0]}-${choices[choices.length - 1]} in steps of 1024`,
     );
   }
   cfg.clusterIngressCidrs.forEach((cidr, index) => {

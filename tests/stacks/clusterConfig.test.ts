@@ -107,6 +107,24 @@ const BAD_CASES: BadConfigCase[] = [
     overrides: { [K("clusterDeregistrationDelaySeconds")]: 4000 },
     message: "trading-platform:clusterDeregistrationDelaySeconds: ",
   },
+  {
+    title: "a compute platform that is neither ec2 nor fargate",
+    stack: "dev",
+    overrides: { [K("computePlatform")]: "kubernetes" },
+    message: 'trading-platform:computePlatform: "kubernetes" is not allowed; allowed: "ec2", "fargate"',
+  },
+  {
+    title: "a Fargate task CPU below the allow-list",
+    stack: "dev",
+    overrides: { [K("computePlatform")]: "fargate", [K("clusterTaskCpu")]: 256 },
+    message: "trading-platform:clusterTaskCpu: ",
+  },
+  {
+    title: "a Fargate memory size the task CPU does not come with",
+    stack: "prod-us-east-1",
+    overrides: { [K("computePlatform")]: "fargate", [K("clusterTaskCpu")]: 512, [K("clusterTaskMemoryMiB")]: 8192 },
+    message: "trading-platform:clusterTaskMemoryMiB: 8192 MiB is not a Fargate size for clusterTaskCpu 512; allowed 1024-4096 in steps of 1024",
+  },
 ];
 
 describe("cluster config validation", () => {
@@ -123,7 +141,15 @@ describe("cluster config validation", () => {
     expect(config.clusterCertificateArn).to.equal(undefined);
     expect(config.clusterAppPort).to.equal(8080);
     expect(config.clusterDeregistrationDelaySeconds).to.equal(30);
+    expect(config.computePlatform).to.equal("ec2");
+    expect([config.clusterTaskCpu, config.clusterTaskMemoryMiB]).to.deep.equal([1024, 2048]);
   });
+
+  for (const stack of STACKS) {
+    it(`${stack}: the committed stack file runs on EC2 (computePlatform unset, so ec2)`, () => {
+      expect(parseStackConfig(stack, stackConfig(stack)).computePlatform).to.equal("ec2");
+    });
+  }
 
   for (const stack of STACKS) {
     it(`${stack}: prod stacks carry a certificate of their own region`, () => {
