@@ -4,11 +4,13 @@
  * that verifies against the address it connects to fails, as it does against a real ALB), and a
  * load balancer on 127.0.0.1 that terminates TLS with that certificate (or plain HTTP) and hands
  * each new connection to the next of its real trading-api apps, round robin, as the ALB spreads new
- * connections over its targets. Every request's SNI, Host and User-Agent are recorded.
+ * connections over its targets: in-process apps (Fastify's inject) or processes listening on a
+ * loopback port (forwarded over HTTP, as the ALB forwards to its targets). Every request's SNI,
+ * Host and User-Agent are recorded.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -66,11 +68,28 @@ export interface LocalLoadBalancer {
   close(): Promise<void>;
 }
 
+/** A target: an app in this process, or a process's HTTP listener on 127.0.0.1. */
+export type EdgeTarget = FastifyInstance | { port: number };
+
+/** Forwards one request to a target process and its answer back (status, headers and body). */
+function forwardTo(port: number, req: IncomingMessage, res: ServerResponse) {
+  const out = httpRequest({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent: false }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  out.on("error", (error) => {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(502, { "content-type": "text/plain" });
+    res.end(`target 127.0.0.1:${port}: ${error.message}`);
+  });
+  req.pipe(out);
+}
+
 /**
  * Serves `targets` behind one listener: each new connection goes to the next target (round robin);
  * `certificates` absent means plain HTTP (dev without a certificate).
  */
-export async function localLoadBalancer(targets: FastifyInstance[], certificates?: Certificates): Promise<LocalLoadBalancer> {
+export async function localLoadBalancer(targets: EdgeTarget[], certificates?: Certificates): Promise<LocalLoadBalancer> {
   const seen: SeenRequest[] = [];
   let next = 0;
   const targetOf = new WeakMap<object, number>();
@@ -81,6 +100,12 @@ export async function localLoadBalancer(targets: FastifyInstance[], certificates
       targetOf.set(req.socket, target);
     }
     const chosen = target;
+    const destination = targets[chosen];
+    if ("port" in destination && typeof destination.port === "number") {
+      seen.push({ servername: (req.socket as TLSSocket).servername || undefined, host: req.headers.host, userAgent: req.headers["user-agent"], url: req.url, target: chosen });
+      return forwardTo(destination.port, req, res);
+    }
+    const app = destination as FastifyInstance;
     seen.push({
       servername: (req.socket as TLSSocket).servername || undefined,
       host: req.headers.host,
@@ -88,7 +113,7 @@ export async function localLoadBalancer(targets: FastifyInstance[], certificates
       url: req.url,
       target: chosen,
     });
-    void targets[chosen]
+    void app
       .inject({ method: req.method as "GET", url: req.url ?? "/", headers: req.headers as Record<string, string> })
       .then((answer) => {
         res.writeHead(answer.statusCode, { "content-type": String(answer.headers["content-type"] ?? "application/json") });

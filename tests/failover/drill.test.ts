@@ -1,0 +1,576 @@
+/**
+ * The failover drill (issue 26, item 5): the whole journey with real processes, under 90 s.
+ *
+ * - moto_server for SSM (the write-region flags and the region-info parameters), Lambda event source
+ *   mappings (the stream consumers), CloudWatch (the ReplicationLatency the command checks), Route 53
+ *   (the failover pair's health checks), Auto Scaling (each region's group, whose InService instance
+ *   ids name the instances) and the RDS global cluster (trading-prod-refdata, one member cluster per
+ *   region). moto lacks SwitchoverGlobalCluster and FailoverGlobalCluster: tests/failover/rdsGlobalFake.ts
+ *   fakes those two calls in front of moto with AWS's documented states, and nothing else.
+ * - One DynamoDB Local (-sharedDb) stands for the global table: both regions' instances write to
+ *   the same table. Its cross-region replication is the one thing not exercised (there is no second
+ *   copy to replicate to); the command's lag check reads the ReplicationLatency put into moto.
+ * - Two trading-api processes per region: the real services/trading-api/src/main.ts, each named by
+ *   an instance id of its region's Auto Scaling group in moto (WRITE_REGION_INSTANCE) and polling
+ *   its region's flag and the other's in moto (WRITE_REGION_*), with shorter bounds than production
+ *   so the drill fits its budget (poll 400 ms, fence 1.6 s, request deadline 1.2 s). Authentication
+ *   and risk checks are off (AUTHENTICATION=disabled, RISK_CHECKS=disabled): both read reference
+ *   data from PostgreSQL and Valkey, which this drill does not stand up per region, and neither takes
+ *   part in moving the write region; they are tested on their own (tests/services/auth*.test.ts,
+ *   risk*.test.ts, and the probe through the edge in probe.test.ts).
+ * - In front of each region a local HTTPS load balancer whose certificate is for the API's name
+ *   only (tests/failover/edge.ts), round robin per connection, as the ALB; the clients and the
+ *   command's probe present the API's name and trust the test CA (NODE_EXTRA_CA_CERTS for the CLI).
+ * - Clients write orders to both regions all the time (a new connection per request).
+ *
+ * The real CLI (services/failover/src/main.ts, what `npm run failover` runs) moves the write region
+ * us-east-1 -> eu-west-1 and back, then once more to eu-west-1 killed (SIGKILL) after each of its
+ * step lines in turn, and while the reference database switches over, each time re-run, until a run
+ * finishes by itself; then once more, which must change nothing.
+ *
+ * Asserted: from every instance's own request log (Fastify's "incoming request" / "request
+ * completed" lines: method, url, status, time; one clock, all processes run here), no admitted
+ * write of one region overlaps one of the other region in time; every order answered 201 is in the
+ * table afterwards; writes resume in the target within the bound the README states, scaled to the
+ * drill's settings (printed); the reference database's writer member follows the write region
+ * (moto does not replicate data, and the drill runs no PostgreSQL: the global cluster's membership
+ * is what can be asserted); a re-run after success changes nothing.
+ */
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
+import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, GetHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { formatWriteRegionFlag, regionInfoParameterName, writeRegionParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+import { defaultReadTimeoutMs } from "../../services/trading-api/src/writeRegion";
+import { freeLoopbackPort } from "../support/dynamoLocal";
+import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
+import { runService, type ServiceProcess } from "../support/serviceProcess";
+import { CURSOR_SECRET } from "../services/fixtures";
+import { localLoadBalancer, throwawayCertificates, type Certificates, type LocalLoadBalancer } from "./edge";
+import { rdsGlobalFake, type GlobalDatabaseFake } from "./rdsGlobalFake";
+import { sharedTable, type SharedTable } from "./sharedTable";
+
+const PROJECT = "trading-platform";
+const ENV = "prod";
+const PRIMARY = "us-east-1";
+const REPLICA = "eu-west-1";
+const REGIONS = [PRIMARY, REPLICA];
+const TABLE = "trading-platform-prod";
+const FLAG = writeRegionParameterName(PROJECT, ENV);
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const MAIN = path.join(REPO_ROOT, "services", "failover", "src", "main.ts");
+const API_NAME = "api.trading.acme-markets.example";
+const GLOBAL_DB = "trading-prod-refdata";
+const clusterArnOf = (region: string) => `arn:aws:rds:${region}:123456789012:cluster:trading-prod-${region}-db`;
+const INSTANCES_PER_REGION = 2;
+const CLIENTS_PER_REGION = 1;
+
+/** The fleet's settings in the drill: production's shape, shorter (the service's defaults are 5 s / 15 s / 5 s). */
+const SERVICE = { pollMs: 400, fenceMs: 1600, requestDeadlineMs: 1200, dynamoTimeoutMs: 400, dynamoAttempts: 3 };
+const READ_TIMEOUT_MS = defaultReadTimeoutMs(SERVICE.pollMs);
+const LONGEST_WRITE_MS = Math.max(SERVICE.requestDeadlineMs, SERVICE.dynamoAttempts * SERVICE.dynamoTimeoutMs);
+/** The two-writer bound for these settings (services/failover/src/bounds.ts: fence + poll + longest write). */
+const TWO_WRITER_BOUND_MS = SERVICE.fenceMs + SERVICE.pollMs + LONGEST_WRITE_MS;
+const LAG_MS = 200;
+/**
+ * The README's bound on the time no region admits writes (services/failover/README.md, "What a
+ * failover costs"): from the fence until the target's instances read the flipped flag, at most the
+ * two-writer bound + the lag + the longest write + a poll interval + a read timeout, plus the
+ * command's own calls between (a mapping update, a flag write): a second here, on a loaded machine.
+ */
+const READ_ONLY_BOUND_MS = TWO_WRITER_BOUND_MS + LAG_MS + LONGEST_WRITE_MS + SERVICE.pollMs + READ_TIMEOUT_MS + 1000;
+const CLI_ARGS = [
+  ...["--fence-wait-seconds", String(TWO_WRITER_BOUND_MS / 1000), "--in-flight-seconds", String(LONGEST_WRITE_MS / 1000)],
+  ...["--consumer-drain-seconds", "0.1", "--wait-timeout-seconds", "10", "--probes", "2", "--probe-interval-ms", "50"],
+  ...["--db-wait-seconds", "20", "--db-poll-ms", "100"],
+];
+
+interface Instance {
+  region: string;
+  id: string;
+  port: number;
+  process: ServiceProcess;
+}
+
+interface Answer {
+  region: string;
+  status: number;
+  account?: string;
+  orderId?: string;
+  at: number;
+}
+
+interface CliRun {
+  code: number | string;
+  /** Every stdout and stderr line with the time it arrived. */
+  lines: { at: number; text: string }[];
+  startedAt: number;
+}
+
+/** One admitted write from an instance's own log: [start, end] on the one clock. */
+interface AdmittedWrite {
+  region: string;
+  instance: string;
+  start: number;
+  end: number;
+}
+
+describe("failover drill: real processes, both regions writing, the CLI us-east-1 -> eu-west-1 and back, killed at every step", function () {
+  this.timeout(90_000);
+  let moto: Moto;
+  let fake: GlobalDatabaseFake;
+  let table: SharedTable;
+  let certificates: Certificates;
+  let caDir: string;
+  const instances: Instance[] = [];
+  const edges: Record<string, LocalLoadBalancer> = {};
+  const mappings: Record<string, string> = {};
+  const healthChecks: Record<string, string> = {};
+  const answers: Answer[] = [];
+  let writing = false;
+  const writers: Promise<void>[] = [];
+  const clients = (region: string) => ({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+  const ssm = (region: string) => new SSMClient(clients(region));
+
+  before(async function () {
+    this.timeout(60_000);
+    [moto, certificates, table] = await Promise.all([sharedMoto(), throwawayCertificates([API_NAME]), sharedTable(TABLE)]);
+    await moto.reset();
+    fake = await rdsGlobalFake(moto.endpoint, { switchoverMs: 1000, failoverMs: 800 });
+    caDir = mkdtempSync(path.join(tmpdir(), "drill-ca-"));
+    writeFileSync(path.join(caDir, "ca.pem"), certificates.ca);
+
+    const roleArn = await moto.createRole("stream-processor");
+    const route53 = new Route53Client(clients(PRIMARY));
+    const zone = await route53.send(new CreateHostedZoneCommand({ Name: "acme-markets.example", CallerReference: `drill-${Date.now()}` }));
+    await new RDSClient(clients(PRIMARY)).send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: GLOBAL_DB, Engine: "aurora-postgresql", EngineVersion: "16.4" }));
+    for (const region of REGIONS) {
+      await new RDSClient(clients(region)).send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: `trading-prod-${region}-db`,
+          Engine: "aurora-postgresql",
+          EngineVersion: "16.4",
+          GlobalClusterIdentifier: GLOBAL_DB,
+          ...(region === PRIMARY ? { MasterUsername: "trading_admin", MasterUserPassword: "not-a-secret-moto-only" } : {}),
+        }),
+      );
+      // moto's table only gives the mapping a stream ARN; the instances write to DynamoDB Local.
+      const streamTable = await new DynamoDBClient(clients(region)).send(
+        new CreateTableCommand({
+          TableName: TABLE,
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          BillingMode: "PAY_PER_REQUEST",
+          StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+        }),
+      );
+      const functionName = `trading-stream-${region}`;
+      const lambda = new LambdaClient(clients(region));
+      await lambda.send(new CreateFunctionCommand({ FunctionName: functionName, Runtime: "nodejs22.x", Role: roleArn, Handler: "index.handler", Code: { ZipFile: Buffer.from("stub") } }));
+      const mapping = await lambda.send(
+        new CreateEventSourceMappingCommand({ EventSourceArn: streamTable.TableDescription?.LatestStreamArn, FunctionName: functionName, StartingPosition: "TRIM_HORIZON", Enabled: region === PRIMARY }),
+      );
+      mappings[region] = String(mapping.UUID);
+      const check = await route53.send(
+        new CreateHealthCheckCommand({
+          CallerReference: `drill-hc-${region}-${Date.now()}`,
+          HealthCheckConfig: { Type: "HTTPS", FullyQualifiedDomainName: `trading-alb.${region}.elb.amazonaws.com`, Port: 443, ResourcePath: "/livez" },
+        }),
+      );
+      healthChecks[region] = String(check.HealthCheck?.Id);
+      await route53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone.HostedZone?.Id,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: "CREATE",
+                ResourceRecordSet: {
+                  Name: API_NAME,
+                  Type: "A",
+                  SetIdentifier: region,
+                  Failover: region === PRIMARY ? "PRIMARY" : "SECONDARY",
+                  HealthCheckId: check.HealthCheck?.Id,
+                  AliasTarget: { DNSName: `trading-alb.${region}.elb.amazonaws.com`, HostedZoneId: region === PRIMARY ? "Z35SXDOTRQ7X7K" : "Z32O12XQLNTSW2", EvaluateTargetHealth: true },
+                },
+              },
+            ],
+          },
+        }),
+      );
+      await ssm(region).send(new PutParameterCommand({ Name: FLAG, Value: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), Type: "String" }));
+      await new CloudWatchClient(clients(region)).send(
+        new PutMetricDataCommand({
+          Namespace: "AWS/DynamoDB",
+          MetricData: [
+            {
+              MetricName: "ReplicationLatency",
+              Dimensions: [{ Name: "TableName", Value: TABLE }, { Name: "ReceivingRegion", Value: region === PRIMARY ? REPLICA : PRIMARY }],
+              Value: LAG_MS,
+              Unit: "Milliseconds",
+              Timestamp: new Date(),
+            },
+          ],
+        }),
+      );
+      // The region's Auto Scaling group: its InService instance ids name the processes.
+      const autoscaling = new AutoScalingClient(clients(region));
+      const groupName = `trading-api-${region}`;
+      await autoscaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: groupName, ImageId: "ami-12c6146b", InstanceType: "t4g.small" }));
+      await autoscaling.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: groupName,
+          LaunchConfigurationName: groupName,
+          MinSize: INSTANCES_PER_REGION,
+          MaxSize: INSTANCES_PER_REGION,
+          DesiredCapacity: INSTANCES_PER_REGION,
+          AvailabilityZones: [`${region}a`, `${region}b`],
+        }),
+      );
+      const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
+      const ids = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService").map((i) => String(i.InstanceId));
+      expect(ids).to.have.length(INSTANCES_PER_REGION);
+      for (const id of ids) {
+        const port = await freeLoopbackPort();
+        const service = runService({
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          AWS_REGION: region,
+          TABLE_NAME: TABLE,
+          DYNAMODB_ENDPOINT: table.endpoint,
+          CURSOR_SECRET,
+          AUTHENTICATION: "disabled",
+          RISK_CHECKS: "disabled",
+          LOG_LEVEL: "info",
+          REQUEST_DEADLINE_MS: String(SERVICE.requestDeadlineMs),
+          DYNAMODB_TIMEOUT_MS: String(SERVICE.dynamoTimeoutMs),
+          DYNAMODB_MAX_ATTEMPTS: String(SERVICE.dynamoAttempts),
+          SHUTDOWN_DRAIN_MS: "0",
+          SHUTDOWN_GRACE_MS: "1000",
+          WRITE_REGION_PARAMETER: FLAG,
+          WRITE_REGION_PEERS: REGIONS.filter((r) => r !== region).join(","),
+          WRITE_REGION_POLL_MS: String(SERVICE.pollMs),
+          WRITE_REGION_FENCE_MS: String(SERVICE.fenceMs),
+          WRITE_REGION_INSTANCE: id,
+          SSM_ENDPOINT: moto.endpoint,
+        });
+        instances.push({ region, id, port, process: service });
+      }
+      edges[region] = await localLoadBalancer(
+        instances.filter((i) => i.region === region).map((i) => ({ port: i.port })),
+        certificates,
+      );
+      const info: RegionInfo = {
+        region,
+        role: region === PRIMARY ? "primary" : "replica",
+        environment: ENV,
+        writeRegionParameter: FLAG,
+        tableName: TABLE,
+        streamConsumer: { functionName, mappingUuid: mappings[region] },
+        apiEndpoint: edges[region].endpoint,
+        autoScalingGroupName: groupName,
+        dns: { domainName: API_NAME, hostedZoneId: String(zone.HostedZone?.Id).replace("/hostedzone/", ""), failoverRole: region === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId: healthChecks[region] },
+        globalDatabase: { globalClusterIdentifier: GLOBAL_DB, clusterArn: clusterArnOf(region) },
+      };
+      await ssm(region).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
+    }
+    await Promise.all(instances.map((i) => i.process.waitReady(i.port, 30_000, (body) => body.includes('"mode":"write"') || body.includes('"mode":"read-only"'))));
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    writing = false;
+    await Promise.all(writers);
+    await Promise.all(instances.map((i) => i.process.stop(3000)));
+    for (const edge of Object.values(edges)) await edge.close();
+    await fake?.close();
+    await table?.stop();
+    if (caDir) rmSync(caDir, { recursive: true, force: true });
+  });
+
+  /** POST /v1/orders through the region's edge under the API's name, on a new connection. */
+  function placeOrder(region: string, n: number): Promise<Answer> {
+    const account = `drill-${region}-${n}`;
+    const body = JSON.stringify({ account, clientOrderId: `cl-${region}-${n}`, symbol: "ACME", side: "buy", quantity: 100, limitPrice: 12_345, timeInForce: "GTC" });
+    return new Promise((resolve) => {
+      const req = httpsRequest(
+        {
+          host: "127.0.0.1",
+          port: edges[region].port,
+          servername: API_NAME,
+          ca: certificates.ca,
+          method: "POST",
+          path: "/v1/orders",
+          agent: false,
+          timeout: 5000,
+          headers: { host: API_NAME, "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "drill-client" },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const orderId = status === 201 ? String((JSON.parse(text) as { orderId: string }).orderId) : undefined;
+            resolve({ region, status, account, ...(orderId ? { orderId } : {}), at: Date.now() });
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", () => resolve({ region, status: 0, at: Date.now() }));
+      req.end(body);
+    });
+  }
+
+  function startWriting() {
+    writing = true;
+    let n = 0;
+    for (const region of REGIONS) {
+      for (let c = 0; c < CLIENTS_PER_REGION; c++) {
+        writers.push(
+          (async () => {
+            while (writing) {
+              const answer = await placeOrder(region, n++);
+              answers.push(answer);
+              // A refused write is retried after a pause, as a client honouring Retry-After would (shorter here).
+              await sleep(answer.status === 201 ? 15 : 60);
+            }
+          })(),
+        );
+      }
+    }
+  }
+
+  /** The real CLI as a child process; SIGKILL once `killWhen` says so for a line. */
+  function runCliProcess(args: string[], killWhen?: (text: string, stepLines: number) => boolean): Promise<CliRun> {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+        AWS_EC2_METADATA_DISABLED: "true",
+        // Every AWS client of the command goes to moto (through the fake of its two missing RDS calls).
+        AWS_ENDPOINT_URL: fake.endpoint,
+        // The operator's way to trust a private CA; verification stays on.
+        NODE_EXTRA_CA_CERTS: path.join(caDir, "ca.pem"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const lines: CliRun["lines"] = [];
+    let steps = 0;
+    let killed = false;
+    const take = (stream: NodeJS.ReadableStream) => {
+      let rest = "";
+      stream.on("data", (chunk: Buffer) => {
+        rest += chunk.toString();
+        const parts = rest.split("\n");
+        rest = parts.pop() ?? "";
+        for (const text of parts) {
+          lines.push({ at: Date.now(), text });
+          if (/^ {2}\[[^\]]+\] /.test(text)) steps++;
+          if (!killed && killWhen?.(text, steps)) {
+            killed = true;
+            child.kill("SIGKILL");
+          }
+        }
+      });
+    };
+    take(child.stdout);
+    take(child.stderr);
+    return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? String(signal), lines, startedAt })));
+  }
+
+  const text = (run: CliRun) => run.lines.map((l) => l.text).join("\n");
+  const lineAt = (run: CliRun, pattern: RegExp) => run.lines.find((l) => pattern.test(l.text))?.at;
+
+  /**
+   * Every admitted write from each instance's own request log: the service's one line per request
+   * ("request completed": method, route, statusCode, durationMs, and pino's time when the answer
+   * went out), a POST to an API route answered 200 or 201; it ran from time - durationMs to time.
+   */
+  function admittedWrites(): AdmittedWrite[] {
+    const out: AdmittedWrite[] = [];
+    for (const instance of instances) {
+      for (const line of instance.process.jsonLines()) {
+        if (line.msg !== "request completed" || line.method !== "POST" || !String(line.route).startsWith("/v1/")) continue;
+        if (line.statusCode !== 200 && line.statusCode !== 201) continue;
+        const end = Number(line.time);
+        out.push({ region: instance.region, instance: instance.id, start: end - Number(line.durationMs), end });
+      }
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+
+  /** Pairs of admitted writes of different regions that overlap in time. */
+  function overlaps(writes: AdmittedWrite[]): string[] {
+    const found: string[] = [];
+    const latestEnd: Record<string, AdmittedWrite | undefined> = {};
+    for (const write of writes) {
+      for (const region of REGIONS) {
+        const other = latestEnd[region];
+        if (region !== write.region && other && other.end >= write.start) {
+          found.push(`${other.instance} (${other.region}) ${other.start}-${other.end} and ${write.instance} (${write.region}) ${write.start}-${write.end}`);
+        }
+      }
+      if (!latestEnd[write.region] || (latestEnd[write.region] as AdmittedWrite).end < write.end) latestEnd[write.region] = write;
+    }
+    return found;
+  }
+
+  /** From the instances' logs: the last admitted write of `from` and the first of `to` after `since`. */
+  function handOver(writes: AdmittedWrite[], from: string, to: string, since: number) {
+    const firstTarget = writes.find((w) => w.region === to && w.start >= since);
+    const lastOld = writes.filter((w) => w.region === from && w.start >= since - 60_000 && (!firstTarget || w.start < firstTarget.start)).at(-1);
+    return { firstTarget, lastOld };
+  }
+
+  const describeWriter = async () => {
+    const answer = await new RDSClient({ region: REPLICA, endpoint: fake.endpoint, credentials: MOTO_CREDENTIALS }).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL_DB }));
+    const cluster = answer.GlobalClusters?.find((g) => g.GlobalClusterIdentifier === GLOBAL_DB);
+    return { status: cluster?.Status, writer: cluster?.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn };
+  };
+
+  const operationalState = async () => {
+    const out: Record<string, unknown> = {};
+    for (const region of REGIONS) {
+      const flag = (await ssm(region).send(new GetParameterCommand({ Name: FLAG }))).Parameter;
+      const mapping = await new LambdaClient(clients(region)).send(new GetEventSourceMappingCommand({ UUID: mappings[region] }));
+      const check = (await new Route53Client(clients(PRIMARY)).send(new GetHealthCheckCommand({ HealthCheckId: healthChecks[region] }))).HealthCheck;
+      out[region] = { flag: flag?.Value, version: flag?.Version, mapping: mapping.State, healthCheck: [check?.HealthCheckConfig?.Disabled ?? false, check?.HealthCheckConfig?.Inverted ?? false] };
+    }
+    return { ...out, database: await describeWriter(), calls: [...fake.calls] };
+  };
+
+  it("moves the write region and the reference database's writer with never two regions writing, loses no acknowledged order, and a re-run after success changes nothing", async () => {
+    const drillStarted = Date.now();
+    startWriting();
+    await sleep(1000);
+    const figures: string[] = [];
+
+    /** One uninterrupted failover; returns the figures measured from the instances' logs. */
+    const failover = async (from: string, to: string) => {
+      const run = await runCliProcess(["--env", ENV, "--to", to, ...CLI_ARGS]);
+      if (process.env.DRILL_DEBUG) console.log(run.lines.map((l) => `${l.at - run.startedAt} ${l.text}`).join("\n"));
+      expect(run.code, text(run)).to.equal(0);
+      const fencedAt = lineAt(run, new RegExp(`\\[done\\] fence ${from}`)) as number;
+      expect(fencedAt, text(run)).to.be.a("number");
+      expect(text(run)).to.contain(`[done] move the reference database's writer to ${to}: switchover of ${GLOBAL_DB}: writer ${clusterArnOf(from)} -> ${clusterArnOf(to)}`);
+      expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(to) });
+      await sleep(800);
+      const { firstTarget, lastOld } = handOver(admittedWrites(), from, to, run.startedAt);
+      expect(firstTarget, `no write admitted in ${to} after the failover`).to.not.equal(undefined);
+      const toWrites = Math.round((firstTarget as AdmittedWrite).start - fencedAt);
+      const readOnly = Math.round((firstTarget as AdmittedWrite).start - (lastOld?.end ?? fencedAt));
+      figures.push(`${from} -> ${to}: writes in ${to} ${toWrites} ms after the fence (${Math.round((firstTarget as AdmittedWrite).start - run.startedAt)} ms after the command started); no region admitted writes for ${readOnly} ms; the command took ${(run.lines.at(-1)?.at ?? run.startedAt) - run.startedAt} ms`);
+      expect(toWrites, figures.at(-1)).to.be.at.most(READ_ONLY_BOUND_MS);
+      return run;
+    };
+
+    await failover(PRIMARY, REPLICA);
+    await failover(REPLICA, PRIMARY);
+
+    // Once more to eu-west-1, killed after each step line in turn (and once while the reference
+    // database switches over), each time run again, until a run finishes by itself.
+    const journeyStarted = Date.now();
+    let killAfter = 1;
+    let killedInDatabaseWait = false;
+    const runs: CliRun[] = [];
+    for (;;) {
+      const n = killAfter;
+      const run = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS], (line, steps) => {
+        if (!killedInDatabaseWait && line.includes("waiting for the reference database")) {
+          killedInDatabaseWait = true;
+          return true;
+        }
+        return steps >= n;
+      });
+      runs.push(run);
+      if (run.code === 0) break;
+      expect(run.code, text(run)).to.equal("SIGKILL");
+      if (!text(run).includes("waiting for the reference database") || killedInDatabaseWait) killAfter++;
+      expect(runs.length, "the killed journey does not end").to.be.below(20);
+    }
+    expect(runs.length).to.be.greaterThan(8);
+    expect(killedInDatabaseWait).to.equal(true);
+    expect(text(runs.at(-1) as CliRun)).to.contain(`${REPLICA} is the write region of prod.`);
+    // The switchover begun by a killed run was waited for by the next, never asked for twice.
+    expect(fake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`, `SwitchoverGlobalCluster ${clusterArnOf(PRIMARY)}`, `SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
+    expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(REPLICA) });
+    await sleep(800);
+    const journey = handOver(admittedWrites(), PRIMARY, REPLICA, journeyStarted);
+    expect(journey.firstTarget).to.not.equal(undefined);
+    figures.push(
+      `${PRIMARY} -> ${REPLICA} killed ${runs.length - 1} times: writes in ${REPLICA} ${Math.round((journey.firstTarget as AdmittedWrite).start - journeyStarted)} ms after the first run started; no region admitted writes for ${Math.round((journey.firstTarget as AdmittedWrite).start - (journey.lastOld?.end ?? journeyStarted))} ms`,
+    );
+
+    // A re-run after success changes nothing.
+    const before = await operationalState();
+    const again = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS]);
+    expect(again.code, text(again)).to.equal(0);
+    expect(again.lines.filter((l) => l.text.includes("[done]")).map((l) => l.text.split(":")[0].trim())).to.deep.equal([
+      "[done] check replication lag",
+      `[done] wait until ${REPLICA}'s instances report write mode`,
+    ]);
+    expect(await operationalState()).to.deep.equal(before);
+
+    await sleep(500);
+    writing = false;
+    await Promise.all(writers);
+    // The service writes its log in batches, flushed at least every 200 ms (logDestination.ts).
+    await sleep(600);
+
+    // No instant with two writers, from every instance's own log on the one clock.
+    const writes = admittedWrites();
+    expect(writes.filter((w) => w.region === PRIMARY).length).to.be.greaterThan(20);
+    expect(writes.filter((w) => w.region === REPLICA).length).to.be.greaterThan(20);
+    expect(overlaps(writes), "admitted writes of both regions overlapping").to.deep.equal([]);
+    // Every 201 a client got is an admitted write in some instance's log (the check sees them all).
+    expect(writes.length).to.be.at.least(answers.filter((a) => a.status === 201).length);
+
+    // Every order answered 201 is in the table, read back through the write region's edge.
+    const created = answers.filter((a) => a.status === 201);
+    expect(created.length).to.be.greaterThan(50);
+    const refused = answers.filter((a) => a.status === 503).length;
+    const missing: string[] = [];
+    for (let i = 0; i < created.length; i += 25) {
+      await Promise.all(
+        created.slice(i, i + 25).map(async (order) => {
+          const status = await new Promise<number>((resolve) => {
+            const req = httpsRequest(
+              { host: "127.0.0.1", port: edges[REPLICA].port, servername: API_NAME, ca: certificates.ca, path: `/v1/accounts/${order.account}/orders/${order.orderId}`, agent: false, headers: { host: API_NAME } },
+              (res) => {
+                res.resume();
+                res.on("end", () => resolve(res.statusCode ?? 0));
+              },
+            );
+            req.on("error", () => resolve(0));
+            req.end();
+          });
+          if (status !== 200) missing.push(`${order.account}/${order.orderId}: ${status}`);
+        }),
+      );
+    }
+    expect(missing).to.deep.equal([]);
+
+    console.log(
+      [
+        `      drill figures (poll ${SERVICE.pollMs} ms, fence ${SERVICE.fenceMs} ms, longest write ${LONGEST_WRITE_MS} ms, lag ${LAG_MS} ms; two-writer bound ${TWO_WRITER_BOUND_MS} ms; README bound on writes resuming ${READ_ONLY_BOUND_MS} ms):`,
+        ...figures.map((f) => `        ${f}`),
+        `        orders: ${created.length} answered 201 (all present afterwards), ${refused} answered 503 while their region was read-only or fenced; ${writes.length} admitted writes in the instances' logs, none of two regions overlapping`,
+        `        drill took ${Date.now() - drillStarted} ms`,
+      ].join("\n"),
+    );
+  });
+});
