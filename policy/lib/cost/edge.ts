@@ -6,7 +6,7 @@
  */
 import { TYPES } from "../graph";
 import { peek, peekArray, UNKNOWN } from "../values";
-import { addItem, note, type Context } from "./estimate";
+import { addItem, note, type Context } from "./context";
 
 const WEB_ACL = TYPES.wafWebAcl;
 const APP_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";

@@ -4,7 +4,7 @@
  * requests and the extra backing keys of automatic rotation are listed as usage-based. AWS managed
  * keys are not resources of the program and cost nothing to keep.
  */
-import { addItem, note, type Context } from "./estimate";
+import { addItem, note, type Context } from "./context";
 
 const KMS_KEY = "aws:kms/key:Key";
 
