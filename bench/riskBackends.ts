@@ -6,7 +6,7 @@
  * returns, as trading_app and the cache's application user, the way the service does.
  */
 import { readFileSync } from "node:fs";
-import { migrate } from "../services/reference-data/src/migrate";
+import { migratedReferenceDatabase } from "../offline/local/referenceDatabase";
 import { APP_DB_ROLE, REFDATA_DB_ROLE } from "../services/reference-data/contract";
 import { startPostgres } from "../tests/support/postgres";
 import { startRedis } from "../tests/support/redis";
@@ -26,15 +26,7 @@ export interface RiskBackends {
 export async function startRiskBackends(): Promise<RiskBackends> {
   const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
   try {
-    const database = await pg.createDatabase("bench");
-    const master = await pg.connect(database);
-    try {
-      await migrate(master);
-    } finally {
-      await master.end();
-    }
-    await pg.setPassword(APP_DB_ROLE);
-    await pg.setPassword(REFDATA_DB_ROLE);
+    const database = await migratedReferenceDatabase(pg, "bench");
     // Every order the load sends passes every check, so each one runs all of them: limits well
     // above what the load reaches (quantity <= 500, notional < 5.5M, a few hundred orders per
     // account, ~10 orders/s per account), the collar (10%) around 10000 spanning 9000-11000.

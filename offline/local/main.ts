@@ -17,7 +17,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { Pool } from "pg";
 import { APP_DB_ROLE, REFDATA_DB_ROLE } from "../../services/reference-data/contract";
-import { migrate } from "../../services/reference-data/src/migrate";
+import { migratedReferenceDatabase } from "./referenceDatabase";
 import { ReferenceDataRepository } from "../../services/reference-data/src/repository";
 import { missingPrerequisites } from "./prerequisites";
 import { DEFAULT_CLIENT, EXAMPLE_ORDER, SEED_ACCOUNTS, SEED_CLIENTS, SEED_INSTRUMENTS, seedReferenceData } from "./seed";
@@ -187,15 +187,7 @@ async function main(): Promise<void> {
 
 /** Migrated as the master user, the application roles given passwords (IAM tokens in AWS), then seeded as trading_refdata. */
 async function preparePostgres(pg: Postgres): Promise<void> {
-  await pg.createDatabase(DATABASE, DATABASE);
-  const master = await pg.connect(DATABASE);
-  try {
-    await migrate(master);
-  } finally {
-    await master.end();
-  }
-  await pg.setPassword(APP_DB_ROLE);
-  await pg.setPassword(REFDATA_DB_ROLE);
+  await migratedReferenceDatabase(pg, DATABASE, DATABASE);
   const writer = new Pool({ ...pg.config(DATABASE, REFDATA_DB_ROLE), max: 1 });
   try {
     await seedReferenceData(new ReferenceDataRepository(writer, "local:seed"));

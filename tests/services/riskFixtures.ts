@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { Pool } from "pg";
-import { migrate } from "../../services/reference-data/src/migrate";
+import { migratedReferenceDatabase } from "../../offline/local/referenceDatabase";
 import { ReferenceDataRepository, type LimitsInput } from "../../services/reference-data/src/repository";
 import { APP_DB_ROLE, REFDATA_DB_ROLE } from "../../services/reference-data/contract";
 import { PreTradeGate } from "../../services/trading-api/src/risk/preTrade";
@@ -80,12 +80,7 @@ async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeo
 export async function riskEnvironment(options: RiskOptions = {}): Promise<RiskEnvironment> {
   const [ddb, pg, redis] = await Promise.all([sharedDynamoLocal(), sharedPostgres(), options.redis ?? sharedRedis()]);
   const table = await ddb.createTable();
-  const database = await pg.createDatabase("risk");
-  const master = await pg.connect(database);
-  await migrate(master);
-  await master.end();
-  await pg.setPassword(APP_DB_ROLE);
-  await pg.setPassword(REFDATA_DB_ROLE);
+  const database = await migratedReferenceDatabase(pg, "risk");
   const writer = new Pool({ ...pg.config(database, REFDATA_DB_ROLE), max: 4 });
   writer.on("error", () => undefined);
   const repo = new ReferenceDataRepository(writer, "test:operator");
