@@ -1,14 +1,20 @@
 /**
- * The path `pulumi up` takes, which the rest of the suite (run through tsx) does not: the SDK's
- * language-host entry point loads stacks/index.ts with its TypeScript support (ts-node, the
- * project's typescript and tsconfig.json, type checking on) and runs the exported program. Here it
- * runs in a child process under the mock cloud (tests/support/pulumiLoader.ts), so a tsconfig.json,
- * package.json or Pulumi.yaml change that `pulumi up` could not load fails this file even when
- * `tsc --noEmit` and every other test pass.
+ * The path `pulumi up` takes, which the rest of the suite (tsx imported by mocha) does not: the
+ * CLI's language host starts `node <Pulumi.yaml nodeargs> @pulumi/pulumi/cmd/run ...` with the
+ * environment Pulumi.yaml's runtime options give (`typescript: false`: no PULUMI_NODEJS_TYPESCRIPT,
+ * so the SDK registers no ts-node; `nodeargs: --import tsx`: tsx transpiles every file as it is
+ * required), and the SDK requires stacks/index.ts and runs the exported program. Here it runs in a
+ * child process under the mock cloud (tests/support/pulumiLoader.ts computes that command line from
+ * Pulumi.yaml as the CLI does), so a Pulumi.yaml, package.json or tsconfig.json change that `pulumi
+ * up` could not load fails this file even when `tsc --noEmit` and every other test pass.
  */
 import { expect } from "chai";
-import { LoaderRun, projectCopy, runWithPulumiLoader } from "../support/pulumiLoader";
-import { runStackFile, StackRun } from "../support/mockCloud";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { LoaderRun, projectCopy, runtimeOptionsOf, runWithPulumiLoader, splitNodeargs } from "../support/pulumiLoader";
+import { StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
+import { REPO_ROOT } from "../../offline/cloud/stackFiles";
 
 const STACK = "prod-us-east-1";
 const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
@@ -23,8 +29,8 @@ function expectLoadFailure(run: LoaderRun): void {
   expect(run.resources.map((r) => r.type)).to.deep.equal(["pulumi:pulumi:Stack"]);
 }
 
-describe("pulumi up's loader: the SDK's ts-node support, started as pulumi-language-nodejs starts it", function () {
-  // A cold ts-node cache type-checks every file: about 10 s on a quiet 2-core machine, 30 s on a busy one.
+describe("pulumi up's loader: the SDK's entry point started as pulumi-language-nodejs starts it from Pulumi.yaml's runtime options", function () {
+  // A load under tsx takes 2-4 s on a quiet 2-core machine, 10-20 s on a busy one.
   this.timeout(180_000);
 
   describe(`${STACK}, as the repository is`, () => {
@@ -32,13 +38,19 @@ describe("pulumi up's loader: the SDK's ts-node support, started as pulumi-langu
     let underTsx: StackRun;
 
     before(async () => {
-      [loaded, underTsx] = await Promise.all([runWithPulumiLoader({ stack: STACK }), runStackFile(STACK)]);
+      [loaded, underTsx] = await Promise.all([runWithPulumiLoader({ stack: STACK }), deployedStackRun(STACK)]);
     });
 
-    it("compiles, type-checks and runs stacks/index.ts: exit code 0 and no error", () => {
+    it("starts node with Pulumi.yaml's nodeargs (--import tsx) before the SDK's script, without PULUMI_NODEJS_TYPESCRIPT (no ts-node, no type check)", () => {
+      expect(loaded.nodeargs).to.deep.equal(["--import", "tsx"]);
+      expect(loaded.typescript).to.equal(false);
+    });
+
+    it("compiles and runs stacks/index.ts: exit code 0 and no error", () => {
       expect(loaded.exitCode, programError(loaded)).to.equal(0);
       expect(loaded.processExitCode).to.equal(0);
       expect(loaded.stderr).to.not.match(/error/i);
+      expect(loaded.load, "the SDK's require of the entry point returned").to.not.equal(undefined);
     });
 
     it("registers exactly what the program registers under the tests' loader, and exports the same outputs", () => {
@@ -49,27 +61,29 @@ describe("pulumi up's loader: the SDK's ts-node support, started as pulumi-langu
     });
   });
 
+  it("every package Pulumi.yaml's nodeargs imports is a runtime dependency (a deploy image installed with --omit=dev still loads the program)", () => {
+    const imported = splitNodeargs(runtimeOptionsOf(REPO_ROOT).nodeargs ?? "").flatMap((arg, i, args) =>
+      arg === "--import" || arg === "--require" || arg === "-r" ? [args[i + 1]] : arg.startsWith("--import=") ? [arg.slice("--import=".length)] : [],
+    );
+    expect(imported).to.include("tsx");
+    const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of imported) {
+      expect(pkg.dependencies ?? {}, `package.json dependencies (not devDependencies) name ${name}`).to.have.property(name);
+    }
+  });
+
   describe("a configuration `tsc --noEmit` accepts but `pulumi up` cannot load", () => {
-    // Type checking plays no part in these failures (the emitted module format does), so these runs
-    // skip it (PULUMI_NODEJS_TRANSPILE_ONLY, the SDK's own switch) to stay fast.
-    it('fails when tsconfig.json says "module": "preserve" (ES import statements in a CommonJS package)', async () => {
-      const copy = projectCopy({
-        tsconfig: (tsconfig) => Object.assign(tsconfig.compilerOptions as object, { module: "preserve", moduleResolution: "bundler" }),
-      });
-      try {
-        // Node 24 reparses ts-node's output as an ES module and fails on its extensionless imports;
-        // Node 22 fails on the first import statement.
-        expectLoadFailure(await runWithPulumiLoader({ stack: STACK, projectDir: copy.dir, transpileOnly: true }));
-      } finally {
-        copy.remove();
-      }
+    it("fails without Pulumi.yaml's nodeargs: Node's own type stripping cannot run `export =` (the loader comes from nodeargs, nowhere else)", async () => {
+      const run = await runWithPulumiLoader({ stack: STACK, runtimeOptions: { typescript: false } });
+      expect(run.nodeargs).to.deep.equal([]);
+      expectLoadFailure(run);
     });
 
-    it('fails when package.json says "type": "module" (the program is CommonJS: export =)', async () => {
+    it('fails when package.json says "type": "module" (the program is CommonJS: export =, __dirname)', async () => {
       const copy = projectCopy({ packageJson: (pkg) => Object.assign(pkg, { type: "module" }) });
       try {
-        // The SDK imports the entry point as an ES module; Node's own type stripping cannot run `export =`.
-        expectLoadFailure(await runWithPulumiLoader({ stack: STACK, projectDir: copy.dir, transpileOnly: true }));
+        // The SDK imports the entry point as an ES module; tsx then runs every file as ESM.
+        expectLoadFailure(await runWithPulumiLoader({ stack: STACK, projectDir: copy.dir }));
       } finally {
         copy.remove();
       }

@@ -2,20 +2,25 @@
  * Runs a stack's program the way `pulumi up` loads it, under the mock cloud.
  *
  * The Pulumi CLI starts its Node.js language host (pulumi-language-nodejs), which runs
- * `node [nodeargs] <@pulumi/pulumi/cmd/run resolved from the program directory> --monitor ...
- * --project P --stack S --pwd <program directory> <entry point>` with PULUMI_NODEJS_TYPESCRIPT=true
- * (runtime option `typescript`, default true) and PULUMI_NODEJS_TSCONFIG_PATH (option `tsconfig`).
- * The program directory and entry point come from Pulumi.yaml's `main`: none means the project
- * directory and ".", a file means its directory and its base name (pulumi/pulumi pkg/engine
- * project.go, getPwdMain). The SDK's run code then changes to that directory, registers ts-node
- * (the project's own `ts-node` if installed, else the SDK's vendored 7.0.1) with the project's
- * `typescript`, `tsconfig.json` from that directory, and type checking on unless
- * PULUMI_NODEJS_TRANSPILE_ONLY or the tsconfig's `noCheck` says otherwise; it requires the entry
+ * `node <nodeargs> <@pulumi/pulumi/cmd/run resolved from the program directory> --monitor ...
+ * --project P --stack S --pwd <program directory> <entry point>`: Pulumi.yaml's runtime option
+ * `nodeargs`, split as a shell would (shlex), comes before the script; PULUMI_NODEJS_TYPESCRIPT=true
+ * is set only when the option `typescript` is true (its default), PULUMI_NODEJS_TSCONFIG_PATH from
+ * the option `tsconfig` (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go: parseOptions,
+ * execNodejs, constructArguments). The program directory and entry point come from Pulumi.yaml's
+ * `main`: none means the project directory and ".", a file means its directory and its base name
+ * (pulumi/pulumi pkg/engine project.go, getPwdMain). The SDK's run code
+ * (@pulumi/pulumi/cmd/run/run.js) then changes to that directory; with PULUMI_NODEJS_TYPESCRIPT=true
+ * it registers ts-node (the project's own `ts-node` if installed, else the SDK's vendored 7.0.1)
+ * with the project's `typescript` and `tsconfig.json`, type checking on unless
+ * PULUMI_NODEJS_TRANSPILE_ONLY or the tsconfig's `noCheck` says otherwise; without it, it registers
+ * nothing and relies on what `nodeargs` loaded (this project: `--import tsx`). It requires the entry
  * point (package.json `main` when the entry point is ".") and runs its export in the root Stack.
  *
  * This harness computes that command line from the project's files and runs it in a child process
- * (the tests' tsx loader must not be present there), with the mock cloud's recording monitor in
- * place of the engine's gRPC monitor: the only part of `pulumi up` it replaces.
+ * (the tests' tsx loader must not be inherited there: only what Pulumi.yaml asks for is loaded),
+ * with the mock cloud's recording monitor in place of the engine's gRPC monitor: the only part of
+ * `pulumi up` it replaces.
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
@@ -28,10 +33,21 @@ import type { LoaderRequest, LoaderResult } from "./pulumiLoaderChild";
 
 export type { LoaderResult };
 
+/** Pulumi.yaml's `runtime.options` for the nodejs runtime (the ones the language host reads to start node). */
+export interface NodeRuntimeOptions {
+  typescript?: boolean;
+  tsconfig?: string;
+  nodeargs?: string;
+}
+
 export interface LoaderRunOptions {
   stack: string;
   /** The project to load (Pulumi.yaml, package.json, tsconfig.json, node_modules); default this repo. */
   projectDir?: string;
+  /** Raw config of the stack as the CLI hands it over; default the repository's Pulumi.<stack>.yaml. */
+  config?: Record<string, string>;
+  /** Replaces Pulumi.yaml's runtime options (for measuring another loader, e.g. `{ typescript: true }`). */
+  runtimeOptions?: NodeRuntimeOptions;
   /** PULUMI_NODEJS_TRANSPILE_ONLY=true: ts-node compiles without type checking (for measuring). */
   transpileOnly?: boolean;
   timeoutMs?: number;
@@ -44,12 +60,63 @@ export interface LoaderRun extends LoaderResult {
   stderr: string;
   /** Wall time of the child process, from spawn to exit. */
   wallMs: number;
+  /** The node arguments the language host would use before the SDK's run script (Pulumi.yaml `nodeargs`). */
+  nodeargs: string[];
+  /** Whether PULUMI_NODEJS_TYPESCRIPT=true was set (Pulumi.yaml `typescript`, default true). */
+  typescript: boolean;
 }
 
 interface ProjectFile {
   name: string;
   main?: string;
-  runtime: string | { name: string; options?: { typescript?: boolean; tsconfig?: string; nodeargs?: string } };
+  runtime: string | { name: string; options?: NodeRuntimeOptions };
+}
+
+/** Pulumi.yaml's runtime options, as the language host reads them (a bare `runtime: nodejs` has none). */
+export function runtimeOptionsOf(projectDir: string): NodeRuntimeOptions {
+  const project = parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  return typeof project.runtime === "string" ? {} : (project.runtime.options ?? {});
+}
+
+/**
+ * Splits `nodeargs` as the language host does (github.com/google/shlex: words split on blanks,
+ * single and double quotes group, a backslash escapes the next character).
+ */
+export function splitNodeargs(nodeargs: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < nodeargs.length; i++) {
+    const c = nodeargs[i];
+    if (quote) {
+      if (c === quote) {
+        quote = undefined;
+      } else if (c === "\\" && quote === '"' && i + 1 < nodeargs.length) {
+        word += nodeargs[++i];
+      } else {
+        word += c;
+      }
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) {
+        words.push(word);
+        word = undefined;
+      }
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\" && i + 1 < nodeargs.length) {
+      word = (word ?? "") + nodeargs[++i];
+    } else {
+      word = (word ?? "") + c;
+    }
+  }
+  if (quote) {
+    throw new Error(`nodeargs: unclosed ${quote} in ${JSON.stringify(nodeargs)}`);
+  }
+  if (word !== undefined) {
+    words.push(word);
+  }
+  return words;
 }
 
 /** Program directory and entry point as the CLI derives them from Pulumi.yaml's `main`. */
@@ -91,7 +158,7 @@ async function bundleChild(projectDir: string, outfile: string): Promise<void> {
 export async function runWithPulumiLoader(options: LoaderRunOptions): Promise<LoaderRun> {
   const projectDir = options.projectDir ?? REPO_ROOT;
   const project = parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
-  const runtimeOptions = typeof project.runtime === "string" ? {} : (project.runtime.options ?? {});
+  const runtimeOptions = options.runtimeOptions ?? runtimeOptionsOf(projectDir);
   const { pwd, entryPoint } = programLocation(projectDir, project.main);
 
   const work = mkdtempSync(path.join(tmpdir(), "pulumi-loader-"));
@@ -104,12 +171,15 @@ export async function runWithPulumiLoader(options: LoaderRunOptions): Promise<Lo
       args: ["--monitor", "mock", "--project", project.name, "--stack", options.stack, "--pwd", pwd, entryPoint],
       project: project.name,
       stack: options.stack,
-      config: stackConfig(options.stack),
+      config: options.config ?? stackConfig(options.stack),
       resultFile: path.join(work, "result.json"),
     };
     const env: NodeJS.ProcessEnv = { ...process.env, TRADING_LOADER_REQUEST: JSON.stringify(request) };
     delete env.NODE_OPTIONS; // the test runner's own TypeScript loader must not reach the child
-    if (runtimeOptions.typescript !== false) {
+    // `typescript` defaults to true; false leaves PULUMI_NODEJS_TYPESCRIPT unset (not "false").
+    const typescript = runtimeOptions.typescript !== false;
+    delete env.PULUMI_NODEJS_TYPESCRIPT;
+    if (typescript) {
       env.PULUMI_NODEJS_TYPESCRIPT = "true";
     }
     if (runtimeOptions.tsconfig) {
@@ -121,7 +191,10 @@ export async function runWithPulumiLoader(options: LoaderRunOptions): Promise<Lo
     // ts-node 7 keeps compiled files in the OS temp folder and does not check a cached file again;
     // an empty cache makes every run check every file, as a first `pulumi up` on a CI runner does.
     env.TS_NODE_CACHE_DIRECTORY = path.join(work, "ts-node-cache");
-    const nodeargs = (runtimeOptions.nodeargs ?? "").split(/\s+/).filter(Boolean);
+    // tsx caches its transforms in the OS temp folder too; a cold cache is what a fresh runner has.
+    env.TSX_DISABLE_CACHE = "1";
+    // `node <nodeargs> <cmd/run> <args>`: the nodeargs come before the script, as the language host puts them.
+    const nodeargs = splitNodeargs(runtimeOptions.nodeargs ?? "");
 
     const started = performance.now();
     const child = spawn(process.execPath, [...nodeargs, childFile], { cwd: projectDir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -143,7 +216,7 @@ export async function runWithPulumiLoader(options: LoaderRunOptions): Promise<Lo
     } catch {
       throw new Error(`the loader's child process exited with ${processExitCode} after ${wallMs} ms without a result:\n${stderr}`);
     }
-    return { ...result, processExitCode, stdout, stderr, wallMs };
+    return { ...result, processExitCode, stdout, stderr, wallMs, nodeargs, typescript };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

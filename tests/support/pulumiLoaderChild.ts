@@ -3,12 +3,14 @@
  * cloud's recorder) into plain CommonJS, so no TypeScript loader is registered in this process
  * before the SDK registers its own. It sets up the mock cloud, then hands the process to the SDK's
  * language-host entry point (`@pulumi/pulumi/cmd/run`) with the arguments and environment
- * pulumi-language-nodejs starts it with: that code registers ts-node with the project's
- * TypeScript and tsconfig.json, type-checks and requires the entry point, and runs its export inside
- * the root Stack. On exit it writes what was registered to the result file.
+ * pulumi-language-nodejs starts it with (after the `nodeargs` the parent put before this script,
+ * e.g. `--import tsx`): that code registers ts-node when PULUMI_NODEJS_TYPESCRIPT=true, requires the
+ * entry point, and runs its export inside the root Stack. On exit it writes what was registered to
+ * the result file.
  */
 import { writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
+import * as path from "node:path";
 import { startRecording } from "../../offline/cloud/recorder";
 
 /** What the parent asks for (JSON in TRADING_LOADER_REQUEST). */
@@ -32,6 +34,14 @@ export interface LoaderResult {
   elapsedMs: number;
   /** CPU time (user + system) of the process over the same span; esbuild's bundling runs in its own process. */
   cpuMs: number;
+  /** CPU time (user + system) of the whole process, from its start (Node, the `nodeargs` loaders) to exit. */
+  processCpuMs: number;
+  /**
+   * The program's load: from the process's start until the SDK's `require` of the entry point
+   * returns (Node, the `nodeargs` loaders, the SDK, compiling and requiring every module of the
+   * program, and type-checking them when ts-node does), wall and CPU; absent when it never returned.
+   */
+  load?: { wallMs: number; cpuMs: number };
   resources: { type: string; name: string; parent?: string }[];
   /** Names of the root stack's outputs. */
   outputs: string[];
@@ -41,6 +51,20 @@ const request = JSON.parse(process.env.TRADING_LOADER_REQUEST ?? "") as LoaderRe
 const recording = startRecording({ project: request.project, stack: request.stack, config: request.config });
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
+
+// The SDK's `require(<entry point>)` returning marks the end of the program's load.
+let load: LoaderResult["load"];
+const moduleLoader = Module as unknown as { _load(request: string, parent: { filename?: string } | undefined, isMain: boolean): unknown };
+const originalLoad = moduleLoader._load;
+const runScript = path.join("cmd", "run", "run.js");
+moduleLoader._load = function (this: unknown, request, parent, isMain) {
+  const exported = originalLoad.call(this, request, parent, isMain);
+  if (!load && parent?.filename?.endsWith(runScript) && path.isAbsolute(request) && !request.includes(`${path.sep}node_modules${path.sep}`)) {
+    const cpu = process.cpuUsage();
+    load = { wallMs: Math.round(performance.now()), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+  }
+  return exported;
+};
 
 process.argv = [process.argv[0], request.runEntry, ...request.args];
 createRequire(__filename)(request.runEntry);
@@ -52,6 +76,8 @@ process.on("exit", (code) => {
     exitCode: typeof process.exitCode === "number" ? process.exitCode : code,
     elapsedMs: Math.round(performance.now() - started),
     cpuMs: Math.round((process.cpuUsage(cpuStarted).user + process.cpuUsage(cpuStarted).system) / 1000),
+    processCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
+    load,
     resources: recording.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent })),
     outputs: Object.keys(stack?.outputs ?? {}),
   };
