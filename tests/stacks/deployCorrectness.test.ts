@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { READINESS_PATH } from "../../services/trading-api/src/contract";
 import { testApp } from "../services/fixtures";
 import { FakeAccount, readStackFile, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const userDataOf = (run: StackRun) => Buffer.from(String(run.single(LAUNCH_TEMPLATE).inputs.userData), "base64").toString("utf8");
@@ -28,7 +29,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     });
 
     it("uploads the artifact only after the bucket's versioning resource exists", async () => {
-      const run = await runStackFile("dev");
+      const run = await deployedStackRun("dev");
       const object = run.single("aws:s3/bucketObjectv2:BucketObjectv2");
       const versioning = run.ofType("aws:s3/bucketVersioning:BucketVersioning");
       expect(versioning).to.have.lengthOf(1);
@@ -44,7 +45,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
 
     for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
       it(`${stack}: the target group (whose health the group acts on) checks a route a dependency failure cannot fail`, async () => {
-        const run = await runStackFile(stack);
+        const run = await deployedStackRun(stack);
         const healthCheck = run.single("aws:lb/targetGroup:TargetGroup").inputs.healthCheck as { path: string };
         expect(run.single("aws:autoscaling/group:Group").inputs.healthCheckType).to.equal("ELB");
         const app = testApp(failingTable, "trading");
@@ -89,7 +90,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     const buckets = (run: StackRun) => run.ofType("aws:s3/bucket:Bucket").map((b) => [b.name, b.inputs.forceDestroy === true] as const);
 
     it("dev's artifact and access-log buckets may be destroyed with their objects", async () => {
-      const dev = buckets(await runStackFile("dev"));
+      const dev = buckets(await deployedStackRun("dev"));
       expect(dev.length).to.be.greaterThan(1);
       for (const [name, force] of dev) {
         expect(force, name).to.equal(true);
@@ -98,7 +99,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
 
     for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
       it(`${stack}: no bucket is ever emptied by a deployment`, async () => {
-        for (const [name, force] of buckets(await runStackFile(stack))) {
+        for (const [name, force] of buckets(await deployedStackRun(stack))) {
           expect(force, name).to.equal(false);
         }
       });
@@ -116,7 +117,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
 
     for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
       it(`${stack}: DAX can assume its role (no condition DAX does not send) and both DAX and the instances may use the table's key through DynamoDB`, async () => {
-        const run = await runStackFile(stack);
+        const run = await deployedStackRun(stack);
         const region = run.single("aws:dax/cluster:Cluster").region;
         const daxRole = JSON.parse(String(run.single("aws:iam/role:Role", (r) => r.name === "trading-dax-role").inputs.assumeRolePolicy)) as { Statement: { Condition?: unknown }[] };
         expect(daxRole.Statement.map((st) => st.Condition)).to.deep.equal([undefined]);
@@ -133,7 +134,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     }
 
     it("the flow log waits for its role's permissions, which include what AWS documents (DescribeLogGroups)", async () => {
-      const run = await runStackFile("dev");
+      const run = await deployedStackRun("dev");
       const flowLog = run.single("aws:ec2/flowLog:FlowLog");
       const write = run.single("aws:iam/rolePolicy:RolePolicy", (r) => r.name === "trading-flow-logs-write");
       expect(flowLog.dependencies).to.include(write.urn);
@@ -144,7 +145,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
 
   describe("10. current values", () => {
     it("the artifact bucket's requests are logged (S3 server access logging into an SSE-S3 bucket that admits only S3's log delivery for it)", async () => {
-      const run = await runStackFile("prod-us-east-1");
+      const run = await deployedStackRun("prod-us-east-1");
       const artifacts = run.single("aws:s3/bucket:Bucket", (b) => b.name === "trading-artifacts");
       const logging = run.single("aws:s3/bucketLogging:BucketLogging");
       expect(run.propertyDependencies(logging, "bucket").map((r) => r.urn)).to.deep.equal([artifacts.urn]);
@@ -161,7 +162,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     });
 
     it("HTTPS listeners use AWS's recommended post-quantum TLS 1.3 policy; the data stores run current versions", async () => {
-      const run = await runStackFile("prod-eu-west-1");
+      const run = await deployedStackRun("prod-eu-west-1");
       expect(run.single("aws:lb/listener:Listener", (l) => l.inputs.protocol === "HTTPS").inputs.sslPolicy).to.equal("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
       const newer = (version: string, than: string) => version.localeCompare(than, "en", { numeric: true }) > 0;
       expect(newer(String(run.single("aws:rds/cluster:Cluster").inputs.engineVersion), "17.5")).to.equal(true);
@@ -173,7 +174,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     const dax = (run: StackRun) => run.single("aws:dax/cluster:Cluster");
 
     it("a replacement gets a new name, so it is created before the old cluster is deleted; unchanged inputs keep the name", async () => {
-      const first = dax(await runStackFile("dev"));
+      const first = dax(await deployedStackRun("dev"));
       const again = dax(await runStackFile("dev"));
       const bigger = dax(await runStackFile("dev", { overrides: { "trading-platform:daxNodeType": "dax.t3.medium" } }));
       expect(String(first.inputs.clusterName)).to.match(/^trading-dev-[0-9a-f]{4}$/);
@@ -186,7 +187,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
 
     for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
       it(`${stack}: the cluster is protected, so Pulumi refuses a replacement, unless daxAllowReplacement is set for that deploy`, async () => {
-        expect(dax(await runStackFile(stack)).protect).to.equal(true);
+        expect(dax(await deployedStackRun(stack)).protect).to.equal(true);
         expect(dax(await runStackFile(stack, { overrides: { "trading-platform:daxAllowReplacement": true } })).protect).to.equal(false);
       });
     }
@@ -195,7 +196,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
   describe("4. unattended fleet rolls", () => {
     for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) {
       it(`${stack}: the fleet runs the AMI pinned in the stack file; pulumi up never looks up the latest one`, async () => {
-        const run = await runStackFile(stack);
+        const run = await deployedStackRun(stack);
         const pinned = String(readStackFile(stack)["trading-platform:clusterAmiId"]);
         expect(run.single(LAUNCH_TEMPLATE).inputs.imageId).to.equal(pinned);
         expect(run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter")).to.deep.equal([]);
@@ -203,7 +204,7 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
     }
 
     it("only a changed pin changes the launch template (and so starts an instance refresh)", async () => {
-      const pinned = (await runStackFile("dev")).single(LAUNCH_TEMPLATE).inputs;
+      const pinned = (await deployedStackRun("dev")).single(LAUNCH_TEMPLATE).inputs;
       const bumped = (await runStackFile("dev", { overrides: { "trading-platform:clusterAmiId": "ami-0123456789abcdef0" } })).single(LAUNCH_TEMPLATE).inputs;
       expect(bumped.imageId).to.equal("ami-0123456789abcdef0");
       expect({ ...bumped, imageId: pinned.imageId }).to.deep.equal(pinned);
@@ -213,14 +214,14 @@ describe("deploy correctness on the real stack files (issue 14)", function () {
   describe("8. fixed physical names that block replacement", () => {
     it("the cache's replication group id follows the inputs that force a replacement, so a replacement can be created first", async () => {
       const group = (run: StackRun) => run.single("aws:elasticache/replicationGroup:ReplicationGroup").inputs;
-      const dev = group(await runStackFile("dev"));
+      const dev = group(await deployedStackRun("dev"));
       expect(String(dev.replicationGroupId)).to.match(/^trading-dev-cache-[0-9a-f]{4}$/);
       expect(group(await runStackFile("dev")).replicationGroupId, "same inputs, same id").to.equal(dev.replicationGroupId);
       expect(dev.finalSnapshotIdentifier ?? `${String(dev.replicationGroupId)}-final`).to.contain(String(dev.replicationGroupId));
     });
 
     it("prod's Aurora cluster cannot be replaced or deleted by a deploy (protect and deletion protection); a replaced user or group always has a new id", async () => {
-      const run = await runStackFile("prod-us-east-1");
+      const run = await deployedStackRun("prod-us-east-1");
       const cluster = run.single("aws:rds/cluster:Cluster");
       expect(cluster.protect).to.equal(true);
       expect(cluster.inputs.deletionProtection).to.equal(true);
