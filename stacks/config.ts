@@ -16,6 +16,12 @@ import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/confi
 import { checkRegionConfig, regionConfigShape } from "../components/region/config";
 import { checkObservabilityConfig, observabilityConfigShape } from "../components/observability/config";
 import { checkEdgeConfig, edgeConfigShape } from "../components/edge/config";
+import { StackConfigError, type ConfigProblem } from "./configError";
+import { keySchemas, parseKeys } from "./configKeys";
+import { nearestKey } from "./nearestKey";
+
+export { StackConfigError, type ConfigProblem, type ConfigSources } from "./configError";
+export { nearestKey } from "./nearestKey";
 
 /** The Pulumi project name, and so the namespace of this project's config keys. */
 export const PROJECT = "trading-platform";
@@ -87,187 +93,8 @@ const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [
   checkEdgeConfig,
 ];
 
-/** One problem of a stack's configuration. */
-export interface ConfigProblem {
-  /** The qualified key the problem is about, without an index (`trading-platform:azIds` for azIds[2]). */
-  key: string;
-  /** Other qualified keys the problem names (a check across keys), so a value's source can be told for them too. */
-  involves: string[];
-  /** The line as the stack file's author reads it, starting with the key: what was received and what is allowed. */
-  text: string;
-}
-
-/**
- * Where a value came from other than the stack file, by qualified key (e.g. "--set" for the plan
- * CLI's what-if overrides); a key not listed came from the stack file or the project's defaults.
- */
-export type ConfigSources = Readonly<Record<string, string>>;
-
-function attributed(problem: ConfigProblem, sources: ConfigSources): string {
-  const own = sources[problem.key];
-  if (own) {
-    return `${problem.text} (from ${own})`;
-  }
-  const other = problem.involves.find((k) => sources[k]);
-  return other ? `${problem.text} (with ${other} from ${sources[other]})` : problem.text;
-}
-
-/** A bad stack file. Pulumi prints a RunError's message without a stack trace. */
-export class StackConfigError extends pulumi.RunError {
-  /** Every problem as printed, one line each. */
-  readonly problems: string[];
-
-  constructor(
-    readonly stack: string,
-    readonly details: ConfigProblem[],
-    readonly sources: ConfigSources = {},
-  ) {
-    const problems = details.map((p) => attributed(p, sources));
-    // Every input the config was read from: a value given elsewhere can be the cause even where a line cannot tell.
-    const inputs = [`Pulumi.${stack}.yaml`, ...new Set(Object.values(sources))];
-    super(
-      `Invalid configuration for stack "${stack}" (${inputs.join(", ")}):\n` +
-        problems.map((p) => `  - ${p}`).join("\n") +
-        `\nFix the stack file (or \`pulumi config set\`)${inputs.length > 1 ? ` or the ${inputs.slice(1).join(", ")} value` : ""} and run again; nothing was deployed.`,
-    );
-    this.name = "StackConfigError";
-    this.problems = problems;
-  }
-
-  /** The same problems, each saying which of its values came from `sources` rather than the stack file. */
-  withSources(sources: ConfigSources): StackConfigError {
-    return new StackConfigError(this.stack, this.details, { ...this.sources, ...sources });
-  }
-}
-
-/** The parts of a key's JSON Schema the messages quote: its type and what is allowed. */
-interface KeySchema {
-  type?: string;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minItems?: number;
-  maxItems?: number;
-  minLength?: number;
-  maxLength?: number;
-  items?: KeySchema;
-  properties?: Record<string, KeySchema>;
-}
-
-function keySchemas(schema: z.ZodObject): Record<string, KeySchema> {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, KeySchema> };
-  return json.properties ?? {};
-}
-
 const projectKeySchemas = keySchemas(stackConfigSchema);
 const awsKeySchemas = keySchemas(awsSchema);
-
-/** Pulumi hands every config value over as a string; typed values arrive as JSON text. */
-function decode(raw: string, type: string | undefined): unknown {
-  if (type === "string" || type === undefined) {
-    return raw;
-  }
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw; // left as text, so the schema reports "expected <type>" against the key
-  }
-}
-
-/** A received value as the message quotes it: JSON, cut short when long. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** "1–40000", "1 or more", "at most 6": a range as the schema allows it. */
-function range(min: number | undefined, max: number | undefined, exclusiveMin?: number, exclusiveMax?: number): string | undefined {
-  if (min !== undefined && max !== undefined) {
-    return `${min}–${max}`;
-  }
-  const low = min !== undefined ? `${min} or more` : exclusiveMin !== undefined ? `more than ${exclusiveMin}` : undefined;
-  const high = max !== undefined ? `${max} or less` : exclusiveMax !== undefined ? `less than ${exclusiveMax}` : undefined;
-  return [low, high].filter((t) => t !== undefined).join(" and ") || undefined;
-}
-
-/** The schema of the value at `path` below a key (an array item, an object property). */
-function schemaAt(schema: KeySchema | undefined, path: PropertyKey[]): KeySchema | undefined {
-  let at = schema;
-  for (const p of path) {
-    at = typeof p === "number" ? at?.items : at?.properties?.[String(p)];
-  }
-  return at;
-}
-
-/** One zod issue of one key as a line: the key (and index), the value received, what is allowed. */
-function describeIssue(key: string, schema: KeySchema | undefined, issue: z.core.$ZodIssue): string {
-  const where = [key, ...issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("");
-  const at = schemaAt(schema, issue.path);
-  const about = schema?.description ?? "see Pulumi.yaml";
-  const got = `got ${shown(issue.input)}`;
-  if ((issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined) {
-    return `${where}: is required but not set (${about})`;
-  }
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.expected === "int") {
-        const allowed = range(at?.minimum, at?.maximum);
-        return `${where}: ${got}; allowed whole numbers${allowed ? ` ${allowed}` : ""}`;
-      }
-      return `${where}: expected ${issue.expected}, got ${shown(issue.input)} (${about})`;
-    case "invalid_value":
-      return `${where}: ${shown(issue.input)} is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "too_small":
-    case "too_big": {
-      if (issue.origin === "array" || issue.origin === "set") {
-        const count = Array.isArray(issue.input) ? issue.input.length : undefined;
-        return `${where}: got ${count ?? "?"} item(s); allowed ${range(at?.minItems, at?.maxItems) ?? "?"} items`;
-      }
-      if (issue.origin === "string") {
-        const length = typeof issue.input === "string" ? issue.input.length : undefined;
-        return `${where}: ${got} (${length ?? "?"} characters); allowed ${range(at?.minLength, at?.maxLength) ?? "?"} characters`;
-      }
-      const allowed = range(at?.minimum, at?.maximum, at?.exclusiveMinimum, at?.exclusiveMaximum);
-      const bound = issue.code === "too_small" ? `${issue.inclusive ? "" : "more than "}${String(issue.minimum)}` : `${issue.inclusive ? "" : "less than "}${String(issue.maximum)}`;
-      return `${where}: ${got}; allowed ${allowed ?? bound}`;
-    }
-    case "invalid_format":
-      return `${where}: ${got}; allowed ${issue.format === "regex" && issue.pattern ? `text matching ${issue.pattern}` : `a valid ${issue.format}`} (${about})`;
-    case "unrecognized_keys":
-      return `${where}: unknown keys ${issue.keys.join(", ")}`;
-    default:
-      return `${where}: ${got}; ${issue.message}`;
-  }
-}
-
-/** Levenshtein distance, case-insensitive: how far a misspelt key is from a known one. */
-function editDistance(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[y.length];
-}
-
-/** The known key nearest to a misspelt one, if any is close enough to be what was meant. */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(key, candidate);
-    if (!best || distance < best.distance) {
-      best = { key: candidate, distance };
-    }
-  }
-  // A quarter of the name (at least two edits) separates a typo from a different word.
-  return best && best.distance <= Math.max(2, Math.floor(key.length / 4)) ? best.key : undefined;
-}
 
 const PROJECT_KEYS = Object.keys(stackConfigShape);
 const KEY_MENTIONS = [
@@ -289,43 +116,6 @@ function qualify(key: string): string {
 
 function baseKey(key: string): string {
   return qualify(key.split(/[[.]/)[0]);
-}
-
-interface KeyResult {
-  /** The parsed value, or the key's default when the value has a problem. */
-  values: Record<string, unknown>;
-  /** Keys with a problem and no default: no value a check could use. */
-  missing: string[];
-  problems: ConfigProblem[];
-}
-
-/** Parses each key on its own, so one bad value neither hides another's problem nor stops the checks across keys. */
-function parseKeys(
-  shape: Record<string, z.ZodType>,
-  schemas: Record<string, KeySchema>,
-  qualified: (key: string) => string,
-  raw: Record<string, string | undefined>,
-): KeyResult {
-  const result: KeyResult = { values: {}, missing: [], problems: [] };
-  for (const [key, field] of Object.entries(shape)) {
-    const name = qualified(key);
-    const text = raw[name];
-    const parsed = field.safeParse(text === undefined ? undefined : decode(text, schemas[key]?.type), { reportInput: true });
-    if (parsed.success) {
-      result.values[key] = parsed.data;
-      continue;
-    }
-    for (const issue of parsed.error.issues) {
-      result.problems.push({ key: name, involves: [], text: describeIssue(name, schemas[key], issue) });
-    }
-    const fallback = field.safeParse(undefined);
-    if (fallback.success && fallback.data !== undefined) {
-      result.values[key] = fallback.data;
-    } else {
-      result.missing.push(key);
-    }
-  }
-  return result;
 }
 
 /** Thrown when a check across keys reads a key that has no usable value: the check is skipped from there. */
