@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { RecordedResource, runStackFile, StackRun, readStackFile, STACKS } from "../../support/mockCloud";
+import { deployedStackRun } from "../../support/stackRuns";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const ROUTE = "aws:ec2/route:Route";
@@ -43,7 +44,7 @@ for (const stack of STACKS) {
       const prod = stackFile["trading-platform:environment"] === "prod";
 
       before(async () => {
-        run = await runStackFile(stack, { preview });
+        run = await (preview ? runStackFile(stack, { preview }) : deployedStackRun(stack));
       });
 
       for (const tier of ["public", "app", "data"]) {
@@ -139,7 +140,7 @@ for (const stack of STACKS) {
 
 describe("HaNetwork NAT modes", () => {
   it("dev runs one NAT gateway that every app route table uses", async () => {
-    const run = await runStackFile("dev");
+    const run = await deployedStackRun("dev");
     const nats = run.ofType(NAT);
     expect(nats).to.have.length(1);
     const appTables = run.ofType(ROUTE_TABLE).filter((t) => tierOf(t) === "app");
