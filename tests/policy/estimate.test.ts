@@ -8,7 +8,7 @@ import { DAX_NODE_TYPES } from "../../components/dynamo/daxPlan";
 import { INSTANCE_TYPES } from "../../components/cluster/config";
 import { autoScalingGroup, cache, dynamoTable, launchTemplate, loadBalancer, network, T } from "./support/builders";
 import { analysisInputFromRun } from "../../offline/policy/fromRun";
-import { runStackFile } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 import { Fixture } from "./support/fixture";
 
 function estimateOf(fx: Fixture): CostEstimate {
@@ -253,7 +253,7 @@ describe("cost estimate of the edge", () => {
   });
 
   it("the real prod stack's estimate includes its WAF and its Cognito app clients", async () => {
-    const run = await runStackFile("prod-us-east-1");
+    const run = await deployedStackRun("prod-us-east-1");
     const estimate = estimateMinimumMonthlyCost(toPolicyResources(analysisInputFromRun(run).resources));
     const edge = estimate.items.filter((i) => /WAF|Cognito/.test(i.description));
     expect(edge.map((i) => i.description).sort()).to.deep.equal([
@@ -295,7 +295,7 @@ describe("cost estimate of KMS keys", () => {
   });
 
   it("the real prod stack's estimate includes each of its keys", async () => {
-    const run = await runStackFile("prod-us-east-1");
+    const run = await deployedStackRun("prod-us-east-1");
     const estimate = estimateMinimumMonthlyCost(toPolicyResources(analysisInputFromRun(run).resources));
     const keys = estimate.items.filter((i) => i.description === "KMS customer managed key");
     expect(keys.map((i) => i.resourceName).sort()).to.deep.equal(run.ofType("aws:kms/key:Key").map((k) => k.name).sort());
