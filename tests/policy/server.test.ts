@@ -11,6 +11,7 @@ import { AnalysisInput, evaluatePack } from "../../offline/policy/evaluator";
 import { analysisInputFromRun } from "../../offline/policy/fromRun";
 import { resolvePackConfig } from "../../offline/policy/packConfig";
 import { runStackFile } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 import { AnalyzerServer, ServerDiagnostic } from "./support/analyzerServer";
 import { mutateRun } from "./support/mutate";
 
@@ -95,7 +96,7 @@ describe("offline evaluator vs @pulumi/policy's analyzer server", function () {
       { match: (r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping", ignoreChanges: [] },
     );
     inputs.push({ name: "mutated prod-us-east-1 preview", environment: "prod", input: analysisInputFromRun(mutated) });
-    inputs.push({ name: "prod-eu-west-1", environment: "prod", input: analysisInputFromRun(await runStackFile("prod-eu-west-1")) });
+    inputs.push({ name: "prod-eu-west-1", environment: "prod", input: analysisInputFromRun(await deployedStackRun("prod-eu-west-1")) });
   });
 
   after(() => {
