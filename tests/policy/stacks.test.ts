@@ -11,6 +11,7 @@ import { toPolicyResources } from "../../offline/policy/evaluator";
 import { analysisInputFromRun } from "../../offline/policy/fromRun";
 import { main } from "../../stacks/program";
 import { runProgram, runStackFile, stackConfig, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 import { mutateRun } from "./support/mutate";
 import { policyReport, renderPolicyReport } from "../../offline/plan/policyReport";
 import { PLAIN } from "../../offline/plan/format";
@@ -69,7 +70,7 @@ describe("policy packs over the real stack files", function () {
 
   before(async () => {
     for (const [key, stack, environment, preview] of cases) {
-      runs[key] = await runStackFile(stack, { preview });
+      runs[key] = await (preview ? runStackFile(stack, { preview }) : deployedStackRun(stack));
       results[key] = await evaluateStack(runs[key], environment);
     }
   });
@@ -371,7 +372,7 @@ describe("policy packs over the real stack files", function () {
     this.timeout(300_000);
 
     it("each new rule catches its break in prod-us-east-1: routes, exposure, IAM, identity, operational state, rollouts", async () => {
-      const run = await runStackFile("prod-us-east-1");
+      const run = await deployedStackRun("prod-us-east-1");
       const urnOf = (name: string) => {
         const found = run.resources.find((r) => r.name === name && r.custom);
         if (!found) throw new Error(`no resource ${name}`);
