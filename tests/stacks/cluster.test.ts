@@ -9,6 +9,7 @@ import { ACTIONS_AWS_REQUIRES_ON_ANY_RESOURCE, PolicyDocument } from "../../comp
 import { BOOT_RESERVE_SECONDS } from "../../components/cluster/userData";
 import { DEFAULT_PORT, HEALTH_PATH } from "../../services/trading-api/src/contract";
 import { readStackFile, RecordedResource, runStackFile, STACKS, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
 
@@ -78,8 +79,8 @@ describe("TradingCluster in the real stack files", function () {
   this.timeout(120_000);
 
   before(async () => {
-    runs.dev = await runStackFile("dev");
-    runs["prod-us-east-1"] = await runStackFile("prod-us-east-1");
+    runs.dev = await deployedStackRun("dev");
+    runs["prod-us-east-1"] = await deployedStackRun("prod-us-east-1");
     runs["prod-eu-west-1"] = await runStackFile("prod-eu-west-1", {
       stackReferences: { [PRIMARY]: runs["prod-us-east-1"].outputs },
     });
