@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { FakeAccount, FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const PROD_STACKS = ["prod-us-east-1", "prod-eu-west-1"] as const;
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
@@ -213,8 +214,8 @@ const azIdOfSubnets = (subnets: RecordedResource[]) => subnets.map((s) => String
 describe("DataTier in the stack files", () => {
   const runs: Record<string, StackRun> = {};
   before(async () => {
-    runs["dev"] = await runStackFile("dev");
-    runs["prod-us-east-1"] = await runStackFile("prod-us-east-1");
+    runs["dev"] = await deployedStackRun("dev");
+    runs["prod-us-east-1"] = await deployedStackRun("prod-us-east-1");
     // The replica reads the primary's outputs through a StackReference: hand it the primary's run.
     runs["prod-eu-west-1"] = await runStackFile("prod-eu-west-1", {
       stackReferences: { [PRIMARY]: runs["prod-us-east-1"].outputs },
