@@ -16,6 +16,7 @@ import {
   TTL_ATTRIBUTE,
 } from "../../services/table/schema";
 import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, StackRun, isStreamProcessor } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 /** The stream processor, not the reference-data migration function that every stack also has. */
 
@@ -102,7 +103,7 @@ for (const { stack, preview } of CASES) {
     let table: RecordedResource;
 
     before(async () => {
-      run = await runStackFile(stack, { preview });
+      run = await (preview ? runStackFile(stack, { preview }) : deployedStackRun(stack));
       table = run.single(T.table);
     });
 
