@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { GLOBAL_SECONDARY_INDEXES } from "../../services/table/schema";
 import { FAKE_REGIONS, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun, isStreamProcessor } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 /** The stream processor, not the reference-data migration function that every stack also has. */
 
@@ -54,7 +55,7 @@ describe("GlobalReplica in prod-eu-west-1", () => {
   const azIds = file["trading-platform:azIds"] as string[];
 
   before(async () => {
-    primaryOutputs = (await runStackFile("prod-us-east-1")).outputs;
+    primaryOutputs = (await deployedStackRun("prod-us-east-1")).outputs;
     primaryDynamo = primaryOutputs.dynamo as DynamoOutputs;
     const stackReferences = { [PRIMARY]: primaryOutputs };
     runs.up = await runStackFile(REPLICA, { stackReferences });
@@ -214,7 +215,7 @@ describe("GlobalReplica in prod-eu-west-1", () => {
   }
 
   it("by default reads the outputs of a real run of the primary stack file", async () => {
-    const run = await runStackFile(REPLICA);
+    const run = await deployedStackRun(REPLICA);
     expect(run.single(T.replica).inputs.globalTableArn).to.equal(primaryDynamo.globalTableArn);
   });
 
