@@ -14,6 +14,7 @@ import { API_SCOPES, DEFAULT_BODY_LIMIT_BYTES, PROTECTED_ROUTES, albPathPattern 
 import { HEALTH_PATH, LIVENESS_PATH } from "../../services/trading-api/src/contract";
 import { BadConfigCase, configKey, itRejectsEachBadConfig } from "../support/badConfig";
 import { FAKE_ACCOUNT_ID, FAKE_CLIENT_SECRET_PREFIX, readStackFile, RecordedResource, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const K = configKey;
 const T = {
@@ -70,7 +71,7 @@ function issuersOf(run: StackRun): Set<unknown> {
 
 describe("the edge in the real stack files (mock cloud)", () => {
   before(async () => {
-    for (const c of CASES) runs[label(c.stack, c.preview)] = await runStackFile(c.stack, { preview: c.preview });
+    for (const c of CASES) runs[label(c.stack, c.preview)] = await (c.preview ? runStackFile(c.stack, { preview: true }) : deployedStackRun(c.stack));
     runs.external = await runStackFile("prod-us-east-1", { overrides: EXTERNAL });
   });
 
@@ -396,7 +397,7 @@ describe("edge config keys in the real stack files", () => {
   itRejectsEachBadConfig(CASES);
 
   it("a replica whose primary publishes no auth section (contract 1.0.0) fails before anything is registered, naming it", async () => {
-    const primary = await runStackFile("prod-us-east-1");
+    const primary = await deployedStackRun("prod-us-east-1");
     const { auth: _auth, ...older } = primary.outputs;
     const primaryStack = String(readStackFile("prod-eu-west-1")["trading-platform:primaryStack"]);
     const failure = await stackFileFailure("prod-eu-west-1", { stackReferences: { [primaryStack]: { ...older, contractVersion: "1.0.0" } } });
