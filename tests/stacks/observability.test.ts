@@ -14,6 +14,7 @@ import { DYNAMODB_OPERATIONS } from "../../components/observability/alarmPlan";
 import { PolicyDocument } from "../../components/observability/notificationPolicies";
 import { parseStackConfig, StackConfig } from "../../stacks/config";
 import { isStreamProcessor, RecordedResource, runStackFile, stackConfig, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -280,9 +281,9 @@ describe("Observability in the real stack files", function () {
   this.timeout(180_000);
 
   before(async () => {
-    runs.dev = await runStackFile("dev");
-    runs["prod-us-east-1"] = await runStackFile("prod-us-east-1");
-    runs["prod-eu-west-1"] = await runStackFile("prod-eu-west-1");
+    runs.dev = await deployedStackRun("dev");
+    runs["prod-us-east-1"] = await deployedStackRun("prod-us-east-1");
+    runs["prod-eu-west-1"] = await deployedStackRun("prod-eu-west-1");
     runs["prod-us-east-1 preview"] = await runStackFile("prod-us-east-1", { preview: true });
   });
 
