@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { CONTRACT_VERSION, contractPaths, STACK_OUTPUT_SCHEMAS, StackRole } from "../../stacks/outputs";
 import { readStackFile, runStackFile, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
@@ -49,7 +50,7 @@ describe("stack outputs contract", () => {
 
   before(async () => {
     for (const c of cases) {
-      runs[label(c)] = await runStackFile(c.stack, { preview: c.preview });
+      runs[label(c)] = await (c.preview ? runStackFile(c.stack, { preview: true }) : deployedStackRun(c.stack));
     }
   });
 
