@@ -17,6 +17,7 @@ import {
 } from "../../stacks/platformOutputs";
 import { REPO_ROOT } from "../../offline/cloud/stackFiles";
 import { ProgramRunFailure, runProgram, runStackFile, stackFileFailure, StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
 const REPLICA = "acme-markets/trading-platform/prod-eu-west-1";
@@ -65,8 +66,8 @@ describe("platformOutputs (consumer helper)", () => {
   };
 
   before(async () => {
-    primary = (await runStackFile("prod-us-east-1")).outputs;
-    replica = (await runStackFile("prod-eu-west-1")).outputs;
+    primary = (await deployedStackRun("prod-us-east-1")).outputs;
+    replica = (await deployedStackRun("prod-eu-west-1")).outputs;
   });
 
   describe("reading a stack", () => {
@@ -304,7 +305,7 @@ describe("the replica stack reads its primary through platformOutputs", () => {
   let primary: Outputs;
 
   before(async () => {
-    primary = (await runStackFile("prod-us-east-1")).outputs;
+    primary = (await deployedStackRun("prod-us-east-1")).outputs;
   });
 
   it("fails with the helper's version message on a primary with another major, before creating anything", async () => {
@@ -315,7 +316,7 @@ describe("the replica stack reads its primary through platformOutputs", () => {
   });
 
   it("refuses a primaryStack that is itself a replica (the helper's role check)", async () => {
-    const replica = (await runStackFile(STACK)).outputs;
+    const replica = (await deployedStackRun(STACK)).outputs;
     const failure = await stackFileFailure(STACK, { stackReferences: { [PRIMARY]: replica } });
     expect(failure.message).to.contain('output "role" is "replica", but a "primary" stack was expected');
   });
