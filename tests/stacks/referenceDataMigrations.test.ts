@@ -10,6 +10,7 @@
 import { expect } from "chai";
 import { migrationFiles, migrationSetHash } from "../../services/reference-data/contract";
 import { FakeAccount, runStackFile, type StackRun } from "../support/mockCloud";
+import { deployedStackRun } from "../support/stackRuns";
 
 const T = {
   fn: "aws:lambda/function:Function",
@@ -25,7 +26,7 @@ describe("reference-data migrations in the stacks (mock cloud)", function () {
   this.timeout(120_000);
   const runs: Record<string, StackRun> = {};
   before(async () => {
-    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) runs[stack] = await runStackFile(stack);
+    for (const stack of ["dev", "prod-us-east-1", "prod-eu-west-1"]) runs[stack] = await deployedStackRun(stack);
   });
 
   it("prod-eu-west-1: deploys the function but never invokes it against the read-only secondary", () => {
