@@ -5,7 +5,7 @@
  * The offline evaluator imports this module; index.ts hands it to the PolicyPack constructor.
  */
 import type { PolicyPackDefinition } from "../lib/packDefinition";
-import { withSuppressions } from "../lib/suppressions";
+import { withSuppressions } from "../lib/withSuppressions";
 import { rules } from "./rules";
 
 export const resiliencePack: PolicyPackDefinition = {
