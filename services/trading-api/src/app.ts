@@ -4,17 +4,17 @@
  */
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
-import { z } from "zod";
 import { API_PREFIX, HEALTH_PATH, LIVENESS_PATH, READINESS_PATH } from "./contract";
 import { clientIdOf, installAuthentication, type RequestAuthenticator } from "./auth/hooks";
 import type { TableClients } from "./clients";
-import { CursorCodec, InvalidCursorError } from "./cursor";
-import { DeadlineExceededError, HttpError, ValidationError } from "./errors";
+import { CursorCodec } from "./cursor";
+import { HttpError } from "./errors";
 import { replyWithError, type ErrorReplyOptions } from "./errorReplies";
 import { replyClientError, replyFrameworkError, replyNotFound, RouteTable } from "./frameworkResponses";
 import { parseJsonBody } from "./jsonBody";
+import { badCursor, listCursorState, openCursor, openOrdersCursorState } from "./pageCursors";
 import { RequestLogController } from "./requestLog";
-import { settleWithin } from "./timeLimit";
+import { withDeadline } from "./routeDeadline";
 import { OrderStore, type RequestScope, type ShardPosition } from "./store";
 import { registerRequestMetrics, type RequestMetricsOptions } from "./metrics";
 import {
@@ -28,7 +28,6 @@ import {
   placeOrderBody,
   symbolParams,
 } from "./validation";
-import { OPEN_ORDER_SHARDS } from "../../table/schema";
 import type { PreTradeGate } from "./risk/preTrade";
 import { readinessOfRisk, type RiskReadiness } from "./risk/readiness";
 import { accountPk, ORDER_SK_PREFIX } from "../../table/keys";
@@ -91,36 +90,6 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const listCursorState = z.strictObject({ pk: z.string(), sk: z.string() });
-const shardPosition = z.union([
-  z.literal("start"),
-  z.literal("done"),
-  z.strictObject({ openSk: z.string(), pk: z.string(), sk: z.string() }),
-]);
-const openOrdersCursorState = z.array(shardPosition).length(OPEN_ORDER_SHARDS);
-
-/**
- * Wraps a route handler in the request's deadline. The store calls carry the deadline's abort
- * signal (the SDK stops its attempts and retries; the store stops its own loops), and the answer
- * goes out at the deadline even when a call ignores the signal (DaxDocument does): whichever comes
- * first, the handler's result or the deadline, decides. Time spent receiving and parsing the
- * request counts. (Fastify's own handlerTimeout is not used: its request.signal is also aborted
- * when Node emits 'close' on a request whose body has been read, i.e. on every POST.)
- */
-function withDeadline<R>(
-  deadlineMs: number,
-  handler: (request: FastifyRequest, reply: FastifyReply, scope: RequestScope) => Promise<R>,
-) {
-  return (request: FastifyRequest, reply: FastifyReply): Promise<R> => {
-    const remainingMs = Math.max(0, deadlineMs - reply.elapsedTime);
-    const controller = new AbortController();
-    return settleWithin(handler(request, reply, { signal: controller.signal }), remainingMs, () => {
-      controller.abort();
-      return new DeadlineExceededError(deadlineMs);
-    });
-  };
-}
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const errorOptions: ErrorReplyOptions = {
@@ -380,28 +349,4 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }));
 
   return app;
-}
-
-function badCursor(reason: string): ValidationError {
-  return new ValidationError([{ in: "query", field: "cursor", message: reason }]);
-}
-
-function openCursor<S extends z.ZodType>(
-  codec: CursorCodec,
-  kind: string,
-  binding: string,
-  token: string,
-  schema: S,
-): z.output<S> {
-  let state: unknown;
-  try {
-    state = codec.open(kind, binding, token);
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw badCursor(error.message);
-    throw error;
-  }
-  const parsed = schema.safeParse(state);
-  // A correctly signed cursor of an older shape (after a deploy) is stale, not forged.
-  if (!parsed.success) throw badCursor("is from an incompatible version; restart from the first page");
-  return parsed.data;
 }
