@@ -6,6 +6,8 @@
  * see the same cloud.
  */
 
+import { createHash } from "node:crypto";
+
 export const FAKE_ACCOUNT_ID = "123456789012";
 
 /** Every fake Cognito app-client secret starts with this. */
@@ -272,6 +274,17 @@ export const INVOKE_FAKES: Record<string, InvokeFake> = {
     id: "random-password",
     randomPassword: `FakeMasterPassword${"x".repeat(Math.max(0, Number(inputs.passwordLength ?? 32) - 18))}`,
   }),
+  // ECR's registry credentials for docker login (components/cluster/image.ts): a fake password, as
+  // GetAuthorizationToken answers with a base64 "AWS:<password>" token valid for 12 hours.
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, region, account) => ({
+    id: region,
+    registryId: String(inputs.registryId ?? account),
+    userName: "AWS",
+    password: "fake-ecr-password",
+    authorizationToken: Buffer.from("AWS:fake-ecr-password").toString("base64"),
+    proxyEndpoint: `https://${account}.dkr.ecr.${region}.amazonaws.com`,
+    expiresAt: "2026-12-31T12:00:00Z",
+  }),
   "aws:elb/getServiceAccount:getServiceAccount": (_inputs, region) => {
     const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
     if (!account) {
@@ -443,6 +456,40 @@ export const OUTPUT_FAKES: Record<string, OutputFake> = {
     return { arnSuffix, arn: `arn:aws:elasticloadbalancing:${region}:${account}:${arnSuffix}` };
   },
   "aws:autoscaling/group:Group": (name, inputs) => ({ name: String(inputs.name ?? name) }),
+  // ECR, ECS and the image for computePlatform fargate (components/cluster/image.ts, fargateService.ts).
+  "aws:ecr/repository:Repository": (name, inputs, region, _id, account) => {
+    const repositoryName = String(inputs.name ?? autoName(name));
+    return {
+      name: repositoryName,
+      registryId: account,
+      repositoryUrl: `${account}.dkr.ecr.${region}.amazonaws.com/${repositoryName}`,
+      arn: `arn:aws:ecr:${region}:${account}:repository/${repositoryName}`,
+    };
+  },
+  // What BuildKit answers after a push: the manifest's digest (here a hash of what was asked to be
+  // built) and the pushed tag pinned to it. Nothing is built: the mock cloud has no Docker engine.
+  "docker-build:index:Image": (_name, inputs) => {
+    const digest = `sha256:${createHash("sha256").update(JSON.stringify([inputs.tags, inputs.buildArgs, inputs.platforms])).digest("hex")}`;
+    const tags = Array.isArray(inputs.tags) ? inputs.tags.map(String) : [];
+    return { digest, ref: tags[0] ? `${tags[0]}@${digest}` : "", contextHash: digest.slice(7) };
+  },
+  "aws:ecs/cluster:Cluster": (name, inputs, region, _id, account) => {
+    const clusterName = String(inputs.name ?? autoName(name));
+    return { name: clusterName, arn: `arn:aws:ecs:${region}:${account}:cluster/${clusterName}` };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (_name, inputs, region, _id, account) => {
+    const family = String(inputs.family);
+    return {
+      revision: 1,
+      arn: `arn:aws:ecs:${region}:${account}:task-definition/${family}:1`,
+      arnWithoutRevision: `arn:aws:ecs:${region}:${account}:task-definition/${family}`,
+    };
+  },
+  "aws:ecs/service:Service": (name, inputs, region, _id, account) => {
+    const serviceName = String(inputs.name ?? autoName(name));
+    const cluster = String(inputs.cluster ?? "default").split("/").pop() ?? "default";
+    return { name: serviceName, arn: `arn:aws:ecs:${region}:${account}:service/${cluster}/${serviceName}` };
+  },
   "aws:dynamodb/table:Table": (name, inputs, region, _id, account) => {
     const tableName = String(inputs.name ?? name);
     const arn = `arn:aws:dynamodb:${region}:${account}:table/${tableName}`;
