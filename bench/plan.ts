@@ -1,27 +1,83 @@
 /**
- * `npm run bench:plan`: wall time of planning all three stacks in one process (the offline plan,
- * offline/plan), per stack and in total; target under 5 s. Prints figures only; nothing asserts on
- * them, because timings depend on the machine and its load.
+ * `npm run bench:plan`: where the time of planning all three stacks in one process goes (the
+ * offline plan, offline/plan), cold and warm. Prints figures only; nothing asserts on them, because
+ * timings depend on the machine and its load (printed with them).
  *
- * Pass 1 is what `npm run plan -- --all` costs after its modules are loaded (it includes the
- * one-off esbuild bundles of the services); later passes show the steady state.
+ * The breakdown, in the order a cold `npm run plan -- --all` pays it:
+ * - process start to this file: Node's start-up and tsx (`--import tsx`) registering;
+ * - module loading, by group: the Pulumi SDK (which also loads the 9 MB `typescript` compiler for
+ *   closure serialisation), the AWS provider SDK (every service's index, resources lazily), the
+ *   policy SDK, and the repository's own modules (the plan, the mock cloud, the policy packs, the
+ *   program's components), each transpiled by tsx (esbuild, cached in the OS temp folder);
+ * - the esbuild bundles of the trading API (components/cluster/artifact.ts bundleService) and of the
+ *   two Lambda handlers (components/dynamo/bundle.ts), which the first program run builds once per
+ *   process (timed here on their own, before pass 1; esbuild's work runs in its own process, so
+ *   the CPU column shows only this process's share);
+ * - what is left of the first pass over later ones: the resource classes @pulumi/aws loads on first
+ *   use, and V8 compiling the program's functions the first time they run;
+ * - per stack: running the program in the mock cloud, and the analysis (policy packs, cost,
+ *   critical path, diagrams).
+ * Pass 1 after those is the cold in-process plan; later passes show the steady state.
+ * Goals (issue 28): cold < 2.5 s, warm < 1.5 s, in-process.
  * Usage: npm run bench:plan -- [--passes N]
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { plan, stacksInPlanOrder } from "../offline/plan/plan";
 
-const TARGET_MS = 5000;
+const startedAt = performance.now();
+const COLD_GOAL_MS = 2500;
+const WARM_GOAL_MS = 1500;
 
 function ms(value: number): string {
   return `${Math.round(value).toLocaleString("en-US")} ms`.padStart(9);
 }
 
+const cpuMs = (since?: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+};
+
+/** Runs `fn`, printing its wall and CPU time under `label`; returns its result. */
+function timed<T>(label: string, fn: () => T): T {
+  const t = performance.now();
+  const c = process.cpuUsage();
+  const result = fn();
+  console.log(`  ${label.padEnd(58)}${ms(performance.now() - t)}  ${ms(cpuMs(c))}`);
+  return result;
+}
+
+type PlanModule = typeof import("../offline/plan/plan");
+type ArtifactModule = typeof import("../components/cluster/artifact");
+type BundleModule = typeof import("../components/dynamo/bundle");
+type ReferenceDataContract = typeof import("../services/reference-data/contract");
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { passes: { type: "string", default: "2" } } });
   const passes = Math.max(1, Number.parseInt(values.passes ?? "2", 10) || 1);
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`bench:plan on node ${process.version}, load average ${load()}`);
+  console.log(`  ${"".padEnd(58)}     wall        CPU`);
+  console.log(`  ${"process start -> bench (node, tsx registering)".padEnd(58)}${ms(startedAt)}  ${ms(cpuMs())}`);
+  // Required one group at a time so each is timed on its own (a group's figure excludes what an
+  // earlier group already loaded); `import` would load them all before the first line runs.
+  timed("load @pulumi/pulumi (with typescript, grpc, protobuf)", () => require("@pulumi/pulumi") as unknown);
+  timed("load @pulumi/aws (every service's index)", () => require("@pulumi/aws") as unknown);
+  timed("load @pulumi/policy", () => require("@pulumi/policy") as unknown);
+  const { plan, stacksInPlanOrder } = timed("load the repository's modules (plan, mock cloud, packs, program)", () => require("../offline/plan/plan") as PlanModule);
+  const { bundleService } = require("../components/cluster/artifact") as ArtifactModule;
+  timed("esbuild bundle of the trading API (once per process)", () => bundleService());
+  const { bundleHandler, STREAM_PROCESSOR_ENTRY } = require("../components/dynamo/bundle") as BundleModule;
+  const { MIGRATION_HANDLER_ENTRY } = require("../services/reference-data/contract") as ReferenceDataContract;
+  {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    await Promise.all([bundleHandler(STREAM_PROCESSOR_ENTRY), bundleHandler(MIGRATION_HANDLER_ENTRY)]);
+    console.log(`  ${"esbuild bundles of the two Lambda handlers (once per process)".padEnd(58)}${ms(performance.now() - t)}  ${ms(cpuMs(c))}`);
+  }
+  const beforePasses = performance.now();
+  const cpuBeforePasses = cpuMs();
 
-  console.log(`process start → modules loaded  ${ms(performance.now())}  (tsx, Pulumi SDK, AWS provider SDK, components, policy packs)`);
-
+  const passTotals: number[] = [];
   for (let pass = 1; pass <= passes; pass++) {
     console.log(`\npass ${pass}: plan of every stack, one process, sequential`);
     console.log("  stack             program   analysis      total  resources");
@@ -36,14 +92,21 @@ async function main(): Promise<void> {
       );
     }
     const wall = performance.now() - started;
-    const cpu = process.cpuUsage(cpuStarted);
-    const verdict = wall < TARGET_MS ? "under" : "OVER";
-    console.log(`  all three stacks  ${ms(wall)}  wall (${verdict} the ${TARGET_MS / 1000} s target)`);
+    passTotals.push(wall);
     // CPU time of this Node process only (esbuild bundles in its own process): on a busy machine
     // it shows what the wall time would be on an idle one, for this single-threaded work.
-    console.log(`                    ${ms((cpu.user + cpu.system) / 1000)}  CPU of the Node process (user + system)`);
+    console.log(`  all three stacks  ${ms(wall)}  wall, ${ms(cpuMs(cpuStarted)).trim()} CPU of the Node process (user + system)`);
   }
-  console.log(`\nend to end, process start to last plan: ${ms(performance.now())}`);
+  const cold = beforePasses + passTotals[0];
+  console.log(`\ncold, in-process (process start to the end of pass 1): ${ms(cold).trim()} wall (${ms(cpuBeforePasses).trim()} CPU before pass 1)`);
+  console.log(`  of which before the first plan: ${ms(beforePasses).trim()} (start-up, module loading, the bundle); pass 1: ${ms(passTotals[0]).trim()}`);
+  console.log(`  goal < ${COLD_GOAL_MS / 1000} s: ${cold < COLD_GOAL_MS ? "MET" : "NOT MET"}`);
+  if (passTotals.length > 1) {
+    const warm = Math.min(...passTotals.slice(1));
+    console.log(`first-use cost left in pass 1 (pass 1 less the best later pass): ${ms(passTotals[0] - warm).trim()}`);
+    console.log(`warm (best later pass): ${ms(warm).trim()} wall; goal < ${WARM_GOAL_MS / 1000} s: ${warm < WARM_GOAL_MS ? "MET" : "NOT MET"}`);
+  }
+  console.log(`end to end, process start to last plan: ${ms(performance.now()).trim()}; load average ${load()}`);
 }
 
 main().catch((err: unknown) => {
