@@ -5,6 +5,7 @@
  * NAT gateways), so every alarm depends on what it watches.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ComputePlatform } from "../components/cluster/config";
 import type { TradingCluster } from "../components/cluster/tradingCluster";
 import { spreadOverZones } from "../components/data/catalog";
 import type { DataTier } from "../components/data/dataTier";
@@ -21,7 +22,7 @@ import type { StackConfig } from "./config";
 
 export interface WatchedComponents {
   network: HaNetwork;
-  cluster: TradingCluster;
+  cluster: TradingCluster<ComputePlatform>;
   dynamo: DynamoTier;
   data: DataTier;
   /** The replica's primary (undefined in a primary stack). */
@@ -53,7 +54,8 @@ export function alarmTargets(config: StackConfig, c: WatchedComponents): AlarmTa
       targetGroupArnSuffix: c.cluster.targetGroupArnSuffix,
       zones: zones.map((zone) => ({ azId: zone.azId, azName: zone.publicSubnet.availabilityZone })),
     },
-    fleet: { autoScalingGroupName: c.cluster.asgName, minSize: config.clusterMinSize },
+    // The Auto Scaling group (ec2) or the ECS service (fargate).
+    fleet: { ...c.cluster.fleet, minSize: config.clusterMinSize },
     natGateways: zones.flatMap((zone) => (zone.natGateway ? [{ azId: zone.azId, id: zone.natGateway.id }] : [])),
     serviceTable: c.dynamo.access.tableName,
     table: {

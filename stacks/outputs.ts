@@ -26,10 +26,10 @@ import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.3.0";
+export const CONTRACT_VERSION = "1.4.0";
 
 /** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "dynamo", "data", "failover", "auth", "observability"] as const;
+export const OUTPUT_SECTIONS = ["network", "cluster", "compute", "dynamo", "data", "failover", "auth", "observability"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -67,12 +67,35 @@ export interface ClusterOutputs {
   /** The URL clients use: https when a certificate is configured, http otherwise. */
   endpoint: string;
   targetGroupArn: string;
-  asgName: string;
+  /** The Auto Scaling group; on computePlatform ec2 only (since 1.4.0 absent on fargate, see `compute`). */
+  asgName?: string;
+  /** The role the service's code runs as: the instances' role (ec2) or the task role (fargate). */
   instanceRoleArn: string;
-  /** Private bucket the service bundle is delivered through. */
-  artifactBucketName: string;
+  /** Private bucket the service bundle is delivered through; on computePlatform ec2 only (since 1.4.0). */
+  artifactBucketName?: string;
   /** CloudWatch log group of the trading API. */
   serviceLogGroupName: string;
+}
+
+/**
+ * What runs the trading fleet (added in 1.4.0): `platform` says which, and the fields of that
+ * platform are present (ec2: the Auto Scaling group; fargate: the ECS cluster and service, the image
+ * repository and the image the tasks run, the execution role).
+ */
+export interface ComputeOutputs {
+  platform: "ec2" | "fargate";
+  /** ec2: the Auto Scaling group (its InService instances are the fleet). */
+  autoScalingGroupName?: string;
+  /** fargate: the ECS cluster. */
+  ecsClusterName?: string;
+  /** fargate: the ECS service (its RUNNING tasks are the fleet; ecs:ListTasks counts them). */
+  ecsServiceName?: string;
+  /** fargate: the stack's ECR repository the image is pushed to. */
+  imageRepositoryUrl?: string;
+  /** fargate: the image the tasks run, `<repository>@sha256:<digest>`. */
+  imageUri?: string;
+  /** fargate: the role ECS pulls the image, ships the logs and injects the secrets with. */
+  executionRoleArn?: string;
 }
 
 /** Aurora PostgreSQL and the ElastiCache replication group. */
@@ -215,6 +238,8 @@ export interface CommonStackOutputs {
   region: string;
   network: NetworkOutputs;
   cluster: ClusterOutputs;
+  /** Which platform runs the fleet and its identifiers (since 1.4.0). */
+  compute: ComputeOutputs;
   /** Table, stream, indexes and DAX of this region (see components/dynamo/outputs.ts). */
   dynamo: DynamoOutputs;
   data: DataOutputs;
@@ -291,11 +316,39 @@ export const clusterOutputsSchema = z.object({
   albArn: arnOf("elasticloadbalancing", /^loadbalancer\/app\/.+$/, "an application load balancer"),
   endpoint: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s) URL"),
   targetGroupArn: arnOf("elasticloadbalancing", /^targetgroup\/.+$/, "a target group"),
-  asgName: nonEmpty,
+  asgName: nonEmpty.optional(),
   instanceRoleArn: arnOf("iam", /^role\/.+$/, "an IAM role"),
-  artifactBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+  artifactBucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
   serviceLogGroupName: nonEmpty,
 });
+
+/** The fields each platform must publish in `compute`. */
+const COMPUTE_FIELDS = {
+  ec2: ["autoScalingGroupName"],
+  fargate: ["ecsClusterName", "ecsServiceName", "imageRepositoryUrl", "imageUri", "executionRoleArn"],
+} as const;
+
+export const computeOutputsSchema = z
+  .object({
+    platform: z.enum(["ec2", "fargate"]),
+    autoScalingGroupName: nonEmpty.optional(),
+    ecsClusterName: nonEmpty.optional(),
+    ecsServiceName: nonEmpty.optional(),
+    imageRepositoryUrl: z.string().regex(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\S+$/, "must be an ECR repository URL").optional(),
+    imageUri: z.string().regex(/^\S+@sha256:[0-9a-f]{64}$/, "must be an image pinned by digest (<repository>@sha256:<digest>)").optional(),
+    executionRoleArn: arnOf("iam", /^role\/.+$/, "an IAM role").optional(),
+  })
+  .superRefine((compute, ctx) => {
+    for (const [platform, fields] of Object.entries(COMPUTE_FIELDS)) {
+      for (const field of fields) {
+        const present = compute[field] !== undefined;
+        if (present !== (compute.platform === platform)) {
+          const message = present ? `is published on ${platform} only, but platform is ${compute.platform}` : `is required when platform is ${platform}`;
+          ctx.addIssue({ code: "custom", path: [field], message, input: compute[field] });
+        }
+      }
+    }
+  });
 
 export const dataOutputsSchema = z.object({
   dbWriterEndpoint: dnsName,
@@ -364,6 +417,7 @@ const commonShape = {
   region: regionName,
   network: networkOutputsSchema,
   cluster: clusterOutputsSchema,
+  compute: computeOutputsSchema,
   dynamo: dynamoOutputsSchema,
   data: dataOutputsSchema,
   failover: failoverOutputsSchema,
@@ -388,6 +442,7 @@ type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const exact: {
   network: Exactly<z.output<typeof networkOutputsSchema>, NetworkOutputs>;
   cluster: Exactly<z.output<typeof clusterOutputsSchema>, ClusterOutputs>;
+  compute: Exactly<z.output<typeof computeOutputsSchema>, ComputeOutputs>;
   dynamo: Exactly<z.output<typeof dynamoOutputsSchema>, DynamoOutputs>;
   data: Exactly<z.output<typeof dataOutputsSchema>, DataOutputs>;
   failover: Exactly<z.output<typeof failoverOutputsSchema>, FailoverOutputs>;
@@ -395,7 +450,7 @@ const exact: {
   observability: Exactly<z.output<typeof observabilityOutputsSchema>, ObservabilityOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, dynamo: true, data: true, failover: true, auth: true, observability: true, primary: true, replica: true };
+} = { network: true, cluster: true, compute: true, dynamo: true, data: true, failover: true, auth: true, observability: true, primary: true, replica: true };
 void exact;
 
 /**

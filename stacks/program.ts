@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSecurityGroups } from "../components/cluster/securityGroups";
+import type { ComputePlatform } from "../components/cluster/config";
 import { TradingCluster } from "../components/cluster/tradingCluster";
 import { DataTier, dataZonesOf } from "../components/data/dataTier";
 import { ReferenceDataMigrations } from "../components/data/migrations";
@@ -141,7 +142,11 @@ export async function main() {
   // Step 5: the token issuer (a Cognito user pool, an external issuer or the primary's), then the
   // fleet and its load balancer, which verify its tokens, reaching the hot path through step 2's groups.
   const auth = stackAuthentication(config, authPrimary);
-  const cluster = new TradingCluster("trading", {
+  const cluster = new TradingCluster<ComputePlatform>("trading", {
+    // EC2 instances or Fargate tasks, behind the same ALB, listeners, groups and permissions.
+    computePlatform: config.computePlatform,
+    taskCpu: config.clusterTaskCpu,
+    taskMemoryMiB: config.clusterTaskMemoryMiB,
     vpcId: network.vpcId,
     appSubnetIds: network.zones.map((zone) => zone.appSubnet.id),
     publicSubnetIds: network.zones.map((zone) => zone.publicSubnet.id),
@@ -196,7 +201,12 @@ export async function main() {
     instanceRoleArn: cluster.instanceRoleArn,
     alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
     apiEndpoint: cluster.endpoint,
-    autoScalingGroupName: cluster.asgName,
+    // On Fargate there is no group: the region-info parameter then names none (the value resolves to
+    // undefined, which its JSON leaves out), and the failover command waits the full fence bound
+    // instead of hearing from every instance, as it does for a region-info without a group
+    // (services/failover proveStoppedWriting). Counting tasks (ecs:ListTasks) is the failover
+    // command's next step; RegionFailoverArgs.autoScalingGroupName should then become optional.
+    autoScalingGroupName: cluster.asgName ?? (pulumi.output(undefined) as unknown as pulumi.Output<string>),
     tableName: dynamo.access.tableName,
     streamProcessorFunctionName: dynamo.localStream.functionName,
     streamMappingUuid: dynamo.localStream.mappingUuid,
@@ -231,11 +241,12 @@ export async function main() {
       albArn: cluster.albArn,
       endpoint: cluster.endpoint,
       targetGroupArn: cluster.targetGroupArn,
-      asgName: cluster.asgName,
+      ...(cluster.asgName ? { asgName: cluster.asgName } : {}),
       instanceRoleArn: cluster.instanceRoleArn,
-      artifactBucketName: cluster.artifactBucketName,
+      ...(cluster.artifactBucketName ? { artifactBucketName: cluster.artifactBucketName } : {}),
       serviceLogGroupName: cluster.serviceLogGroupName,
     },
+    compute: cluster.compute,
     data: {
       dbWriterEndpoint: data.dbWriterEndpoint,
       dbReaderEndpoint: data.dbReaderEndpoint,

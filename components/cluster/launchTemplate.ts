@@ -107,7 +107,8 @@ export function launchTemplate(scope: pulumi.Resource, name: string, args: Launc
   );
 }
 
-function referenceDataEndpoints(access: DataAccess | undefined): pulumi.Output<BootSettings["referenceData"]> {
+/** The service's view of Aurora and the cache (their endpoints and users), as one Output. */
+export function referenceDataEndpoints(access: DataAccess | undefined): pulumi.Output<BootSettings["referenceData"]> {
   if (!access) return pulumi.output(undefined);
   return pulumi
     .all([access.dbReaderEndpoint, access.dbPort, access.dbName, access.dbUser, access.cachePrimaryEndpoint, access.cachePort, access.cacheUserName, access.cacheReplicationGroupId])

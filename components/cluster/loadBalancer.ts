@@ -34,6 +34,8 @@ export interface LoadBalancerArgs {
   /** The account that owns the bucket the logs go to. */
   readonly accountId: pulumi.Input<string>;
   readonly appPort: number;
+  /** `instance` for the EC2 group, `ip` for Fargate tasks (awsvpc: each task is its own ENI). */
+  readonly targetType: "instance" | "ip";
   readonly deregistrationDelaySeconds: pulumi.Input<number>;
   readonly accessLogRetentionDays: pulumi.Input<number>;
   readonly deletionProtection: boolean;
@@ -48,6 +50,8 @@ export interface LoadBalancerArgs {
 export interface LoadBalancer {
   readonly alb: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
+  /** The listeners (and rules) that forward to the target group. */
+  readonly listeners: pulumi.Resource[];
 }
 
 /** Registers the access-log bucket, the ALB, the target group and the listeners under `scope`. */
@@ -95,7 +99,7 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
     `${name}-api`,
     {
       vpcId: args.vpcId,
-      targetType: "instance",
+      targetType: args.targetType,
       port: args.appPort,
       protocol: "HTTP",
       deregistrationDelay: args.deregistrationDelaySeconds,
@@ -119,8 +123,8 @@ export function loadBalancer(scope: pulumi.Resource, name: string, args: LoadBal
     parent,
   );
 
-  listeners(scope, name, alb, targetGroup, args.albSecurityGroupId, args.certificateArn, args.authentication);
-  return { alb, targetGroup };
+  const forwarding = listeners(scope, name, alb, targetGroup, args.albSecurityGroupId, args.certificateArn, args.authentication);
+  return { alb, targetGroup, listeners: forwarding };
 }
 
 /**
@@ -167,7 +171,7 @@ function listeners(
   albSecurityGroupId: pulumi.Input<string>,
   certificateArn: string | undefined,
   authentication: ApiAuthentication | undefined,
-): void {
+): pulumi.Resource[] {
   const parent = { parent: scope };
   const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
   if (certificateArn) {
@@ -186,7 +190,7 @@ function listeners(
       { parent: scope, dependsOn: egress },
     );
     if (authentication) listenerAuthRules(scope, name, https, targetGroup.arn, authentication);
-    new aws.lb.Listener(
+    const http = new aws.lb.Listener(
       `${name}-http`,
       {
         loadBalancerArn: alb.arn,
@@ -201,13 +205,16 @@ function listeners(
       },
       parent,
     );
+    return [https, http];
   } else {
     // No certificate (dev only; the config refuses this in prod): plain HTTP, flagged by policy.
     // jwt-validation exists only on HTTPS listeners, so here the service's own check is the only one.
-    new aws.lb.Listener(
-      `${name}-http`,
-      { loadBalancerArn: alb.arn, port: ALB_LISTENER_PORTS.http, protocol: "HTTP", defaultActions: forward },
-      parent,
-    );
+    return [
+      new aws.lb.Listener(
+        `${name}-http`,
+        { loadBalancerArn: alb.arn, port: ALB_LISTENER_PORTS.http, protocol: "HTTP", defaultActions: forward },
+        parent,
+      ),
+    ];
   }
 }

@@ -8,20 +8,69 @@ import { rotatingKmsKey } from "../shared/kmsKey";
 import { retainedLogGroup } from "../shared/logGroup";
 import { bundleService, ServiceArtifact } from "./artifact";
 import { autoScalingGroup } from "./autoScalingGroup";
-import type { ScalingMetric } from "./config";
+import type { ComputePlatform, ScalingMetric } from "./config";
 import { cursorSecretParameter } from "./cursorSecret";
 import { serviceDelivery } from "./delivery";
+import { fargateService } from "./fargateService";
+import { serviceImage } from "./image";
 import { instanceIdentity } from "./instanceIdentity";
-import { launchTemplate } from "./launchTemplate";
+import { launchTemplate, referenceDataEndpoints } from "./launchTemplate";
 import { loadBalancer } from "./loadBalancer";
-import { bootRetryBudgetSeconds } from "./userData";
+import { taskIdentity } from "./taskIdentity";
+import { bootRetryBudgetSeconds, serviceEnvironment } from "./userData";
 
 // TradingCluster's public API, as it was before each part got a file.
 export { al2023AmiParameter } from "./launchTemplate";
 export { TLS_POLICY } from "./loadBalancer";
 
+/**
+ * What runs the fleet, and its identifiers: the Auto Scaling group (ec2), or the ECS cluster,
+ * service and image (fargate). The stack's outputs publish it as their `compute` section.
+ */
+export type ComputeIdentifiers =
+  | { platform: "ec2"; autoScalingGroupName: pulumi.Output<string> }
+  | {
+      platform: "fargate";
+      ecsClusterName: pulumi.Output<string>;
+      ecsServiceName: pulumi.Output<string>;
+      /** The ECR repository the image is pushed to (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
+      imageRepositoryUrl: pulumi.Output<string>;
+      /** The image the tasks run, pinned by digest. */
+      imageUri: pulumi.Output<string>;
+      /** The role ECS pulls the image, ships the logs and injects the cursor key with. */
+      executionRoleArn: pulumi.Output<string>;
+    };
+
+/**
+ * The fleet's CloudWatch and EventBridge identifiers, known to be one platform's when the program
+ * runs (what the alarms and the dashboard watch: components/observability FleetTarget, less its minimum).
+ */
+export type FleetIdentifiers =
+  | { platform: "ec2"; autoScalingGroupName: pulumi.Output<string> }
+  | { platform: "fargate"; ecsClusterName: pulumi.Output<string>; ecsServiceName: pulumi.Output<string>; ecsServiceArn: pulumi.Output<string> };
+
+/** An output that exists on EC2 only: typed as present when the platform is statically ec2. */
+export type Ec2Only<P extends ComputePlatform, T> = P extends "ec2" ? pulumi.Output<T> : pulumi.Output<T> | undefined;
+
 /** Inputs of TradingCluster. */
-export interface TradingClusterArgs {
+export interface TradingClusterArgs<P extends ComputePlatform = ComputePlatform> {
+  /**
+   * Where the service runs: an Auto Scaling group of EC2 instances, or an ECS service of Fargate
+   * tasks built from services/trading-api/Dockerfile. Both behind the same ALB, target group
+   * health check, listeners, security groups and data permissions.
+   * @default "ec2"
+   */
+  readonly computePlatform?: P;
+  /**
+   * CPU units of each Fargate task (fargate only; 512, 1024, 2048 or 4096).
+   * @default 1024
+   */
+  readonly taskCpu?: number;
+  /**
+   * Memory (MiB) of each Fargate task, a size Fargate offers with `taskCpu` (fargate only).
+   * @default 2048
+   */
+  readonly taskMemoryMiB?: number;
   /** The VPC of the target group. */
   readonly vpcId: pulumi.Input<string>;
   /**
@@ -37,22 +86,23 @@ export interface TradingClusterArgs {
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** The regional table and DAX cluster: the IAM policy names exactly these; the service is pointed at them. */
   readonly hotPath: HotPathAccess;
-  /** EC2 instance type. Validated by the stack config. */
+  /** EC2 instance type (ec2 only). Validated by the stack config. */
   readonly instanceType: string;
   /**
-   * AMI of the fleet, pinned (Amazon Linux 2023 of the instance type's architecture; see
+   * AMI of the fleet (ec2 only), pinned (Amazon Linux 2023 of the instance type's architecture; see
    * al2023AmiParameter). A new id is a new launch template version, so an instance refresh.
    */
   readonly imageId: pulumi.Input<string>;
-  /** Group sizes; min <= desired <= max. */
+  /** Smallest number of instances or tasks; min <= desired <= max. */
   readonly minSize: pulumi.Input<number>;
-  /** Instances at first deploy, between `minSize` and `maxSize` (auto scaling owns the number afterwards). */
+  /** Instances or tasks at first deploy, between `minSize` and `maxSize` (auto scaling owns the number afterwards). */
   readonly desiredCapacity: pulumi.Input<number>;
-  /** Largest number of instances the target-tracking policy may reach. */
+  /** Largest number of instances or tasks the target-tracking policy may reach. */
   readonly maxSize: pulumi.Input<number>;
   /**
    * Seconds before ELB health checks count after launch; also the default instance warmup. The
    * boot's S3/SSM retries get this less 60 s (userData.ts bootRetryBudgetSeconds); at least 75.
+   * On Fargate, the service's health check grace period.
    * @default 120
    */
   readonly healthCheckGraceSeconds?: number;
@@ -154,7 +204,7 @@ export interface TradingClusterArgs {
  * behind an internet-facing Application Load Balancer, with the service bundled at deploy time and
  * delivered through a private, KMS-encrypted, versioned S3 bucket.
  */
-export class TradingCluster extends pulumi.ComponentResource {
+export class TradingCluster<P extends ComputePlatform = "ec2"> extends pulumi.ComponentResource {
   /** DNS name of the internet-facing ALB. */
   public readonly albDnsName: pulumi.Output<string>;
   /** Route 53 hosted zone of the ALB, for alias records. */
@@ -167,16 +217,25 @@ export class TradingCluster extends pulumi.ComponentResource {
   public readonly targetGroupArn: pulumi.Output<string>;
   /** `targetgroup/<name>/<id>`: the TargetGroup dimension of the ALB's CloudWatch metrics. */
   public readonly targetGroupArnSuffix: pulumi.Output<string>;
-  /** Name of the Auto Scaling group (the AutoScalingGroupName dimension of its metrics). */
-  public readonly asgName: pulumi.Output<string>;
-  /** The app security group the instances run in (`appSecurityGroupId`, passed through). */
+  /** Which platform runs the fleet. */
+  public readonly computePlatform: P;
+  /** The fleet's identifiers for alarms and the dashboard, by platform. */
+  public readonly fleet: FleetIdentifiers;
+  /** The platform and its identifiers (the outputs' `compute` section). */
+  public readonly compute: ComputeIdentifiers;
+  /** Name of the Auto Scaling group (the AutoScalingGroupName dimension of its metrics); ec2 only. */
+  public readonly asgName: Ec2Only<P, string>;
+  /** The app security group the instances or tasks run in (`appSecurityGroupId`, passed through). */
   public readonly appSecurityGroupId: pulumi.Output<string>;
-  /** ARN of the instances' IAM role (RegionFailover grants it the write-region flag). */
+  /**
+   * ARN of the role the service's code runs as: the instances' role (ec2) or the task role
+   * (fargate). RegionFailover grants it the write-region flag.
+   */
   public readonly instanceRoleArn: pulumi.Output<string>;
-  /** The private bucket the service artifact is delivered through. */
-  public readonly artifactBucketName: pulumi.Output<string>;
-  /** S3 key of the current artifact (content-addressed by the bundle's SHA-256). */
-  public readonly artifactKey: pulumi.Output<string>;
+  /** The private bucket the service artifact is delivered through; ec2 only (Fargate runs the image). */
+  public readonly artifactBucketName: Ec2Only<P, string>;
+  /** S3 key of the current artifact (content-addressed by the bundle's SHA-256); ec2 only. */
+  public readonly artifactKey: Ec2Only<P, string>;
   /** CloudWatch log group of the service's logs. */
   public readonly serviceLogGroupName: pulumi.Output<string>;
   /** SSM SecureString parameter holding the pagination-cursor key. */
@@ -184,7 +243,7 @@ export class TradingCluster extends pulumi.ComponentResource {
   /** The URL clients use: https when a certificate is configured. */
   public readonly endpoint: pulumi.Output<string>;
 
-  constructor(name: string, args: TradingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: TradingClusterArgs<P>, opts?: pulumi.ComponentResourceOptions) {
     super("trading:cluster:TradingCluster", name, {}, opts);
     const parent = { parent: this };
     const stack = pulumi.getStack();
@@ -192,6 +251,8 @@ export class TradingCluster extends pulumi.ComponentResource {
     const graceSeconds = args.healthCheckGraceSeconds ?? 120;
     const cursorSecretRotation = args.cursorSecretRotation ?? 1;
     const artifact = args.artifact ?? bundleService();
+    // The default is ec2, which is what P defaults to when computePlatform is left out.
+    const platform = (args.computePlatform ?? "ec2") as P;
     const region = aws.getRegionOutput({}, parent).region;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
@@ -199,13 +260,17 @@ export class TradingCluster extends pulumi.ComponentResource {
 
     // Each part registers its resources with this component as parent, under the names it always had.
     const forceDestroy = args.forceDestroyBuckets ?? false;
-    const delivery = serviceDelivery(this, name, {
-      artifact,
-      kmsKeyArn: key.arn,
-      accountId,
-      accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
-      forceDestroy,
-    });
+    // The S3 delivery exists for instances only: a task runs the image, which holds the same bundle.
+    const delivery =
+      platform === "ec2"
+        ? serviceDelivery(this, name, {
+            artifact,
+            kmsKeyArn: key.arn,
+            accountId,
+            accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
+            forceDestroy,
+          })
+        : undefined;
     const cursorSecret = cursorSecretParameter(this, name, key.arn, cursorSecretRotation);
     const logGroup = retainedLogGroup(
       `${name}-service-logs`,
@@ -213,87 +278,165 @@ export class TradingCluster extends pulumi.ComponentResource {
       this,
     );
 
-    const identity = instanceIdentity(this, name, {
-      region,
-      hotPath: args.hotPath,
-      artifactObjectArn: pulumi.interpolate`${delivery.bucket.arn}/${delivery.object.key}`,
-      kmsKeyArn: key.arn,
-      cursorSecretParameterArn: cursorSecret.arn,
-      logGroupArn: logGroup.arn,
-      ...(args.referenceData ? { referenceData: args.referenceData } : {}),
-    });
-
-    const instanceTags = { ...(args.instanceTags ?? {}), Name: `${name}-api` };
-    const template = launchTemplate(this, name, {
-      instanceType: args.instanceType,
-      imageId: args.imageId,
-      instanceProfileArn: identity.instanceProfile.arn,
-      appSecurityGroupId: args.appSecurityGroupId,
-      instanceTags,
-      boot: {
-        region,
-        artifactBucket: delivery.bucket.id,
-        artifactKey: delivery.object.key,
-        tableName: args.hotPath.tableName,
-        daxEndpoint: args.hotPath.daxEndpoint,
-        cursorSecretParameter: cursorSecret.name,
-        logGroupName: logGroup.name,
-        writeRegionParameter: args.writeRegionParameterName ?? "",
-        authentication: serviceAuthSettings(args.authentication),
-      },
-      ...(args.referenceData ? { referenceData: args.referenceData } : {}),
-      fixedBoot: {
-        artifactSha256: artifact.sha256,
-        port: appPort,
-        cursorSecretRotation,
-        writeRegionPeers: args.writeRegionPeers ?? [],
-        // The boot's S3/SSM retries end early enough for the instance to pass its health checks
-        // before the grace period does (and the grace period is refused when nothing fits).
-        retryBudgetSeconds: bootRetryBudgetSeconds(graceSeconds),
-      },
-    });
-
-    const { alb, targetGroup } = loadBalancer(this, name, {
-      vpcId: args.vpcId,
-      publicSubnetIds: args.publicSubnetIds,
-      albSecurityGroupId: args.albSecurityGroupId,
-      accountId,
-      appPort,
-      deregistrationDelaySeconds: args.deregistrationDelaySeconds ?? 30,
-      accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
-      deletionProtection: args.deletionProtection ?? false,
-      certificateArn: args.certificateArn,
-      forceDestroy,
-      authentication: args.authentication,
-    });
-
-    const group = autoScalingGroup(this, name, {
-      appSubnetIds: args.appSubnetIds,
-      minSize: args.minSize,
-      desiredCapacity: args.desiredCapacity,
-      maxSize: args.maxSize,
-      launchTemplate: template,
-      alb,
-      targetGroup,
-      graceSeconds,
-      instanceTags,
+    // The front door is the same on both platforms; only the target type follows the platform.
+    const deregistrationDelaySeconds = args.deregistrationDelaySeconds ?? 30;
+    const frontDoor = () =>
+      loadBalancer(this, name, {
+        vpcId: args.vpcId,
+        publicSubnetIds: args.publicSubnetIds,
+        albSecurityGroupId: args.albSecurityGroupId,
+        accountId,
+        appPort,
+        targetType: platform === "ec2" ? "instance" : "ip",
+        deregistrationDelaySeconds,
+        accessLogRetentionDays: args.accessLogRetentionDays ?? 90,
+        deletionProtection: args.deletionProtection ?? false,
+        certificateArn: args.certificateArn,
+        forceDestroy,
+        authentication: args.authentication,
+      });
+    const scaling = {
       scalingMetric: args.scalingMetric ?? "alb-requests",
       scalingRequestsPerTarget: args.scalingRequestsPerTarget ?? 1000,
       scalingCpuPercent: args.scalingCpuPercent ?? 50,
-      instanceIdentity: [...identity.policies, identity.instanceProfile],
-    });
+    } as const;
 
+    let front: ReturnType<typeof frontDoor>;
+    if (delivery) {
+      const identity = instanceIdentity(this, name, {
+        region,
+        hotPath: args.hotPath,
+        artifactObjectArn: pulumi.interpolate`${delivery.bucket.arn}/${delivery.object.key}`,
+        kmsKeyArn: key.arn,
+        cursorSecretParameterArn: cursorSecret.arn,
+        logGroupArn: logGroup.arn,
+        ...(args.referenceData ? { referenceData: args.referenceData } : {}),
+      });
+
+      const instanceTags = { ...(args.instanceTags ?? {}), Name: `${name}-api` };
+      const template = launchTemplate(this, name, {
+        instanceType: args.instanceType,
+        imageId: args.imageId,
+        instanceProfileArn: identity.instanceProfile.arn,
+        appSecurityGroupId: args.appSecurityGroupId,
+        instanceTags,
+        boot: {
+          region,
+          artifactBucket: delivery.bucket.id,
+          artifactKey: delivery.object.key,
+          tableName: args.hotPath.tableName,
+          daxEndpoint: args.hotPath.daxEndpoint,
+          cursorSecretParameter: cursorSecret.name,
+          logGroupName: logGroup.name,
+          writeRegionParameter: args.writeRegionParameterName ?? "",
+          authentication: serviceAuthSettings(args.authentication),
+        },
+        ...(args.referenceData ? { referenceData: args.referenceData } : {}),
+        fixedBoot: {
+          artifactSha256: artifact.sha256,
+          port: appPort,
+          cursorSecretRotation,
+          writeRegionPeers: args.writeRegionPeers ?? [],
+          // The boot's S3/SSM retries end early enough for the instance to pass its health checks
+          // before the grace period does (and the grace period is refused when nothing fits).
+          retryBudgetSeconds: bootRetryBudgetSeconds(graceSeconds),
+        },
+      });
+
+      front = frontDoor();
+      const group = autoScalingGroup(this, name, {
+        appSubnetIds: args.appSubnetIds,
+        minSize: args.minSize,
+        desiredCapacity: args.desiredCapacity,
+        maxSize: args.maxSize,
+        launchTemplate: template,
+        alb: front.alb,
+        targetGroup: front.targetGroup,
+        graceSeconds,
+        instanceTags,
+        ...scaling,
+        instanceIdentity: [...identity.policies, identity.instanceProfile],
+      });
+      this.asgName = group.name as Ec2Only<P, string>;
+      this.instanceRoleArn = identity.role.arn;
+      this.artifactBucketName = delivery.bucket.id as Ec2Only<P, string>;
+      this.artifactKey = delivery.object.key as Ec2Only<P, string>;
+      this.fleet = { platform: "ec2", autoScalingGroupName: group.name };
+      this.compute = { platform: "ec2", autoScalingGroupName: group.name };
+    } else {
+      front = frontDoor();
+      const image = serviceImage(this, name, { artifact, forceDelete: forceDestroy });
+      const identity = taskIdentity(this, name, accountId, {
+        region,
+        hotPath: args.hotPath,
+        kmsKeyArn: key.arn,
+        cursorSecretParameterArn: cursorSecret.arn,
+        logGroupArn: logGroup.arn,
+        repositoryArn: image.repository.arn,
+        ...(args.referenceData ? { referenceData: args.referenceData } : {}),
+      });
+      const environment = pulumi
+        .all([region, args.hotPath.tableName, args.hotPath.daxEndpoint, referenceDataEndpoints(args.referenceData), pulumi.output(args.writeRegionParameterName ?? ""), serviceAuthSettings(args.authentication)])
+        .apply(([regionName, tableName, daxEndpoint, referenceData, writeRegionParameter, authentication]) =>
+          serviceEnvironment({
+            port: appPort,
+            region: regionName,
+            tableName,
+            daxEndpoint,
+            ...(referenceData ? { referenceData } : {}),
+            ...(writeRegionParameter ? { writeRegionParameter, writeRegionPeers: args.writeRegionPeers ?? [] } : {}),
+            ...(authentication ? { authentication } : {}),
+          }),
+        );
+      const fargate = fargateService(this, name, {
+        appSubnetIds: args.appSubnetIds,
+        appSecurityGroupId: args.appSecurityGroupId,
+        minSize: args.minSize,
+        desiredCapacity: args.desiredCapacity,
+        maxSize: args.maxSize,
+        taskCpu: args.taskCpu ?? 1024,
+        taskMemoryMiB: args.taskMemoryMiB ?? 2048,
+        imageUri: image.imageUri,
+        port: appPort,
+        region,
+        environment,
+        cursorSecretParameterArn: cursorSecret.arn,
+        cursorSecretVersion: cursorSecret.version,
+        logGroupName: logGroup.name,
+        taskRoleArn: identity.taskRole.arn,
+        executionRoleArn: identity.executionRole.arn,
+        alb: front.alb,
+        targetGroup: front.targetGroup,
+        listeners: front.listeners,
+        graceSeconds,
+        deregistrationDelaySeconds: plainNumber(deregistrationDelaySeconds, "deregistrationDelaySeconds"),
+        ...scaling,
+        identity: identity.policies,
+      });
+      this.asgName = undefined as Ec2Only<P, string>;
+      this.instanceRoleArn = identity.taskRole.arn;
+      this.artifactBucketName = undefined as Ec2Only<P, string>;
+      this.artifactKey = undefined as Ec2Only<P, string>;
+      this.fleet = { platform: "fargate", ecsClusterName: fargate.cluster.name, ecsServiceName: fargate.service.name, ecsServiceArn: fargate.service.arn };
+      this.compute = {
+        platform: "fargate",
+        ecsClusterName: fargate.cluster.name,
+        ecsServiceName: fargate.service.name,
+        imageRepositoryUrl: image.repository.repositoryUrl,
+        imageUri: image.imageUri,
+        executionRoleArn: identity.executionRole.arn,
+      };
+    }
+    const { alb, targetGroup } = front;
+
+    this.computePlatform = platform;
     this.albDnsName = alb.dnsName;
     this.albZoneId = alb.zoneId;
     this.albArn = alb.arn;
     this.albArnSuffix = alb.arnSuffix;
     this.targetGroupArn = targetGroup.arn;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
-    this.asgName = group.name;
     this.appSecurityGroupId = pulumi.output(args.appSecurityGroupId);
-    this.instanceRoleArn = identity.role.arn;
-    this.artifactBucketName = delivery.bucket.id;
-    this.artifactKey = delivery.object.key;
     this.serviceLogGroupName = logGroup.name;
     this.cursorSecretParameterName = cursorSecret.name;
     this.endpoint = pulumi.interpolate`${args.certificateArn ? "https" : "http"}://${alb.dnsName}`;
@@ -304,6 +447,7 @@ export class TradingCluster extends pulumi.ComponentResource {
       albArnSuffix: this.albArnSuffix,
       targetGroupArn: this.targetGroupArn,
       targetGroupArnSuffix: this.targetGroupArnSuffix,
+      compute: this.compute,
       asgName: this.asgName,
       appSecurityGroupId: this.appSecurityGroupId,
       instanceRoleArn: this.instanceRoleArn,
@@ -314,6 +458,17 @@ export class TradingCluster extends pulumi.ComponentResource {
       endpoint: this.endpoint,
     });
   }
+}
+
+/**
+ * A number the program must know when it runs (the stop timeout is checked against it); the stack
+ * passes the config value, a plain number.
+ */
+function plainNumber(value: pulumi.Input<number>, name: string): number {
+  if (typeof value !== "number") {
+    throw new Error(`TradingCluster: ${name} must be a plain number on computePlatform fargate (the task's stopTimeout is checked against it)`);
+  }
+  return value;
 }
 
 /** The plain settings the boot script writes for the service (undefined: no authentication). */

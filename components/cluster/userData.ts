@@ -166,7 +166,9 @@ function safe(name: keyof BootSettings | `referenceData.${string}` | `authentica
 }
 
 /** The environment the service reads (services/trading-api/src/config.ts), secrets excepted. */
-export function serviceEnvironment(s: BootSettings): Record<string, string> {
+export function serviceEnvironment(
+  s: Pick<BootSettings, "port" | "region" | "tableName" | "daxEndpoint" | "referenceData" | "writeRegionParameter" | "writeRegionPeers" | "authentication">,
+): Record<string, string> {
   return {
     PORT: safe("port", s.port),
     AWS_REGION: safe("region", s.region),

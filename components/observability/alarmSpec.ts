@@ -60,6 +60,23 @@ export interface CapacityMaxima {
   write: number;
 }
 
+/**
+ * The fleet, by platform: an Auto Scaling group (ec2; `platform` may be left out, as before
+ * computePlatform existed) or an ECS service of Fargate tasks.
+ */
+export type FleetTarget<T> =
+  | { platform?: "ec2"; autoScalingGroupName: T; minSize: number }
+  | {
+      platform: "fargate";
+      /** The ClusterName dimension. */
+      ecsClusterName: T;
+      /** The ServiceName dimension. */
+      ecsServiceName: T;
+      /** The service's ARN: what its EventBridge deployment events name in `resources`. */
+      ecsServiceArn: T;
+      minSize: number;
+    };
+
 /** The resources the alarms watch, by the identifiers CloudWatch names them with. */
 export interface AlarmTargets<T> {
   loadBalancer: {
@@ -70,7 +87,7 @@ export interface AlarmTargets<T> {
     /** The AZs the ALB (and the fleet) spans: AZ ID for ids, AZ name for the AvailabilityZone dimension. */
     zones: { azId: string; azName: T }[];
   };
-  fleet: { autoScalingGroupName: T; minSize: number };
+  fleet: FleetTarget<T>;
   natGateways: { azId: string; id: T }[];
   /** The service metrics' Table dimension. */
   serviceTable: T;

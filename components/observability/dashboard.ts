@@ -190,20 +190,45 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
   }
 
   // --- Fleet --------------------------------------------------------------------------------
-  grid.header("## Fleet: Auto Scaling group and the trading API");
-  const asg = { AutoScalingGroupName: t.fleet.autoScalingGroupName };
   const service = { [TABLE_DIMENSION]: t.serviceTable };
+  const fleet = t.fleet;
+  let capacityPanels: Panel<T>[];
+  if (fleet.platform === "fargate") {
+    grid.header("## Fleet: ECS service on Fargate and the trading API");
+    const ecs = { ClusterName: fleet.ecsClusterName, ServiceName: fleet.ecsServiceName };
+    capacityPanels = [
+      {
+        title: "Tasks running, desired",
+        stat: "Minimum",
+        metrics: [
+          line("ECS/ContainerInsights", "RunningTaskCount", ecs),
+          line("ECS/ContainerInsights", "DesiredTaskCount", ecs, { stat: "Maximum" }),
+        ],
+      },
+      {
+        title: "Service CPU and memory (%)",
+        stat: "Average",
+        metrics: [line("AWS/ECS", "CPUUtilization", ecs), line("AWS/ECS", "MemoryUtilization", ecs)],
+      },
+    ];
+  } else {
+    grid.header("## Fleet: Auto Scaling group and the trading API");
+    const asg = { AutoScalingGroupName: fleet.autoScalingGroupName };
+    capacityPanels = [
+      {
+        title: "Instances in service, desired, minimum",
+        stat: "Minimum",
+        metrics: [
+          line("AWS/AutoScaling", "GroupInServiceInstances", asg),
+          line("AWS/AutoScaling", "GroupDesiredCapacity", asg, { stat: "Maximum" }),
+          line("AWS/AutoScaling", "GroupMinSize", asg, { stat: "Maximum" }),
+        ],
+      },
+      { title: "Fleet CPU (%)", stat: "Average", metrics: [line("AWS/EC2", "CPUUtilization", asg)] },
+    ];
+  }
   grid.row([
-    {
-      title: "Instances in service, desired, minimum",
-      stat: "Minimum",
-      metrics: [
-        line("AWS/AutoScaling", "GroupInServiceInstances", asg),
-        line("AWS/AutoScaling", "GroupDesiredCapacity", asg, { stat: "Maximum" }),
-        line("AWS/AutoScaling", "GroupMinSize", asg, { stat: "Maximum" }),
-      ],
-    },
-    { title: "Fleet CPU (%)", stat: "Average", metrics: [line("AWS/EC2", "CPUUtilization", asg)] },
+    ...capacityPanels,
     {
       title: "API requests and 5xx",
       stat: "Sum",

@@ -7,6 +7,73 @@ import { dashboardBody } from "./dashboard";
 /** The EventBridge detail types of an instance refresh that did not complete (EventBridge events reference, Amazon EC2 Auto Scaling). */
 export const INSTANCE_REFRESH_FAILURE_EVENTS = ["EC2 Auto Scaling Instance Refresh Failed", "EC2 Auto Scaling Instance Refresh Cancelled"] as const;
 
+/**
+ * The EventBridge event of an ECS service deployment that failed: the deployment circuit breaker
+ * stopped it (and rolled back to the last completed deployment, as the service is configured).
+ * "Amazon ECS service deployment state change events", ECS Developer Guide: detail-type
+ * "ECS Deployment State Change", `resources` the service ARN, `detail.eventName`
+ * SERVICE_DEPLOYMENT_FAILED.
+ */
+export const ECS_DEPLOYMENT_FAILURE_EVENT = { detailType: "ECS Deployment State Change", eventName: "SERVICE_DEPLOYMENT_FAILED" } as const;
+
+/**
+ * The fleet's "a rollout did not complete" rule and how its events read on the topic: an instance
+ * refresh that failed or was cancelled (ec2), or a service deployment the circuit breaker failed
+ * (fargate). The ec2 resources keep their names.
+ */
+function deploymentFailureRule(
+  name: string,
+  prefix: string,
+  fleet: AlarmTargets<pulumi.Input<string>>["fleet"],
+  parent: pulumi.CustomResourceOptions,
+): { rule: aws.cloudwatch.EventRule; targetName: string; inputTransformer: aws.types.input.cloudwatch.EventTargetInputTransformer } {
+  if (fleet.platform === "fargate") {
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-ecs-deployment`,
+      {
+        name: `${prefix}-ecs-deployment-failed`,
+        description: "A deployment of the trading service failed (deployment circuit breaker): ECS rolled back to the last completed deployment",
+        eventPattern: pulumi.jsonStringify({
+          source: ["aws.ecs"],
+          "detail-type": [ECS_DEPLOYMENT_FAILURE_EVENT.detailType],
+          resources: [fleet.ecsServiceArn],
+          detail: { eventName: [ECS_DEPLOYMENT_FAILURE_EVENT.eventName] },
+        }),
+      },
+      parent,
+    );
+    return {
+      rule,
+      targetName: `${name}-ecs-deployment`,
+      inputTransformer: {
+        inputPaths: { service: "$.resources[0]", deployment: "$.detail.deploymentId", reason: "$.detail.reason", time: "$.time" },
+        inputTemplate: '"ECS deployment <deployment> of <service> failed at <time>: <reason>. The circuit breaker rolled back to the last completed deployment."',
+      },
+    };
+  }
+  const rule = new aws.cloudwatch.EventRule(
+    `${name}-instance-refresh`,
+    {
+      name: `${prefix}-instance-refresh-failed`,
+      description: "An instance refresh of the trading fleet failed or was cancelled: the old launch template version is still serving",
+      eventPattern: pulumi.jsonStringify({
+        source: ["aws.autoscaling"],
+        "detail-type": [...INSTANCE_REFRESH_FAILURE_EVENTS],
+        detail: { AutoScalingGroupName: [fleet.autoScalingGroupName] },
+      }),
+    },
+    parent,
+  );
+  return {
+    rule,
+    targetName: `${name}-instance-refresh`,
+    inputTransformer: {
+      inputPaths: { status: "$.detail-type", group: "$.detail.AutoScalingGroupName", refresh: "$.detail.InstanceRefreshId", time: "$.time" },
+      inputTemplate: '"<status>: Auto Scaling group <group>, instance refresh <refresh>, at <time>. The previous launch template version keeps serving; see the refresh\'s status reason."',
+    },
+  };
+}
+
 /** Where alarms go: a topic this stack creates with these subscribers, or an existing topic. */
 export interface AlarmNotifications {
   /**
@@ -71,7 +138,7 @@ export class Observability extends pulumi.ComponentResource {
   public readonly degradedAlarmName: pulumi.Output<string>;
   /** The stack's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
-  /** EventBridge rule that notifies the topic when an instance refresh fails or is cancelled. */
+  /** EventBridge rule that notifies the topic when an instance refresh fails or is cancelled (ec2), or a service deployment fails (fargate). */
   public readonly instanceRefreshRuleArn: pulumi.Output<string>;
   /** The plan the alarms were made from (for the offline plan and tests). */
   public readonly plan: AlarmSpec<pulumi.Output<string>>[];
@@ -83,19 +150,7 @@ export class Observability extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, parent).region;
 
     // The rule first: the created topic's policy names it as an allowed publisher.
-    const refreshRule = new aws.cloudwatch.EventRule(
-      `${name}-instance-refresh`,
-      {
-        name: `${prefix}-instance-refresh-failed`,
-        description: "An instance refresh of the trading fleet failed or was cancelled: the old launch template version is still serving",
-        eventPattern: pulumi.jsonStringify({
-          source: ["aws.autoscaling"],
-          "detail-type": [...INSTANCE_REFRESH_FAILURE_EVENTS],
-          detail: { AutoScalingGroupName: [args.targets.fleet.autoScalingGroupName] },
-        }),
-      },
-      parent,
-    );
+    const fleetRule = deploymentFailureRule(name, prefix, args.targets.fleet, parent);
 
     let topicArn: pulumi.Output<string>;
     if (args.notifications.existingTopicArn) {
@@ -108,25 +163,14 @@ export class Observability extends pulumi.ComponentResource {
           emailAddresses: args.notifications.emailAddresses,
           httpsEndpoints: args.notifications.httpsEndpoints,
           subscriberAccountIds: args.notifications.subscriberAccountIds,
-          eventRuleArns: [refreshRule.arn],
+          eventRuleArns: [fleetRule.rule.arn],
         },
         parent,
       );
       topicArn = topic.topicArn;
     }
 
-    new aws.cloudwatch.EventTarget(
-      `${name}-instance-refresh`,
-      {
-        rule: refreshRule.name,
-        arn: topicArn,
-        inputTransformer: {
-          inputPaths: { status: "$.detail-type", group: "$.detail.AutoScalingGroupName", refresh: "$.detail.InstanceRefreshId", time: "$.time" },
-          inputTemplate: '"<status>: Auto Scaling group <group>, instance refresh <refresh>, at <time>. The previous launch template version keeps serving; see the refresh\'s status reason."',
-        },
-      },
-      parent,
-    );
+    new aws.cloudwatch.EventTarget(fleetRule.targetName, { rule: fleetRule.rule.name, arn: topicArn, inputTransformer: fleetRule.inputTransformer }, parent);
 
     this.plan = planAlarms(args.targets, args.thresholds);
     const alarms = new Map<string, aws.cloudwatch.MetricAlarm>();
@@ -163,7 +207,7 @@ export class Observability extends pulumi.ComponentResource {
     this.alarmNames = pulumi.all([...alarms.values()].map((alarm) => alarm.name));
     this.degradedAlarmName = degraded.alarmName;
     this.dashboardName = dashboard.dashboardName;
-    this.instanceRefreshRuleArn = refreshRule.arn;
+    this.instanceRefreshRuleArn = fleetRule.rule.arn;
     this.registerOutputs({
       topicArn: this.topicArn,
       alarmNames: this.alarmNames,

@@ -69,7 +69,7 @@ describe("stack outputs contract", () => {
     expect(primary).to.include.members(["data.dbClusterArn"]);
     expect(primary.filter((path) => path.startsWith("data.dbGlobal"))).to.deep.equal([]);
     expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["data.dbGlobalClusterIdentifier", "data.dbGlobalWriterEndpoint"]);
-    expect(CONTRACT_VERSION).to.equal("1.3.0");
+    expect(CONTRACT_VERSION).to.equal("1.4.0");
   });
 
   it("finds a missing and an unexpected key (the comparison can fail)", () => {

@@ -263,12 +263,12 @@ describe("platformOutputs (consumer helper)", () => {
 
     it("tells a stack on an older minor that lacks an output to redeploy", () => {
       const older = primaryWith((o) => delete o.network.vpcId);
-      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.4.0"))
+      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.5.0"))
         .to.throw(PlatformOutputsError)
         .with.property("problems")
         .that.deep.equals([
           'output "network.vpcId" is missing',
-          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.4.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
+          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.5.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
         ]);
     });
 

@@ -97,6 +97,9 @@ export const ACTIONS_ONLY_ON_ALL_RESOURCES: readonly { action: string; source: s
   { action: "ssm:UpdateInstanceInformation", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html" },
   // The VPC flow logs role's log group lookup (VPC User Guide, IAM role for publishing flow logs to CloudWatch Logs).
   { action: "logs:DescribeLogGroups", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html" },
+  // A Fargate task's image pull: the registry token is account-wide (ECR User Guide, "Private registry
+  // authentication"; the reference lists no resource type for it), while the pulls themselves are granted on the repository.
+  { action: "ecr:GetAuthorizationToken", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html" },
   // Custom metrics: PutMetricData has no resource type (scope it with the cloudwatch:namespace condition key).
   { action: "cloudwatch:PutMetricData", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html" },
 ];
