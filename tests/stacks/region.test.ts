@@ -23,6 +23,7 @@ const T = {
   record: "aws:route53/record:Record",
   alb: "aws:lb/loadBalancer:LoadBalancer",
   asg: "aws:autoscaling/group:Group",
+  globalCluster: "aws:rds/globalCluster:GlobalCluster",
   dbCluster: "aws:rds/cluster:Cluster",
 } as const;
 
@@ -137,7 +138,14 @@ describe("region tier: one write region at a time", () => {
       const cluster = run.single(T.dbCluster);
       // The secondary joins the global cluster the primary owns: both name the same one, each its own cluster.
       expect(regionInfoOf(run).globalDatabase, stack).to.deep.equal({ globalClusterIdentifier: "trading-prod-refdata", clusterArn: cluster.outputs.arn });
-      expect(cluster.inputs.globalClusterIdentifier, stack).to.equal("trading-prod-refdata");
+      if (stack === "prod-eu-west-1") {
+        expect(cluster.inputs.globalClusterIdentifier, stack).to.equal("trading-prod-refdata");
+      } else {
+        // The primary's cluster is the one the global cluster is made from (it joins in place).
+        const global = run.single(T.globalCluster);
+        expect(global.inputs.globalClusterIdentifier).to.equal("trading-prod-refdata");
+        expect(run.propertyDependencies(global, "sourceDbClusterIdentifier").map((r) => r.urn)).to.deep.equal([cluster.urn]);
+      }
     }
     // dev's reference database is one regional cluster: the command skips the step and says so.
     expect(regionInfoOf(runs.dev)).to.not.have.property("globalDatabase");
