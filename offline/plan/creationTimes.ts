@@ -83,6 +83,19 @@ export const CREATION_TIMES: Readonly<Record<string, CreationTime>> = {
     why: "with ELB health checks the provider waits for the minimum capacity to be InService and healthy in the target group: instance boot (~1 min), user data installing and starting the service, then the health-check thresholds",
   },
   "aws:autoscaling/policy:Policy": { seconds: 3, why: "synchronous API call" },
+  // ECS on Fargate (computePlatform fargate).
+  "aws:ecr/repository:Repository": { seconds: 3, why: "CreateRepository is synchronous" },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": { seconds: 3, why: "PutLifecyclePolicy is synchronous" },
+  "docker-build:index:Image": {
+    seconds: 3 * MINUTE,
+    why: "an estimate, not a measurement: BuildKit pulls the two base images, copies one file, and pushes the image's layers to ECR (emulated arm64 on an x86_64 deployer; a warm cache makes it seconds)",
+  },
+  "aws:ecs/cluster:Cluster": { seconds: 10, why: "CreateCluster returns ACTIVE; the provider waits for it (ECS API: Cluster status)" },
+  "aws:ecs/taskDefinition:TaskDefinition": { seconds: 3, why: "RegisterTaskDefinition is synchronous" },
+  "aws:ecs/service:Service": {
+    seconds: 5 * MINUTE,
+    why: "with waitForSteadyState the provider waits until the desired tasks run and pass the target group's health checks: Fargate capacity and ENI per task (~1 min), image pull, the service's start, the health-check thresholds and the service's grace period",
+  },
   "aws:lb/loadBalancer:LoadBalancer": {
     seconds: 3 * MINUTE,
     why: "an ALB starts 'provisioning' and is typically 'active' after about 3 minutes (ELB API: LoadBalancerState; the provider waits for active)",

@@ -13,6 +13,11 @@ import { parseStackConfig } from "../../stacks/config";
 import { STACK_OUTPUT_SCHEMAS, StackRole } from "../../stacks/outputs";
 import { RecordedResource, runStackFile, stackConfig, STACKS, StackRun } from "../support/mockCloud";
 import type { PolicyDocument } from "../../components/cluster/instancePolicy";
+import { toPolicyResources } from "../../offline/policy/evaluator";
+import { analysisInputFromRun } from "../../offline/policy/fromRun";
+import { creationTime, DEFAULT_CREATION_TIME } from "../../offline/plan/creationTimes";
+import { estimateMinimumMonthlyCost } from "../../policy/lib/cost/estimate";
+import { loadPriceSnapshot } from "../../policy/lib/prices";
 
 const FARGATE = { "trading-platform:computePlatform": "fargate" };
 
@@ -239,6 +244,25 @@ describe("TradingCluster on Fargate (computePlatform fargate) in the real stack 
         expect(outputs.compute.platform).to.equal("fargate");
         expect(outputs.compute.ecsServiceName).to.equal(one(run, T.service).outputs.name);
         expect(outputs.cluster).to.not.have.any.keys("asgName", "artifactBucketName");
+      });
+
+      it("prices the tasks at the service's minimum: vCPU-hours and GB-hours of ARM64 Fargate, nothing left unpriced", () => {
+        const run = runs[stack];
+        const config = parseStackConfig(stack, stackConfig(stack, FARGATE));
+        const estimate = estimateMinimumMonthlyCost(toPolicyResources(analysisInputFromRun(run).resources));
+        const service = one(run, T.service);
+        const items = estimate.items.filter((i) => i.resourceUrn === service.urn);
+        const hours = loadPriceSnapshot().hoursPerMonth;
+        const prices = loadPriceSnapshot().regions[config.region].fargateArm;
+        expect(prices, "the snapshot prices Fargate in the stack's region").to.not.equal(undefined);
+        expect(items.map((i) => [i.unit, i.quantity, i.unitPriceUsd])).to.deep.equal([
+          ["vCPU-hour", config.clusterMinSize * (config.clusterTaskCpu / 1024) * hours, prices?.vcpuHour],
+          ["GB-hour", config.clusterMinSize * (config.clusterTaskMemoryMiB / 1024) * hours, prices?.gbHour],
+        ]);
+        expect(estimate.unpriced.filter((n) => n.resourceType.startsWith("aws:ecs") || n.resourceType.startsWith("docker-build"))).to.deep.equal([]);
+        // ECS's slow resources have creation times of their own in the critical path.
+        expect(creationTime(T.service).seconds).to.be.greaterThan(DEFAULT_CREATION_TIME.seconds);
+        expect(creationTime(T.image)).to.not.equal(DEFAULT_CREATION_TIME);
       });
 
       it("names no Auto Scaling group in the region-info parameter, so the failover command waits the full fence bound", () => {

@@ -58,6 +58,8 @@ export interface TypeLists {
   aurora: string[];
   redis: string[];
   valkey: string[];
+  /** Whether the snapshot prices Fargate (an optional section: refreshed only where it is present). */
+  fargate?: boolean;
 }
 
 export function typeListsOf(prices: RegionPrices): TypeLists {
@@ -67,6 +69,7 @@ export function typeListsOf(prices: RegionPrices): TypeLists {
     aurora: Object.keys(prices.auroraInstanceHour),
     redis: Object.keys(prices.elasticacheNodeHour.redis),
     valkey: Object.keys(prices.elasticacheNodeHour.valkey),
+    fargate: prices.fargateArm !== undefined,
   };
 }
 
@@ -107,6 +110,12 @@ export function priceQueries(region: string, types: TypeLists): PriceQuery[] {
       }),
     ),
     q(["ebsGp3GbMonth"], "AmazonEC2", "EBS:VolumeUsage.gp3", { volumeApiName: "gp3" }),
+    // Fargate on ARM64 (Graviton), Linux, as the AmazonECS price list names its usage types
+    // ("<region>-Fargate-ARM-vCPU-Hours:perCPU", "<region>-Fargate-ARM-GB-Hours"); not yet checked
+    // against a live Price List response.
+    ...(types.fargate
+      ? [q(["fargateArm", "vcpuHour"], "AmazonECS", "Fargate-ARM-vCPU-Hours:perCPU"), q(["fargateArm", "gbHour"], "AmazonECS", "Fargate-ARM-GB-Hours")]
+      : []),
     // Aurora Standard (I/O-Optimized instances are "InstanceUsageIOOptimized:...").
     ...types.aurora.map((t) => q(["auroraInstanceHour", t], "AmazonRDS", `InstanceUsage:${t}`, { instanceType: t, databaseEngine: "Aurora PostgreSQL" })),
     ...types.redis.map((t) => q(["elasticacheNodeHour", "redis", t], "AmazonElastiCache", `NodeUsage:${t}`, { instanceType: t, cacheEngine: "Redis" })),

@@ -1,6 +1,7 @@
 /**
  * Compute at its minimum: Auto Scaling groups at minSize with their launch template's instance type
- * and gp3 volumes, and standalone EC2 instances.
+ * and gp3 volumes, standalone EC2 instances, and ECS services on Fargate at their auto scaling
+ * minimum (else their desired count) with their task definition's vCPU and memory.
  */
 import { GraphResource, TYPES } from "../graph";
 import { peek, peekNumber, peekString } from "../values";
@@ -78,5 +79,66 @@ export function priceCompute(ctx: Context): void {
     if (price !== undefined) {
       addItem(ctx, instance, regional.region, `1 x ${String(type)} instance`, ctx.hours, "instance-hour", price);
     }
+  }
+}
+
+const ECS_SERVICE = "aws:ecs/service:Service";
+const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+const SCALABLE_TARGET = "aws:appautoscaling/target:Target";
+
+/** The tasks a service runs at least: its scalable target's minimum, else its desired count. */
+function minimumTasks(ctx: Context, service: GraphResource): number | undefined {
+  const target = ctx.graph
+    .ofType(SCALABLE_TARGET)
+    .find((t) => peekString(t.props, "serviceNamespace") === "ecs" && (t.propertyDependencies.resourceId ?? []).some((d) => d.urn === service.urn));
+  const min = target ? peekNumber(target.props, "minCapacity") : undefined;
+  if (typeof min === "number") return min;
+  const desired = peekNumber(service.props, "desiredCount");
+  return typeof desired === "number" ? desired : undefined;
+}
+
+/**
+ * Fargate bills a task's configured vCPU and memory per second while it runs (AWS Fargate pricing);
+ * at the minimum footprint a service runs its minimum number of tasks all month. Only Linux on
+ * ARM64 is in the snapshot: another architecture is left unpriced, with the reason.
+ */
+export function priceFargate(ctx: Context): void {
+  for (const service of ctx.graph.ofType(ECS_SERVICE)) {
+    if (peekString(service.props, "launchType") !== "FARGATE") {
+      continue;
+    }
+    const regional = regionPrices(ctx, service);
+    if (!regional) {
+      continue;
+    }
+    const fargate = regional.prices.fargateArm;
+    if (!fargate) {
+      ctx.unpriced.push(note(service, `the price snapshot has no Fargate prices for ${regional.region}`));
+      continue;
+    }
+    const task = (service.propertyDependencies.taskDefinition ?? []).find((d) => d.type === ECS_TASK_DEFINITION);
+    if (!task) {
+      ctx.unpriced.push(note(service, "its task definition is not in this stack"));
+      continue;
+    }
+    const architecture = peekString(task.props, "runtimePlatform", "cpuArchitecture");
+    if (architecture !== "ARM64") {
+      ctx.unpriced.push(note(service, `its tasks run on ${String(architecture ?? "X86_64")}; the price snapshot has Fargate on ARM64 only`));
+      continue;
+    }
+    const cpu = Number(peek(task.props, "cpu"));
+    const memoryMiB = Number(peek(task.props, "memory"));
+    const tasks = minimumTasks(ctx, service);
+    if (!Number.isFinite(cpu) || !Number.isFinite(memoryMiB) || typeof tasks !== "number") {
+      ctx.unpriced.push(note(service, "its task size or minimum task count is unknown"));
+      continue;
+    }
+    if (tasks <= 0) {
+      continue;
+    }
+    const vcpu = cpu / 1024;
+    const gb = memoryMiB / 1024;
+    addItem(ctx, service, regional.region, `${tasks} x ${vcpu} vCPU Fargate tasks (ARM64, auto scaling minimum)`, tasks * vcpu * ctx.hours, "vCPU-hour", fargate.vcpuHour);
+    addItem(ctx, service, regional.region, `${tasks} x ${gb} GB Fargate task memory`, tasks * gb * ctx.hours, "GB-hour", fargate.gbHour);
   }
 }

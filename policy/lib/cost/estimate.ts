@@ -13,7 +13,7 @@
  */
 import { GraphResource, ResourceGraph } from "../graph";
 import { loadPriceSnapshot } from "../prices";
-import { priceCompute } from "./compute";
+import { priceCompute, priceFargate } from "./compute";
 import type { Context, CostEstimate, EstimateOptions } from "./context";
 import { priceData } from "./dataStores";
 import { priceDynamo } from "./dynamoTables";
@@ -39,6 +39,7 @@ export function estimateMinimumMonthlyCost(resources: readonly GraphResource[], 
   };
   priceDynamo(ctx);
   priceCompute(ctx);
+  priceFargate(ctx);
   priceNetwork(ctx);
   priceData(ctx);
   priceObservability(ctx);

@@ -28,6 +28,11 @@ const regionPrices = z.object({
   albLcuHour: z.number().positive(),
   ec2InstanceHour: pricePerType,
   ebsGp3GbMonth: z.number().positive(),
+  /**
+   * AWS Fargate, Linux on ARM64 (Graviton), on demand: per vCPU-hour and per GB-hour of what a task
+   * is configured with. Optional, so an older snapshot still loads and leaves ECS services unpriced.
+   */
+  fargateArm: z.object({ vcpuHour: z.number().positive(), gbHour: z.number().positive() }).optional(),
   auroraInstanceHour: pricePerType,
   elasticacheNodeHour: z.object({ redis: pricePerType, valkey: pricePerType }),
   cloudwatch: z.object({
