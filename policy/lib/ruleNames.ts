@@ -21,6 +21,7 @@ export const ALL_RULE_NAMES: readonly string[] = [
   "stream-failure-handling",
   "operational-state-survives-deploy",
   "asg-launch-template-version-pinned",
+  "ecs-service-spans-azs",
   // trading-cost
   "dynamodb-provisioned-billing",
   "dynamodb-autoscaling-coverage",
@@ -32,6 +33,7 @@ export const ALL_RULE_NAMES: readonly string[] = [
   "monthly-budget",
   "replica-owns-no-write-scaling",
   "dynamodb-gateway-endpoint",
+  "fargate-task-size-allowed",
   // trading-security
   "encryption-at-rest",
   "s3-encryption-at-rest",
@@ -60,4 +62,6 @@ export const ALL_RULE_NAMES: readonly string[] = [
   "waf-logs-redact-credentials",
   "database-accepts-fleet-identity",
   "suppression-tags-name-rules",
+  "ecs-service-no-public-ip",
+  "ecs-container-hardening",
 ];

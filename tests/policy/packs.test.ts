@@ -145,6 +145,7 @@ describe("policy pack layout", () => {
       "monthly-budget": "mandatory",
       "replica-owns-no-write-scaling": "mandatory",
       "dynamodb-gateway-endpoint": "mandatory",
+      "fargate-task-size-allowed": "mandatory",
     });
     const security = levels("security");
     expect(Object.entries(security).filter(([, level]) => level !== "mandatory")).to.deep.equal([

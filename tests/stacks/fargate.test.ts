@@ -18,6 +18,8 @@ import { analysisInputFromRun } from "../../offline/policy/fromRun";
 import { creationTime, DEFAULT_CREATION_TIME } from "../../offline/plan/creationTimes";
 import { estimateMinimumMonthlyCost } from "../../policy/lib/cost/estimate";
 import { loadPriceSnapshot } from "../../policy/lib/prices";
+import { evaluateStack } from "../../offline/policy/evaluateStack";
+import { mutateRun } from "../policy/support/mutate";
 
 const FARGATE = { "trading-platform:computePlatform": "fargate" };
 
@@ -272,4 +274,30 @@ describe("TradingCluster on Fargate (computePlatform fargate) in the real stack 
       });
     });
   }
+
+  describe("policy", () => {
+    for (const stack of STACKS) {
+      it(`${stack}: passes every mandatory rule of its environment on fargate, the ECS rules included`, async () => {
+        const environment = stack.startsWith("prod") ? "prod" : "dev";
+        const result = await evaluateStack(runs[stack], environment);
+        expect(result.mandatory.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([]);
+      });
+    }
+
+    it("refuses a prod pull request whose Fargate service gets public IPs or runs in one AZ", async () => {
+      const run = runs["prod-us-east-1"];
+      const service = run.single(T.service);
+      const network = service.inputs.networkConfiguration as { subnets: string[] };
+      const oneAz = run.ofType(T.subnet).find((s) => s.id === network.subnets[0]);
+      expect(oneAz).to.not.equal(undefined);
+      const mutated = mutateRun(run, {
+        match: (r) => r.urn === service.urn,
+        set: { networkConfiguration: { ...network, subnets: [network.subnets[0]], assignPublicIp: true } },
+        propertyDependencies: { networkConfiguration: [oneAz?.urn ?? ""] },
+      });
+      const result = await evaluateStack(mutated, "prod");
+      const refused = result.mandatory.map((v) => v.policyName).sort();
+      expect(refused).to.include.members(["ecs-service-no-public-ip", "ecs-service-spans-azs"]);
+    });
+  });
 });

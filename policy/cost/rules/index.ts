@@ -14,6 +14,7 @@ import { ec2InstanceTypeAllowed } from "./ec2-instance-type-allowed";
 import { monthlyBudget } from "./monthly-budget";
 import { replicaOwnsNoWriteScaling } from "./replica-owns-no-write-scaling";
 import { dynamodbGatewayEndpoint } from "./dynamodb-gateway-endpoint";
+import { fargateTaskSizeAllowed } from "./fargate-task-size-allowed";
 
 export const rules: Policies = [
   dynamodbProvisionedBilling,
@@ -26,4 +27,5 @@ export const rules: Policies = [
   monthlyBudget,
   replicaOwnsNoWriteScaling,
   dynamodbGatewayEndpoint,
+  fargateTaskSizeAllowed,
 ];

@@ -19,6 +19,7 @@ import { statefulResourcesProtected } from "./stateful-resources-protected";
 import { streamFailureHandling } from "./stream-failure-handling";
 import { operationalStateSurvivesDeploy } from "./operational-state-survives-deploy";
 import { asgLaunchTemplateVersionPinned } from "./asg-launch-template-version-pinned";
+import { ecsServiceSpansAzs } from "./ecs-service-spans-azs";
 
 export const rules: Policies = [
   subnetTiersSpanAzs,
@@ -36,4 +37,5 @@ export const rules: Policies = [
   streamFailureHandling,
   operationalStateSurvivesDeploy,
   asgLaunchTemplateVersionPinned,
+  ecsServiceSpansAzs,
 ];

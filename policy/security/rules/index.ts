@@ -31,6 +31,8 @@ import { iamLeastPrivilege } from "./iam-least-privilege";
 import { wafLogsRedactCredentials } from "./waf-logs-redact-credentials";
 import { databaseAcceptsFleetIdentity } from "./database-accepts-fleet-identity";
 import { suppressionTagsNameRules } from "./suppression-tags-name-rules";
+import { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
+import { ecsContainerHardening } from "./ecs-container-hardening";
 
 export const rules: Policies = [
   encryptionAtRest,
@@ -60,4 +62,6 @@ export const rules: Policies = [
   wafLogsRedactCredentials,
   databaseAcceptsFleetIdentity,
   suppressionTagsNameRules,
+  ecsServiceNoPublicIp,
+  ecsContainerHardening,
 ];
