@@ -3,11 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_PORT } from "../../services/trading-api/src/contract";
 import type { DataAccess } from "../data/access";
 import type { HotPathAccess } from "../dynamo/access";
-import type { ApiAuthentication, ServiceAuthSettings } from "../edge/authentication";
+import type { ApiAuthentication } from "../edge/authentication";
 import { rotatingKmsKey } from "../shared/kmsKey";
 import { retainedLogGroup } from "../shared/logGroup";
 import { bundleService, ServiceArtifact } from "./artifact";
 import { autoScalingGroup } from "./autoScalingGroup";
+import { plainNumber, serviceAuthSettings, type ComputeIdentifiers, type Ec2Only, type FleetIdentifiers } from "./computeIdentity";
 import type { ComputePlatform, ScalingMetric } from "./config";
 import { cursorSecretParameter } from "./cursorSecret";
 import { serviceDelivery } from "./delivery";
@@ -22,35 +23,7 @@ import { bootRetryBudgetSeconds, serviceEnvironment } from "./userData";
 // TradingCluster's public API, as it was before each part got a file.
 export { al2023AmiParameter } from "./launchTemplate";
 export { TLS_POLICY } from "./loadBalancer";
-
-/**
- * What runs the fleet, and its identifiers: the Auto Scaling group (ec2), or the ECS cluster,
- * service and image (fargate). The stack's outputs publish it as their `compute` section.
- */
-export type ComputeIdentifiers =
-  | { platform: "ec2"; autoScalingGroupName: pulumi.Output<string> }
-  | {
-      platform: "fargate";
-      ecsClusterName: pulumi.Output<string>;
-      ecsServiceName: pulumi.Output<string>;
-      /** The ECR repository the image is pushed to (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`). */
-      imageRepositoryUrl: pulumi.Output<string>;
-      /** The image the tasks run, pinned by digest. */
-      imageUri: pulumi.Output<string>;
-      /** The role ECS pulls the image, ships the logs and injects the cursor key with. */
-      executionRoleArn: pulumi.Output<string>;
-    };
-
-/**
- * The fleet's CloudWatch and EventBridge identifiers, known to be one platform's when the program
- * runs (what the alarms and the dashboard watch: components/observability FleetTarget, less its minimum).
- */
-export type FleetIdentifiers =
-  | { platform: "ec2"; autoScalingGroupName: pulumi.Output<string> }
-  | { platform: "fargate"; ecsClusterName: pulumi.Output<string>; ecsServiceName: pulumi.Output<string>; ecsServiceArn: pulumi.Output<string> };
-
-/** An output that exists on EC2 only: typed as present when the platform is statically ec2. */
-export type Ec2Only<P extends ComputePlatform, T> = P extends "ec2" ? pulumi.Output<T> : pulumi.Output<T> | undefined;
+export type { ComputeIdentifiers, Ec2Only, FleetIdentifiers } from "./computeIdentity";
 
 /** Inputs of TradingCluster. */
 export interface TradingClusterArgs<P extends ComputePlatform = ComputePlatform> {
@@ -458,27 +431,4 @@ export class TradingCluster<P extends ComputePlatform = "ec2"> extends pulumi.Co
       endpoint: this.endpoint,
     });
   }
-}
-
-/**
- * A number the program must know when it runs (the stop timeout is checked against it); the stack
- * passes the config value, a plain number.
- */
-function plainNumber(value: pulumi.Input<number>, name: string): number {
-  if (typeof value !== "number") {
-    throw new Error(`TradingCluster: ${name} must be a plain number on computePlatform fargate (the task's stopTimeout is checked against it)`);
-  }
-  return value;
-}
-
-/** The plain settings the boot script writes for the service (undefined: no authentication). */
-function serviceAuthSettings(auth: ApiAuthentication | undefined): pulumi.Output<ServiceAuthSettings | undefined> {
-  if (!auth) return pulumi.output(undefined);
-  return pulumi.all([auth.issuer, auth.jwksUrl]).apply(([issuer, jwksUrl]) => ({
-    issuer,
-    jwksUrl,
-    clientIdClaim: auth.clientIdClaim,
-    scopePrefix: auth.scopePrefix,
-    requiredClaims: { ...auth.requiredClaims },
-  }));
 }

@@ -293,6 +293,7 @@ describe("platformOutputs (consumer helper)", () => {
     expect(own.map((f) => f.slice(REPO_ROOT.length + 1))).to.have.members([
       "stacks/platformOutputs.ts",
       "stacks/outputs.ts",
+      "stacks/computeOutputs.ts",
       "stacks/outputProblems.ts",
       "components/dynamo/outputs.ts",
     ]);
