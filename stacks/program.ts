@@ -201,12 +201,10 @@ export async function main() {
     instanceRoleArn: cluster.instanceRoleArn,
     alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
     apiEndpoint: cluster.endpoint,
-    // On Fargate there is no group: the region-info parameter then names none (the value resolves to
-    // undefined, which its JSON leaves out), and the failover command waits the full fence bound
-    // instead of hearing from every instance, as it does for a region-info without a group
-    // (services/failover proveStoppedWriting). Counting tasks (ecs:ListTasks) is the failover
-    // command's next step; RegionFailoverArgs.autoScalingGroupName should then become optional.
-    autoScalingGroupName: cluster.asgName ?? (pulumi.output(undefined) as unknown as pulumi.Output<string>),
+    // On Fargate there is no group: the region-info parameter then names none, and the failover
+    // command waits the full two-writer bound instead of hearing from every instance
+    // (services/failover proveStoppedWriting); counting tasks (ecs:ListTasks) would be its next step.
+    ...(cluster.asgName ? { autoScalingGroupName: cluster.asgName } : {}),
     tableName: dynamo.access.tableName,
     streamProcessorFunctionName: dynamo.localStream.functionName,
     streamMappingUuid: dynamo.localStream.mappingUuid,

@@ -32,8 +32,11 @@ export interface RegionFailoverArgs {
   alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
   /** The URL of this region's API (https://<alb>), where the failover command reads the instances' mode. */
   apiEndpoint: pulumi.Input<string>;
-  /** This region's Auto Scaling group, whose InService instances the failover command hears from. */
-  autoScalingGroupName: pulumi.Input<string>;
+  /**
+   * This region's Auto Scaling group, whose InService instances the failover command hears from.
+   * @default none: on Fargate the command waits the full two-writer bound
+   */
+  autoScalingGroupName?: pulumi.Input<string>;
   /** This region's table and stream consumer, which the failover command moves. */
   tableName: pulumi.Input<string>;
   /** This region's stream processor, which the failover command enables in the write region only. */
@@ -162,7 +165,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         tableName,
         streamConsumer: { functionName, mappingUuid },
         apiEndpoint,
-        autoScalingGroupName,
+        ...(autoScalingGroupName ? { autoScalingGroupName } : {}),
         ...(dnsInfo ? { dns: dnsInfo } : {}),
         ...(globalDatabaseInfo ? { globalDatabase: globalDatabaseInfo } : {}),
       }));

@@ -55,7 +55,7 @@ export interface ProbeTarget {
  * works (the command then waits out the full two-writer bound), plus the API's host name when it
  * differs from the DNS record's (a certificate without DNS failover).
  */
-export type FailoverRegionInfo = Omit<RegionInfo, "autoScalingGroupName"> & {
+export type FailoverRegionInfo = RegionInfo & {
   /** Name of the region's Auto Scaling group (DescribeAutoScalingGroups lists its InService instances). */
   autoScalingGroupName?: string;
   /** The name the load balancer's certificate is for; default `dns.domainName`. */

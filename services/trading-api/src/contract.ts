@@ -75,10 +75,11 @@ export interface RegionInfo {
   /** This region's API (its ALB), where instances report their mode on HEALTH_PATH. */
   apiEndpoint: string;
   /**
-   * This region's fleet: the failover command lists its InService instances and flips the target
-   * early only once every one of them has answered read-only.
+   * This region's fleet on EC2: the failover command lists its InService instances and flips the
+   * target early only once every one of them has answered read-only. Absent on Fargate (and from
+   * stacks older than it), where the command waits out the full two-writer bound instead.
    */
-  autoScalingGroupName: string;
+  autoScalingGroupName?: string;
   /** Present with DNS failover: this region's record of the pair and its health check. */
   dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
   /**
