@@ -3,9 +3,6 @@
  * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, RDS, and HTTP(S) to each region's API), and
  * an in-memory one in the tests' state walk, so both run the same steps.
  */
-import { request as httpRequest, type RequestOptions } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
@@ -14,8 +11,12 @@ import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, Up
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { z } from "zod";
 import { awsCallOf, nameAwsCalls } from "../../cli/awsCalls";
-import { HEALTH_PATH, regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
-import { WRITE_MODES, type WriteMode } from "../../trading-api/src/writeRegion";
+import { regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
+import { DEFAULT_USER_AGENT, probe, type InstanceReport, type ProbeTarget } from "./instanceProbe";
+import { isNoResponse, UnreachableError } from "./unreachable";
+
+export { DEFAULT_USER_AGENT, type InstanceReport, type ProbeTarget } from "./instanceProbe";
+export { isNoResponse, UnreachableError } from "./unreachable";
 
 /** Lambda's states of an event source mapping (Enabling/Disabling while a change is applied). */
 export type MappingState = "Creating" | "Enabling" | "Enabled" | "Disabling" | "Disabled" | "Updating" | "Deleting" | string;
@@ -23,30 +24,6 @@ export type MappingState = "Creating" | "Enabling" | "Enabled" | "Disabling" | "
 export interface HealthCheckState {
   disabled: boolean;
   inverted: boolean;
-}
-
-/** One answer of an instance behind a region's load balancer. */
-export interface InstanceReport {
-  /** The instance's identity (WriteRegionGate's `instance`: the EC2 instance id where the fleet passes it). */
-  instance: string;
-  mode: WriteMode;
-  writeRegion?: string;
-  /** Epoch of the flag value that decided the mode (absent while fenced before any read). */
-  epoch?: number;
-}
-
-/**
- * Where the command reaches a region's instances: it connects to `endpoint` (the region's load
- * balancer, so the answer comes from that region whatever DNS points at) and presents `hostName`
- * (TLS SNI, HTTP Host, and the name the certificate is verified against). In production the
- * listener's certificate is for the API's name, not for the load balancer's DNS name, so a request
- * to the bare load balancer name fails verification.
- */
-export interface ProbeTarget {
-  /** `https://<ALB DNS name>` (or `http://` without a certificate, dev). */
-  endpoint: string;
-  /** The API's DNS name the certificate covers; default the endpoint's own host. */
-  hostName?: string;
 }
 
 /**
@@ -123,30 +100,6 @@ export interface FailoverCloud {
   now(): number;
 }
 
-/**
- * A region that did not answer at all (connection refused, DNS failure, timeout): the command goes on
- * where it is safe to, best effort, and says so. An error AWS answered with is not this.
- */
-export class UnreachableError extends Error {
-  constructor(
-    readonly target: string,
-    cause: unknown,
-  ) {
-    super(`${target} unreachable: ${cause instanceof Error ? cause.message || cause.name : String(cause)}`, { cause });
-    this.name = "UnreachableError";
-  }
-}
-
-/** True for failures where no AWS response arrived. */
-export function isNoResponse(error: unknown): boolean {
-  if (error instanceof UnreachableError) return true;
-  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string };
-  if (e?.$metadata?.httpStatusCode !== undefined) return false;
-  return ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"].includes(String(e?.code)) ||
-    ["TimeoutError", "AbortError", "RequestTimeout"].includes(String(e?.name)) ||
-    (error instanceof Error && /ECONNREFUSED|socket hang up|ETIMEDOUT|EHOSTUNREACH|getaddrinfo/.test(error.message));
-}
-
 export interface AwsCloudOptions {
   project: string;
   environment: string;
@@ -180,12 +133,6 @@ const regionInfoSchema = z.object({
   apiHostName: z.string().min(1).optional(),
   globalDatabase: z.object({ globalClusterIdentifier: z.string().min(1), clusterArn: z.string().regex(/^arn:aws[a-z-]*:rds:/) }).optional(),
 });
-
-const healthBody = z.object({
-  write: z.object({ mode: z.enum(WRITE_MODES), instance: z.string(), writeRegion: z.string().optional(), epoch: z.number().int().optional() }),
-});
-
-export const DEFAULT_USER_AGENT = "trading-platform-failover";
 
 /** The AWS implementation: one client per service and region, few retries and short timeouts (a region may be down). */
 export function awsCloud(options: AwsCloudOptions): FailoverCloud {
@@ -389,72 +336,4 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
   };
-}
-
-/** TLS verification failures (Node's codes): a misconfiguration to name, not a region that is down. */
-const TLS_VERIFY_CODES = /^(ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_[A-Z_]+)$/;
-
-/**
- * GET <endpoint>/healthz on a fresh connection (agent: false, so the load balancer may pick another
- * instance), parsed to the instance's report. The connection goes to the endpoint's address; the
- * API's name is the TLS SNI, the Host header and the name Node verifies the certificate against
- * (tls.connect checks the certificate against `servername` when it is given).
- */
-function probe(target: ProbeTarget, timeoutMs: number, userAgent: string, trustedCa: string | undefined): Promise<InstanceReport> {
-  const url = new URL(HEALTH_PATH, target.endpoint);
-  const https = url.protocol === "https:";
-  const hostName = target.hostName ?? url.hostname;
-  const shown = `${https ? "https" : "http"}://${hostName}${url.port ? `:${url.port}` : ""}${url.pathname} via ${url.host}`;
-  const options: RequestOptions & { servername?: string; ca?: string } = {
-    method: "GET",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    agent: false,
-    timeout: timeoutMs,
-    headers: {
-      host: url.port ? `${hostName}:${url.port}` : hostName,
-      // WAF's core rule set labels requests without one (NoUserAgent_HEADER, counted, not blocked, in
-      // this platform's web ACL); a named client is also what the ALB access logs should show.
-      "user-agent": userAgent,
-      accept: "application/json",
-      connection: "close",
-    },
-    // An address is not a server name (RFC 6066 section 3; Node refuses one as SNI): then the
-    // certificate is checked against the address, as a browser would.
-    ...(https ? { ...(isIP(hostName) ? {} : { servername: hostName }), ...(trustedCa ? { ca: trustedCa } : {}) } : {}),
-  };
-  const request = https ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(options, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => {
-        try {
-          if (res.statusCode !== 200) throw new Error(`${shown} answered ${res.statusCode}`);
-          const { write } = healthBody.parse(JSON.parse(body));
-          resolve({
-            instance: write.instance,
-            mode: write.mode,
-            ...(write.writeRegion ? { writeRegion: write.writeRegion } : {}),
-            ...(write.epoch !== undefined ? { epoch: write.epoch } : {}),
-          });
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    req.on("timeout", () => req.destroy(new Error(`${shown} did not answer within ${timeoutMs} ms`)));
-    req.on("error", (error: NodeJS.ErrnoException) => {
-      if (TLS_VERIFY_CODES.test(String(error.code))) {
-        reject(new Error(`${shown}: the load balancer's certificate is not valid for ${hostName} (${error.code}: ${error.message})`, { cause: error }));
-        return;
-      }
-      // Any other error of the request itself means no answer came back (refused, reset, timed out).
-      reject(new UnreachableError(url.host, error));
-    });
-    req.end();
-  });
 }
