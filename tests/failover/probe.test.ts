@@ -23,6 +23,20 @@ import { localLoadBalancer, throwawayCertificates, type Certificates, type Local
 const API_NAME = "api.trading.test";
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+/** The replica region's region-info parameter with DNS failover, its API at `apiEndpoint`. */
+function replicaRegionInfo(apiEndpoint: string): FailoverRegionInfo {
+  return {
+    region: "eu-west-1",
+    role: "replica",
+    environment: "prod",
+    writeRegionParameter: "/trading-platform/prod/write-region",
+    tableName: "t",
+    streamConsumer: { functionName: "f", mappingUuid: "u" },
+    apiEndpoint,
+    dns: { domainName: API_NAME, hostedZoneId: "Z1", failoverRole: "SECONDARY", healthCheckId: "hc" },
+  };
+}
+
 describe("failover probe against the production edge (certificate for the API's name, not the load balancer's address)", function () {
   this.timeout(30_000);
   let certificates: Certificates;
@@ -84,16 +98,7 @@ describe("failover probe against the production edge (certificate for the API's 
   });
 
   it("the API's name comes from the region-info parameter: its DNS name when set, else the load balancer's (plain HTTP in dev)", () => {
-    const info: FailoverRegionInfo = {
-      region: "eu-west-1",
-      role: "replica",
-      environment: "prod",
-      writeRegionParameter: "/trading-platform/prod/write-region",
-      tableName: "t",
-      streamConsumer: { functionName: "f", mappingUuid: "u" },
-      apiEndpoint: "https://trading-alb-123.eu-west-1.elb.amazonaws.com",
-      dns: { domainName: API_NAME, hostedZoneId: "Z1", failoverRole: "SECONDARY", healthCheckId: "hc" },
-    };
+    const info = replicaRegionInfo("https://trading-alb-123.eu-west-1.elb.amazonaws.com");
     expect(probeTargetOf(info)).to.deep.equal({ endpoint: info.apiEndpoint, hostName: API_NAME });
     const { dns: _dns, ...withoutDns } = info;
     expect(probeTargetOf(withoutDns)).to.deep.equal({ endpoint: info.apiEndpoint });
@@ -103,16 +108,7 @@ describe("failover probe against the production edge (certificate for the API's 
   });
 
   it("the command's picture of a region reads its instances through that edge (it said 'no answer from the API' before)", async () => {
-    const info: FailoverRegionInfo = {
-      region: "eu-west-1",
-      role: "replica",
-      environment: "prod",
-      writeRegionParameter: "/trading-platform/prod/write-region",
-      tableName: "t",
-      streamConsumer: { functionName: "f", mappingUuid: "u" },
-      apiEndpoint: edge.endpoint,
-      dns: { domainName: API_NAME, hostedZoneId: "Z1", failoverRole: "SECONDARY", healthCheckId: "hc" },
-    };
+    const info = replicaRegionInfo(edge.endpoint);
     const real = cloud({ trustedCa: certificates.ca });
     // The SSM, Lambda and Route 53 reads are moto's business elsewhere; here only the probe is real.
     const region: FailoverCloud = {
