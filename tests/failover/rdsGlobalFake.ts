@@ -29,7 +29,9 @@ export interface GlobalDatabaseFake {
   readonly regionsDown: Set<string>;
   /** The writer as the overlay holds it (undefined: moto's own, before any switchover). */
   writer(): string | undefined;
-  /** Forgets the fake's state (with moto's reset). */
+  /** How long the next switchover or failover takes, until reset (a test that must find one still running). */
+  setDurations(durations: Partial<{ switchoverMs: number; failoverMs: number }>): void;
+  /** Forgets the fake's state (with moto's reset) and restores the durations it was started with. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -90,7 +92,8 @@ function membersOf(xml: string): { arn: string; isWriter: boolean }[] {
   return [...xml.matchAll(/<DBClusterArn>([^<]+)<\/DBClusterArn>(?:(?!<DBClusterArn>).)*?<IsWriter>(true|false)<\/IsWriter>/gs)].map((m) => ({ arn: m[1], isWriter: m[2] === "true" }));
 }
 
-export async function rdsGlobalFake(motoEndpoint: string, options: { switchoverMs: number; failoverMs: number }): Promise<GlobalDatabaseFake> {
+export async function rdsGlobalFake(motoEndpoint: string, initial: { switchoverMs: number; failoverMs: number }): Promise<GlobalDatabaseFake> {
+  let options = { ...initial };
   const calls: string[] = [];
   const regionsDown = new Set<string>();
   let overlayWriter: string | undefined;
@@ -177,7 +180,11 @@ export async function rdsGlobalFake(motoEndpoint: string, options: { switchoverM
       settle();
       return overlayWriter;
     },
+    setDurations: (durations) => {
+      options = { ...options, ...durations };
+    },
     reset: () => {
+      options = { ...initial };
       calls.length = 0;
       regionsDown.clear();
       overlayWriter = undefined;

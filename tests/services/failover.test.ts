@@ -515,6 +515,9 @@ describe("failover command against moto_server", function () {
         },
       };
     };
+    // Long enough that the re-run, which first finds every earlier step done, still meets the
+    // switchover running on a loaded machine (the suite's default of 600 ms was sometimes over by then).
+    rdsFake.setDurations({ switchoverMs: 4000 });
     const first = io();
     expect(await runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], { ...first, cloud: dying })).to.equal(1);
     expect(first.lines.join("\n")).to.contain("re-run to resume");
