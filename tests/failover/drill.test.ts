@@ -43,7 +43,7 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { motoFleet } from "./motoFleet";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -226,22 +226,7 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
         }),
       );
       // The region's Auto Scaling group: its InService instance ids name the processes.
-      const autoscaling = new AutoScalingClient(clients(region));
-      const groupName = `trading-api-${region}`;
-      await autoscaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: groupName, ImageId: "ami-12c6146b", InstanceType: "t4g.small" }));
-      await autoscaling.send(
-        new CreateAutoScalingGroupCommand({
-          AutoScalingGroupName: groupName,
-          LaunchConfigurationName: groupName,
-          MinSize: INSTANCES_PER_REGION,
-          MaxSize: INSTANCES_PER_REGION,
-          DesiredCapacity: INSTANCES_PER_REGION,
-          AvailabilityZones: [`${region}a`, `${region}b`],
-        }),
-      );
-      const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
-      const ids = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService").map((i) => String(i.InstanceId));
-      expect(ids).to.have.length(INSTANCES_PER_REGION);
+      const { groupName, instanceIds: ids } = await motoFleet(clients(region), INSTANCES_PER_REGION);
       for (const id of ids) {
         const port = await freeLoopbackPort();
         const service = runService({

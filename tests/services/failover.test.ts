@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { motoFleet } from "../failover/motoFleet";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import {
@@ -240,27 +240,6 @@ describe("failover command against moto_server", function () {
     }
   });
 
-  /** The region's Auto Scaling group in moto (its instances are InService at once): their ids. */
-  async function autoScalingGroup(name: string): Promise<{ groupName: string; instanceIds: string[] }> {
-    const autoscaling = new AutoScalingClient(clients(name));
-    const groupName = `trading-api-${name}`;
-    await autoscaling.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: groupName, ImageId: "ami-12c6146b", InstanceType: "t4g.small" }));
-    await autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: groupName,
-        LaunchConfigurationName: groupName,
-        MinSize: INSTANCES_PER_REGION,
-        MaxSize: INSTANCES_PER_REGION,
-        DesiredCapacity: INSTANCES_PER_REGION,
-        AvailabilityZones: [`${name}a`, `${name}b`],
-      }),
-    );
-    const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }))).AutoScalingGroups?.[0];
-    const instanceIds = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService").map((i) => String(i.InstanceId));
-    expect(instanceIds).to.have.length(INSTANCES_PER_REGION);
-    return { groupName, instanceIds };
-  }
-
   /** The trading-api instances of `name` behind its load balancer, each gate reading `name`'s flag in moto, and the region-info parameter. */
   async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string) {
     // A region that is down can read neither its own flag nor the other region's.
@@ -268,7 +247,7 @@ describe("failover command against moto_server", function () {
       const source = ssmWriteRegionSource(ssm(region), FLAG);
       return { read: (signal: AbortSignal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) };
     };
-    const { groupName, instanceIds } = await autoScalingGroup(name);
+    const { groupName, instanceIds } = await motoFleet(clients(name), INSTANCES_PER_REGION);
     const doc = DynamoDBDocument.from(new DynamoDBClient(clients(name)));
     const gates: WriteRegionGate[] = [];
     const apps: FastifyInstance[] = [];
