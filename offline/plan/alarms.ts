@@ -4,6 +4,7 @@
  * it comes from), how long it must be breached, whether it is part of the composite "trading
  * degraded" alarm, and where its notifications go.
  */
+import { ECS_DEPLOYMENT_FAILURE_EVENT, INSTANCE_REFRESH_FAILURE_EVENTS } from "../../components/observability/observability";
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
 import { Column, Style, table } from "./format";
 
@@ -18,7 +19,7 @@ const TYPES = {
 
 /** Tiers in the seed diagram's order, and the groups within them in the dashboard's order. */
 const TIER_ORDER = ["edge", "fleet", "data"];
-const GROUP_ORDER = ["ALB", "NAT", "Auto Scaling", "API", "DynamoDB", "DAX", "Stream processor", "Aurora", "Cache"];
+const GROUP_ORDER = ["ALB", "NAT", "Auto Scaling", "ECS", "API", "DynamoDB", "DAX", "Stream processor", "Aurora", "Cache"];
 
 export interface AlarmRow {
   tier: string;
@@ -39,8 +40,15 @@ export interface AlarmReport {
   composite?: { name: string; members: number };
   /** The topic alarms notify: created by the stack (with its subscriptions) or an existing ARN. */
   notifies: { topic: string; created: boolean; subscriptions: string[] }[];
-  eventRules: string[];
+  eventRules: EventRuleRow[];
   dashboards: string[];
+}
+
+/** An EventBridge rule of the stack and, read from its event pattern, what it sends. */
+export interface EventRuleRow {
+  name: string;
+  /** "failed and cancelled instance refreshes of Auto Scaling group X", "failed deployments of ECS service Y". */
+  sends: string;
 }
 
 const text = (value: unknown): string => (typeof value === "string" ? value : value === undefined ? "?" : JSON.stringify(value));
@@ -74,6 +82,43 @@ function windowOf(alarm: RecordedResource): string {
   const period = Number(i.period ?? queries?.find((q) => q.metric)?.metric?.period ?? 60);
   const minutes = period % 60 === 0 ? `${period / 60} min` : `${period} s`;
   return `${text(i.datapointsToAlarm ?? i.evaluationPeriods)} of ${text(i.evaluationPeriods)} x ${minutes}`;
+}
+
+/** The pattern's values for one field (an array of strings in an EventBridge pattern). */
+function patternValues(pattern: Record<string, unknown>, ...path: string[]): string[] {
+  let value: unknown = pattern;
+  for (const key of path) {
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/**
+ * What a rule sends, from its recorded event pattern rather than from the platform's config, so the
+ * plan describes the rule the stack really has: instance refresh events of an Auto Scaling group
+ * (ec2) or the ECS service deployment failure event (fargate); any other rule by its description.
+ */
+export function eventRuleSends(rule: RecordedResource): string {
+  let pattern: Record<string, unknown> = {};
+  try {
+    pattern = typeof rule.inputs.eventPattern === "string" ? (JSON.parse(rule.inputs.eventPattern) as Record<string, unknown>) : {};
+  } catch {
+    // An unparsable pattern falls through to the description below.
+  }
+  const sources = patternValues(pattern, "source");
+  const detailTypes = patternValues(pattern, "detail-type");
+  if (sources.includes("aws.autoscaling") && detailTypes.some((t) => (INSTANCE_REFRESH_FAILURE_EVENTS as readonly string[]).includes(t))) {
+    const kinds = (["Failed", "Cancelled"] as const).filter((k) => detailTypes.some((t) => t.endsWith(` ${k}`))).map((k) => k.toLowerCase());
+    const groups = patternValues(pattern, "detail", "AutoScalingGroupName");
+    return `${kinds.join(" and ")} instance refreshes${groups.length > 0 ? ` of Auto Scaling group ${groups.join(", ")}` : ""}`;
+  }
+  if (sources.includes("aws.ecs") && patternValues(pattern, "detail", "eventName").includes(ECS_DEPLOYMENT_FAILURE_EVENT.eventName)) {
+    // Resources are service ARNs, arn:aws:ecs:<region>:<account>:service/<cluster>/<service>.
+    const services = patternValues(pattern, "resources").map((arn) => arn.split("/").pop() ?? arn);
+    return `failed deployments of ${services.length > 0 ? `ECS service ${services.join(", ")}` : "the ECS service"} (${ECS_DEPLOYMENT_FAILURE_EVENT.eventName}: the circuit breaker stopped them)`;
+  }
+  const description = rule.inputs.description;
+  return typeof description === "string" ? `the events its pattern matches (${description})` : "the events its pattern matches";
 }
 
 const rank = (order: string[], value: string) => (order.includes(value) ? order.indexOf(value) : order.length);
@@ -114,7 +159,7 @@ export function alarmReport(run: StackRun): AlarmReport {
     rows,
     ...(composite ? { composite: { name: text(composite.inputs.alarmName ?? composite.name), members: members.length } } : {}),
     notifies,
-    eventRules: run.ofType(TYPES.rule).map((r) => text(r.inputs.name ?? r.name)),
+    eventRules: run.ofType(TYPES.rule).map((r) => ({ name: text(r.inputs.name ?? r.name), sends: eventRuleSends(r) })),
     dashboards: run.ofType(TYPES.dashboard).map((d) => text(d.inputs.dashboardName ?? d.name)),
   };
 }
@@ -149,8 +194,8 @@ export function renderAlarms(report: AlarmReport, style: Style): string {
     const who = n.subscriptions.length > 0 ? `subscribed: ${n.subscriptions.join(", ")}` : n.created ? style.yellow("no subscriber") : "an existing topic, subscribers managed elsewhere";
     lines.push(`  ALARM and OK transitions notify SNS topic ${n.topic} (${n.created ? "KMS-encrypted, created by the stack" : "not created here"}; ${who}).`);
   }
-  if (report.eventRules.length > 0) {
-    lines.push(`  EventBridge rule ${report.eventRules.join(", ")} sends failed and cancelled instance refreshes to the same topic.`);
+  for (const rule of report.eventRules) {
+    lines.push(`  EventBridge rule ${rule.name} sends ${rule.sends} to the same topic.`);
   }
   if (report.dashboards.length > 0) {
     lines.push(`  Dashboard: ${report.dashboards.join(", ")} (edge, fleet, data; a row per AZ).`);

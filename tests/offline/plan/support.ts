@@ -6,12 +6,20 @@ import { plan, StackPlan } from "../../../offline/plan/plan";
 
 const plans = new Map<string, Promise<StackPlan>>();
 
-export function plannedStack(stack: string, preview = false): Promise<StackPlan> {
-  const key = `${stack}${preview ? " preview" : ""}`;
+function cached(key: string, make: () => Promise<StackPlan>): Promise<StackPlan> {
   let p = plans.get(key);
   if (!p) {
-    p = plan(stack, { preview });
+    p = make();
     plans.set(key, p);
   }
   return p;
+}
+
+export function plannedStack(stack: string, preview = false): Promise<StackPlan> {
+  return cached(`${stack}${preview ? " preview" : ""}`, () => plan(stack, { preview }));
+}
+
+/** The committed stack file planned on ECS Fargate (`npm run plan -- <stack> --set computePlatform=fargate`). */
+export function plannedFargateStack(stack: string): Promise<StackPlan> {
+  return cached(`${stack} fargate`, () => plan(stack, { overrides: { "trading-platform:computePlatform": "fargate" } }));
 }
