@@ -20,6 +20,27 @@ export * from "./auroraArgs";
 export { MASTER_PASSWORD_VERSION } from "./auroraMasterSecret";
 
 /**
+ * Whether the readers are created only once instance 0 exists, so that it, in the first AZ, is the
+ * writer. Aurora has no way to name the writer at creation: CreateDBCluster "creates an empty
+ * cluster. You must explicitly create the writer instance ... using the CreateDBInstance operation"
+ * (RDS API reference, CreateDBCluster), CreateDBInstance has no writer setting, and a promotion tier
+ * orders only failovers ("the order in which an Aurora Replica is promoted to the primary instance
+ * after a failure of the existing primary instance", RDS API reference, DBClusterMember; Aurora User
+ * Guide, "High availability for Amazon Aurora"). Instances created together race for the writer:
+ * with CloudFormation creating them in parallel a reader became the writer (aws-cdk issue 30260),
+ * which the CDK fixed by making the readers depend on the writer (aws-cdk pull request 30277). So a
+ * cluster that has a writer keeps the order and pays a second instance creation on a first deploy.
+ *
+ * A global database's secondary has no writer to place: "A secondary AWS Region runs a read-only
+ * Aurora DB cluster made up entirely of Aurora Replicas" (Aurora User Guide, "Getting started with
+ * Amazon Aurora global databases", https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-getting-started.html),
+ * so its instances are all created at once and its promotion tiers order a later promotion.
+ */
+export function readersWaitForWriter(global: AuroraArgs["global"]): boolean {
+  return global?.role !== "secondary";
+}
+
+/**
  * Registers the database under `scope`: storage, Performance Insights and the RDS-managed master
  * secret encrypted with a customer-managed key; TLS forced by the cluster parameter group; IAM
  * database authentication; backups, deletion protection and a final snapshot named per generation;
@@ -150,6 +171,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
   );
 
   const instances: aws.rds.ClusterInstance[] = [];
+  const waitForWriter = readersWaitForWriter(global);
   for (const [index, zoneIndex] of spreadOverZones(settings.instanceCount, network.zones.length).entries()) {
     const zone = network.zones[zoneIndex];
     const instance: aws.rds.ClusterInstance = new aws.rds.ClusterInstance(
@@ -181,8 +203,7 @@ export function auroraDatabase(scope: pulumi.Resource, name: string, args: Auror
         copyTagsToSnapshot: true,
         tags: { Name: `${clusterId}-${index}`, AzId: zone.azId },
       },
-      // Aurora makes the first instance to finish creating the writer: readers wait for it.
-      { parent: scope, dependsOn: index === 0 ? [] : [instances[0]] },
+      { parent: scope, dependsOn: index > 0 && waitForWriter ? [instances[0]] : [] },
     );
     instances.push(instance);
   }
