@@ -201,10 +201,12 @@ export async function main() {
     instanceRoleArn: cluster.instanceRoleArn,
     alb: { dnsName: cluster.albDnsName, zoneId: cluster.albZoneId },
     apiEndpoint: cluster.endpoint,
-    // On Fargate there is no group: the region-info parameter then names none, and the failover
-    // command waits the full two-writer bound instead of hearing from every instance
-    // (services/failover proveStoppedWriting); counting tasks (ecs:ListTasks) would be its next step.
-    ...(cluster.asgName ? { autoScalingGroupName: cluster.asgName } : {}),
+    // The fleet whose members the failover command hears from before it flips the target
+    // (services/failover proveStoppedWriting): the Auto Scaling group's InService instances on EC2,
+    // the ECS service's running tasks on Fargate.
+    ...(cluster.fleet.platform === "ec2"
+      ? { autoScalingGroupName: cluster.fleet.autoScalingGroupName }
+      : { ecsService: { clusterName: cluster.fleet.ecsClusterName, serviceName: cluster.fleet.ecsServiceName } }),
     tableName: dynamo.access.tableName,
     streamProcessorFunctionName: dynamo.localStream.functionName,
     streamMappingUuid: dynamo.localStream.mappingUuid,

@@ -34,9 +34,14 @@ export interface RegionFailoverArgs {
   apiEndpoint: pulumi.Input<string>;
   /**
    * This region's Auto Scaling group, whose InService instances the failover command hears from.
-   * @default none: on Fargate the command waits the full two-writer bound
+   * @default none (Fargate: `ecsService`)
    */
   autoScalingGroupName?: pulumi.Input<string>;
+  /**
+   * This region's ECS cluster and service, whose running tasks the failover command hears from.
+   * @default none (EC2: `autoScalingGroupName`); with neither, the command waits the full two-writer bound
+   */
+  ecsService?: { clusterName: pulumi.Input<string>; serviceName: pulumi.Input<string> };
   /** This region's table and stream consumer, which the failover command moves. */
   tableName: pulumi.Input<string>;
   /** This region's stream processor, which the failover command enables in the write region only. */
@@ -155,9 +160,18 @@ export class RegionFailover extends pulumi.ComponentResource {
     const globalDatabase: pulumi.Output<RegionInfo["globalDatabase"]> | undefined = args.globalDatabase
       ? pulumi.all([args.globalDatabase.globalClusterIdentifier, args.globalDatabase.clusterArn]).apply(([globalClusterIdentifier, clusterArn]) => ({ globalClusterIdentifier, clusterArn }))
       : undefined;
+    if (args.autoScalingGroupName !== undefined && args.ecsService) {
+      // One platform per region: the failover command would not know whose members to hear from.
+      throw new Error("RegionFailover: pass autoScalingGroupName (ec2) or ecsService (fargate), not both");
+    }
+    // The fleet the failover command hears from: one of the two fields, or neither.
+    const ecs = args.ecsService;
+    const fleet: pulumi.Output<Pick<RegionInfo, "autoScalingGroupName" | "ecsService">> = ecs
+      ? pulumi.all([ecs.clusterName, ecs.serviceName]).apply(([clusterName, serviceName]) => ({ ecsService: { clusterName, serviceName } }))
+      : pulumi.output(args.autoScalingGroupName).apply((autoScalingGroupName) => (autoScalingGroupName ? { autoScalingGroupName } : {}));
     const info: pulumi.Output<RegionInfo> = pulumi
-      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, args.autoScalingGroupName, dns, globalDatabase])
-      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, autoScalingGroupName, dnsInfo, globalDatabaseInfo]) => ({
+      .all([args.writeRegionParameterName, args.tableName, args.streamProcessorFunctionName, args.streamMappingUuid, args.apiEndpoint, fleet, dns, globalDatabase])
+      .apply(([writeRegionParameter, tableName, functionName, mappingUuid, apiEndpoint, fleetInfo, dnsInfo, globalDatabaseInfo]) => ({
         region: args.region,
         role: args.role,
         environment: args.environment,
@@ -165,7 +179,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         tableName,
         streamConsumer: { functionName, mappingUuid },
         apiEndpoint,
-        ...(autoScalingGroupName ? { autoScalingGroupName } : {}),
+        ...fleetInfo,
         ...(dnsInfo ? { dns: dnsInfo } : {}),
         ...(globalDatabaseInfo ? { globalDatabase: globalDatabaseInfo } : {}),
       }));

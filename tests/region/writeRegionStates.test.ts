@@ -161,8 +161,12 @@ class SimulatedEnvironment implements FailoverCloud {
   crashAtDescribe = Infinity;
   describes = 0;
 
-  constructor(options: { instancesPerRegion?: number; withGroup?: boolean } = {}) {
+  constructor(options: { instancesPerRegion?: number; withGroup?: boolean; platform?: "ec2" | "fargate" } = {}) {
     const count = options.instancesPerRegion ?? 1;
+    const fargate = options.platform === "fargate";
+    // On Fargate the fleet is an ECS service, its members tasks named by ARN (what the service reports from its metadata endpoint).
+    const fleet = (region: string) =>
+      options.withGroup === false ? {} : fargate ? { ecsService: { clusterName: `trading-${region}`, serviceName: "trading-api" } } : { autoScalingGroupName: `asg-${region}` };
     const info = (region: string, role: "primary" | "replica"): FailoverRegionInfo => ({
       region,
       role,
@@ -172,12 +176,12 @@ class SimulatedEnvironment implements FailoverCloud {
       streamConsumer: { functionName: `fn-${region}`, mappingUuid: `uuid-${region}` },
       apiEndpoint: `https://${region}.example`,
       dns: { domainName: "api.example", hostedZoneId: "Z1", failoverRole: role === "primary" ? "PRIMARY" : "SECONDARY", healthCheckId: `hc-${region}` },
-      ...(options.withGroup === false ? {} : { autoScalingGroupName: `asg-${region}` }),
+      ...fleet(region),
       globalDatabase: { globalClusterIdentifier: "trading-prod-refdata", clusterArn: clusterArnOf(region) },
     });
     const instances = (region: string): SimInstance[] =>
       Array.from({ length: count }, (_, n) => {
-        const id = `i-0${region.replace(/-/g, "")}${n + 1}`;
+        const id = fargate ? `arn:aws:ecs:${region}:123456789012:task/trading-${region}/0${region.replace(/-/g, "")}${n + 1}` : `i-0${region.replace(/-/g, "")}${n + 1}`;
         return { id, reports: id, probed: true, nextPollAt: 0 };
       });
     const initial = formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 });
@@ -323,6 +327,11 @@ class SimulatedEnvironment implements FailoverCloud {
   async listInServiceInstances(region: string, group: string) {
     this.reach(region);
     if (group !== `asg-${region}`) throw new Error(`no group ${group}`);
+    return this.regions[region].instances.map((i) => i.id);
+  }
+  async listRunningTasks(region: string, clusterName: string, serviceName: string) {
+    this.reach(region);
+    if (clusterName !== `trading-${region}` || serviceName !== "trading-api") throw new Error(`no service ${serviceName} in ${clusterName}`);
     return this.regions[region].instances.map((i) => i.id);
   }
   async describeGlobalDatabase(region: string, identifier: string) {
@@ -552,6 +561,30 @@ describe("no instant with two writers: the old region's every instance, or the f
     expect(wait?.detail).to.contain("not proved: no read-only answer from i-0useast13 (InService in asg-us-east-1)").and.to.contain("waited the two-writer bound: 25000 ms after the fence");
   });
 
+  it("on Fargate, every running task of the old region's ECS service answered read-only at the new epoch: the target flips before the bound", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 3, platform: "fargate" });
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    expect(report.exitCode).to.equal(0);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    const tasks = env.regions[PRIMARY].instances.map((i) => i.id);
+    expect(wait?.detail).to.equal(`every running task of ECS service trading-api (cluster trading-us-east-1) answered read-only at epoch >= 1 (${tasks.join(", ")}); then 5000 ms for writes admitted before`);
+    expect(env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY]).to.be.lessThan(BOUND.totalMs);
+    expect(env.violations, env.violations.join("\n")).to.deep.equal([]);
+  });
+
+  it("on Fargate, one running task whose probes never reach it, or that reports its host name: the full bound, never while it writes", async () => {
+    const env = new SimulatedEnvironment({ instancesPerRegion: 3, platform: "fargate" });
+    const [, unreached, hostNamed] = env.regions[PRIMARY].instances;
+    unreached.probed = false;
+    hostNamed.reports = "ip-10-0-2-17.ec2.internal";
+    const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
+    expect(report.exitCode).to.equal(0);
+    const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
+    expect(wait?.detail).to.contain(`not proved: no read-only answer from ${unreached.id}, ${hostNamed.id} (running in trading-api)`).and.to.contain("waited the two-writer bound: 25000 ms after the fence");
+    expect(env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY]).to.be.at.least(BOUND.totalMs);
+    expect(env.violations).to.deep.equal([]);
+  });
+
   it("instances that report a host name, not their instance id, prove nothing: the full bound", async () => {
     const env = new SimulatedEnvironment({ instancesPerRegion: 2 });
     env.regions[PRIMARY].instances.forEach((instance, n) => (instance.reports = `ip-10-0-1-${n + 10}.ec2.internal`));
@@ -568,7 +601,7 @@ describe("no instant with two writers: the old region's every instance, or the f
     const env = new SimulatedEnvironment({ instancesPerRegion: 2, withGroup: false });
     const report = await runFailover(env, { regions: [PRIMARY, REPLICA], to: REPLICA }, () => undefined);
     const wait = report.steps.find((s) => s.step === `wait until ${PRIMARY} stops writing`);
-    expect(wait?.detail).to.contain("the region-info parameter names no Auto Scaling group");
+    expect(wait?.detail).to.contain("the region-info parameter names no Auto Scaling group and no ECS service");
     expect(env.flagChangedAt[REPLICA] - env.flagChangedAt[PRIMARY]).to.be.at.least(BOUND.totalMs);
     expect(env.violations).to.deep.equal([]);
   });

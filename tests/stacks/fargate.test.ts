@@ -267,10 +267,12 @@ describe("TradingCluster on Fargate (computePlatform fargate) in the real stack 
         expect(creationTime(T.image)).to.not.equal(DEFAULT_CREATION_TIME);
       });
 
-      it("names no Auto Scaling group in the region-info parameter, so the failover command waits the full fence bound", () => {
-        const info = JSON.parse(String(runs[stack].single(T.parameter, (p) => String(p.inputs.name).endsWith("/region-info") || p.name.endsWith("-region-info")).inputs.insecureValue)) as Record<string, unknown>;
+      it("names the ECS cluster and service in the region-info parameter (no Auto Scaling group), whose running tasks the failover command hears from", () => {
+        const run = runs[stack];
+        const info = JSON.parse(String(run.single(T.parameter, (p) => String(p.inputs.name).endsWith("/region-info") || p.name.endsWith("-region-info")).inputs.insecureValue)) as Record<string, unknown>;
         expect(info).to.include.keys("apiEndpoint", "tableName");
         expect(info).to.not.have.property("autoScalingGroupName");
+        expect(info.ecsService).to.deep.equal({ clusterName: one(run, T.ecsCluster).outputs.name, serviceName: one(run, T.service).outputs.name });
       });
     });
   }

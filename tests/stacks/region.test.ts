@@ -124,6 +124,7 @@ describe("region tier: one write region at a time", () => {
     expect(info.apiEndpoint).to.equal(`https://${String(run.single(T.alb).outputs.dnsName)}`);
     // The failover command proves no old instance can still write by hearing from each InService instance of this group.
     expect(info.autoScalingGroupName).to.equal(run.single(T.asg).outputs.name);
+    expect(info, "an ECS service is named on fargate only").to.not.have.property("ecsService");
     expect(info.dns).to.deep.equal({
       domainName: "api.trading.acme-markets.example",
       hostedZoneId: "Z04417923NQZ7EXAMPLE1",

@@ -1,10 +1,11 @@
 /**
  * What the failover command reads and changes, behind one interface: the AWS implementation below
- * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, RDS, and HTTP(S) to each region's API), and
+ * (SDK v3: SSM, Lambda, CloudWatch, Route 53, Auto Scaling, ECS, RDS, and HTTP(S) to each region's API), and
  * an in-memory one in the tests' state walk, so both run the same steps.
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
 import { GetHealthCheckCommand, ListResourceRecordSetsCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
@@ -12,6 +13,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/cl
 import { z } from "zod";
 import { awsCallOf, nameAwsCalls } from "../../cli/awsCalls";
 import { regionInfoParameterName, type RegionInfo, writeRegionParameterName } from "../../trading-api/src/contract";
+import { runningServiceTasks } from "./ecsTasks";
 import { DEFAULT_USER_AGENT, probe, type InstanceReport, type ProbeTarget } from "./instanceProbe";
 import { isNoResponse, UnreachableError } from "./unreachable";
 
@@ -28,13 +30,15 @@ export interface HealthCheckState {
 
 /**
  * The region-info parameter as the command reads it: what the stacks write (RegionInfo), read so
- * that a parameter written by an older stack version, without the fleet's Auto Scaling group, still
- * works (the command then waits out the full two-writer bound), plus the API's host name when it
- * differs from the DNS record's (a certificate without DNS failover).
+ * that a parameter written by an older stack version, without the fleet's Auto Scaling group or ECS
+ * service, still works (the command then waits out the full two-writer bound), plus the API's host
+ * name when it differs from the DNS record's (a certificate without DNS failover).
  */
 export type FailoverRegionInfo = RegionInfo & {
   /** Name of the region's Auto Scaling group (DescribeAutoScalingGroups lists its InService instances). */
   autoScalingGroupName?: string;
+  /** The region's ECS cluster and service (ListTasks and DescribeTasks list its running tasks). */
+  ecsService?: { clusterName: string; serviceName: string };
   /** The name the load balancer's certificate is for; default `dns.domainName`. */
   apiHostName?: string;
 };
@@ -89,6 +93,8 @@ export interface FailoverCloud {
   probeInstance(target: ProbeTarget): Promise<InstanceReport>;
   /** Ids of the group's instances in the InService lifecycle state (the ones the load balancer routes new requests to). */
   listInServiceInstances(region: string, autoScalingGroupName: string): Promise<string[]>;
+  /** ARNs of the service's tasks that ECS keeps running and whose containers may serve (ecsTasks.ts). */
+  listRunningTasks(region: string, clusterName: string, serviceName: string): Promise<string[]>;
   /** DescribeGlobalClusters of one global cluster, asked in `region`. */
   describeGlobalDatabase(region: string, identifier: string): Promise<GlobalDatabaseState>;
   /** SwitchoverGlobalCluster, asked in `region`: planned, no data loss (RPO 0). */
@@ -130,6 +136,7 @@ const regionInfoSchema = z.object({
     .object({ domainName: z.string(), hostedZoneId: z.string(), failoverRole: z.enum(["PRIMARY", "SECONDARY"]), healthCheckId: z.string() })
     .optional(),
   autoScalingGroupName: z.string().min(1).optional(),
+  ecsService: z.object({ clusterName: z.string().min(1), serviceName: z.string().min(1) }).optional(),
   apiHostName: z.string().min(1).optional(),
   globalDatabase: z.object({ globalClusterIdentifier: z.string().min(1), clusterArn: z.string().regex(/^arn:aws[a-z-]*:rds:/) }).optional(),
 });
@@ -154,6 +161,7 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
   const lambda = (region: string) => client("lambda", region, () => nameAwsCalls(new LambdaClient(common(region))));
   const cloudwatch = (region: string) => client("cloudwatch", region, () => nameAwsCalls(new CloudWatchClient(common(region))));
   const autoscaling = (region: string) => client("autoscaling", region, () => nameAwsCalls(new AutoScalingClient(common(region))));
+  const ecs = (region: string) => client("ecs", region, () => nameAwsCalls(new ECSClient(common(region))));
   const rds = (region: string) => client("rds", region, () => nameAwsCalls(new RDSClient(common(region))));
   const route53 = client("route53", "global", () =>
     nameAwsCalls(
@@ -292,6 +300,7 @@ export function awsCloud(options: AwsCloudOptions): FailoverCloud {
       if (!group) throw new Error(`autoscaling:DescribeAutoScalingGroups in ${region}: no group named ${autoScalingGroupName} (the region-info parameter names it)`);
       return (group.Instances ?? []).filter((i) => i.LifecycleState === "InService" && i.InstanceId).map((i) => String(i.InstanceId));
     },
+    listRunningTasks: (region, clusterName, serviceName) => call(`ECS in ${region}`, () => runningServiceTasks(ecs(region), region, clusterName, serviceName)),
     async describeGlobalDatabase(region, identifier) {
       let result;
       try {

@@ -23,13 +23,14 @@ import { isNoResponse, probeTargetOf, type FailoverCloud, type HealthCheckState 
 import { STREAM_RETENTION_SECONDS } from "../../stream-processor/src/filter";
 import { describeBound } from "./bounds";
 import { BOUND, DEFAULTS, errorText, FailoverRefused, type FailoverOptions, type FailoverReport, type Outcome, type RegionState, type StepReport } from "./failoverModel";
+import { fleetOf } from "./fleetMembers";
 import { describeRegion, readRegion } from "./regionState";
 import { moveReferenceDatabase } from "./referenceDatabase";
 import { proveStoppedWriting, waitForMapping, waitForModes } from "./waits";
 
 export { FailoverRefused, type FailoverOptions, type FailoverReport, type Outcome, type RegionState, type StepReport } from "./failoverModel";
 export { describeRegion, readRegion } from "./regionState";
-export { namesInstance } from "./waits";
+export { namesInstance, namesTask } from "./waits";
 
 /** Runs (or, with dryRun, plans) the failover, printing each line through `out`. */
 export async function runFailover(cloud: FailoverCloud, options: FailoverOptions, out: (line: string) => void): Promise<FailoverReport> {
@@ -135,15 +136,16 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
     }
   }
 
-  // 4. Wait until no instance of the old regions can still admit a write: proved by every InService
-  // instance of the region's Auto Scaling group answering read-only under the new epoch (then the
-  // writes they admitted before have a longest-write to finish), or else the full two-writer bound
+  // 4. Wait until no instance of the old regions can still admit a write: proved by every member of
+  // the region's fleet (the InService instances of its Auto Scaling group, or the running tasks of
+  // its ECS service) answering read-only under the new epoch (then the writes they admitted before
+  // have a longest-write to finish), or else the full two-writer bound
   // after the fence. Answers in a row are no proof: the load balancer may never route a probe to
   // the one instance that cannot read its flag and keeps writing until its own fence bound.
   for (const region of others) {
     const state = states.find((s) => s.region === region) as RegionState;
     const step = `wait until ${region} stops writing`;
-    const group = state.info?.autoScalingGroupName;
+    const fleet = state.info ? fleetOf(cloud, region, state.info) : undefined;
     if (isWanted(targetState.flag)) {
       // An earlier run flipped the target already: waiting now would protect nothing.
       record(step, "already", `${target} already accepts writes (epoch ${wanted.epoch})`);
@@ -154,7 +156,7 @@ export async function runFailover(cloud: FailoverCloud, options: FailoverOptions
         step,
         "planned",
         fenced.has(region) || !state.unreachable
-          ? `until every InService instance of ${group ? `Auto Scaling group ${group}` : `${region}'s fleet (its Auto Scaling group is not in the region-info parameter, so: the bound)`} answers read-only at epoch ${wanted.epoch}, then ${o.inFlightMs} ms for writes in flight; at most the two-writer bound ${o.fenceWaitMs} ms after the fence (${describeBound(BOUND)} by the service's defaults)`
+          ? `until every ${fleet ? `${fleet.member} of ${fleet.described}` : `InService instance of ${region}'s fleet (neither its Auto Scaling group nor its ECS service is in the region-info parameter, so: the bound)`} answers read-only at epoch ${wanted.epoch}, then ${o.inFlightMs} ms for writes in flight; at most the two-writer bound ${o.fenceWaitMs} ms after the fence (${describeBound(BOUND)} by the service's defaults)`
           : `wait the two-writer bound ${o.fenceWaitMs} ms`,
       );
       continue;

@@ -1,26 +1,21 @@
 /**
- * The waits a failover is made of: proving no instance of the old region can still admit a write,
+ * The waits a failover is made of: proving no member of the old region's fleet can still admit a write,
  * waiting for a region's instances to report a mode, and for a stream mapping to reach a state.
  */
+import { explainError } from "../../cli/explain";
 import { probeTargetOf, type FailoverCloud, type FailoverRegionInfo, type InstanceReport, type MappingState, type ProbeTarget } from "./cloud";
 import { errorText, type Settings } from "./failoverModel";
+import { fleetOf } from "./fleetMembers";
+
+export { namesInstance, namesTask } from "./fleetMembers";
 
 /**
- * A reported instance identity names an Auto Scaling instance id when it is the id itself (the
- * fleet passes it) or an EC2 resource-name host name, `<instance id>.<region>.compute.internal` or
- * `<instance id>.ec2.internal` (EC2 User Guide, "EC2 instance hostnames, DNS names, and domains").
- * An IP-based host name (`ip-10-0-1-23...`) names no instance id: nothing is proved by it.
- */
-export function namesInstance(reported: string, instanceId: string): boolean {
-  return reported === instanceId || reported.startsWith(`${instanceId}.`);
-}
-
-/**
- * Probes the old region until every InService instance of its Auto Scaling group has answered
- * read-only at `epoch` or newer (an answer naming the new epoch proves the instance read the fence;
- * `fenced` does not count: a read in flight may still bring back the old value), or until the
- * two-writer bound since `since` has passed. The group is listed again each round, so an instance
- * that enters service during the wait must answer too.
+ * Probes the old region until every member of its fleet (the InService instances of its Auto
+ * Scaling group, or the running tasks of its ECS service: fleetMembers.ts) has answered read-only at
+ * `epoch` or newer (an answer naming the new epoch proves the member read the fence; `fenced` does
+ * not count: a read in flight may still bring back the old value), or until the two-writer bound
+ * since `since` has passed. The members are listed again each round, so one that starts serving
+ * during the wait must answer too.
  */
 export async function proveStoppedWriting(
   cloud: FailoverCloud,
@@ -31,32 +26,33 @@ export async function proveStoppedWriting(
   o: Settings,
 ): Promise<{ proved: boolean; detail: string }> {
   const deadline = since + o.fenceWaitMs;
-  const group = info.autoScalingGroupName;
+  const fleet = fleetOf(cloud, region, info);
   const target = probeTargetOf(info);
   const answered = new Set<string>();
-  let inService: string[] | undefined;
-  let groupProblem = group ? "" : `the region-info parameter names no Auto Scaling group, so no answer can prove every instance`;
+  let members: string[] | undefined;
+  let fleetProblem = fleet ? "" : `the region-info parameter names no Auto Scaling group and no ECS service, so no answer can prove every instance`;
   let lastProblem = "";
-  const missing = () => (inService ?? []).filter((id) => ![...answered].some((reported) => namesInstance(reported, id)));
+  const missing = () => (members ?? []).filter((id) => ![...answered].some((reported) => fleet?.names(reported, id)));
   do {
-    if (group && !groupProblem) {
+    if (fleet && !fleetProblem) {
       try {
-        inService = await cloud.listInServiceInstances(region, group);
+        members = await fleet.list();
       } catch (error) {
         // Without the list nothing can be proved; the bound still holds, so say why and wait it out.
-        groupProblem = `could not list ${group}'s instances (${errorText(error)})`;
-        inService = undefined;
+        // explainError: the line names the call and region that failed (and, denied, the action the identity needs).
+        fleetProblem = `could not list ${fleet.label}'s ${fleet.plural} (${explainError(error).replace(/\n/g, ". ")})`;
+        members = undefined;
       }
     }
-    if (inService && missing().length === 0) {
+    if (fleet && members && missing().length === 0) {
       return {
         proved: true,
-        detail: inService.length
-          ? `every InService instance of ${group} answered read-only at epoch >= ${epoch} (${inService.join(", ")})`
-          : `${group} has no InService instance`,
+        detail: members.length
+          ? `every ${fleet.member} of ${fleet.label} answered read-only at epoch >= ${epoch} (${members.join(", ")})`
+          : `${fleet.label} has no ${fleet.member}`,
       };
     }
-    const rounds = Math.max(o.probesRequired, 2 * (inService?.length ?? 0));
+    const rounds = Math.max(o.probesRequired, 2 * (members?.length ?? 0));
     for (let i = 0; i < rounds && cloud.now() < deadline; i++) {
       try {
         const report = await cloud.probeInstance(target);
@@ -65,13 +61,13 @@ export async function proveStoppedWriting(
       } catch (error) {
         lastProblem = errorText(error);
       }
-      if (inService && missing().length === 0) break;
+      if (members && missing().length === 0) break;
     }
-    if (inService && missing().length === 0) continue;
+    if (members && missing().length === 0) continue;
     if (cloud.now() < deadline) await cloud.sleep(Math.min(o.probeIntervalMs, Math.max(0, deadline - cloud.now())));
   } while (cloud.now() < deadline);
   const heard = answered.size ? `read-only answers from ${[...answered].join(", ")}` : "no read-only answer at the new epoch";
-  const why = groupProblem || (inService ? `no read-only answer from ${missing().join(", ")} (InService in ${group})` : "");
+  const why = fleetProblem || (members && fleet ? `no read-only answer from ${missing().join(", ")} (${fleet.state})` : "");
   return { proved: false, detail: `not proved: ${why}; ${heard}${lastProblem ? `; last: ${lastProblem}` : ""}` };
 }
 

@@ -77,9 +77,16 @@ export interface RegionInfo {
   /**
    * This region's fleet on EC2: the failover command lists its InService instances and flips the
    * target early only once every one of them has answered read-only. Absent on Fargate (and from
-   * stacks older than it), where the command waits out the full two-writer bound instead.
+   * stacks older than it).
    */
   autoScalingGroupName?: string;
+  /**
+   * This region's fleet on ECS Fargate: the cluster and service whose running tasks (ecs:ListTasks,
+   * ecs:DescribeTasks) the failover command hears from, as it does from the instances on EC2. Absent
+   * on EC2. With neither this nor `autoScalingGroupName` (a stack older than both) the command waits
+   * out the full two-writer bound instead.
+   */
+  ecsService?: { clusterName: string; serviceName: string };
   /** Present with DNS failover: this region's record of the pair and its health check. */
   dns?: { domainName: string; hostedZoneId: string; failoverRole: "PRIMARY" | "SECONDARY"; healthCheckId: string };
   /**

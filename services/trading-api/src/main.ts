@@ -10,6 +10,7 @@ import { createRiskTier } from "./risk/wiring";
 import { startServer } from "./server";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { loadWriteRegionConfig, ssmWriteRegionSource, WriteRegionGate, type WriteRegionConfig } from "./writeRegion";
+import { fleetIdentity, type FleetIdentity } from "./fleetIdentity";
 
 /** EX_CONFIG from sysexits.h: systemd and operators can tell bad configuration from a crash. */
 const EXIT_CONFIG = 78;
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
   const flagIn = (region: string, name: string) =>
     ssmWriteRegionSource(new SSMClient({ region, maxAttempts: 1, ...(writeRegion.ssmEndpoint ? { endpoint: writeRegion.ssmEndpoint } : {}) }), name);
   const parameterName = writeRegion.parameterName;
+  // The name /healthz reports, which the failover command matches against the fleet's members (an
+  // ECS task's ARN from its metadata endpoint, or the EC2 instance id the boot script wrote).
+  const identity: FleetIdentity = parameterName ? await fleetIdentity(process.env, writeRegion.instance) : {};
+  if (identity.problem) logError(new Error(identity.problem), "reading this task's identity");
   const gate = parameterName
     ? new WriteRegionGate({
         region: config.region,
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
         peers: writeRegion.peerRegions.map((region) => ({ region, source: flagIn(region, parameterName) })),
         pollIntervalMs: writeRegion.pollIntervalMs,
         fenceAfterMs: writeRegion.fenceAfterMs,
-        ...(writeRegion.instance ? { instance: writeRegion.instance } : {}),
+        ...(identity.instance ? { instance: identity.instance } : {}),
       })
     : undefined;
   const auth = authConfig && risk ? await createAuthTier(authConfig, risk.cache, config.retryAfterSeconds, (error, what) => logError(error, what)) : undefined;

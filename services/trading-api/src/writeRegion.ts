@@ -280,7 +280,8 @@ export const WRITE_REGION_ENVIRONMENT = {
   WRITE_REGION_FENCE_MS: { default: String(DEFAULT_WRITE_REGION_FENCE_MS), description: "no successful read for longer than this: stop writing" },
   WRITE_REGION_INSTANCE: {
     default: undefined,
-    description: "names this instance in /healthz and /readyz (the fleet sets its EC2 instance id, which the failover command matches against the Auto Scaling group); default the host name",
+    description:
+      "names this instance in /healthz and /readyz (the EC2 fleet sets its instance id, which the failover command matches against the Auto Scaling group; on ECS the task's ARN from the task metadata endpoint takes its place, fleetIdentity.ts); default the host name",
   },
   SSM_ENDPOINT: { default: undefined, description: "SSM endpoint override (tests)" },
 } as const;
