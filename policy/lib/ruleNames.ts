@@ -22,6 +22,8 @@ export const ALL_RULE_NAMES: readonly string[] = [
   "operational-state-survives-deploy",
   "asg-launch-template-version-pinned",
   "ecs-service-spans-azs",
+  "fis-stop-on-alarm",
+  "fis-duration-bounded",
   // trading-cost
   "dynamodb-provisioned-billing",
   "dynamodb-autoscaling-coverage",
@@ -64,4 +66,6 @@ export const ALL_RULE_NAMES: readonly string[] = [
   "suppression-tags-name-rules",
   "ecs-service-no-public-ip",
   "ecs-container-hardening",
+  "fis-role-no-wildcard-actions",
+  "fis-targets-own-stack",
 ];

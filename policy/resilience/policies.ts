@@ -10,7 +10,7 @@ import { rules } from "./rules";
 
 export const resiliencePack: PolicyPackDefinition = {
   name: "trading-resilience",
-  version: "1.4.0",
+  version: "1.6.0",
   description: "Three-AZ spread, AZ-loss survivability, alarm coverage, health checks, protection and stream failure handling of the trading platform's AWS resources.",
   enforcementLevel: "mandatory",
   policies: rules.map(withSuppressions),

@@ -9,7 +9,7 @@ import { rules } from "./rules";
 
 export const securityPack: PolicyPackDefinition = {
   name: "trading-security",
-  version: "1.9.0",
+  version: "1.11.0",
   description: "Security baseline of the trading platform's AWS resources, audit logging included.",
   enforcementLevel: "mandatory",
   policies: rules.map(withSuppressions),

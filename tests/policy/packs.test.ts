@@ -133,6 +133,9 @@ describe("policy pack layout", () => {
       // dev's failover flag, stream consumer and auto scaling are operated as prod's; its rollouts refresh as prod's.
       ["operational-state-survives-deploy", "mandatory"],
       ["asg-launch-template-version-pinned", "mandatory"],
+      // An experiment, where one runs, is as dangerous in dev as in prod: it must stop on an alarm and end by itself.
+      ["fis-stop-on-alarm", "mandatory"],
+      ["fis-duration-bounded", "mandatory"],
     ]);
     expect(levels("cost")).to.deep.equal({
       "dynamodb-provisioned-billing": "advisory",

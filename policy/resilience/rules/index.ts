@@ -20,6 +20,8 @@ import { streamFailureHandling } from "./stream-failure-handling";
 import { operationalStateSurvivesDeploy } from "./operational-state-survives-deploy";
 import { asgLaunchTemplateVersionPinned } from "./asg-launch-template-version-pinned";
 import { ecsServiceSpansAzs } from "./ecs-service-spans-azs";
+import { fisStopOnAlarm } from "./fis-stop-on-alarm";
+import { fisDurationBounded } from "./fis-duration-bounded";
 
 export const rules: Policies = [
   subnetTiersSpanAzs,
@@ -38,4 +40,6 @@ export const rules: Policies = [
   operationalStateSurvivesDeploy,
   asgLaunchTemplateVersionPinned,
   ecsServiceSpansAzs,
+  fisStopOnAlarm,
+  fisDurationBounded,
 ];

@@ -33,6 +33,8 @@ import { databaseAcceptsFleetIdentity } from "./database-accepts-fleet-identity"
 import { suppressionTagsNameRules } from "./suppression-tags-name-rules";
 import { ecsServiceNoPublicIp } from "./ecs-service-no-public-ip";
 import { ecsContainerHardening } from "./ecs-container-hardening";
+import { fisRoleNoWildcardActions } from "./fis-role-no-wildcard-actions";
+import { fisTargetsOwnStack } from "./fis-targets-own-stack";
 
 export const rules: Policies = [
   encryptionAtRest,
@@ -64,4 +66,6 @@ export const rules: Policies = [
   suppressionTagsNameRules,
   ecsServiceNoPublicIp,
   ecsContainerHardening,
+  fisRoleNoWildcardActions,
+  fisTargetsOwnStack,
 ];
