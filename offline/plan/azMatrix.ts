@@ -11,6 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
 import { FAKE_REGIONS } from "../cloud/fakeAws";
+import { ECS_TYPES, serviceCapacity, serviceSubnets, tasksCell, tasksPerAz } from "./ecsTasks";
 import { Column, Style, table } from "./format";
 
 export const T = {
@@ -34,7 +35,7 @@ export const T = {
   daxSubnetGroup: "aws:dax/subnetGroup:SubnetGroup",
 } as const;
 
-export type TierKey = "public" | "app" | "data" | "nat" | "egress" | "asg" | "alb" | "database" | "cache" | "dax";
+export type TierKey = "public" | "app" | "data" | "nat" | "egress" | "asg" | "ecs" | "alb" | "database" | "cache" | "dax";
 
 export interface AzRow {
   key: TierKey;
@@ -280,6 +281,31 @@ export function buildAzMatrix(run: StackRun): AzMatrix {
     asg.notes.push(`${group.name}: min ${min ?? "?"} / desired ${desired ?? "?"} / max ${max ?? "?"}`);
   }
 
+  // ECS services' Fargate tasks, per AZ at the service's minimum (ecsTasks.ts).
+  const ecs = new RowBuilder("ecs", "ECS tasks at minimum");
+  for (const service of run.ofType(ECS_TYPES.service)) {
+    const azs = [...new Set(serviceSubnets(run, service).map((s) => azOf.get(s.urn)))].filter((az): az is string => az !== undefined);
+    const capacity = serviceCapacity(run, service);
+    const spread = capacity.min === undefined ? undefined : tasksPerAz(capacity.min, azs.length);
+    for (const az of azs) {
+      ecs.add(az, spread ? tasksCell(spread) : "tasks");
+    }
+    if (azs.length === 0) {
+      ecs.allow(undefined);
+    }
+    const range = `min ${capacity.min ?? "?"} / desired ${capacity.desired ?? "?"} / max ${capacity.max ?? "?"}`;
+    const where =
+      spread === undefined || azs.length === 0
+        ? "its AZs are not known"
+        : azs.length === 1
+          ? `all ${tasksCell(spread)} in one AZ`
+          : spread.fuller === 0
+            ? `${tasksCell(spread)} in each of ${azs.length} AZs at the minimum`
+          : `at the minimum ${spread.fuller} of the ${azs.length} AZs hold ${spread.high} (ECS picks which)`;
+    const minFrom = { "auto scaling target": "min of its auto scaling target", desiredCount: "no auto scaling target: min = desiredCount", unknown: "min not known" }[capacity.minFrom];
+    ecs.notes.push(`${service.name}: ${range} tasks (${minFrom}); ${where}`);
+  }
+
   // Load balancers.
   const alb = new RowBuilder("alb", "ALB");
   for (const lb of [...run.ofType(T.lb), ...run.ofType(T.albAlias)]) {
@@ -363,7 +389,10 @@ export function buildAzMatrix(run: StackRun): AzMatrix {
     dax.notes.push(`${cluster.name}: replication factor ${num(cluster.inputs.replicationFactor) ?? "?"}`);
   }
 
-  const rows = [tiers.public, tiers.app, tiers.data, nat, egress, asg, alb, database, cache, dax].map((b) => b.build());
+  // The fleet is an Auto Scaling group or an ECS service (computePlatform): show the one the stack
+  // has; a stack with neither shows the group's row as absent.
+  const fleet = ecs.present ? (asg.present ? [asg, ecs] : [ecs]) : [asg];
+  const rows = [tiers.public, tiers.app, tiers.data, nat, egress, ...fleet, alb, database, cache, dax].map((b) => b.build());
   // Columns: AZs in the order the subnets were declared, then any AZ only a data store names.
   const azIds = [...new Set([...subnets.map((s) => azOf.get(s.urn)), ...rows.flatMap((r) => Object.keys(r.cells))])].filter(
     (az): az is string => az !== undefined,

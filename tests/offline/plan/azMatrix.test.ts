@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { HaNetwork } from "../../../components/network/haNetwork";
 import { AzMatrix, AzRow, buildAzMatrix, ELIGIBLE, TierKey } from "../../../offline/plan/azMatrix";
-import { readStackFile, runProgram, stackConfig } from "../../support/mockCloud";
-import { plannedStack } from "./support";
+import { tasksCell, tasksPerAz } from "../../../offline/plan/ecsTasks";
+import { readStackFile, runProgram, runStackFile, stackConfig } from "../../support/mockCloud";
+import { mutateRun } from "../../policy/support/mutate";
+import { plannedFargateStack, plannedStack } from "./support";
 
 const row = (m: AzMatrix, key: TierKey): AzRow => {
   const found = m.rows.find((r) => r.key === key);
@@ -92,5 +94,59 @@ describe("plan: AZ matrix of a stack that composes only the network", () => {
       expect(row(matrix, key).present, key).to.equal(false);
       expect(row(matrix, key).note).to.equal("absent: nothing of this tier in the stack");
     }
+  });
+});
+
+describe("plan: AZ matrix on ECS Fargate (--set computePlatform=fargate)", function () {
+  this.timeout(120_000);
+
+  for (const [stack, preview] of [["prod-us-east-1", false], ["prod-us-east-1", true], ["prod-eu-west-1", false]] as const) {
+    it(`${stack}${preview ? " (preview)" : ""}: one task per AZ at the service's minimum of 3, in the stack's three AZs, and no ASG row`, async () => {
+      const matrix = (await plannedFargateStack(stack, preview)).azMatrix;
+      expect(matrix.rows.map((r) => r.key)).to.not.include("asg");
+      const ecs = row(matrix, "ecs");
+      expect(ecs.present).to.equal(true);
+      expect(ecs.azCount).to.equal(3);
+      expect(Object.keys(ecs.cells)).to.have.members(configuredAzs(stack));
+      expect(Object.values(ecs.cells)).to.deep.equal(["1 task", "1 task", "1 task"]);
+      expect(ecs.note).to.match(/: min 3 \/ desired 3 \/ max \d+ tasks \(min of its auto scaling target\); 1 task in each of 3 AZs at the minimum$/);
+    });
+  }
+
+  it("dev: a minimum of 2 over 3 AZs is 0-1 task per AZ, two of the three holding one", async () => {
+    const ecs = row((await plannedFargateStack("dev")).azMatrix, "ecs");
+    expect(Object.values(ecs.cells)).to.deep.equal(["0-1 task", "0-1 task", "0-1 task"]);
+    expect(ecs.note).to.match(/: min 2 \/ desired 2 \/ max 4 tasks \(min of its auto scaling target\); at the minimum 2 of the 3 AZs hold 1 \(ECS picks which\)$/);
+  });
+
+  it("without an auto scaling target the minimum is the service's desiredCount; in one AZ it holds every task", async () => {
+    const run = await runStackFile("prod-us-east-1", { overrides: { "trading-platform:computePlatform": "fargate" } });
+    const service = run.single("aws:ecs/service:Service");
+    const target = run.single("aws:appautoscaling/target:Target", (t) => t.inputs.serviceNamespace === "ecs");
+    const oneAz = (service.propertyDependencies.networkConfiguration ?? []).find((urn) => urn.includes("aws:ec2/subnet:Subnet"));
+    const mutated = mutateRun(
+      run,
+      { match: (r) => r.urn === target.urn, set: { serviceNamespace: "dynamodb", scalableDimension: "dynamodb:table:ReadCapacityUnits", resourceId: "table/other" }, propertyDependencies: { resourceId: [] } },
+      { match: (r) => r.urn === service.urn, set: { desiredCount: 4 }, propertyDependencies: { networkConfiguration: [oneAz ?? ""] } },
+    );
+    const ecs = row(buildAzMatrix(mutated), "ecs");
+    expect(ecs.azCount).to.equal(1);
+    expect(Object.values(ecs.cells)).to.deep.equal(["4 tasks"]);
+    expect(ecs.note).to.match(/: min 4 \/ desired 4 \/ max 4 tasks \(no auto scaling target: min = desiredCount\); 4 tasks in each of 1 AZs at the minimum$/);
+  });
+
+  it("ec2 stacks keep the ASG row and have no ECS row", async () => {
+    const keys = (await plannedStack("prod-us-east-1")).azMatrix.rows.map((r) => r.key);
+    expect(keys).to.include("asg").and.not.include("ecs");
+  });
+
+  it("spreads a minimum evenly: every AZ holds floor(min / AZs), min mod AZs of them one more", () => {
+    expect(tasksPerAz(3, 3)).to.deep.equal({ low: 1, high: 1, fuller: 0 });
+    expect(tasksPerAz(2, 3)).to.deep.equal({ low: 0, high: 1, fuller: 2 });
+    expect(tasksPerAz(7, 3)).to.deep.equal({ low: 2, high: 3, fuller: 1 });
+    expect(tasksPerAz(4, 1)).to.deep.equal({ low: 4, high: 4, fuller: 0 });
+    expect(tasksCell(tasksPerAz(7, 3))).to.equal("2-3 tasks");
+    expect(tasksCell(tasksPerAz(2, 3))).to.equal("0-1 task");
+    expect(tasksCell(tasksPerAz(6, 3))).to.equal("2 tasks");
   });
 });

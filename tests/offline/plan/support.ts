@@ -20,6 +20,6 @@ export function plannedStack(stack: string, preview = false): Promise<StackPlan>
 }
 
 /** The committed stack file planned on ECS Fargate (`npm run plan -- <stack> --set computePlatform=fargate`). */
-export function plannedFargateStack(stack: string): Promise<StackPlan> {
-  return cached(`${stack} fargate`, () => plan(stack, { overrides: { "trading-platform:computePlatform": "fargate" } }));
+export function plannedFargateStack(stack: string, preview = false): Promise<StackPlan> {
+  return cached(`${stack} fargate${preview ? " preview" : ""}`, () => plan(stack, { preview, overrides: { "trading-platform:computePlatform": "fargate" } }));
 }
