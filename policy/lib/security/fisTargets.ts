@@ -5,8 +5,11 @@
  * AWS::FIS::ExperimentTemplate ExperimentTemplateTarget, CloudFormation User Guide), over the
  * experiment's account and Region. So a target stays inside the stack when each ARN is that of a
  * resource the stack creates, or when its tags include one only this stack's resources carry: the
- * stack tag (`stackTagKey` = the stack's name), or a tag whose value is a name or ARN of one of the
- * stack's resources (AWS puts `aws:autoscaling:groupName` on every instance of a group).
+ * stack tag (`stackTagKey` = the stack's name), a tag whose value is a name or ARN of one of the
+ * stack's resources (AWS puts `aws:autoscaling:groupName` on every instance of a group), or a tag one
+ * of the stack's resources carries whose value holds the stack's name (a `Name` such as
+ * trading-prod-us-east-1-cache). ECS tasks and EKS pods are selected by parameters naming their
+ * cluster and service instead; each must name a resource of the stack.
  */
 import type { FisTarget } from "../fis";
 import type { GraphResource, ResourceGraph } from "../graph";
@@ -22,6 +25,14 @@ export function stackNameOf(resource: GraphResource): string {
 /** A resource of the stack whose arn, name or id is `value` (StackReferences excluded: their outputs are another stack's). */
 function ownResourceNamed(graph: ResourceGraph, value: string, props: readonly string[]): GraphResource | undefined {
   return graph.resources.find((r) => r.type !== STACK_REFERENCE && !r.type.startsWith("pulumi:") && props.some((p) => peekString(r.props, p) === value));
+}
+
+/** Resource types FIS selects by parameters (cluster, service, namespace) rather than by ARNs or tags. */
+const PARAMETER_SELECTED: ReadonlySet<string> = new Set(["aws:ecs:task", "aws:eks:pod"]);
+
+/** A resource of the stack whose own tags hold `key`=`value`. */
+function taggedWith(graph: ResourceGraph, key: string, value: string): GraphResource | undefined {
+  return graph.resources.find((r) => r.type.startsWith("aws:") && peekString(r.props, "tags", key) === value);
 }
 
 export interface TargetScope {
@@ -45,7 +56,9 @@ export function targetScope(
   const stack = stackNameOf(template);
   const problems: string[] = [];
   const selectedBy: string[] = [];
-  const allowed = `ARNs of this stack's resources, or resourceTags including ${stackTagKey}=${stack} or a tag whose value names one of the stack's resources`;
+  const allowed =
+    `ARNs of this stack's resources, or resourceTags including ${stackTagKey}=${stack}, a tag whose value names one of the stack's resources ` +
+    `or a tag of one of them whose value holds the stack's name`;
   if (deps.fromStackReference) {
     problems.push(`its selection is computed from a StackReference (another stack's outputs); allowed: ${allowed}`);
   }
@@ -67,6 +80,22 @@ export function targetScope(
     }
     return { selectedBy, problems };
   }
+  const parameters = Object.entries(target.parameters);
+  if (target.tags.length === 0 && parameters.length > 0 && PARAMETER_SELECTED.has(String(target.resourceType))) {
+    // ECS tasks and EKS pods are selected by naming their cluster (and service or namespace) in
+    // parameters ("Targets for AWS FIS": resource parameters): inside the stack when each names one of its resources.
+    for (const [key, value] of parameters) {
+      const own = typeof value === "string" ? ownResourceNamed(graph, value, ["name", "arn", "id"]) : undefined;
+      if (own) {
+        selectedBy.push(`parameter ${key}=${String(value)} (${own.name})`);
+      } else if (peekString(target.parameters, key) === UNKNOWN && deps.dependsOnOwn) {
+        selectedBy.push(`parameter ${key} computed from this stack's resources`);
+      } else {
+        problems.push(`parameter ${key}=${typeof value === "string" ? value : "(unknown)"} names no resource of this stack; allowed: ${allowed}`);
+      }
+    }
+    return { selectedBy, problems };
+  }
   if (target.tags.length === 0) {
     problems.push(`selects by neither resourceArns nor resourceTags, so it is not limited to this stack; allowed: ${allowed}`);
     return { selectedBy, problems };
@@ -75,9 +104,10 @@ export function targetScope(
     if (tag.key === stackTagKey && tag.value === stack) {
       selectedBy.push(`tag ${tag.key}=${stack}`);
     } else if (typeof tag.value === "string") {
-      const own = ownResourceNamed(graph, tag.value, ["name", "arn", "id"]);
+      const value = tag.value;
+      const own = ownResourceNamed(graph, value, ["name", "arn", "id"]) ?? (value.includes(stack) ? taggedWith(graph, tag.key, value) : undefined);
       if (own) {
-        selectedBy.push(`tag ${tag.key}=${tag.value} (${own.name})`);
+        selectedBy.push(`tag ${tag.key}=${value} (${own.name})`);
       }
     } else if (tag.value === UNKNOWN && deps.dependsOnOwn) {
       selectedBy.push(`tag ${tag.key} computed from this stack's resources`);

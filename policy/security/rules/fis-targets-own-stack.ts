@@ -11,10 +11,11 @@ export interface FisTargetsConfig {
 export const fisTargetsOwnStack: StackValidationPolicy = {
   name: "fis-targets-own-stack",
   description:
-    "Every target of an AWS FIS experiment template selects only this stack's resources: by ARNs of resources the stack creates, or by " +
-    "resource tags that include one only they carry (`stackTagKey` with the stack's name, or a tag whose value is the name or ARN of one " +
-    "of the stack's resources, such as aws:autoscaling:groupName). A target with neither, with an ARN of no resource of the stack, or " +
-    "computed from a StackReference, could reach another stack's resources.",
+    "Every target of an AWS FIS experiment template selects only this stack's resources: by ARNs of resources the stack creates, by " +
+    "resource tags that include one only they carry (`stackTagKey` with the stack's name, a tag whose value is the name or ARN of one " +
+    "of the stack's resources, such as aws:autoscaling:groupName, or a tag of one of them whose value holds the stack's name), or, for " +
+    "ECS tasks and EKS pods, by parameters each naming a resource of the stack. A target with none of these, with an ARN of no resource " +
+    "of the stack, or computed from a StackReference, could reach another stack's resources.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
