@@ -7,6 +7,7 @@
 import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { cachedBundleSync, CacheableOptions, builtBundle } from "../shared/bundleCache";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -36,18 +37,9 @@ export function artifactFromCode(code: string): ServiceArtifact {
 
 const bundles = new Map<string, ServiceArtifact>();
 
-/**
- * Bundles `entry` and everything it imports (AWS SDK, DAX client, Fastify) into one file for
- * {@link NODE_MAJOR}. Synchronous so the object key is known when the component is constructed;
- * memoised per entry because one process (a `pulumi up`, or the test suite) bundles it once.
- * Build errors throw with esbuild's messages, so a broken service stops the deployment.
- */
-export function bundleService(entry: string = TRADING_API_ENTRY): ServiceArtifact {
-  const cached = bundles.get(entry);
-  if (cached) {
-    return cached;
-  }
-  const result = buildSync({
+/** The esbuild options of the service's bundle (exported so tests can build it without the cache). */
+export function serviceBuildOptions(entry: string = TRADING_API_ENTRY): CacheableOptions {
+  return {
     entryPoints: [entry],
     absWorkingDir: REPO_ROOT,
     bundle: true,
@@ -60,11 +52,23 @@ export function bundleService(entry: string = TRADING_API_ENTRY): ServiceArtifac
     minifySyntax: true,
     legalComments: "none",
     logLevel: "silent",
-  });
-  if (result.outputFiles.length !== 1) {
-    throw new Error(`bundling ${entry} produced ${result.outputFiles.length} files, expected 1`);
+  };
+}
+
+/**
+ * Bundles `entry` and everything it imports (AWS SDK, DAX client, Fastify) into one file for
+ * {@link NODE_MAJOR}. Synchronous so the object key is known when the component is constructed;
+ * memoised per entry because one process (a `pulumi up`, or the test suite) bundles it once, and
+ * taken from the bundle cache (../shared/bundleCache.ts) when no input changed since a build.
+ * Build errors throw with esbuild's messages, so a broken service stops the deployment.
+ */
+export function bundleService(entry: string = TRADING_API_ENTRY): ServiceArtifact {
+  const cached = bundles.get(entry);
+  if (cached) {
+    return cached;
   }
-  const artifact = artifactFromCode(result.outputFiles[0].text);
+  const code = cachedBundleSync(serviceBuildOptions(entry), (options) => builtBundle(entry, buildSync(options)));
+  const artifact = artifactFromCode(code);
   bundles.set(entry, artifact);
   return artifact;
 }

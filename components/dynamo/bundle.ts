@@ -6,6 +6,7 @@
 import { build } from "esbuild";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { cachedBundle, CacheableOptions, builtBundle } from "../shared/bundleCache";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -17,34 +18,35 @@ export const BUNDLE_TARGET = "node24";
 
 const bundles = new Map<string, Promise<string>>();
 
+/** The esbuild options of a handler's bundle (exported so tests can build it without the cache). */
+export function handlerBuildOptions(entry: string): CacheableOptions {
+  return {
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: BUNDLE_TARGET,
+    write: false,
+    // Whitespace and syntax only: identifiers stay, so stack traces in the logs stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "silent",
+  };
+}
+
 /**
  * The handler and everything it imports (AWS SDK v3 included: the pinned version in package.json,
  * not whatever the runtime ships) as one CommonJS file. The working directory is fixed to the repo
- * root so the output does not depend on where `pulumi` runs. Memoised per entry: a test process that
- * runs several stacks bundles once.
+ * root so the output does not depend on where `pulumi` runs. Memoised per entry (a test process that
+ * runs several stacks bundles once) and taken from the bundle cache (../shared/bundleCache.ts) when
+ * no input changed since a build.
  */
 export function bundleHandler(entry: string): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
-    bundle = build({
-      entryPoints: [entry],
-      absWorkingDir: REPO_ROOT,
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: BUNDLE_TARGET,
-      write: false,
-      // Whitespace and syntax only: identifiers stay, so stack traces in the logs stay readable.
-      minifyWhitespace: true,
-      minifySyntax: true,
-      legalComments: "none",
-      logLevel: "silent",
-    }).then((result) => {
-      if (result.outputFiles.length !== 1) {
-        throw new Error(`bundling ${entry} produced ${result.outputFiles.length} files, expected 1`);
-      }
-      return result.outputFiles[0].text;
-    });
+    bundle = cachedBundle(handlerBuildOptions(entry), async (options) => builtBundle(entry, await build(options)));
     bundles.set(entry, bundle);
   }
   return bundle;
