@@ -3,7 +3,9 @@
  * every tier that loses service or more than its allowed share of capacity. Unlike the spread rules
  * (which count AZs), this follows what actually depends on what: a route table's NAT in another
  * AZ, an auto scaling group's minimum spread over its AZs, where a database's writer can fail over
- * to, whether a cache or DAX cluster keeps a majority of its nodes.
+ * to, whether a cache or DAX cluster keeps a majority of its nodes. An ECS service is judged like
+ * an auto scaling group, by its minimum (auto scaling target, else desired count) spread over its
+ * subnets' AZs (ecsService.ts).
  *
  * Where a node's AZ cannot be determined the model assumes the worst: that it is in the lost AZ.
  */
@@ -20,6 +22,7 @@ NodePlacement,
 stackAzs,
 } from "../placement";
 import { peekNumber } from "../values";
+import { ECS_SERVICE_TYPE, ecsServiceMinimum, ecsServiceSpread } from "./ecsService";
 
 export interface AzLossConfig {
   /** Largest share (0-1) of a tier's minimum capacity one AZ may take down. */
@@ -33,6 +36,23 @@ export interface AzLossFinding {
 }
 
 export const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+/**
+ * What losing one of `azs` AZs does to a fleet of `min` members (instances or tasks) that its
+ * scheduler balances over them: the fullest AZ holds ceil(min / AZs).
+ */
+export function fleetLossFinding(what: string, members: string, min: number, azCount: number, config: AzLossConfig): string | undefined {
+  const lost = Math.ceil(min / azCount);
+  const left = min - lost;
+  const share = lost / min;
+  if (left === 0) {
+    return `${what} keeps none of its minimum ${min} ${members}(s): the tier loses service until ${members}s ${members === "task" ? "start" : "launch"} elsewhere`;
+  }
+  if (share > config.maxCapacityLossShare) {
+    return `${what} keeps ${left} of its minimum ${min} ${members}s (loses ${percent(share)}; at most ${percent(config.maxCapacityLossShare)} may be lost)`;
+  }
+  return undefined;
+}
 
 export function quorumFinding(az: string, label: string, placement: NodePlacement): string | undefined {
   const total = placement.nodes.length;
@@ -58,6 +78,7 @@ export function azLossFindings(resources: readonly GraphResource[], config: AzLo
   const findings: AzLossFinding[] = [];
   const routes = natRoutes(graph);
   const asgs = graph.ofType(TYPES.autoscalingGroup).map((asg) => ({ asg, spread: asgSpread(graph, asg) }));
+  const services = graph.ofType(ECS_SERVICE_TYPE).map((service) => ({ service, spread: ecsServiceSpread(graph, service), minimum: ecsServiceMinimum(graph, service) }));
   const lbs = graph.ofType(TYPES.loadBalancer).map((lb) => ({ lb, spread: loadBalancerSpread(graph, lb) }));
   const clusters = dbClusterPlacements(graph).filter((c) => c.form === "aurora" && c.instances.length > 0);
   const standalone = dbStandalonePlacements(graph);
@@ -67,6 +88,7 @@ export function azLossFindings(resources: readonly GraphResource[], config: AzLo
   const azs = distinct([
     ...stackAzs(graph),
     ...asgs.flatMap((a) => a.spread.azs),
+    ...services.flatMap((s) => s.spread.azs),
     ...lbs.flatMap((l) => l.spread.azs),
     ...clusters.flatMap((c) => c.instances.flatMap((i) => (i.az ? [i.az] : []))),
     ...caches.flatMap((c) => c.nodes.flatMap((n) => (n ? [n] : []))),
@@ -95,18 +117,19 @@ export function azLossFindings(resources: readonly GraphResource[], config: AzLo
       if (!spread.azs.includes(az) || typeof minSize !== "number" || minSize <= 0) {
         continue;
       }
-      // The group balances its instances over its AZs; the fullest AZ holds ceil(min / AZs).
-      const lost = Math.ceil(minSize / spread.azs.length);
-      const left = minSize - lost;
-      const share = lost / minSize;
-      if (left === 0) {
-        add(asg, `auto scaling group ${asg.name} keeps none of its minimum ${minSize} instance(s): the tier loses service until instances launch elsewhere`);
-      } else if (share > config.maxCapacityLossShare) {
-        add(
-          asg,
-          `auto scaling group ${asg.name} keeps ${left} of its minimum ${minSize} instances (loses ${percent(share)}; at most ` +
-            `${percent(config.maxCapacityLossShare)} may be lost)`,
-        );
+      const finding = fleetLossFinding(`auto scaling group ${asg.name}`, "instance", minSize, spread.azs.length, config);
+      if (finding) {
+        add(asg, finding);
+      }
+    }
+
+    for (const { service, spread, minimum } of services) {
+      if (!spread.azs.includes(az) || minimum.min === undefined || minimum.min <= 0) {
+        continue;
+      }
+      const finding = fleetLossFinding(`ECS service ${service.name}`, "task", minimum.min, spread.azs.length, config);
+      if (finding) {
+        add(service, finding);
       }
     }
 

@@ -6,8 +6,8 @@ export const azLossSurvivability: StackValidationPolicy = {
   name: "az-loss-survivability",
   description:
     "For each AZ of the stack, removes that AZ from the resource graph and reports every tier that then loses service or more than " +
-    "`maxCapacityLossShare` of its minimum capacity: a NAT gateway other AZs route through, an auto scaling group minimum that the " +
-    "remaining AZs cannot cover, a database writer with no standby in another AZ, a cache or DAX cluster left without a majority of nodes.",
+    "`maxCapacityLossShare` of its minimum capacity: a NAT gateway other AZs route through, an auto scaling group minimum or an ECS " +
+    "service minimum (its auto scaling target's minCapacity, else desiredCount) that the remaining AZs cannot cover, a database writer with no standby in another AZ, a cache or DAX cluster left without a majority of nodes.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

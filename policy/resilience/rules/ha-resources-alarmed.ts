@@ -1,14 +1,26 @@
 // ha-resources-alarmed (resilience pack): the rule's description below is what the CLI prints with each violation; the helpers it shares with its family, and the AWS documentation behind them, are in policy/lib/resilience/alarms.ts.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { GraphResource, ResourceGraph, TYPES } from "../../lib/graph";
-import { AlarmCoverageConfig, configSchema, CRITICAL_TYPES, dimensionValues, identifiersOf, reachesSns, streamResources } from "../../lib/resilience/alarms";
+import {
+  AlarmCoverageConfig,
+  configSchema,
+  CRITICAL_TYPES,
+  dimensionValues,
+  ECS_ALARM_HINT,
+  identifiersOf,
+  reachesSns,
+  streamResources,
+  watchesEcsService,
+} from "../../lib/resilience/alarms";
+import { ECS_SERVICE_TYPE } from "../../lib/resilience/ecsService";
 
 export const haResourcesAlarmed: StackValidationPolicy = {
   name: "ha-resources-alarmed",
   description:
     "Every HA-critical resource (load balancer, target group, auto scaling group, DynamoDB table or replica, DAX cluster, Aurora cluster, " +
-    "cache replication group, stream processor and its on-failure queue) is watched by at least one CloudWatch metric alarm whose actions " +
-    "reach an SNS topic. Watched means the resource fed the alarm's dimensions (property dependencies) or a dimension names one of its identifiers.",
+    "cache replication group, ECS service, stream processor and its on-failure queue) is watched by at least one CloudWatch metric alarm whose actions " +
+    "reach an SNS topic. Watched means the resource fed the alarm's dimensions (property dependencies) or a dimension names one of its identifiers; " +
+    "an ECS service only by its running or desired task count, CPU or memory on its ClusterName and ServiceName dimensions.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: (args, reportViolation) => {
@@ -28,6 +40,9 @@ export const haResourcesAlarmed: StackValidationPolicy = {
       }
     }
     const watches = (entry: (typeof alarms)[number], resource: GraphResource): boolean => {
+      if (resource.type === ECS_SERVICE_TYPE) {
+        return watchesEcsService(graph, entry.alarm, resource);
+      }
       if (entry.watched.has(resource.urn) || identifiersOf(resource).some((id) => entry.values.has(id))) {
         return true;
       }
@@ -45,7 +60,7 @@ export const haResourcesAlarmed: StackValidationPolicy = {
       }
       const why =
         watching.length === 0
-          ? "no CloudWatch metric alarm watches it"
+          ? `no CloudWatch metric alarm watches it${resource.type === ECS_SERVICE_TYPE ? ` ${ECS_ALARM_HINT}` : ""}`
           : `its alarm(s) ${watching.map((e) => e.alarm.name).join(", ")} notify no SNS topic (alarmActions)`;
       reportViolation(`${label} ${resource.name} has no alarm whose actions reach an SNS topic: ${why}`, resource.urn);
     }

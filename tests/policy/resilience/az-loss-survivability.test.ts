@@ -1,7 +1,7 @@
 // az-loss-survivability: its tests, with the fixtures they build (shared builders in ../support, shared stacks in ../policy-fixtures).
 import { expect } from "chai";
 import { resiliencePack } from "../../../policy/resilience/policies";
-import { AZS, TWO_AZS } from "./fixtures";
+import { AZS, ecsService, TWO_AZS } from "./fixtures";
 import { aurora, autoScalingGroup, cache, dax, launchTemplate, loadBalancer, network, T } from "../support/builders";
 import { evaluate, Fixture, messagesOf } from "../support/fixture";
 
@@ -49,5 +49,47 @@ describe("az-loss-survivability", () => {
     autoScalingGroup(fx, net.subnets.app, launchTemplate(fx), { minSize: 2 });
     const result = await evaluate(resiliencePack, fx, { "az-loss-survivability": { maxCapacityLossShare: 0.5 } });
     expect(messagesOf(result, "az-loss-survivability")).to.deep.equal([]);
+  });
+
+  describe("ECS services: the service's minimum, spread over its subnets' AZs", () => {
+    const RULE = "az-loss-survivability";
+    const ecsFindings = async (fx: Fixture) => messagesOf(await evaluate(resiliencePack, fx), RULE).filter((m) => m.includes("ECS service"));
+
+    for (const preview of [false, true]) {
+      it(`a service in one AZ keeps none of its minimum when that AZ is lost (${preview ? "preview: subnets through property dependencies" : "after update"})`, async () => {
+        const fx = new Fixture({ preview });
+        const net = network(fx, AZS);
+        ecsService(fx, net.subnets.app.slice(0, 1));
+        expect(await ecsFindings(fx)).to.deep.equal([
+          "losing use1-az1: ECS service api keeps none of its minimum 3 task(s): the tier loses service until tasks start elsewhere",
+        ]);
+      });
+    }
+
+    it("passes one task per AZ (a minimum of 3 over 3 AZs loses 33%)", async () => {
+      const fx = new Fixture();
+      ecsService(fx, network(fx, AZS).subnets.app);
+      expect(await ecsFindings(fx)).to.deep.equal([]);
+    });
+
+    it("takes the minimum from the service's auto scaling target, not its desired count", async () => {
+      const fx = new Fixture();
+      ecsService(fx, network(fx, AZS).subnets.app, { desiredCount: 3, scaling: { min: 2, max: 6 } });
+      expect(await ecsFindings(fx)).to.deep.equal(
+        AZS.map((az) => `losing ${az}: ECS service api keeps 1 of its minimum 2 tasks (loses 50%; at most 34% may be lost)`),
+      );
+    });
+
+    it("without an auto scaling target, the minimum is the desired count", async () => {
+      const fx = new Fixture();
+      const net = network(fx, AZS);
+      ecsService(fx, net.subnets.app.slice(0, 2), { desiredCount: 4, scaling: null });
+      expect(await ecsFindings(fx)).to.deep.equal([
+        "losing use1-az1: ECS service api keeps 2 of its minimum 4 tasks (loses 50%; at most 34% may be lost)",
+        "losing use1-az2: ECS service api keeps 2 of its minimum 4 tasks (loses 50%; at most 34% may be lost)",
+      ]);
+      ecsService(fx, net.subnets.app, { desiredCount: 3, scaling: null, name: "spread" });
+      expect((await ecsFindings(fx)).filter((m) => m.includes("spread"))).to.deep.equal([]);
+    });
   });
 });

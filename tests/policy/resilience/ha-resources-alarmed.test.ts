@@ -1,8 +1,8 @@
 // ha-resources-alarmed: its tests, with the fixtures they build (shared builders in ../support, shared stacks in ../policy-fixtures).
 import { expect } from "chai";
 import { resiliencePack } from "../../../policy/resilience/policies";
-import { AZS, fullStack, haResources } from "./fixtures";
-import { alarmOn, aurora, dax, dynamoTable, snsTopic, T } from "../support/builders";
+import { AZS, ecsService, ecsServiceAlarm, fullStack, haResources } from "./fixtures";
+import { alarmOn, aurora, dax, dynamoTable, network, snsTopic, T } from "../support/builders";
 import { evaluate, Fixture, messagesOf, violationsOf } from "../support/fixture";
 
 describe("ha-resources-alarmed", () => {
@@ -100,5 +100,86 @@ describe("ha-resources-alarmed", () => {
     haResources(fx);
     const result = await evaluate(resiliencePack, fx, { [RULE]: { resourceTypes: ["aws:dax/cluster:Cluster"] } });
     expect(messagesOf(result, RULE)).to.deep.equal(["DAX cluster dax has no alarm whose actions reach an SNS topic: no CloudWatch metric alarm watches it"]);
+  });
+
+  describe("ECS services", () => {
+    const NOT_WATCHED =
+      "ECS service api has no alarm whose actions reach an SNS topic: no CloudWatch metric alarm watches it " +
+      "(running or desired task count, CPU or memory, with its ClusterName and ServiceName)";
+
+    it("reports a service no alarm watches", async () => {
+      const fx = new Fixture();
+      const ecs = ecsService(fx, network(fx, AZS).subnets.app);
+      const result = await evaluate(resiliencePack, fx);
+      expect(messagesOf(result, RULE)).to.deep.equal([NOT_WATCHED]);
+      expect(violationsOf(result, RULE).map((v) => v.urn)).to.deep.equal([ecs.service.urn]);
+    });
+
+    for (const preview of [false, true]) {
+      it(`counts running tasks (Container Insights) or CPU and memory (AWS/ECS) on the service's ClusterName and ServiceName (${preview ? "preview" : "after update"})`, async () => {
+        for (const metric of [
+          { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount" },
+          { namespace: "AWS/ECS", metricName: "CPUUtilization" },
+          { namespace: "AWS/ECS", metricName: "MemoryUtilization" },
+        ]) {
+          const fx = new Fixture({ preview });
+          const ecs = ecsService(fx, network(fx, AZS).subnets.app);
+          ecsServiceAlarm(fx, ecs, snsTopic(fx), metric);
+          expect(messagesOf(await evaluate(resiliencePack, fx), RULE), metric.metricName).to.deep.equal([]);
+        }
+      });
+    }
+
+    it("counts running against desired tasks as metric math over both counts", async () => {
+      const fx = new Fixture({ preview: true });
+      const ecs = ecsService(fx, network(fx, AZS).subnets.app);
+      const topic = snsTopic(fx);
+      const dimensions = { ClusterName: fx.ref(ecs.cluster, "name"), ServiceName: fx.ref(ecs.service, "name") };
+      fx.add(T.alarm, "tasks-below-desired", {
+        metricQueries: [
+          { id: "gap", expression: "desired - running", returnData: true },
+          { id: "running", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions, period: 60, stat: "Minimum" } },
+          { id: "desired", metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions, period: 60, stat: "Maximum" } },
+        ],
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        alarmActions: [fx.ref(topic, "arn")],
+      });
+      expect(messagesOf(await evaluate(resiliencePack, fx), RULE)).to.deep.equal([]);
+    });
+
+    it("does not count an alarm on the cluster alone, on another service, or on a metric that is not the service's health", async () => {
+      const fx = new Fixture();
+      const net = network(fx, AZS);
+      const ecs = ecsService(fx, net.subnets.app);
+      const other = ecsService(fx, net.subnets.app, { name: "other" });
+      const topic = snsTopic(fx);
+      ecsServiceAlarm(fx, ecs, topic, { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: { ClusterName: fx.ref(ecs.cluster, "name", ecs.cluster.name) } }, "cluster-cpu");
+      ecsServiceAlarm(fx, other, topic);
+      ecsServiceAlarm(fx, ecs, topic, { namespace: "AWS/ECS", metricName: "CPUReservation" }, "reservation");
+      expect(messagesOf(await evaluate(resiliencePack, fx), RULE)).to.deep.equal([NOT_WATCHED]);
+    });
+
+    it("accepts an alarm built from the literal names (another stack's alarm, or after an update)", async () => {
+      const fx = new Fixture();
+      ecsService(fx, network(fx, AZS).subnets.app);
+      fx.add(T.alarm, "memory", {
+        namespace: "AWS/ECS",
+        metricName: "MemoryUtilization",
+        dimensions: { ClusterName: "api-cluster", ServiceName: "api" },
+        statistic: "Average",
+        alarmActions: ["arn:aws:sns:us-east-1:123456789012:pager"],
+      });
+      expect(messagesOf(await evaluate(resiliencePack, fx), RULE)).to.deep.equal([]);
+    });
+
+    it("names the service's alarm that notifies no SNS topic", async () => {
+      const fx = new Fixture();
+      const ecs = ecsService(fx, network(fx, AZS).subnets.app);
+      ecsServiceAlarm(fx, ecs, null);
+      expect(messagesOf(await evaluate(resiliencePack, fx), RULE)).to.deep.equal([
+        "ECS service api has no alarm whose actions reach an SNS topic: its alarm(s) alarm-api notify no SNS topic (alarmActions)",
+      ]);
+    });
   });
 });
