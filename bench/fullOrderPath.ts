@@ -1,10 +1,10 @@
 /**
- * The full order path for the benchmark target process (server.ts, BENCH_IMPL=full): the service
+ * The risk tier for the benchmark's service target (serviceTarget.ts): the service
  * with its pre-trade gate wired as main.ts wires it (risk/wiring.ts) — trading_app reading
  * PostgreSQL through the syncer, the Valkey client with its per-command timeout, the in-process
  * reference cache, the rate limiter — minus what needs AWS (IAM tokens, TLS). Before the target
  * reports it is listening, the cache has confirmed a synchronised copy and holds every account the
- * load uses and the instrument, as on an instance that has been serving for a while; the syncer and
+ * load uses, the instrument and the API client, as on an instance that has been serving for a while; the syncer and
  * the cache poll keep running during the load, as they do in production.
  */
 import { Pool } from "pg";
@@ -17,13 +17,15 @@ import { connectValkey } from "../services/trading-api/src/risk/valkey";
 
 export interface FullOrderPath {
   preTrade: PreTradeGate;
+  /** The reference cache; the service's authentication reads client entitlements from it, as in main.ts. */
+  cache: ReferenceCache;
   riskReadiness: () => RiskReadiness;
   close(): Promise<void>;
 }
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is required for BENCH_IMPL=full (bench/riskBackends.ts sets it)`);
+  if (!value) throw new Error(`${name} is required by the service target (bench/riskBackends.ts sets it)`);
   return value;
 }
 
@@ -34,7 +36,7 @@ const MAX_STALENESS_SECONDS = 60;
 const COMMAND_TIMEOUT_MS = 250;
 
 export async function startFullOrderPath(): Promise<FullOrderPath> {
-  const fail = (error: unknown) => process.stderr.write(`full order path: ${String(error)}\n`);
+  const fail = (error: unknown) => process.stderr.write(`risk tier: ${String(error)}\n`);
   const reader = new Pool({
     host: required("BENCH_PG_HOST"),
     port: Number(required("BENCH_PG_PORT")),
@@ -78,10 +80,13 @@ export async function startFullOrderPath(): Promise<FullOrderPath> {
   const missing: string[] = [];
   if (!(await cache.instrument(symbol))) missing.push(symbol);
   for (let i = 0; i < accounts; i++) if (!(await cache.account(`bench-${i}`))) missing.push(`bench-${i}`);
+  const client = required("BENCH_CLIENT");
+  if (!(await cache.client(client))) missing.push(client);
   if (missing.length) throw new Error(`reference data missing from the cache: ${missing.slice(0, 5).join(", ")}`);
 
   return {
     preTrade,
+    cache,
     riskReadiness: () => ({ sync: syncer.status(), stalenessSeconds: cache.stalenessSeconds(), maxStalenessSeconds: MAX_STALENESS_SECONDS, now: Date.now() }),
     async close() {
       cache.stop();

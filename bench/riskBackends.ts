@@ -1,7 +1,7 @@
 /**
  * The risk tier's servers for the benchmark's full order path (run by trading-api.ts, the parent):
- * a PostgreSQL cluster with the reference-data migrations applied and the accounts the load uses,
- * and a redis-server (the Valkey stand-in) with the production ACL, both from tests/support on
+ * a PostgreSQL cluster with the reference-data migrations applied, the accounts the load uses and
+ * the API client it acts as (with its entitlements), and a redis-server (the Valkey stand-in) with the production ACL, both from tests/support on
  * loopback ports. The target process (fullOrderPath.ts) reads them through the environment this
  * returns, as trading_app and the cache's application user, the way the service does.
  */
@@ -14,6 +14,10 @@ import { startRedis } from "../tests/support/redis";
 /** What the load sends (trading-api.ts): accounts bench-0 .. bench-999, ACME, quantity 1-500, price 9000-10999. */
 export const BENCH_SYMBOL = "ACME";
 export const BENCH_ACCOUNTS = 1000;
+/** Accounts seed-0 .. seed-19 hold the orders the read load fetches (server.ts places them). */
+export const SEED_ACCOUNTS = 20;
+/** The API client the service's load acts as: a trading client entitled to every account above. */
+export const BENCH_CLIENT = "bench-desk";
 
 export interface RiskBackends {
   /** Environment for the full-path target (fullOrderPath.ts). */
@@ -39,10 +43,19 @@ export async function startRiskBackends(): Promise<RiskBackends> {
         [BENCH_SYMBOL],
       );
       await writer.query("INSERT INTO refdata.accounts (account_id, name) SELECT 'bench-' || n, 'Bench ' || n FROM generate_series(0, $1 - 1) AS n", [BENCH_ACCOUNTS]);
+      await writer.query("INSERT INTO refdata.accounts (account_id, name) SELECT 'seed-' || n, 'Seed ' || n FROM generate_series(0, $1 - 1) AS n", [SEED_ACCOUNTS]);
       await writer.query(
         `INSERT INTO refdata.risk_limits (account_id, max_order_quantity, max_order_notional, max_open_orders, price_collar_bps, orders_per_second, burst)
          SELECT 'bench-' || n, 1000, 10000000, 1000000, 1000, 1000, 1000 FROM generate_series(0, $1 - 1) AS n`,
         [BENCH_ACCOUNTS],
+      );
+      // Authentication reads the client's entitlements from the same cache (as in production), so
+      // the client is reference data too, with a rate limit the load stays far below.
+      await writer.query("INSERT INTO refdata.api_clients (client_id, name, kind, orders_per_second, burst) VALUES ($1, 'Bench desk', 'trading', 100000, 1000000)", [BENCH_CLIENT]);
+      await writer.query(
+        `INSERT INTO refdata.client_entitlements (client_id, account_id, scopes)
+         SELECT $1, account_id, ARRAY['orders.read', 'orders.write'] FROM refdata.accounts`,
+        [BENCH_CLIENT],
       );
       await writer.query("COMMIT");
     } finally {
@@ -69,7 +82,9 @@ export async function startRiskBackends(): Promise<RiskBackends> {
         BENCH_REDIS_USER: redis.username,
         BENCH_REDIS_PASSWORD: redis.password,
         BENCH_ACCOUNTS: String(BENCH_ACCOUNTS),
+        BENCH_SEED_ACCOUNTS: String(SEED_ACCOUNTS),
         BENCH_SYMBOL,
+        BENCH_CLIENT,
       },
       redisCpuMicros: () => processCpuMicros(redisPid),
       async stop() {
