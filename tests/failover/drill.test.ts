@@ -1,40 +1,51 @@
 /**
- * The failover drill (issue 26, item 5): the whole journey with real processes, under 90 s.
+ * The failover drill (issue 26, item 5; on Fargate, issue 29): the whole journey with real processes,
+ * on both compute platforms.
  *
  * - moto_server for SSM (the write-region flags and the region-info parameters), Lambda event source
  *   mappings (the stream consumers), CloudWatch (the ReplicationLatency the command checks), Route 53
- *   (the failover pair's health checks), Auto Scaling (each region's group, whose InService instance
- *   ids name the instances) and the RDS global cluster (trading-prod-refdata, one member cluster per
- *   region). moto lacks SwitchoverGlobalCluster and FailoverGlobalCluster: tests/failover/rdsGlobalFake.ts
- *   fakes those two calls in front of moto with AWS's documented states, and nothing else.
+ *   (the failover pair's health checks), the fleet (EC2: each region's Auto Scaling group, whose
+ *   InService instance ids name the processes; Fargate: each region's ECS cluster and service, whose
+ *   running task ARNs name them: tests/failover/motoFleet.ts) and the RDS global cluster
+ *   (trading-prod-refdata, one member cluster per region). moto lacks SwitchoverGlobalCluster and
+ *   FailoverGlobalCluster: tests/failover/rdsGlobalFake.ts fakes those two calls in front of moto
+ *   with AWS's documented states, and nothing else.
  * - One DynamoDB Local (-sharedDb) stands for the global table: both regions' instances write to
  *   the same table. Its cross-region replication is the one thing not exercised (there is no second
  *   copy to replicate to); the command's lag check reads the ReplicationLatency put into moto.
- * - Two trading-api processes per region: the real services/trading-api/src/main.ts, each named by
- *   an instance id of its region's Auto Scaling group in moto (WRITE_REGION_INSTANCE) and polling
- *   its region's flag and the other's in moto (WRITE_REGION_*), with shorter bounds than production
- *   so the drill fits its budget (poll 400 ms, fence 1.6 s, request deadline 1.2 s). Authentication
- *   and risk checks are off (AUTHENTICATION=disabled, RISK_CHECKS=disabled): both read reference
- *   data from PostgreSQL and Valkey, which this drill does not stand up per region, and neither takes
- *   part in moving the write region; they are tested on their own (tests/services/auth*.test.ts,
+ * - Two trading-api processes per region: the real services/trading-api/src/main.ts, polling its
+ *   region's flag and the other's in moto (WRITE_REGION_*), with shorter bounds than production so
+ *   the drill fits its budget (poll 400 ms, fence 1.6 s, request deadline 1.2 s). On EC2 each is
+ *   named by an instance id (WRITE_REGION_INSTANCE, as the boot script writes it); on Fargate each
+ *   reads its task ARN from its own ECS task metadata endpoint (a loopback server standing for the
+ *   link-local one: tests/failover/taskMetadata.ts), as a task does. Authentication and risk checks
+ *   are off (AUTHENTICATION=disabled, RISK_CHECKS=disabled): both read reference data from
+ *   PostgreSQL and Valkey, which this drill does not stand up per region, and neither takes part in
+ *   moving the write region; they are tested on their own (tests/services/auth*.test.ts,
  *   risk*.test.ts, and the probe through the edge in probe.test.ts).
  * - In front of each region a local HTTPS load balancer whose certificate is for the API's name
  *   only (tests/failover/edge.ts), round robin per connection, as the ALB; the clients and the
  *   command's probe present the API's name and trust the test CA (NODE_EXTRA_CA_CERTS for the CLI).
  * - Clients write orders to both regions all the time (a new connection per request).
  *
- * The real CLI (services/failover/src/main.ts, what `npm run failover` runs) moves the write region
- * us-east-1 -> eu-west-1 and back, then once more to eu-west-1 killed (SIGKILL) after each of its
- * step lines in turn, and while the reference database switches over, each time re-run, until a run
- * finishes by itself; then once more, which must change nothing.
+ * The environment (everything but the fleets) is set up once; each platform then brings its own
+ * fleet and clients. The real CLI (services/failover/src/main.ts, what `npm run failover` runs):
+ * - on EC2: us-east-1 -> eu-west-1 and back, then once more to eu-west-1 killed (SIGKILL) after each
+ *   of its step lines in turn, and while the reference database switches over, each time re-run,
+ *   until a run finishes by itself; then once more, which must change nothing;
+ * - on Fargate: one switch, from wherever the write region is to the other region. What differs on
+ *   Fargate is whose answers prove the old region stopped (tasks listed by ecs:ListTasks and
+ *   ecs:DescribeTasks, named by their ARN); the steps, their re-runs and their kills are the same
+ *   code on both platforms and are walked on EC2, so the drill does not spend them twice.
  *
- * Asserted: from every instance's own request log (Fastify's "incoming request" / "request
- * completed" lines: method, url, status, time; one clock, all processes run here), no admitted
- * write of one region overlaps one of the other region in time; every order answered 201 is in the
- * table afterwards; writes resume in the target within the bound the README states, scaled to the
- * drill's settings (printed); the reference database's writer member follows the write region
- * (moto does not replicate data, and the drill runs no PostgreSQL: the global cluster's membership
- * is what can be asserted); a re-run after success changes nothing.
+ * Asserted on both platforms: the command proved the old region stopped writing by hearing from
+ * every member of its fleet (not by waiting out the bound); from every instance's own request log
+ * (Fastify's "request completed" lines: method, url, status, time; one clock, all processes run
+ * here), no admitted write of one region overlaps one of the other region in time; every order
+ * answered 201 is in the table afterwards; writes resume in the target within the bound the README
+ * states, scaled to the drill's settings (printed); the reference database's writer member follows
+ * the write region (moto does not replicate data, and the drill runs no PostgreSQL: the global
+ * cluster's membership is what can be asserted). On EC2 also: a re-run after success changes nothing.
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
@@ -43,22 +54,22 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { motoFleet } from "./motoFleet";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, GetHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { formatWriteRegionFlag, regionInfoParameterName, writeRegionParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
+import { formatWriteRegionFlag, parseWriteRegionFlag, regionInfoParameterName, writeRegionParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
 import { defaultReadTimeoutMs } from "../../services/trading-api/src/writeRegion";
-import { freeLoopbackPort } from "../support/dynamoLocal";
 import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
-import { runService, type ServiceProcess } from "../support/serviceProcess";
 import { CURSOR_SECRET } from "../services/fixtures";
-import { localLoadBalancer, throwawayCertificates, type Certificates, type LocalLoadBalancer } from "./edge";
+import { admittedWrites, handOver, overlaps, type AdmittedWrite } from "./drillLogs";
+import { startRegionFleet, type DrillInstance, type Platform, type RegionFleet } from "./drillFleet";
+import { throwawayCertificates, type Certificates } from "./edge";
 import { rdsGlobalFake, type GlobalDatabaseFake } from "./rdsGlobalFake";
 import { sharedTable, type SharedTable } from "./sharedTable";
+import { taskMetadataEndpoint, type TaskMetadataEndpoint } from "./taskMetadata";
 
 const PROJECT = "trading-platform";
 const ENV = "prod";
@@ -95,12 +106,6 @@ const CLI_ARGS = [
   ...["--db-wait-seconds", "20", "--db-poll-ms", "100"],
 ];
 
-interface Instance {
-  region: string;
-  id: string;
-  port: number;
-  process: ServiceProcess;
-}
 
 interface Answer {
   region: string;
@@ -119,34 +124,36 @@ interface CliRun {
   startedAt: number;
 }
 
-/** One admitted write from an instance's own log: [start, end] on the one clock. */
-interface AdmittedWrite {
-  region: string;
-  instance: string;
-  start: number;
-  end: number;
+/** One platform's part of the drill: its fleets in both regions, the clients writing to them, what those were answered. */
+interface Drill {
+  platform: Platform;
+  fleets: Record<string, RegionFleet>;
+  instances: DrillInstance[];
+  answers: Answer[];
+  writing: boolean;
+  writers: Promise<void>[];
+  figures: string[];
 }
 
-describe("failover drill: real processes, both regions writing, the CLI us-east-1 -> eu-west-1 and back, killed at every step", function () {
+describe("failover drill: real processes, both regions writing, the CLI between us-east-1 and eu-west-1, on both compute platforms", function () {
   this.timeout(90_000);
   let moto: Moto;
   let fake: GlobalDatabaseFake;
   let table: SharedTable;
   let certificates: Certificates;
+  let metadata: TaskMetadataEndpoint;
   let caDir: string;
-  const instances: Instance[] = [];
-  const edges: Record<string, LocalLoadBalancer> = {};
+  let hostedZoneId: string;
   const mappings: Record<string, string> = {};
   const healthChecks: Record<string, string> = {};
-  const answers: Answer[] = [];
-  let writing = false;
-  const writers: Promise<void>[] = [];
   const clients = (region: string) => ({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
   const ssm = (region: string) => new SSMClient(clients(region));
+  const functionNameOf = (region: string) => `trading-stream-${region}`;
 
+  // The environment both platforms share: flags, stream consumers, DNS, the global database, the lag metric.
   before(async function () {
     this.timeout(60_000);
-    [moto, certificates, table] = await Promise.all([sharedMoto(), throwawayCertificates([API_NAME]), sharedTable(TABLE)]);
+    [moto, certificates, table, metadata] = await Promise.all([sharedMoto(), throwawayCertificates([API_NAME]), sharedTable(TABLE), taskMetadataEndpoint()]);
     await moto.reset();
     fake = await rdsGlobalFake(moto.endpoint, { switchoverMs: 1000, failoverMs: 800 });
     caDir = mkdtempSync(path.join(tmpdir(), "drill-ca-"));
@@ -155,6 +162,7 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
     const roleArn = await moto.createRole("stream-processor");
     const route53 = new Route53Client(clients(PRIMARY));
     const zone = await route53.send(new CreateHostedZoneCommand({ Name: "acme-markets.example", CallerReference: `drill-${Date.now()}` }));
+    hostedZoneId = String(zone.HostedZone?.Id).replace("/hostedzone/", "");
     await new RDSClient(clients(PRIMARY)).send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: GLOBAL_DB, Engine: "aurora-postgresql", EngineVersion: "16.4" }));
     for (const region of REGIONS) {
       await new RDSClient(clients(region)).send(
@@ -176,7 +184,7 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
           StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
         }),
       );
-      const functionName = `trading-stream-${region}`;
+      const functionName = functionNameOf(region);
       const lambda = new LambdaClient(clients(region));
       await lambda.send(new CreateFunctionCommand({ FunctionName: functionName, Runtime: "nodejs22.x", Role: roleArn, Handler: "index.handler", Code: { ZipFile: Buffer.from("stub") } }));
       const mapping = await lambda.send(
@@ -225,110 +233,128 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
           ],
         }),
       );
-      // The region's Auto Scaling group: its InService instance ids name the processes.
-      const { groupName, instanceIds: ids } = await motoFleet(clients(region), INSTANCES_PER_REGION);
-      for (const id of ids) {
-        const port = await freeLoopbackPort();
-        const service = runService({
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          AWS_REGION: region,
-          TABLE_NAME: TABLE,
-          DYNAMODB_ENDPOINT: table.endpoint,
-          CURSOR_SECRET,
-          AUTHENTICATION: "disabled",
-          RISK_CHECKS: "disabled",
-          LOG_LEVEL: "info",
-          REQUEST_DEADLINE_MS: String(SERVICE.requestDeadlineMs),
-          DYNAMODB_TIMEOUT_MS: String(SERVICE.dynamoTimeoutMs),
-          DYNAMODB_MAX_ATTEMPTS: String(SERVICE.dynamoAttempts),
-          SHUTDOWN_DRAIN_MS: "0",
-          SHUTDOWN_GRACE_MS: "1000",
-          WRITE_REGION_PARAMETER: FLAG,
-          WRITE_REGION_PEERS: REGIONS.filter((r) => r !== region).join(","),
-          WRITE_REGION_POLL_MS: String(SERVICE.pollMs),
-          WRITE_REGION_FENCE_MS: String(SERVICE.fenceMs),
-          WRITE_REGION_INSTANCE: id,
-          SSM_ENDPOINT: moto.endpoint,
-        });
-        instances.push({ region, id, port, process: service });
-      }
-      edges[region] = await localLoadBalancer(
-        instances.filter((i) => i.region === region).map((i) => ({ port: i.port })),
+    }
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await fake?.close();
+    await table?.stop();
+    await metadata?.close();
+    if (caDir) rmSync(caDir, { recursive: true, force: true });
+  });
+
+  /** The service's environment in `region`, its identity apart (the platform gives it). */
+  const serviceEnvironment = (region: string) => (port: number) => ({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    AWS_REGION: region,
+    TABLE_NAME: TABLE,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    CURSOR_SECRET,
+    AUTHENTICATION: "disabled",
+    RISK_CHECKS: "disabled",
+    LOG_LEVEL: "info",
+    REQUEST_DEADLINE_MS: String(SERVICE.requestDeadlineMs),
+    DYNAMODB_TIMEOUT_MS: String(SERVICE.dynamoTimeoutMs),
+    DYNAMODB_MAX_ATTEMPTS: String(SERVICE.dynamoAttempts),
+    SHUTDOWN_DRAIN_MS: "0",
+    SHUTDOWN_GRACE_MS: "1000",
+    WRITE_REGION_PARAMETER: FLAG,
+    WRITE_REGION_PEERS: REGIONS.filter((r) => r !== region).join(","),
+    WRITE_REGION_POLL_MS: String(SERVICE.pollMs),
+    WRITE_REGION_FENCE_MS: String(SERVICE.fenceMs),
+    SSM_ENDPOINT: moto.endpoint,
+  });
+
+  /** The platform's fleet in each region and the region-info parameter naming it, as `pulumi up` writes it. */
+  async function startDrill(platform: Platform): Promise<Drill> {
+    const drill: Drill = { platform, fleets: {}, instances: [], answers: [], writing: false, writers: [], figures: [] };
+    for (const region of REGIONS) {
+      const fleet = await startRegionFleet({
+        platform,
+        region,
+        size: INSTANCES_PER_REGION,
+        client: clients(region),
+        environment: serviceEnvironment(region),
         certificates,
-      );
+        metadata,
+      });
+      drill.fleets[region] = fleet;
+      drill.instances.push(...fleet.instances);
       const info: RegionInfo = {
         region,
         role: region === PRIMARY ? "primary" : "replica",
         environment: ENV,
         writeRegionParameter: FLAG,
         tableName: TABLE,
-        streamConsumer: { functionName, mappingUuid: mappings[region] },
-        apiEndpoint: edges[region].endpoint,
-        autoScalingGroupName: groupName,
-        dns: { domainName: API_NAME, hostedZoneId: String(zone.HostedZone?.Id).replace("/hostedzone/", ""), failoverRole: region === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId: healthChecks[region] },
+        streamConsumer: { functionName: functionNameOf(region), mappingUuid: mappings[region] },
+        apiEndpoint: fleet.edge.endpoint,
+        ...fleet.info,
+        dns: { domainName: API_NAME, hostedZoneId, failoverRole: region === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId: healthChecks[region] },
         globalDatabase: { globalClusterIdentifier: GLOBAL_DB, clusterArn: clusterArnOf(region) },
       };
-      await ssm(region).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
+      await ssm(region).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String", Overwrite: true }));
     }
-    await Promise.all(instances.map((i) => i.process.waitReady(i.port, 30_000, (body) => body.includes('"mode":"write"') || body.includes('"mode":"read-only"'))));
-  });
+    await Promise.all(drill.instances.map((i) => i.process.waitReady(i.port, 30_000, (body) => body.includes('"mode":"write"') || body.includes('"mode":"read-only"'))));
+    return drill;
+  }
 
-  after(async function () {
-    this.timeout(30_000);
-    writing = false;
-    await Promise.all(writers);
-    await Promise.all(instances.map((i) => i.process.stop(3000)));
-    for (const edge of Object.values(edges)) await edge.close();
-    await fake?.close();
-    await table?.stop();
-    if (caDir) rmSync(caDir, { recursive: true, force: true });
-  });
+  async function stopDrill(drill: Drill | undefined) {
+    if (!drill) return;
+    drill.writing = false;
+    await Promise.all(drill.writers);
+    await Promise.all(drill.instances.map((i) => i.process.stop(3000)));
+    for (const fleet of Object.values(drill.fleets)) await fleet.edge.close();
+  }
 
-  /** POST /v1/orders through the region's edge under the API's name, on a new connection. */
-  function placeOrder(region: string, n: number): Promise<Answer> {
-    const account = `drill-${region}-${n}`;
-    const body = JSON.stringify({ account, clientOrderId: `cl-${region}-${n}`, symbol: "ACME", side: "buy", quantity: 100, limitPrice: 12_345, timeInForce: "GTC" });
+  /** An HTTPS request to the region's edge under the API's name, on a new connection. */
+  function throughEdge(drill: Drill, region: string, method: string, urlPath: string, body?: string): Promise<{ status: number; text: string }> {
     return new Promise((resolve) => {
       const req = httpsRequest(
         {
           host: "127.0.0.1",
-          port: edges[region].port,
+          port: drill.fleets[region].edge.port,
           servername: API_NAME,
           ca: certificates.ca,
-          method: "POST",
-          path: "/v1/orders",
+          method,
+          path: urlPath,
           agent: false,
           timeout: 5000,
-          headers: { host: API_NAME, "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": "drill-client" },
+          headers: { host: API_NAME, "user-agent": "drill-client", ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}) },
         },
         (res) => {
           let text = "";
           res.setEncoding("utf8");
           res.on("data", (chunk: string) => (text += chunk));
-          res.on("end", () => {
-            const status = res.statusCode ?? 0;
-            const orderId = status === 201 ? String((JSON.parse(text) as { orderId: string }).orderId) : undefined;
-            resolve({ region, status, account, ...(orderId ? { orderId } : {}), at: Date.now() });
-          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
         },
       );
       req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", () => resolve({ region, status: 0, at: Date.now() }));
+      req.on("error", () => resolve({ status: 0, text: "" }));
       req.end(body);
     });
   }
 
-  function startWriting() {
-    writing = true;
+  /** POST /v1/orders through the region's edge. */
+  async function placeOrder(drill: Drill, region: string, n: number): Promise<Answer> {
+    const account = `drill-${drill.platform}-${region}-${n}`;
+    const body = JSON.stringify({ account, clientOrderId: `cl-${region}-${n}`, symbol: "ACME", side: "buy", quantity: 100, limitPrice: 12_345, timeInForce: "GTC" });
+    const { status, text } = await throughEdge(drill, region, "POST", "/v1/orders", body);
+    const orderId = status === 201 ? String((JSON.parse(text) as { orderId: string }).orderId) : undefined;
+    return { region, status, account, ...(orderId ? { orderId } : {}), at: Date.now() };
+  }
+
+  function startWriting(drill: Drill) {
+    drill.writing = true;
     let n = 0;
     for (const region of REGIONS) {
       for (let c = 0; c < CLIENTS_PER_REGION; c++) {
-        writers.push(
+        drill.writers.push(
           (async () => {
-            while (writing) {
-              const answer = await placeOrder(region, n++);
-              answers.push(answer);
+            while (drill.writing) {
+              const answer = await placeOrder(drill, region, n++);
+              drill.answers.push(answer);
               // A refused write is retried after a pause, as a client honouring Retry-After would (shorter here).
               await sleep(answer.status === 201 ? 15 : 60);
             }
@@ -386,47 +412,6 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
   const text = (run: CliRun) => run.lines.map((l) => l.text).join("\n");
   const lineAt = (run: CliRun, pattern: RegExp) => run.lines.find((l) => pattern.test(l.text))?.at;
 
-  /**
-   * Every admitted write from each instance's own request log: the service's one line per request
-   * ("request completed": method, route, statusCode, durationMs, and pino's time when the answer
-   * went out), a POST to an API route answered 200 or 201; it ran from time - durationMs to time.
-   */
-  function admittedWrites(): AdmittedWrite[] {
-    const out: AdmittedWrite[] = [];
-    for (const instance of instances) {
-      for (const line of instance.process.jsonLines()) {
-        if (line.msg !== "request completed" || line.method !== "POST" || !String(line.route).startsWith("/v1/")) continue;
-        if (line.statusCode !== 200 && line.statusCode !== 201) continue;
-        const end = Number(line.time);
-        out.push({ region: instance.region, instance: instance.id, start: end - Number(line.durationMs), end });
-      }
-    }
-    return out.sort((a, b) => a.start - b.start);
-  }
-
-  /** Pairs of admitted writes of different regions that overlap in time. */
-  function overlaps(writes: AdmittedWrite[]): string[] {
-    const found: string[] = [];
-    const latestEnd: Record<string, AdmittedWrite | undefined> = {};
-    for (const write of writes) {
-      for (const region of REGIONS) {
-        const other = latestEnd[region];
-        if (region !== write.region && other && other.end >= write.start) {
-          found.push(`${other.instance} (${other.region}) ${other.start}-${other.end} and ${write.instance} (${write.region}) ${write.start}-${write.end}`);
-        }
-      }
-      if (!latestEnd[write.region] || (latestEnd[write.region] as AdmittedWrite).end < write.end) latestEnd[write.region] = write;
-    }
-    return found;
-  }
-
-  /** From the instances' logs: the last admitted write of `from` and the first of `to` after `since`. */
-  function handOver(writes: AdmittedWrite[], from: string, to: string, since: number) {
-    const firstTarget = writes.find((w) => w.region === to && w.start >= since);
-    const lastOld = writes.filter((w) => w.region === from && w.start >= since - 60_000 && (!firstTarget || w.start < firstTarget.start)).at(-1);
-    return { firstTarget, lastOld };
-  }
-
   const describeWriter = async () => {
     const answer = await new RDSClient({ region: REPLICA, endpoint: fake.endpoint, credentials: MOTO_CREDENTIALS }).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: GLOBAL_DB }));
     const cluster = answer.GlobalClusters?.find((g) => g.GlobalClusterIdentifier === GLOBAL_DB);
@@ -444,128 +429,178 @@ describe("failover drill: real processes, both regions writing, the CLI us-east-
     return { ...out, database: await describeWriter(), calls: [...fake.calls] };
   };
 
-  it("moves the write region and the reference database's writer with never two regions writing, loses no acknowledged order, and a re-run after success changes nothing", async () => {
-    const drillStarted = Date.now();
-    startWriting();
-    await sleep(500);
-    const figures: string[] = [];
+  /** The proof line: every member of `from`'s fleet answered read-only (not the bound waited out), each named. */
+  function expectProvedByEveryMember(drill: Drill, run: CliRun, from: string) {
+    const fleet = drill.fleets[from];
+    const proof = run.lines.find((l) => l.text.startsWith(`  [done] wait until ${from} stops writing: `))?.text ?? "";
+    const whose = fleet.info.ecsService
+      ? `every running task of ECS service ${fleet.info.ecsService.serviceName} (cluster ${fleet.info.ecsService.clusterName})`
+      : `every InService instance of ${fleet.info.autoScalingGroupName}`;
+    expect(proof, text(run)).to.contain(`${whose} answered read-only at epoch >= `);
+    for (const member of fleet.instances) expect(proof, text(run)).to.contain(member.id);
+  }
 
-    /** One uninterrupted failover; returns the figures measured from the instances' logs. */
-    const failover = async (from: string, to: string) => {
-      const run = await runCliProcess(["--env", ENV, "--to", to, ...CLI_ARGS]);
-      if (process.env.DRILL_DEBUG) console.log(run.lines.map((l) => `${l.at - run.startedAt} ${l.text}`).join("\n"));
-      expect(run.code, text(run)).to.equal(0);
-      const fencedAt = lineAt(run, new RegExp(`\\[done\\] fence ${from}`)) as number;
-      expect(fencedAt, text(run)).to.be.a("number");
-      expect(text(run)).to.contain(`[done] move the reference database's writer to ${to}: switchover of ${GLOBAL_DB}: writer ${clusterArnOf(from)} -> ${clusterArnOf(to)}`);
-      expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(to) });
-      // The service flushes its log at least every 200 ms (logDestination.ts).
-      await sleep(400);
-      const { firstTarget, lastOld } = handOver(admittedWrites(), from, to, run.startedAt);
-      expect(firstTarget, `no write admitted in ${to} after the failover`).to.not.equal(undefined);
-      const toWrites = Math.round((firstTarget as AdmittedWrite).start - fencedAt);
-      const readOnly = Math.round((firstTarget as AdmittedWrite).start - (lastOld?.end ?? fencedAt));
-      figures.push(`${from} -> ${to}: writes in ${to} ${toWrites} ms after the fence (${Math.round((firstTarget as AdmittedWrite).start - run.startedAt)} ms after the command started); no region admitted writes for ${readOnly} ms; the command took ${(run.lines.at(-1)?.at ?? run.startedAt) - run.startedAt} ms`);
-      expect(toWrites, figures.at(-1)).to.be.at.most(READ_ONLY_BOUND_MS);
-      return run;
-    };
-
-    await failover(PRIMARY, REPLICA);
-    await failover(REPLICA, PRIMARY);
-
-    // Once more to eu-west-1, killed after each step line in turn (and once while the reference
-    // database switches over), each time run again, until a run finishes by itself. A line saying
-    // a step was already so (done by an earlier run) is no new place to die: the kill moves to the next.
-    const journeyStarted = Date.now();
-    let killAfter = 1;
-    let killedInDatabaseWait = false;
-    const runs: CliRun[] = [];
-    for (;;) {
-      const n = killAfter;
-      const run = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS], (line, steps) => {
-        if (!killedInDatabaseWait && line.includes("waiting for the reference database")) {
-          killedInDatabaseWait = true;
-          return true;
-        }
-        return steps >= n && /^ {2}\[/.test(line) && !line.startsWith("  [already so]");
-      });
-      runs.push(run);
-      if (run.code === 0) break;
-      expect(run.code, text(run)).to.equal("SIGKILL");
-      killAfter = (run.killedAtStep ?? killAfter) + 1;
-      expect(runs.length, "the killed journey does not end").to.be.below(20);
-    }
-    // Killed after each of the steps that did something (the lag check, fence, wait, stop, drain,
-    // flip, start, DNS, confirm) and once mid-switchover.
-    expect(runs.length).to.be.at.least(9);
-    expect(killedInDatabaseWait).to.equal(true);
-    expect(text(runs.at(-1) as CliRun)).to.contain(`${REPLICA} is the write region of prod.`);
-    // The switchover begun by a killed run was waited for by the next, never asked for twice.
-    expect(fake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`, `SwitchoverGlobalCluster ${clusterArnOf(PRIMARY)}`, `SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
-    expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(REPLICA) });
+  /** One uninterrupted failover; pushes the figures measured from the instances' logs. */
+  async function failover(drill: Drill, from: string, to: string): Promise<CliRun> {
+    const run = await runCliProcess(["--env", ENV, "--to", to, ...CLI_ARGS]);
+    if (process.env.DRILL_DEBUG) console.log(run.lines.map((l) => `${l.at - run.startedAt} ${l.text}`).join("\n"));
+    expect(run.code, text(run)).to.equal(0);
+    expectProvedByEveryMember(drill, run, from);
+    const fencedAt = lineAt(run, new RegExp(`\\[done\\] fence ${from}`)) as number;
+    expect(fencedAt, text(run)).to.be.a("number");
+    expect(text(run)).to.contain(`[done] move the reference database's writer to ${to}: switchover of ${GLOBAL_DB}: writer ${clusterArnOf(from)} -> ${clusterArnOf(to)}`);
+    expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(to) });
+    // The service flushes its log at least every 200 ms (logDestination.ts).
     await sleep(400);
-    const journey = handOver(admittedWrites(), PRIMARY, REPLICA, journeyStarted);
-    expect(journey.firstTarget).to.not.equal(undefined);
-    figures.push(
-      `${PRIMARY} -> ${REPLICA} killed ${runs.length - 1} times: writes in ${REPLICA} ${Math.round((journey.firstTarget as AdmittedWrite).start - journeyStarted)} ms after the first run started; no region admitted writes for ${Math.round((journey.firstTarget as AdmittedWrite).start - (journey.lastOld?.end ?? journeyStarted))} ms`,
+    const { firstTarget, lastOld } = handOver(admittedWrites(drill.instances), from, to, run.startedAt);
+    expect(firstTarget, `no write admitted in ${to} after the failover`).to.not.equal(undefined);
+    const toWrites = Math.round((firstTarget as AdmittedWrite).start - fencedAt);
+    const readOnly = Math.round((firstTarget as AdmittedWrite).start - (lastOld?.end ?? fencedAt));
+    drill.figures.push(
+      `${drill.platform}, ${from} -> ${to}: writes in ${to} ${toWrites} ms after the fence (${Math.round((firstTarget as AdmittedWrite).start - run.startedAt)} ms after the command started); no region admitted writes for ${readOnly} ms; the command took ${(run.lines.at(-1)?.at ?? run.startedAt) - run.startedAt} ms`,
     );
+    expect(toWrites, drill.figures.at(-1)).to.be.at.most(READ_ONLY_BOUND_MS);
+    return run;
+  }
 
-    // A re-run after success changes nothing.
-    const before = await operationalState();
-    const again = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS]);
-    expect(again.code, text(again)).to.equal(0);
-    expect(again.lines.filter((l) => l.text.includes("[done]")).map((l) => l.text.split(":")[0].trim())).to.deep.equal([
-      "[done] check replication lag",
-      `[done] wait until ${REPLICA}'s instances report write mode`,
-    ]);
-    expect(await operationalState()).to.deep.equal(before);
-
+  /**
+   * Stops the clients, then: no admitted write of one region overlaps one of the other (from every
+   * instance's own log), and every order answered 201 is in the table, read back through `readFrom`'s edge.
+   */
+  async function expectOneWriterAndEveryOrder(drill: Drill, readFrom: string, minimumPerRegion: number) {
     await sleep(500);
-    writing = false;
-    await Promise.all(writers);
+    drill.writing = false;
+    await Promise.all(drill.writers);
     // The service writes its log in batches, flushed at least every 200 ms (logDestination.ts).
     await sleep(600);
 
-    // No instant with two writers, from every instance's own log on the one clock.
-    const writes = admittedWrites();
-    expect(writes.filter((w) => w.region === PRIMARY).length).to.be.greaterThan(20);
-    expect(writes.filter((w) => w.region === REPLICA).length).to.be.greaterThan(20);
-    expect(overlaps(writes), "admitted writes of both regions overlapping").to.deep.equal([]);
+    const writes = admittedWrites(drill.instances);
+    expect(writes.filter((w) => w.region === PRIMARY).length).to.be.greaterThan(minimumPerRegion);
+    expect(writes.filter((w) => w.region === REPLICA).length).to.be.greaterThan(minimumPerRegion);
+    expect(overlaps(writes, REGIONS), "admitted writes of both regions overlapping").to.deep.equal([]);
     // Every 201 a client got is an admitted write in some instance's log (the check sees them all).
-    expect(writes.length).to.be.at.least(answers.filter((a) => a.status === 201).length);
+    const created = drill.answers.filter((a) => a.status === 201);
+    expect(writes.length).to.be.at.least(created.length);
 
-    // Every order answered 201 is in the table, read back through the write region's edge.
-    const created = answers.filter((a) => a.status === 201);
-    expect(created.length).to.be.greaterThan(50);
-    const refused = answers.filter((a) => a.status === 503).length;
+    expect(created.length).to.be.greaterThan(2 * minimumPerRegion);
     const missing: string[] = [];
     for (let i = 0; i < created.length; i += 25) {
       await Promise.all(
         created.slice(i, i + 25).map(async (order) => {
-          const status = await new Promise<number>((resolve) => {
-            const req = httpsRequest(
-              { host: "127.0.0.1", port: edges[REPLICA].port, servername: API_NAME, ca: certificates.ca, path: `/v1/accounts/${order.account}/orders/${order.orderId}`, agent: false, headers: { host: API_NAME } },
-              (res) => {
-                res.resume();
-                res.on("end", () => resolve(res.statusCode ?? 0));
-              },
-            );
-            req.on("error", () => resolve(0));
-            req.end();
-          });
+          const { status } = await throughEdge(drill, readFrom, "GET", `/v1/accounts/${order.account}/orders/${order.orderId}`);
           if (status !== 200) missing.push(`${order.account}/${order.orderId}: ${status}`);
         }),
       );
     }
     expect(missing).to.deep.equal([]);
+    const refused = drill.answers.filter((a) => a.status === 503).length;
+    return `orders: ${created.length} answered 201 (all present afterwards), ${refused} answered 503 while their region was read-only or fenced; ${writes.length} admitted writes in the instances' logs, none of two regions overlapping`;
+  }
 
+  const printFigures = (drill: Drill, orders: string, started: number) =>
     console.log(
       [
-        `      drill figures (poll ${SERVICE.pollMs} ms, fence ${SERVICE.fenceMs} ms, longest write ${LONGEST_WRITE_MS} ms, lag ${LAG_MS} ms; two-writer bound ${TWO_WRITER_BOUND_MS} ms; README bound on writes resuming ${READ_ONLY_BOUND_MS} ms):`,
-        ...figures.map((f) => `        ${f}`),
-        `        orders: ${created.length} answered 201 (all present afterwards), ${refused} answered 503 while their region was read-only or fenced; ${writes.length} admitted writes in the instances' logs, none of two regions overlapping`,
-        `        drill took ${Date.now() - drillStarted} ms`,
+        `      drill figures on ${drill.platform} (poll ${SERVICE.pollMs} ms, fence ${SERVICE.fenceMs} ms, longest write ${LONGEST_WRITE_MS} ms, lag ${LAG_MS} ms; two-writer bound ${TWO_WRITER_BOUND_MS} ms; README bound on writes resuming ${READ_ONLY_BOUND_MS} ms):`,
+        ...drill.figures.map((f) => `        ${f}`),
+        `        ${orders}`,
+        `        ${drill.platform} drill took ${Date.now() - started} ms`,
       ].join("\n"),
     );
+
+  describe("on EC2: the Auto Scaling groups' instances; there and back, then killed after every step and mid-switchover", () => {
+    let drill: Drill | undefined;
+    before(async function () {
+      this.timeout(60_000);
+      drill = await startDrill("ec2");
+    });
+    after(async function () {
+      this.timeout(30_000);
+      await stopDrill(drill);
+    });
+
+    it("moves the write region and the reference database's writer with never two regions writing, loses no acknowledged order, and a re-run after success changes nothing", async () => {
+      const d = drill as Drill;
+      const drillStarted = Date.now();
+      startWriting(d);
+      await sleep(500);
+
+      await failover(d, PRIMARY, REPLICA);
+      await failover(d, REPLICA, PRIMARY);
+
+      // Once more to eu-west-1, killed after each step line in turn (and once while the reference
+      // database switches over), each time run again, until a run finishes by itself. A line saying
+      // a step was already so (done by an earlier run) is no new place to die: the kill moves to the next.
+      const journeyStarted = Date.now();
+      let killAfter = 1;
+      let killedInDatabaseWait = false;
+      const runs: CliRun[] = [];
+      for (;;) {
+        const n = killAfter;
+        const run = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS], (line, steps) => {
+          if (!killedInDatabaseWait && line.includes("waiting for the reference database")) {
+            killedInDatabaseWait = true;
+            return true;
+          }
+          return steps >= n && /^ {2}\[/.test(line) && !line.startsWith("  [already so]");
+        });
+        runs.push(run);
+        if (run.code === 0) break;
+        expect(run.code, text(run)).to.equal("SIGKILL");
+        killAfter = (run.killedAtStep ?? killAfter) + 1;
+        expect(runs.length, "the killed journey does not end").to.be.below(20);
+      }
+      // Killed after each of the steps that did something (the lag check, fence, wait, stop, drain,
+      // flip, start, DNS, confirm) and once mid-switchover.
+      expect(runs.length).to.be.at.least(9);
+      expect(killedInDatabaseWait).to.equal(true);
+      expect(text(runs.at(-1) as CliRun)).to.contain(`${REPLICA} is the write region of prod.`);
+      // The switchover begun by a killed run was waited for by the next, never asked for twice.
+      expect(fake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`, `SwitchoverGlobalCluster ${clusterArnOf(PRIMARY)}`, `SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`]);
+      expect(await describeWriter()).to.deep.equal({ status: "available", writer: clusterArnOf(REPLICA) });
+      await sleep(400);
+      const journey = handOver(admittedWrites(d.instances), PRIMARY, REPLICA, journeyStarted);
+      expect(journey.firstTarget).to.not.equal(undefined);
+      d.figures.push(
+        `ec2, ${PRIMARY} -> ${REPLICA} killed ${runs.length - 1} times: writes in ${REPLICA} ${Math.round((journey.firstTarget as AdmittedWrite).start - journeyStarted)} ms after the first run started; no region admitted writes for ${Math.round((journey.firstTarget as AdmittedWrite).start - (journey.lastOld?.end ?? journeyStarted))} ms`,
+      );
+
+      // A re-run after success changes nothing.
+      const before = await operationalState();
+      const again = await runCliProcess(["--env", ENV, "--to", REPLICA, ...CLI_ARGS]);
+      expect(again.code, text(again)).to.equal(0);
+      expect(again.lines.filter((l) => l.text.includes("[done]")).map((l) => l.text.split(":")[0].trim())).to.deep.equal([
+        "[done] check replication lag",
+        `[done] wait until ${REPLICA}'s instances report write mode`,
+      ]);
+      expect(await operationalState()).to.deep.equal(before);
+
+      printFigures(d, await expectOneWriterAndEveryOrder(d, REPLICA, 20), drillStarted);
+    });
+  });
+
+  describe("on Fargate: the ECS services' running tasks, each named by the task ARN from its metadata endpoint; one switch", () => {
+    let drill: Drill | undefined;
+    before(async function () {
+      this.timeout(60_000);
+      drill = await startDrill("fargate");
+    });
+    after(async function () {
+      this.timeout(30_000);
+      await stopDrill(drill);
+    });
+
+    it("moves the write region, proved by every running task of the old region's service, with never two regions writing and no acknowledged order lost", async () => {
+      const d = drill as Drill;
+      const started = Date.now();
+      // Each process asked its own metadata endpoint for its task (what names it in /healthz).
+      expect(new Set(metadata.asked).size).to.be.at.least(d.instances.length);
+      // Wherever the EC2 part left the write region (or the first value, run alone), to the other region.
+      const from = parseWriteRegionFlag(String((await ssm(PRIMARY).send(new GetParameterCommand({ Name: FLAG }))).Parameter?.Value)).writeRegion;
+      const to = REGIONS.find((r) => r !== from) as string;
+      startWriting(d);
+      await sleep(500);
+      await failover(d, from, to);
+      printFigures(d, await expectOneWriterAndEveryOrder(d, to, 5), started);
+    });
   });
 });
