@@ -18,6 +18,7 @@ import { AzMatrix, buildAzMatrix } from "./azMatrix";
 import { CostReport, costReport } from "./cost";
 import { CriticalPath, criticalPathOf } from "./criticalPath";
 import { DEFAULT_WORKLOAD, Workload } from "./dynamoCost";
+import { GameDaysReport, gameDaysOf } from "./gameDays";
 import { renderMermaid } from "./mermaid";
 import { PolicyReport, policyReport } from "./policyReport";
 import { RegionLoss, regionLossOf } from "./regionLoss";
@@ -57,6 +58,8 @@ export interface StackPlan {
   mermaid: string;
   /** What losing this stack's region means (undefined for a single-region environment). */
   regionLoss?: RegionLoss;
+  /** The stack's FIS experiment templates: targets, stop conditions, expected outcome and cost. */
+  gameDays: GameDaysReport;
   /** Milliseconds spent running the program and deriving the plan. */
   timings: { programMs: number; analysisMs: number };
 }
@@ -159,6 +162,7 @@ export async function planFromRun(run: StackRun, options: PlanOptions = {}, prog
     criticalPath: criticalPathOf(run),
     mermaid: renderMermaid(run, azMatrix),
     ...(regionLossOf(run) ? { regionLoss: regionLossOf(run) } : {}),
+    gameDays: gameDaysOf(resources, policyEnvironment(run.stack, environment)),
     timings: { programMs, analysisMs: 0 },
   };
   result.timings.analysisMs = performance.now() - started;

@@ -7,6 +7,7 @@ import { renderAzMatrix } from "./azMatrix";
 import { renderCost } from "./cost";
 import { renderCriticalPath } from "./criticalPath";
 import { fitLines, heading, Style, wrap } from "./format";
+import { renderGameDays } from "./gameDays";
 import type { StackPlan } from "./plan";
 import { renderPolicyReport } from "./policyReport";
 import { renderRegionLoss } from "./regionLoss";
@@ -46,6 +47,7 @@ const SECTIONS = [
         : "  Pass --mermaid FILE to write a Mermaid flowchart of this stack (.md wraps it in a fenced block).",
   },
   { name: "region", json: ["regionLoss"], title: () => "Region loss", body: (p, s) => renderRegionLoss(p.regionLoss, s, p) },
+  { name: "gamedays", json: ["gameDays"], title: (p) => `Game days (${p.gameDays.templates.length} FIS experiment templates)`, body: (p, s) => renderGameDays(p.gameDays, s) },
 ] as const satisfies readonly Section[];
 
 export type SectionName = (typeof SECTIONS)[number]["name"];

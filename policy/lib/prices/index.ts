@@ -75,6 +75,15 @@ const keyPrices = z.object({
   kmsRequestsPerTenThousand: z.number().positive(),
 });
 
+/**
+ * AWS Fault Injection Service: one price per action-minute, the same whatever the action, its targets
+ * or the experiment's length, in every commercial Region (https://aws.amazon.com/fis/pricing/).
+ * Optional, so an older snapshot still loads and leaves experiments unpriced.
+ */
+const faultInjectionPrices = z.object({
+  actionMinute: z.number().positive(),
+});
+
 export const priceSnapshotSchema = z.object({
   snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   currency: z.literal("USD"),
@@ -84,12 +93,14 @@ export const priceSnapshotSchema = z.object({
   sources: z.record(z.string(), z.array(z.string().min(1)).min(1)),
   edge: edgePrices.optional(),
   keys: keyPrices.optional(),
+  faultInjection: faultInjectionPrices.optional(),
   regions: z.record(z.string(), regionPrices),
 });
 
 export type PriceSnapshot = z.output<typeof priceSnapshotSchema>;
 export type RegionPrices = z.output<typeof regionPrices>;
 export type EdgePrices = z.output<typeof edgePrices>;
+export type FaultInjectionPrices = z.output<typeof faultInjectionPrices>;
 
 export const PRICE_SNAPSHOT_FILE = path.join(__dirname, "aws-prices.json");
 

@@ -61,7 +61,7 @@ const CASES: Case[] = [
   { title: "a --set without =", argv: () => ["dev", "--set", "clusterMinSize"], stderr: /^plan: --set takes KEY=VALUE, got "clusterMinSize"\n/, lines: 2 },
   { title: "a workload that is not a number", argv: () => ["dev", "--writes", "lots"], stderr: /^plan: --writes must be a number from 0 to 10000000, got "lots"\n/, lines: 2 },
   { title: "a DAX hit ratio above 1", argv: () => ["dev", "--dax-hit", "2"], stderr: /^plan: --dax-hit must be a number from 0 to 1, got "2"\n/, lines: 2 },
-  { title: "an unknown section", argv: () => ["dev", "--only", "costs"], stderr: /^plan: --only takes one of tree, az, policy, alarms, cost, path, diagram, region, summary; got "costs"\n/, lines: 2 },
+  { title: "an unknown section", argv: () => ["dev", "--only", "costs"], stderr: /^plan: --only takes one of tree, az, policy, alarms, cost, path, diagram, region, gamedays, summary; got "costs"\n/, lines: 2 },
   {
     title: "a --mermaid file in a directory that does not exist",
     argv: (dir) => ["dev", "--mermaid", path.join(dir, "missing", "arch.md")],

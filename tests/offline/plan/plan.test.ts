@@ -231,7 +231,7 @@ describe("plan: exit codes", () => {
     [["dev", "--dax-hit", "1.5"], 'plan: --dax-hit must be a number from 0 to 1, got "1.5"'],
     [["dev", "--set", "novalue"], 'plan: --set takes KEY=VALUE, got "novalue"'],
     [["dev", "--colour"], "plan: Unknown option '--colour'"],
-    [["dev", "--only", "everything"], 'plan: --only takes one of tree, az, policy, alarms, cost, path, diagram, region, summary; got "everything"'],
+    [["dev", "--only", "everything"], 'plan: --only takes one of tree, az, policy, alarms, cost, path, diagram, region, gamedays, summary; got "everything"'],
   ];
   for (const [argv, message] of usage) {
     it(`usage error exits 2 with one line and a pointer to --help: ${JSON.stringify(argv)}`, async () => {

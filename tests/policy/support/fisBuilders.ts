@@ -4,7 +4,7 @@
  * stops one AZ's instances and cuts its subnets, built from plain aws resource types as any
  * component would. The defaults pass all four FIS rules; each knob makes one of them fail.
  */
-import { T } from "./builders";
+import { AZ_NAMES, T } from "./builders";
 import { Fixture, FixtureResource } from "./fixture";
 
 export const FIS = "aws:fis/experimentTemplate:ExperimentTemplate";
@@ -43,6 +43,8 @@ export interface GameDayOptions {
   rolePolicy?: string;
   /** The template's roleArn (default: the role's ARN). */
   roleArn?: (s: Omit<GameDayStack, "template">) => unknown;
+  /** The composite alarm's rule (default: ALARM("fleet-in-service")). */
+  compositeRule?: string;
   /** Extra property dependencies of the template (e.g. a StackReference feeding its targets). */
   deps?: Record<string, FixtureResource[]>;
 }
@@ -52,11 +54,11 @@ const named = (fx: Fixture, type: string, name: string, props: Record<string, un
 
 export function gameDayStack(fx: Fixture, options: GameDayOptions = {}): GameDayStack {
   const subnets = ["use1-az1", "use1-az2", "use1-az4"].map((az, i) =>
-    named(fx, T.subnet, `app-${i}`, { availabilityZoneId: az, cidrBlock: `10.0.${i}.0/24`, vpcId: "vpc-1" }),
+    named(fx, T.subnet, `app-${i}`, { availabilityZoneId: az, availabilityZone: AZ_NAMES[az], cidrBlock: `10.0.${i}.0/24`, vpcId: "vpc-1" }),
   );
   const asg = named(fx, T.asg, "fleet", { name: "trading-fixture-fleet", minSize: 3, maxSize: 6, vpcZoneIdentifiers: subnets.map((s) => fx.ref(s)) });
   const metric = named(fx, T.alarm, "fleet-in-service", { name: "fleet-in-service", comparisonOperator: "LessThanThreshold", threshold: 3 });
-  const composite = named(fx, COMPOSITE, "trading-degraded", { alarmName: "trading-fixture-trading-degraded", alarmRule: `ALARM("fleet-in-service")` });
+  const composite = named(fx, COMPOSITE, "trading-degraded", { alarmName: "trading-fixture-trading-degraded", alarmRule: options.compositeRule ?? `ALARM("fleet-in-service")` });
   const role = named(fx, T.role, "fis-role", { name: "trading-fixture-fis", assumeRolePolicy: doc({ Effect: "Allow", Principal: { Service: "fis.amazonaws.com" }, Action: "sts:AssumeRole" }) });
   fx.add(T.rolePolicy, "fis-role-actions", { role: fx.ref(role, "name", "trading-fixture-fis"), policy: options.rolePolicy ?? EXACT_ACTIONS });
   const parts = { asg, subnets, composite, metric, role };

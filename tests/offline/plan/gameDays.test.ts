@@ -1,0 +1,104 @@
+// The plan's "Game days" section: the templates read back from the resources, their cost at FIS's
+// price per action-minute, and the expected outcome from the AZ-loss model, on hand-made stacks whose
+// answers are worked out by hand below.
+import { expect } from "chai";
+import { gameDaysOf, renderGameDays } from "../../../offline/plan/gameDays";
+import { PLAIN } from "../../../offline/plan/format";
+import { toPolicyResources } from "../../../offline/policy/evaluator";
+import { loadPriceSnapshot } from "../../../policy/lib/prices";
+import { T } from "../../policy/support/builders";
+import { gameDayStack } from "../../policy/support/fisBuilders";
+import { Fixture } from "../../policy/support/fixture";
+
+const report = (fx: Fixture) => gameDaysOf(toPolicyResources(fx.input().resources), "prod");
+
+/** The alarms components/observability creates for one AZ and the group, as plain resources. */
+function fleetAlarms(fx: Fixture): void {
+  fx.add(T.alarm, "healthy-az1", {
+    name: "alb-healthy-hosts-use1-az1",
+    metricName: "HealthyHostCount",
+    namespace: "AWS/ApplicationELB",
+    dimensions: { LoadBalancer: "app/trading/1", AvailabilityZone: "us-east-1c" },
+    comparisonOperator: "LessThanThreshold",
+    threshold: 1,
+    period: 60,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+  });
+  fx.add(T.alarm, "in-service", {
+    name: "asg-in-service",
+    metricName: "GroupInServiceInstances",
+    namespace: "AWS/AutoScaling",
+    dimensions: { AutoScalingGroupName: "trading-fixture-fleet" },
+    comparisonOperator: "LessThanThreshold",
+    threshold: 3,
+    period: 60,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+  });
+}
+
+describe("plan: game days", () => {
+  it("the price snapshot holds FIS's price per action-minute, with AWS's pricing page as its source", () => {
+    const snapshot = loadPriceSnapshot();
+    expect(snapshot.faultInjection?.actionMinute).to.equal(0.1);
+    expect(snapshot.sources.faultInjection?.[0]).to.match(/^https:\/\/aws\.amazon\.com\/fis\/pricing\//);
+  });
+
+  it("lists a template's targets, actions, stop condition, length and cost (two 10-minute actions: 20 action-minutes, $2.00)", () => {
+    const fx = new Fixture();
+    gameDayStack(fx);
+    const [day] = report(fx).templates;
+    expect(day.template).to.equal("az-loss");
+    expect(day.targets.map((t) => [t.name, t.selectedBy])).to.deep.equal([
+      ["az-instances", ["tag aws:autoscaling:groupName=trading-fixture-fleet (fleet)"]],
+      ["az-subnets", ["ARN of app-0"]],
+    ]);
+    expect(day.actions.map((a) => [a.name, a.duration, a.seconds])).to.deep.equal([
+      ["stop-instances", "startInstancesAfterDuration PT10M (10 min)", 600],
+      ["disrupt-subnets", "duration PT10M (10 min)", 600],
+    ]);
+    expect(day.stopConditions).to.deep.equal([{ alarm: "trading-fixture-trading-degraded", composite: true }]);
+    expect([day.lengthSeconds, day.actionMinutes, day.costUsd]).to.deep.equal([600, 20, 2]);
+  });
+
+  it("the AZ loss: capacity left by the AZ-loss model, the alarms that fire and when, and the stop condition ending it early", () => {
+    const fx = new Fixture();
+    fleetAlarms(fx);
+    gameDayStack(fx, { compositeRule: 'ALARM("alb-healthy-hosts-use1-az1") OR ALARM("asg-in-service")' });
+    const { outcome } = report(fx).templates[0];
+    expect(outcome.lostAz).to.equal("use1-az1");
+    // min 3 over 3 AZs: the fullest AZ holds ceil(3 / 3) = 1, so 2 are left (33 % lost, 34 % allowed).
+    expect(outcome.effects[0]).to.match(/^auto scaling group trading-fixture-fleet keeps 2 of its minimum 3 instances in the other 2 AZ\(s\) \(loses 33 %; az-loss-survivability allows 34 %\)/);
+    expect(outcome.modelFindings).to.deep.equal([]);
+    // Unhealthy after 2 x 30 s (the target group defaults), then 2 one-minute periods: 180 s; in service 2 < 3 for 3 periods: 180 s.
+    expect(outcome.alarms.map((a) => [a.name, a.afterSeconds, a.composites])).to.deep.equal([
+      ["alb-healthy-hosts-use1-az1", 180, ["trading-fixture-trading-degraded"]],
+      ["asg-in-service", 180, ["trading-fixture-trading-degraded"]],
+    ]);
+    expect(outcome.stop).to.deep.equal({ alarm: "trading-fixture-trading-degraded", afterSeconds: 180 });
+    // The fault ends at the stop (180 s), then 5 healthy checks of 30 s and no grace period: 330 s.
+    expect(outcome.recoverySeconds).to.equal(330);
+    expect(outcome.service.join(" ")).to.include("503 and Retry-After: 1 s").and.to.include("never 500");
+    const text = renderGameDays(report(fx), { ...PLAIN, width: 1000 });
+    expect(text).to.include("the stop condition trading-fixture-trading-degraded should end the experiment after ~3 min, before its 10 min");
+  });
+
+  it("without a composite the metric alarms fire but nothing stops the experiment before its actions end", () => {
+    const fx = new Fixture();
+    fleetAlarms(fx);
+    gameDayStack(fx);
+    const { outcome } = report(fx).templates[0];
+    expect(outcome.alarms.map((a) => a.name)).to.deep.equal(["alb-healthy-hosts-use1-az1", "asg-in-service"]);
+    expect(outcome.stop).to.equal(undefined);
+    expect(outcome.recoverySeconds).to.equal(600 + 150);
+  });
+
+  it("prices an instant action at one action-minute, and says when the stack has no template", () => {
+    const fx = new Fixture();
+    gameDayStack(fx, { actions: [{ name: "failover", actionId: "aws:rds:failover-db-cluster", target: { key: "Clusters", value: "db" } }], targets: () => [] });
+    const [day] = report(fx).templates;
+    expect([day.lengthSeconds, day.actionMinutes, day.costUsd]).to.deep.equal([0, 1, 0.1]);
+    expect(renderGameDays({ templates: [] }, PLAIN)).to.match(/No FIS experiment templates: set trading-platform:gameDays true/);
+  });
+});
