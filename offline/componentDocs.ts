@@ -48,6 +48,7 @@ const SINGLE_REGION = "examples/single-region/main.ts";
 const EXTERNAL_IDP = "examples/external-idp/main.ts";
 const GLOBAL_REPLICA = "tests/examples/usage/globalReplica.ts";
 const SHARED_HELPERS = "tests/examples/usage/sharedHelpers.ts";
+const GAME_DAYS = "stacks/gameDays.ts";
 
 /** Every component README and what it documents. */
 export const COMPONENT_READMES: readonly ComponentReadme[] = [
@@ -125,6 +126,11 @@ export const COMPONENT_READMES: readonly ComponentReadme[] = [
       { title: "WriteRegionFlag", file: "components/region/writeRegionFlag.ts", args: "WriteRegionFlagArgs", className: "WriteRegionFlag" },
       { title: "RegionFailover", file: "components/region/regionFailover.ts", args: "RegionFailoverArgs", className: "RegionFailover" },
     ],
+  },
+  {
+    readme: "components/gamedays/README.md",
+    usage: [{ file: GAME_DAYS, region: "GameDays" }],
+    components: [{ title: "GameDays", file: "components/gamedays/gameDays.ts", args: "GameDaysArgs", className: "GameDays" }],
   },
 ];
 

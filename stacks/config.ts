@@ -16,6 +16,7 @@ import { checkDynamoConfig, dynamoConfigShape } from "../components/dynamo/confi
 import { checkRegionConfig, regionConfigShape } from "../components/region/config";
 import { checkObservabilityConfig, observabilityConfigShape } from "../components/observability/config";
 import { checkEdgeConfig, edgeConfigShape } from "../components/edge/config";
+import { checkGameDaysConfig, gameDaysConfigShape } from "../components/gamedays/config";
 import { StackConfigError, type ConfigProblem } from "./configError";
 import { keySchemas, parseKeys } from "./configKeys";
 import { nearestKey } from "./nearestKey";
@@ -61,6 +62,7 @@ export const stackConfigShape = {
   ...regionConfigShape,
   ...observabilityConfigShape,
   ...edgeConfigShape,
+  ...gameDaysConfigShape,
 };
 export const stackConfigSchema = z.object(stackConfigShape);
 
@@ -91,6 +93,7 @@ const crossChecks: ((cfg: StackConfig, report: ReportIssue) => void)[] = [
   checkRegionConfig,
   checkObservabilityConfig,
   checkEdgeConfig,
+  checkGameDaysConfig,
 ];
 
 const projectKeySchemas = keySchemas(stackConfigSchema);

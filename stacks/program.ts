@@ -22,6 +22,7 @@ import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
 import { refusePlaceholders } from "./placeholders";
 import { observabilityFor } from "./observability";
+import { gameDaysFor } from "./gameDays";
 import { SERVICE_METRICS_NAMESPACE } from "../services/trading-api/src/metricsContract";
 import { stackAuthentication } from "./edge";
 import { readAuthPrimary } from "./primaryAuth";
@@ -217,6 +218,10 @@ export async function main() {
   // Step 7: alarms on every tier, the stack's notification path and its dashboard, each alarm
   // depending on the resource it watches (so it is created after it).
   const observability = observabilityFor(config, { network, cluster, dynamo, data, dynamoPrimary });
+
+  // Step 8 (config gameDays): AWS FIS templates rehearsing an AZ loss and the data tier's failovers,
+  // stopped by the composite alarm above; the Aurora failover only where this cluster holds the writer.
+  gameDaysFor(config, { network, cluster, data, observability, holdsWriter: referenceData.holdsWriter });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {

@@ -136,6 +136,8 @@ export class Observability extends pulumi.ComponentResource {
   public readonly alarmNames: pulumi.Output<string[]>;
   /** The composite alarm in ALARM while any tier alarm is: the one to build other alarms on. */
   public readonly degradedAlarmName: pulumi.Output<string>;
+  /** That composite alarm's ARN: what an AWS FIS stop condition names. */
+  public readonly degradedAlarmArn: pulumi.Output<string>;
   /** The stack's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
   /** EventBridge rule that notifies the topic when an instance refresh fails or is cancelled (ec2), or a service deployment fails (fargate). */
@@ -206,12 +208,14 @@ export class Observability extends pulumi.ComponentResource {
     this.topicArn = topicArn;
     this.alarmNames = pulumi.all([...alarms.values()].map((alarm) => alarm.name));
     this.degradedAlarmName = degraded.alarmName;
+    this.degradedAlarmArn = degraded.arn;
     this.dashboardName = dashboard.dashboardName;
     this.instanceRefreshRuleArn = fleetRule.rule.arn;
     this.registerOutputs({
       topicArn: this.topicArn,
       alarmNames: this.alarmNames,
       degradedAlarmName: this.degradedAlarmName,
+      degradedAlarmArn: this.degradedAlarmArn,
       dashboardName: this.dashboardName,
       instanceRefreshRuleArn: this.instanceRefreshRuleArn,
     });
