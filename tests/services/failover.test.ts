@@ -1,9 +1,10 @@
 /**
  * The failover command against moto_server (SSM, Lambda event source mappings, CloudWatch, Route 53,
- * Auto Scaling, RDS global clusters), with two real trading-api instances per region, each named by the instance id of
+ * Auto Scaling, ECS, RDS global clusters), with two real trading-api instances per region, each named by the instance id of
  * its region's Auto Scaling group in moto and polling that region's flag in moto, behind a local
  * HTTPS load balancer whose certificate is for the API's name only (as the production edge's is):
- * a normal failover and failback, a dry run (through `npm run failover`), an interrupted run
+ * a normal failover and failback, the old region on Fargate (its members the running tasks of an
+ * ECS service in moto, named by task ARN), a dry run (through `npm run failover`), an interrupted run
  * resumed, the old region unreachable, and the replication lag above the threshold; in each the
  * reference database's global cluster (trading-prod-refdata, one member cluster per region) is
  * switched over once, or failed over with data loss under --force with its writer's region gone.
@@ -21,7 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { motoFleet } from "../failover/motoFleet";
+import { motoFleet, motoService } from "../failover/motoFleet";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import {
@@ -86,7 +87,7 @@ interface Region {
   name: string;
   apps: FastifyInstance[];
   gates: WriteRegionGate[];
-  /** The Auto Scaling group's InService instance ids, one per gate. */
+  /** The fleet's member ids, one per gate: the Auto Scaling group's InService instance ids, or the ECS service's task ARNs. */
   instanceIds: string[];
   edge: LocalLoadBalancer;
   mappingUuid: string;
@@ -240,19 +241,35 @@ describe("failover command against moto_server", function () {
     }
   });
 
-  /** The trading-api instances of `name` behind its load balancer, each gate reading `name`'s flag in moto, and the region-info parameter. */
-  async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string) {
+  /**
+   * The trading-api instances of `name` behind its load balancer, each gate reading `name`'s flag in
+   * moto, and the region-info parameter; on `fargate` the fleet is an ECS service in moto whose
+   * gates are named by their task ARNs (what a task reads from its metadata endpoint).
+   */
+  async function startInstance(name: string, mappingUuid: string, healthCheckId: string, hostedZoneId: string, platform: "ec2" | "fargate" = "ec2") {
     // A region that is down can read neither its own flag nor the other region's.
     const flagIn = (region: string) => {
       const source = ssmWriteRegionSource(ssm(region), FLAG);
       return { read: (signal: AbortSignal) => (down.has(name) ? Promise.reject(new Error("connect ECONNREFUSED (region down)")) : source.read(signal)) };
     };
-    const { groupName, instanceIds } = await motoFleet(clients(name), INSTANCES_PER_REGION);
+    let instanceIds: string[];
+    let fleet: Pick<RegionInfo, "autoScalingGroupName" | "ecsService">;
+    if (platform === "ec2") {
+      const group = await motoFleet(clients(name), INSTANCES_PER_REGION);
+      instanceIds = group.instanceIds;
+      // The fleet's group, whose every InService instance must answer read-only before the command flips early.
+      fleet = { autoScalingGroupName: group.groupName };
+    } else {
+      const service = await motoService(clients(name), INSTANCES_PER_REGION);
+      instanceIds = service.taskArns;
+      // The fleet's ECS service, whose every running task must answer read-only before the command flips early.
+      fleet = { ecsService: { clusterName: service.clusterName, serviceName: service.serviceName } };
+    }
     const doc = DynamoDBDocument.from(new DynamoDBClient(clients(name)));
     const gates: WriteRegionGate[] = [];
     const apps: FastifyInstance[] = [];
     for (const instanceId of instanceIds) {
-      // Named by its instance id, as /healthz must name an EC2 instance for the command to count it.
+      // Named by its member id (instance id or task ARN), as /healthz must name it for the command to count it.
       const gate = new WriteRegionGate({
         region: name,
         ...GATE,
@@ -278,11 +295,10 @@ describe("failover command against moto_server", function () {
       streamConsumer: { functionName: `trading-stream-${name}`, mappingUuid },
       apiEndpoint: endpoint,
       dns: { domainName: API_NAME, hostedZoneId, failoverRole: name === PRIMARY ? "PRIMARY" : "SECONDARY", healthCheckId },
-      // The fleet's group, whose every InService instance must answer read-only before the command flips early.
-      autoScalingGroupName: groupName,
+      ...fleet,
       globalDatabase: { globalClusterIdentifier: GLOBAL_DB, clusterArn: clusterArnOf(name) },
     };
-    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String" }));
+    await ssm(name).send(new PutParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV), Value: JSON.stringify(info), Type: "String", Overwrite: true }));
   }
 
   async function putLag(source: string, receiving: string, ms: number) {
@@ -395,6 +411,30 @@ describe("failover command against moto_server", function () {
     });
     expect(rdsFake.calls).to.deep.equal([`SwitchoverGlobalCluster ${clusterArnOf(REPLICA)}`, `SwitchoverGlobalCluster ${clusterArnOf(PRIMARY)}`]);
     expect((await writerNow()).writer).to.equal(clusterArnOf(PRIMARY));
+  });
+
+  it("on Fargate: plans, then proves the old region stopped writing by every running task of its ECS service (by task ARN), never two writers", async () => {
+    // The primary's fleet becomes an ECS service: its gates now named by task ARNs, its region-info naming the service.
+    const old = regions[PRIMARY];
+    for (const gate of old.gates) gate.stop();
+    await old.edge.close();
+    for (const app of old.apps) await app.close();
+    const info = JSON.parse(String((await ssm(PRIMARY).send(new GetParameterCommand({ Name: regionInfoParameterName(PROJECT, ENV) }))).Parameter?.Value)) as RegionInfo;
+    await startInstance(PRIMARY, old.mappingUuid, old.healthCheckId, String(info.dns?.hostedZoneId), "fargate");
+    await waitForModes({ [PRIMARY]: "write", [REPLICA]: "read-only" });
+    const tasks = regions[PRIMARY].instanceIds;
+    const service = `ECS service trading-api (cluster trading-prod-${PRIMARY}-api)`;
+
+    const dry = io();
+    expect(await runCli(["--env", ENV, "--to", REPLICA, "--dry-run", ...endpointArgs(), ...FAST], dry)).to.equal(0);
+    expect(dry.lines.join("\n")).to.contain(`[would] wait until ${PRIMARY} stops writing: until every running task of ${service} answers read-only at epoch 1`);
+
+    const out = io();
+    const { result: code, doubleWriters } = await watchingWriters(() => runCli(["--env", ENV, "--to", REPLICA, ...endpointArgs(), ...FAST], out));
+    expect(code, out.lines.join("\n")).to.equal(0);
+    expect(doubleWriters).to.equal(0);
+    expect(out.lines.join("\n")).to.contain(`[done] wait until ${PRIMARY} stops writing: every running task of ${service} answered read-only at epoch >= 1 (${tasks.join(", ")})`);
+    expect((await state())[REPLICA]).to.deep.include({ flag: REPLICA, mode: "write" });
   });
 
   it("dry run (npm run failover): prints the state and the plan of steps and changes nothing", async function () {
