@@ -21,6 +21,9 @@
  * Goals (issue 28): cold < 2.5 s, warm < 1.5 s, in-process.
  * Usage: npm run bench:plan -- [--passes N]
  */
+// The plan CLI's own process settings first (source maps off, V8's compile cache on), as
+// offline/plan/main.ts loads them, so the figures are the CLI's.
+import "../offline/plan/startup";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";

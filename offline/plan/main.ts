@@ -1,4 +1,5 @@
-// Entry point of `npm run plan`: see ./cli.ts.
+// Entry point of `npm run plan`: see ./cli.ts. ./startup first: it sets up the process for the rest.
+import "./startup";
 import { EXIT, runCli } from "./cli";
 
 // A resource that fails inside the mock cloud (e.g. a StackReference with no outputs) can leave a
