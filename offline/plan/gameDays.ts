@@ -168,7 +168,7 @@ export function renderGameDays(report: GameDaysReport, style: Style): string {
       out.push(line(4, `action ${a.name}: ${a.actionId}, ${a.duration}${a.target ? ` on ${a.target}` : ""}${a.startAfter.length > 0 ? `, after ${a.startAfter.join(", ")}` : ""}`));
     }
     out.push(line(4, `stops on: ${day.stopConditions.map((s) => `${s.alarm}${s.composite ? " (composite)" : ""}`).join(", ") || "nothing"}`));
-    out.push(line(4, `length ${describeSeconds(day.lengthSeconds)}; ${day.actionMinutes} action-minute(s)${day.costUsd !== undefined ? `, ${formatUsd(day.costUsd)} per run` : ""}`));
+    out.push(line(4, `length ${day.lengthSeconds > 0 ? describeSeconds(day.lengthSeconds) : "one API call (no duration)"}; ${day.actionMinutes} action-minute(s)${day.costUsd !== undefined ? `, ${formatUsd(day.costUsd)} per run` : ""}`));
     out.push(`    ${style.bold("Expected outcome")}${o.lostAz ? ` (${o.lostAz} lost)` : ""}`);
     for (const e of o.effects) out.push(line(6, `- ${e}`));
     if (o.lostAz) {

@@ -29,7 +29,7 @@ describe("plan: the text report of prod-us-east-1", () => {
     text = renderPlan(p, PLAIN);
   });
 
-  it("prints eight parts, numbered once each and in order", () => {
+  it("prints nine parts, numbered once each and in order", () => {
     const headings = [...text.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
     expect(headings).to.deep.equal([
       "1. Resources by component",
@@ -40,6 +40,7 @@ describe("plan: the text report of prod-us-east-1", () => {
       "6. Deployment critical path",
       "7. Diagram",
       "8. Region loss",
+      `9. Game days (${p.gameDays.templates.length} FIS experiment templates)`,
     ]);
   });
 
