@@ -81,7 +81,9 @@ function fleetPart<T>(input: AzLossInput<T>, concat: Concat<T>): { target: Targe
   }
   return {
     // The service's tasks by the cluster and service parameters (the FIS targets reference's
-    // aws:ecs:task parameters), narrowed to the AZ by DescribeTasks' availabilityZone.
+    // aws:ecs:task parameters), narrowed to the AZ by DescribeTasks' availabilityZone. A target of
+    // parameters alone is what the provider accepts since terraform-provider-aws#35254 dropped its
+    // "requires one of resource_arns, resource_tag" check.
     target: {
       name: "ServiceTasks",
       resourceType: "aws:ecs:task",
