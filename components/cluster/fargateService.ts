@@ -214,7 +214,10 @@ export function fargateService(scope: pulumi.Resource, name: string, args: Farga
       cluster: cluster.arn,
       taskDefinition: taskDefinition.arn,
       launchType: "FARGATE",
-      // 1.4.0 or later injects a parameter's version as a secret (cursorSecrets).
+      // 1.4.0 or later injects a parameter's version as a secret (cursorSecrets), and gives every
+      // container ECS_CONTAINER_METADATA_URI_V4: the task reads its ARN there and names itself by it
+      // in /healthz, which the failover command matches against ecs:ListTasks (the EC2 boot script's
+      // instance id has no counterpart to set here: services/trading-api/src/fleetIdentity.ts).
       platformVersion: "1.4.0",
       desiredCount: args.desiredCapacity,
       networkConfiguration: { subnets: args.appSubnetIds, securityGroups: [args.appSecurityGroupId], assignPublicIp: false },

@@ -248,7 +248,9 @@ function cloudWatchAgentConfig(logGroupName: string): string {
  * launch template requires IMDSv2), to `settingsFile` as WRITE_REGION_INSTANCE. The service names
  * itself by it in /healthz, and the failover command proves no instance of the old region can still
  * write by hearing read-only from every InService instance id of the region's Auto Scaling group
- * (services/failover); the default host name (ip-10-…) would match none of them.
+ * (services/failover); the default host name (ip-10-…) would match none of them. A Fargate task
+ * has no boot script: it reads its task ARN from the ECS task metadata endpoint instead
+ * (services/trading-api/src/fleetIdentity.ts).
  */
 export function instanceIdentityScript(settingsFile: string): string {
   return [

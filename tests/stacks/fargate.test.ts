@@ -273,6 +273,10 @@ describe("TradingCluster on Fargate (computePlatform fargate) in the real stack 
         expect(info).to.include.keys("apiEndpoint", "tableName");
         expect(info).to.not.have.property("autoScalingGroupName");
         expect(info.ecsService).to.deep.equal({ clusterName: one(run, T.ecsCluster).outputs.name, serviceName: one(run, T.service).outputs.name });
+        // Each task names itself by its ARN, read from the task metadata endpoint v4, which Fargate
+        // injects from platform 1.4.0 on: no identity in the task definition, no secret, no route out.
+        expect(one(run, T.service).inputs.platformVersion).to.equal("1.4.0");
+        expect(containerOf(run).environment.map((e) => e.name)).to.not.include("WRITE_REGION_INSTANCE");
       });
     });
   }

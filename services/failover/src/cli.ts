@@ -39,8 +39,8 @@ Options:
   --regions <a,b>           the environment's regions (default: from the Pulumi.<stack>.yaml files)
   --project <name>          Pulumi project, the parameters' prefix (default: Pulumi.yaml's name)
   --fence-wait-seconds <n>  the two-writer bound: after the fence, flip the target no earlier than
-                            this unless every InService instance of the old region answered
-                            read-only (default ${BOUND.totalMs / 1000}, from the service's defaults:
+                            this unless every InService instance (EC2) or running task
+                            (Fargate) of the old region answered read-only (default ${BOUND.totalMs / 1000}, from the service's defaults:
                             ${describeBound(BOUND)};
                             raise it if the fleet runs with longer WRITE_REGION_* settings)
   --in-flight-seconds <n>   wait for writes admitted before the fence (default ${BOUND.longestWriteMs / 1000})
