@@ -132,7 +132,7 @@ describe("plan: AZ matrix on ECS Fargate (--set computePlatform=fargate)", funct
     const ecs = row(buildAzMatrix(mutated), "ecs");
     expect(ecs.azCount).to.equal(1);
     expect(Object.values(ecs.cells)).to.deep.equal(["4 tasks"]);
-    expect(ecs.note).to.match(/: min 4 \/ desired 4 \/ max 4 tasks \(no auto scaling target: min = desiredCount\); 4 tasks in each of 1 AZs at the minimum$/);
+    expect(ecs.note).to.match(/: min 4 \/ desired 4 \/ max 4 tasks \(no auto scaling target: min = desiredCount\); all 4 tasks in one AZ$/);
   });
 
   it("ec2 stacks keep the ASG row and have no ECS row", async () => {
