@@ -5,7 +5,7 @@
  * `ALARM("name")`, as components/observability/alarmPlan.ts writes the "trading degraded" rule).
  */
 import { GraphResource, ResourceGraph, TYPES } from "../../policy/lib/graph";
-import { peek, peekNumber, peekString } from "../../policy/lib/values";
+import { peek, peekNumber, peekString, UNKNOWN } from "../../policy/lib/values";
 
 export interface AlarmFacts {
   resource: GraphResource;
@@ -15,6 +15,9 @@ export interface AlarmFacts {
   threshold?: number;
   /** Dimension values by name (AvailabilityZone, AutoScalingGroupName, TargetGroup, ...). */
   dimensions: Record<string, string>;
+  /** Dimensions whose value is unknown until the update (a preview), and the resources the dimensions were computed from. */
+  unknownDimensions: string[];
+  dimensionDeps: GraphResource[];
   /** Seconds its condition must hold before the alarm is in ALARM. */
   breachSeconds: number;
   /** Names of the composite alarms whose rule names this alarm. */
@@ -37,13 +40,15 @@ export function compositesOf(graph: ResourceGraph): CompositeFacts[] {
   });
 }
 
-function dimensionsOf(alarm: GraphResource): Record<string, string> {
+function dimensionsOf(alarm: GraphResource): { known: Record<string, string>; unknown: string[] } {
   const out: Record<string, string> = {};
+  const unknown: string[] = [];
   const collect = (dimensions: unknown) => {
     if (dimensions === null || typeof dimensions !== "object") return;
     for (const key of Object.keys(dimensions)) {
       const value = peek(dimensions, key);
       if (typeof value === "string") out[key] = value;
+      else if (value === UNKNOWN) unknown.push(key);
     }
   };
   collect(peek(alarm.props, "dimensions"));
@@ -51,7 +56,7 @@ function dimensionsOf(alarm: GraphResource): Record<string, string> {
   if (Array.isArray(queries)) {
     queries.forEach((_, i) => collect(peek(queries, i, "metric", "dimensions")));
   }
-  return out;
+  return { known: out, unknown };
 }
 
 /** The metric alarms of the stack, with the composites each sets off. */
@@ -68,13 +73,16 @@ export function metricAlarmsOf(graph: ResourceGraph, composites: readonly Compos
     const queryPeriod = peekNumber(alarm.props, "metricQueries", 0, "metric", "period");
     const seconds = typeof period === "number" ? period : typeof queryPeriod === "number" ? queryPeriod : 60;
     const count = typeof periods === "number" ? periods : typeof evaluation === "number" ? evaluation : 1;
+    const dimensions = dimensionsOf(alarm);
     return {
       resource: alarm,
       name: alarmName,
       ...(typeof metricName === "string" ? { metricName } : {}),
       ...(typeof comparison === "string" ? { comparison } : {}),
       ...(typeof threshold === "number" ? { threshold } : {}),
-      dimensions: dimensionsOf(alarm),
+      dimensions: dimensions.known,
+      unknownDimensions: dimensions.unknown,
+      dimensionDeps: [...(alarm.propertyDependencies.dimensions ?? []), ...(alarm.propertyDependencies.metricQueries ?? [])],
       breachSeconds: count * seconds,
       composites: composites.filter((c) => c.rule.includes(`ALARM("${alarmName}")`) || c.rule.includes(`ALARM(${alarmName})`)).map((c) => c.name),
     };

@@ -24,6 +24,12 @@ export const AURORA_FAILOVER_SECONDS = 60;
 /** Target group health check defaults when unset (Elastic Load Balancing, "Health checks for Application Load Balancer target groups"). */
 const TG_DEFAULTS = { interval: 30, unhealthyThreshold: 2, healthyThreshold: 5 };
 
+/** A resource's physical name or id when known, else its logical name. */
+const nameOf = (resource: GraphResource, prop: string): string => {
+  const value = peekString(resource.props, prop);
+  return typeof value === "string" ? value : resource.name;
+};
+
 const seconds = (name: keyof typeof ENVIRONMENT) => Number(ENVIRONMENT[name].default) / (name.endsWith("_MS") ? 1000 : 1);
 
 export interface ExpectedAlarm {
@@ -55,6 +61,8 @@ export interface OutcomeInput {
   graph: ResourceGraph;
   resources: readonly GraphResource[];
   targets: FisTarget[];
+  /** Resources the template's targets were computed from (what names them while ARNs are unknown, in a preview). */
+  targetDeps: readonly GraphResource[];
   actionIds: string[];
   /** Seconds until the template's last action ends. */
   lengthSeconds: number;
@@ -64,8 +72,11 @@ export interface OutcomeInput {
   azLoss: AzLossConfig;
 }
 
-/** The AZ (ID) a template's targets narrow to: an AZ filter, an availabilityZoneIdentifier parameter, or the AZ of every subnet it names. */
-export function lostAzOf(graph: ResourceGraph, targets: readonly FisTarget[]): string | undefined {
+/**
+ * The AZ (ID) a template's targets narrow to: an AZ filter, an availabilityZoneIdentifier parameter,
+ * or the AZ of every subnet it names (by ARN, or in a preview the subnets its targets were computed from).
+ */
+export function lostAzOf(graph: ResourceGraph, targets: readonly FisTarget[], targetDeps: readonly GraphResource[] = []): string | undefined {
   for (const target of targets) {
     const filter = target.filters.find((f) => f.path === "Placement.AvailabilityZone" || f.path === "AvailabilityZone");
     const named = filter?.values[0] ?? peekString(target.parameters, "availabilityZoneIdentifier");
@@ -73,18 +84,29 @@ export function lostAzOf(graph: ResourceGraph, targets: readonly FisTarget[]): s
       return graph.azKey(/^[a-z]{2,4}[0-9]+-az[0-9]+$/.test(named) ? { id: named } : { name: named });
     }
   }
-  const subnetAzs = new Set(
-    targets
-      .filter((t) => t.resourceType === "aws:ec2:subnet")
-      .flatMap((t) => t.arns.values)
-      .flatMap((arn) => graph.ofType(TYPES.subnet).filter((s) => peekString(s.props, "arn") === arn))
-      .map((s) => graph.azKey(graph.subnetAz(s))),
-  );
+  const named = targets
+    .filter((t) => t.resourceType === "aws:ec2:subnet")
+    .flatMap((t) => t.arns.values)
+    .flatMap((arn) => graph.ofType(TYPES.subnet).filter((s) => peekString(s.props, "arn") === arn));
+  const subnets = named.length > 0 ? named : targetDeps.filter((d) => d.type === TYPES.subnet);
+  const subnetAzs = new Set(subnets.map((s) => graph.azKey(graph.subnetAz(s))));
   return subnetAzs.size === 1 ? [...subnetAzs][0] : undefined;
 }
 
-/** The alarm's AvailabilityZone dimension (an AZ name) as an AZ ID. */
-const alarmAz = (graph: ResourceGraph, alarm: AlarmFacts) => (alarm.dimensions.AvailabilityZone ? graph.azKey({ name: alarm.dimensions.AvailabilityZone }) : undefined);
+/**
+ * The alarm's AvailabilityZone dimension (an AZ name) as an AZ ID; in a preview, where the name is
+ * unknown, the AZ of the subnets its dimensions were computed from.
+ */
+function alarmAz(graph: ResourceGraph, alarm: AlarmFacts): string | undefined {
+  if (alarm.dimensions.AvailabilityZone) return graph.azKey({ name: alarm.dimensions.AvailabilityZone });
+  if (!alarm.unknownDimensions.includes("AvailabilityZone")) return undefined;
+  const azs = new Set(alarm.dimensionDeps.filter((d) => d.type === TYPES.subnet).map((s) => graph.azKey(graph.subnetAz(s))));
+  return azs.size === 1 ? [...azs][0] : undefined;
+}
+
+/** Whether the alarm's AutoScalingGroupName dimension names `asg` (or, unknown in a preview, was computed from it). */
+const watchesGroup = (alarm: AlarmFacts, asg: GraphResource, groupName: string) =>
+  alarm.dimensions.AutoScalingGroupName === groupName || (alarm.unknownDimensions.includes("AutoScalingGroupName") && alarm.dimensionDeps.includes(asg));
 
 function stopOf(alarms: ExpectedAlarm[], stopAlarms: readonly string[], lengthSeconds: number): { alarm: string; afterSeconds: number } | undefined {
   const firing = alarms
@@ -100,8 +122,13 @@ const SERVICE_ANSWERS =
 /** The AZ loss of the fleet and its network path: instances (or tasks) stopped, subnets cut. */
 function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
   const { graph } = input;
-  const tagged = input.targets.flatMap((t) => t.tags.filter((tag) => tag.key === "aws:autoscaling:groupName").map((tag) => tag.value));
-  const asgs = graph.ofType(TYPES.autoscalingGroup).filter((asg) => (tagged.length > 0 ? tagged.includes(peekString(asg.props, "name") as string) : asgSpread(graph, asg).azs.includes(az)));
+  // The group the instances target names by AWS's group tag; in a preview (its name unknown) the
+  // group the targets were computed from; with no group tag, every group spanning the lost AZ.
+  const tags = input.targets.flatMap((t) => t.tags.filter((tag) => tag.key === "aws:autoscaling:groupName").map((tag) => tag.value));
+  const tagged = tags.filter((v): v is string => typeof v === "string");
+  const asgs = graph.ofType(TYPES.autoscalingGroup).filter((asg) =>
+    tags.length === 0 ? asgSpread(graph, asg).azs.includes(az) : tagged.includes(peekString(asg.props, "name") as string) || (tagged.length < tags.length && input.targetDeps.includes(asg)),
+  );
   const effects: string[] = [];
   const kept: string[] = [];
   const alarms: ExpectedAlarm[] = [];
@@ -110,7 +137,7 @@ function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
   for (const asg of asgs) {
     const min = peekNumber(asg.props, "minSize");
     const azCount = asgSpread(graph, asg).azs.length;
-    const groupName = String(peekString(asg.props, "name") ?? asg.name);
+    const groupName = nameOf(asg, "name");
     const group = graph.refs(asg, "targetGroupArns", [TYPES.targetGroup], ["arn"]).resources[0];
     const check = (key: keyof typeof TG_DEFAULTS) => {
       const value = group ? peekNumber(group.props, "healthCheck", key) : undefined;
@@ -130,7 +157,7 @@ function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
         `(health check every ${check("interval")} s, ${check("unhealthyThreshold")} failures)`,
     );
     for (const alarm of input.alarms) {
-      if (alarm.metricName === "GroupInServiceInstances" && alarm.dimensions.AutoScalingGroupName === groupName && alarm.comparison?.startsWith("LessThan") && (alarm.threshold ?? 0) > left) {
+      if (alarm.metricName === "GroupInServiceInstances" && watchesGroup(alarm, asg, groupName) && alarm.comparison?.startsWith("LessThan") && (alarm.threshold ?? 0) > left) {
         alarms.push({ name: alarm.name, afterSeconds: alarm.breachSeconds, why: `${left} in service < ${alarm.threshold}`, composites: alarm.composites });
       }
     }
@@ -170,10 +197,10 @@ function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
 /** Aurora's writer failed over to a reader (aws:rds:failover-db-cluster). */
 function failoverOutcome(input: OutcomeInput): GameDayOutcome {
   const arns = input.targets.filter((t) => t.resourceType === "aws:rds:cluster").flatMap((t) => t.arns.values);
-  const clusters = dbClusterPlacements(input.graph).filter((c) => arns.includes(peekString(c.cluster.props, "arn") as string));
+  const clusters = dbClusterPlacements(input.graph).filter((c) => arns.includes(peekString(c.cluster.props, "arn") as string) || (arns.length === 0 && input.targetDeps.includes(c.cluster)));
   const effects = clusters.map((c) => {
     const azs = [...new Set(c.instances.flatMap((i) => (i.az ? [i.az] : [])))].sort();
-    return `Aurora cluster ${String(peekString(c.cluster.props, "clusterIdentifier") ?? c.cluster.name)}: one of its ${c.instances.length - 1} reader(s) becomes the writer (instances in ${azs.join(", ")}); Aurora gives "typically less than ${AURORA_FAILOVER_SECONDS} seconds"`;
+    return `Aurora cluster ${nameOf(c.cluster, "clusterIdentifier")}: one of its ${c.instances.length - 1} reader(s) becomes the writer (instances in ${azs.join(", ")}); Aurora gives "typically less than ${AURORA_FAILOVER_SECONDS} seconds"`;
   });
   const staleness = seconds("REFDATA_MAX_STALENESS_SECONDS");
   return {
@@ -196,13 +223,13 @@ function cacheOutcome(input: OutcomeInput, az: string | undefined): GameDayOutco
   const names = input.targets.flatMap((t) => t.tags.filter((tag) => tag.key === "Name").map((tag) => tag.value));
   const groups = input.graph
     .ofType(TYPES.cacheReplicationGroup)
-    .filter((g) => arns.includes(peekString(g.props, "arn") as string) || names.includes(peekString(g.props, "tags", "Name") as string));
+    .filter((g) => arns.includes(peekString(g.props, "arn") as string) || names.includes(peekString(g.props, "tags", "Name") as string) || input.targetDeps.includes(g));
   const effects = groups.map((g) => {
     const placement = cachePlacement(input.graph, g);
     const down = placement.nodes.filter((n) => n === az).length;
     const primaryDown = placement.nodes[0] === az;
     return (
-      `replication group ${String(peekString(g.props, "replicationGroupId") ?? g.name)} keeps ${placement.nodes.length - down} of ${placement.nodes.length} nodes` +
+      `replication group ${nameOf(g, "replicationGroupId")} keeps ${placement.nodes.length - down} of ${placement.nodes.length} nodes` +
       (primaryDown ? `; its primary is in ${az}, so the replica with the least replication lag is promoted` : "; its primary is elsewhere and stays") +
       ` (FIS actions reference); replacements in ${az} wait for the action to end`
     );
@@ -223,7 +250,7 @@ function cacheOutcome(input: OutcomeInput, az: string | undefined): GameDayOutco
 
 /** The expected outcome of a template, by what its actions do. */
 export function expectedOutcome(input: OutcomeInput): GameDayOutcome {
-  const az = lostAzOf(input.graph, input.targets);
+  const az = lostAzOf(input.graph, input.targets, input.targetDeps);
   const ids = new Set(input.actionIds);
   if (az && ["aws:ec2:stop-instances", "aws:ecs:stop-task", "aws:network:disrupt-connectivity"].some((id) => ids.has(id))) {
     return zoneOutcome(input, az);

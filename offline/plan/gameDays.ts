@@ -10,7 +10,7 @@
 import { resiliencePack } from "../../policy/resilience/policies";
 import { actionsOf, ALARM_SOURCE, FIS_TEMPLATE, stopConditionsOf, targetsOf } from "../../policy/lib/fis";
 import type { GraphResource } from "../../policy/lib/graph";
-import { ResourceGraph } from "../../policy/lib/graph";
+import { ResourceGraph, TYPES } from "../../policy/lib/graph";
 import { loadPriceSnapshot } from "../../policy/lib/prices";
 import { actionEndTimes, describeSeconds, FIS_ACTION_DURATION, isoDurationSeconds } from "../../policy/lib/resilience/fisDurations";
 import { targetDependencies, targetScope } from "../../policy/lib/security/fisTargets";
@@ -100,22 +100,32 @@ function gameDayOf(graph: ResourceGraph, resources: readonly GraphResource[], te
     selectionMode: text(t.selectionMode),
     selectedBy: targetScope(graph, template, t, "Stack", deps).selectedBy,
     filters: [
-      ...t.filters.map((f) => `${f.path} = ${f.values.join(" | ")}`),
+      ...t.filters.map((f) => `${f.path} = ${f.values.join(" | ") || "(unknown until the update)"}`),
       ...Object.entries(t.parameters).map(([k, v]) => `${k} = ${text(v)}`),
     ],
   }));
   const actions = actionsOfTemplate(template);
   const lengthSeconds = Math.max(0, ...actionEndTimes(actions).values());
   const actionMinutes = actions.reduce((sum, a) => sum + Math.max(1, Math.round(a.seconds / 60)), 0);
-  const stopConditions = stopConditionsOf(template)
-    .filter((c) => c.source === ALARM_SOURCE && typeof c.value === "string")
-    .map((c) => alarmNameOfArn(graph, c.value as string))
-    .map((a) => ({ alarm: a.name, composite: a.composite }));
+  const alarmConditions = stopConditionsOf(template).filter((c) => c.source === ALARM_SOURCE);
+  const known = alarmConditions.flatMap((c) => (typeof c.value === "string" ? [alarmNameOfArn(graph, c.value)] : []));
+  // ARNs unknown in a preview: the alarms the stop conditions were computed from.
+  const fromDeps = alarmConditions.some((c) => c.value === UNKNOWN)
+    ? (template.propertyDependencies.stopConditions ?? []).flatMap((d) => {
+        const arn = peekString(d.props, "arn");
+        const name = peekString(d.props, d.type === TYPES.compositeAlarm ? "alarmName" : "name");
+        return d.type === TYPES.compositeAlarm || d.type === TYPES.metricAlarm
+          ? [typeof arn === "string" ? alarmNameOfArn(graph, arn) : { name: typeof name === "string" ? name : d.name, composite: d.type === TYPES.compositeAlarm }]
+          : [];
+      })
+    : [];
+  const stopConditions = [...known, ...fromDeps].map((a) => ({ alarm: a.name, composite: a.composite }));
   const composites = compositesOf(graph);
   const outcome = expectedOutcome({
     graph,
     resources,
     targets: fisTargets,
+    targetDeps: template.propertyDependencies.targets ?? [],
     actionIds: actions.map((a) => a.actionId),
     lengthSeconds,
     alarms: metricAlarmsOf(graph, composites),

@@ -7,18 +7,21 @@ import { PLAIN } from "../../../offline/plan/format";
 import { toPolicyResources } from "../../../offline/policy/evaluator";
 import { loadPriceSnapshot } from "../../../policy/lib/prices";
 import { T } from "../../policy/support/builders";
-import { gameDayStack } from "../../policy/support/fisBuilders";
+import { GameDayStack, gameDayStack } from "../../policy/support/fisBuilders";
 import { Fixture } from "../../policy/support/fixture";
 
 const report = (fx: Fixture) => gameDaysOf(toPolicyResources(fx.input().resources), "prod");
 
-/** The alarms components/observability creates for one AZ and the group, as plain resources. */
-function fleetAlarms(fx: Fixture): void {
+/**
+ * The alarms components/observability creates for one AZ and the group, as plain resources: their
+ * dimensions computed from the subnet's AZ name and the group's name (unknown in a preview).
+ */
+function fleetAlarms(fx: Fixture, stack: GameDayStack): void {
   fx.add(T.alarm, "healthy-az1", {
     name: "alb-healthy-hosts-use1-az1",
     metricName: "HealthyHostCount",
     namespace: "AWS/ApplicationELB",
-    dimensions: { LoadBalancer: "app/trading/1", AvailabilityZone: "us-east-1c" },
+    dimensions: { LoadBalancer: "app/trading/1", AvailabilityZone: fx.ref(stack.subnets[0], "availabilityZone", "us-east-1c") },
     comparisonOperator: "LessThanThreshold",
     threshold: 1,
     period: 60,
@@ -29,7 +32,7 @@ function fleetAlarms(fx: Fixture): void {
     name: "asg-in-service",
     metricName: "GroupInServiceInstances",
     namespace: "AWS/AutoScaling",
-    dimensions: { AutoScalingGroupName: "trading-fixture-fleet" },
+    dimensions: { AutoScalingGroupName: fx.ref(stack.asg, "name", "trading-fixture-fleet") },
     comparisonOperator: "LessThanThreshold",
     threshold: 3,
     period: 60,
@@ -64,8 +67,7 @@ describe("plan: game days", () => {
 
   it("the AZ loss: capacity left by the AZ-loss model, the alarms that fire and when, and the stop condition ending it early", () => {
     const fx = new Fixture();
-    fleetAlarms(fx);
-    gameDayStack(fx, { compositeRule: 'ALARM("alb-healthy-hosts-use1-az1") OR ALARM("asg-in-service")' });
+    fleetAlarms(fx, gameDayStack(fx, { compositeRule: 'ALARM("alb-healthy-hosts-use1-az1") OR ALARM("asg-in-service")' }));
     const { outcome } = report(fx).templates[0];
     expect(outcome.lostAz).to.equal("use1-az1");
     // min 3 over 3 AZs: the fullest AZ holds ceil(3 / 3) = 1, so 2 are left (33 % lost, 34 % allowed).
@@ -86,12 +88,23 @@ describe("plan: game days", () => {
 
   it("without a composite the metric alarms fire but nothing stops the experiment before its actions end", () => {
     const fx = new Fixture();
-    fleetAlarms(fx);
-    gameDayStack(fx);
+    fleetAlarms(fx, gameDayStack(fx));
     const { outcome } = report(fx).templates[0];
     expect(outcome.alarms.map((a) => a.name)).to.deep.equal(["alb-healthy-hosts-use1-az1", "asg-in-service"]);
     expect(outcome.stop).to.equal(undefined);
     expect(outcome.recoverySeconds).to.equal(600 + 150);
+  });
+
+  it("a first preview states the same outcome: the AZ, the group and the alarms followed through property dependencies", () => {
+    const expected = (preview: boolean) => {
+      const fx = new Fixture({ preview });
+      fleetAlarms(fx, gameDayStack(fx, { compositeRule: 'ALARM("alb-healthy-hosts-use1-az1") OR ALARM("asg-in-service")' }));
+      const [day] = report(fx).templates;
+      return { stop: day.stopConditions, lostAz: day.outcome.lostAz, effects: day.outcome.effects, alarms: day.outcome.alarms, stopAt: day.outcome.stop, recovery: day.outcome.recoverySeconds };
+    };
+    const preview = expected(true);
+    expect(preview.alarms.map((a) => a.name)).to.deep.equal(["alb-healthy-hosts-use1-az1", "asg-in-service"]);
+    expect(preview).to.deep.equal(expected(false));
   });
 
   it("prices an instant action at one action-minute, and says when the stack has no template", () => {
