@@ -8,6 +8,7 @@
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
 import { discoverStacks, readStackFile } from "../cloud/stackFiles";
 import { AzMatrix, subnetAzId, subnetRouting, T } from "./azMatrix";
+import { ECS_TYPES, serviceSubnets } from "./ecsTasks";
 
 const D = {
   table: "aws:dynamodb/table:Table",
@@ -76,8 +77,22 @@ export function renderMermaid(run: StackRun, matrix: AzMatrix): string {
     }
   }
 
-  // Per AZ: the public subnet's NAT, the app subnet's instances, the data subnet's stores.
-  const asgs = run.ofType(T.asg);
+  // The fleet: an Auto Scaling group's instances (ec2) or an ECS service's tasks (fargate), with
+  // the subnets each runs in and, for tasks, the matrix's count per AZ at the service's minimum.
+  const fleets = [
+    ...run.ofType(T.asg).map((g) => ({ key: "ec2", what: "EC2 instances", label: `ASG ${g.name}`, name: g.name, subnets: deps(run, g, "vpcZoneIdentifiers", T.subnet), count: () => "" })),
+    ...run.ofType(ECS_TYPES.service).map((service) => ({
+      key: "ecs",
+      what: "ECS tasks",
+      label: `service ${service.name}`,
+      name: service.name,
+      subnets: serviceSubnets(run, service),
+      count: (az: string) => cellOf("ecs", az) ?? "",
+    })),
+  ];
+  const fleetsIn = (az: string) => fleets.filter((f) => f.subnets.some((s) => azOf.get(s.urn) === az));
+
+  // Per AZ: the public subnet's NAT, the app subnet's fleet, the data subnet's stores.
   const daxClusters = run.ofType(T.daxCluster);
   const natIdByUrn = new Map<string, string>();
   for (const az of matrix.azIds) {
@@ -99,12 +114,12 @@ export function renderMermaid(run: StackRun, matrix: AzMatrix): string {
     const app = inAz("app");
     if (app.length > 0) {
       out.push(`    subgraph ${id("app", az)}[${label(`app ${app.map((s) => str(s.inputs.cidrBlock) ?? "").join(" ")}`)}]`);
-      const groups = asgs.filter((g) => deps(run, g, "vpcZoneIdentifiers", T.subnet).some((s) => azOf.get(s.urn) === az));
-      for (const g of groups) {
-        out.push(`      ${id("ec2", g.name, az)}[${label("EC2 instances", `ASG ${g.name}`)}]`);
+      const here = fleetsIn(az);
+      for (const f of here) {
+        out.push(`      ${id(f.key, f.name, az)}[${label(f.what, f.label, f.count(az))}]`);
       }
-      if (groups.length === 0) {
-        out.push(`      ${id("appnone", az)}[${label("no instances")}]`);
+      if (here.length === 0) {
+        out.push(`      ${id("appnone", az)}[${label("no instances or tasks")}]`);
       }
       out.push("    end");
     }
@@ -131,19 +146,19 @@ export function renderMermaid(run: StackRun, matrix: AzMatrix): string {
     out.push("  end");
   }
 
-  // Traffic: ALB → instances in every AZ; instances → their AZ's data tier; egress through NAT.
+  // Traffic: ALB → the fleet in every AZ; the fleet → its AZ's data tier; egress through NAT.
   for (const az of matrix.azIds) {
-    for (const g of asgs.filter((x) => deps(run, x, "vpcZoneIdentifiers", T.subnet).some((s) => azOf.get(s.urn) === az))) {
-      const ec2 = id("ec2", g.name, az);
-      lbs.forEach((lb) => edge(id("lb", lb.name), ec2));
+    for (const f of fleetsIn(az)) {
+      const node = id(f.key, f.name, az);
+      lbs.forEach((lb) => edge(id("lb", lb.name), node));
       if (subnets.some((s) => azOf.get(s.urn) === az && routing.get(s.urn)?.tier === "data")) {
-        edge(ec2, id("data", az));
+        edge(node, id("data", az));
       }
       const appSubnet = subnets.find((s) => azOf.get(s.urn) === az && routing.get(s.urn)?.tier === "app");
       const nat = appSubnet ? routing.get(appSubnet.urn)?.nat : undefined;
       const natId = nat ? natIdByUrn.get(nat.urn) : undefined;
       if (natId) {
-        edge(ec2, natId, "egress", true);
+        edge(node, natId, "egress", true);
       }
     }
   }
