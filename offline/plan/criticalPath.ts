@@ -11,7 +11,7 @@
  * look, because an unneeded `dependsOn` between components lengthens every deploy.
  */
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
-import { creationTimeOf } from "./creationTimes";
+import { creationTimeOf, type CreationTimeSource } from "./creationTimes";
 import { Style, formatDuration, table } from "./format";
 
 /** A node of a dependency graph: an id, its duration, and the ids that must finish before it starts. */
@@ -102,6 +102,8 @@ export interface ChainStep {
   /** How this step depends on the previous one; undefined for the first step. */
   via?: EdgeKind;
   why: string;
+  /** Where the step's creation time comes from (./creationTimes.ts). */
+  source: CreationTimeSource;
 }
 
 export interface CriticalPath {
@@ -172,6 +174,7 @@ export function criticalPathOf(run: StackRun): CriticalPath {
       finishSeconds,
       via,
       why: time.why,
+      source: time.source,
     };
   });
 
@@ -195,6 +198,16 @@ export function criticalPathOf(run: StackRun): CriticalPath {
     dependsOnAcrossComponents,
     resourceCount: custom.length,
   };
+}
+
+/** How much of the path rests on durations AWS publishes and how much on estimates. */
+export function sourcesLine(cp: CriticalPath): string {
+  const seconds = (kind: CreationTimeSource["kind"]) => cp.chain.filter((s) => s.source.kind === kind).reduce((sum, s) => sum + s.seconds, 0);
+  const published = seconds("published");
+  return (
+    `Times are typical creation times per type, not guarantees (offline/plan/creationTimes.ts cites each one's AWS document): ` +
+    `${formatDuration(published)} of the path from durations AWS publishes, ${formatDuration(seconds("estimate"))} estimated.`
+  );
 }
 
 export function renderCriticalPath(cp: CriticalPath, style: Style): string {
@@ -235,6 +248,6 @@ export function renderCriticalPath(cp: CriticalPath, style: Style): string {
       ...cp.dependsOnAcrossComponents.map((e) => `    ${e.from}  →  ${e.to}`),
     );
   }
-  lines.push("", "  Times are typical creation times per type (offline/plan/creationTimes.ts), not guarantees.");
+  lines.push("", `  ${sourcesLine(cp)}`);
   return lines.join("\n");
 }

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { creationTime, creationTimeOf, CREATION_TIMES, DEFAULT_CREATION_TIME } from "../../../offline/plan/creationTimes";
-import { criticalPathOf, GraphNode, longestPath } from "../../../offline/plan/criticalPath";
+import { creationTime, creationTimeOf, CREATION_TIME_VARIANTS, CREATION_TIMES, DEFAULT_CREATION_TIME } from "../../../offline/plan/creationTimes";
+import { criticalPathOf, GraphNode, longestPath, sourcesLine } from "../../../offline/plan/criticalPath";
 import { runProgram, stackConfig, StackRun } from "../../support/mockCloud";
 
 describe("plan: longest weighted path", () => {
@@ -68,6 +68,30 @@ describe("plan: creation-time table", () => {
     expect(creationTime("aws:dynamodb/table:Table").seconds).to.equal(60);
     const rg = creationTime("aws:elasticache/replicationGroup:ReplicationGroup").seconds;
     expect(rg).to.be.within(600, 900);
+  });
+
+  it("cites a source for every figure: AWS's documentation where AWS creates the resource, and says which figures are estimates", () => {
+    const all = [
+      ...Object.entries(CREATION_TIMES),
+      ["(default)", DEFAULT_CREATION_TIME] as const,
+      ...CREATION_TIME_VARIANTS.map((v) => [`${v.type} (${v.variant})`, v.time] as const),
+    ];
+    for (const [type, time] of all) {
+      expect(time.source.url, type).to.match(/^https:\/\/[^\s]+$/);
+      expect(["published", "estimate", "none"], type).to.include(time.source.kind);
+      if (type.startsWith("aws:")) {
+        expect(time.source.url, type).to.match(/^https:\/\/(docs\.aws\.amazon\.com|github\.com\/aws)\//);
+        expect(time.source.kind, type).to.not.equal("none");
+      }
+    }
+    expect(CREATION_TIMES["pulumi:providers:aws"].source.kind).to.equal("none");
+    const published = all.filter(([, time]) => time.source.kind === "published").map(([type]) => type);
+    expect(published).to.deep.equal(["aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance"]);
+  });
+
+  it("keeps an Aurora cluster and its first instance inside the 10-20 minutes AWS publishes for them", () => {
+    const total = creationTime("aws:rds/cluster:Cluster").seconds + creationTime("aws:rds/clusterInstance:ClusterInstance").seconds;
+    expect(total).to.be.within(10 * 60, 20 * 60);
   });
 
   it("falls back to the documented default for a type it does not know", () => {
@@ -139,6 +163,12 @@ describe("plan: critical path of a recorded program", () => {
     const cp = criticalPathOf(run);
     expect(cp.floor).to.deep.equal({ name: "nat", type: "aws:ec2/natGateway:NatGateway", seconds: 120 });
     expect(cp.serialSeconds).to.equal(10 + 5 + 3 + 120 + 10 + 60);
+  });
+
+  it("says how much of the path rests on published durations and how much on estimates", () => {
+    const cp = criticalPathOf(run);
+    expect(cp.chain.map((s) => s.source.kind)).to.deep.equal(["estimate", "estimate", "estimate", "estimate"]);
+    expect(sourcesLine(cp)).to.contain("0 s of the path from durations AWS publishes, 3 min 15 s estimated");
   });
 
   it("tells value edges from dependsOn edges and flags a dependsOn across components", () => {
