@@ -7,6 +7,7 @@
  * rounded to the nearest minute", the same whatever the action (https://aws.amazon.com/fis/pricing/):
  * an instant action (a failover, a stop) is counted as one minute, the most it can round to.
  */
+import { SCENARIO_TAG } from "../../components/gamedays/plan";
 import { resiliencePack } from "../../policy/resilience/policies";
 import { actionsOf, ALARM_SOURCE, FIS_TEMPLATE, stopConditionsOf, targetsOf } from "../../policy/lib/fis";
 import type { GraphResource } from "../../policy/lib/graph";
@@ -20,9 +21,6 @@ import { resolvePackConfig } from "../policy/packConfig";
 import { formatUsd, type Style, wrap } from "./format";
 import { alarmNameOfArn, compositesOf, metricAlarmsOf } from "./gameDayAlarms";
 import { expectedOutcome, type GameDayOutcome } from "./gameDayOutcome";
-
-/** The tag the GameDays component puts on each template, naming its scenario (az-loss, aurora-failover, ...). */
-export const SCENARIO_TAG = "trading:gameday";
 
 export interface GameDayTarget {
   name: string;

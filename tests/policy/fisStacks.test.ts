@@ -1,6 +1,8 @@
 // The four FIS rules over the real prod stacks (gameDays on): the committed templates pass, in a
 // first preview and as deployed, and each rule refuses its break made to the real az-loss template.
 import { expect } from "chai";
+import { STACK_TAG } from "../../components/gamedays/plan";
+import { fisTargetsOwnStack } from "../../policy/security/rules/fis-targets-own-stack";
 import { evaluateStack, StackEvaluation } from "../../offline/policy/evaluateStack";
 import { runStackFile, StackRun } from "../support/mockCloud";
 import { deployedStackRun } from "../support/stackRuns";
@@ -14,6 +16,10 @@ describe("FIS rules over the real prod stacks", () => {
   let deployed: StackRun;
   before(async () => {
     deployed = await deployedStackRun("prod-us-east-1");
+  });
+
+  it("the rule's stack tag is the one the GameDays component selects by (policy cannot import components, so a test holds them equal)", () => {
+    expect((fisTargetsOwnStack.configSchema?.properties?.stackTagKey as { default?: unknown }).default).to.equal(STACK_TAG);
   });
 
   for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
