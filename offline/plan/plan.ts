@@ -106,32 +106,9 @@ function attributed(error: Error, options: PlanOptions): Error {
   return error.withSources(Object.fromEntries(given.map(([key]) => [key, from])));
 }
 
-/**
- * Runs `fn` with no stack frames captured, unless source maps are on (tests, `node
- * --enable-source-maps`: readable stacks were asked for). The Pulumi SDK captures and formats a stack
- * trace for every promise it tracks (`new Error().stack` in runtime/debuggable.js), used only to
- * report leaked promises; in a plan that is thousands per stack and, measured with `node
- * --cpu-prof`, about 0.7 s of a cold `--all`. Errors the program throws keep their messages, which
- * is what a PlanFailure reports.
- */
-async function withoutStackFrames<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.sourceMapsEnabled) {
-    return fn();
-  }
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return await fn();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
 async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun> {
   try {
-    return await withoutStackFrames(() =>
-      runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) }),
-    );
+    return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) });
   } catch (err) {
     if (err instanceof ProgramRunFailure) {
       throw new PlanFailure(stack, attributed(err.error, options));
