@@ -89,7 +89,7 @@ function actionsOfTemplate(template: GraphResource): GameDayAction[] {
   return actions;
 }
 
-function gameDayOf(graph: ResourceGraph, resources: readonly GraphResource[], template: GraphResource, environment: PolicyEnvironment, price?: number): GameDay {
+function gameDayOf(graph: ResourceGraph, resources: readonly GraphResource[], template: GraphResource, lossShare: number, price?: number): GameDay {
   const fisTargets = targetsOf(template);
   const deps = targetDependencies(template);
   const targets = fisTargets.map((t) => ({
@@ -128,7 +128,7 @@ function gameDayOf(graph: ResourceGraph, resources: readonly GraphResource[], te
     lengthSeconds,
     alarms: metricAlarmsOf(graph, composites),
     stopAlarms: stopConditions.map((s) => s.alarm),
-    azLoss: { maxCapacityLossShare: maxCapacityLossShare(environment) },
+    azLoss: { maxCapacityLossShare: lossShare },
   });
   const scenario = peekString(template.props, "tags", SCENARIO_TAG);
   return {
@@ -150,8 +150,11 @@ export function gameDaysOf(resources: readonly GraphResource[], environment: Pol
   const graph = new ResourceGraph(resources);
   const snapshot = loadPriceSnapshot();
   const actionMinute = snapshot.faultInjection?.actionMinute;
+  const templates = graph.ofType(FIS_TEMPLATE);
+  // The environment's az-loss-survivability share, read only when there is a template to judge.
+  const lossShare = templates.length > 0 ? maxCapacityLossShare(environment) : 0;
   return {
-    templates: graph.ofType(FIS_TEMPLATE).map((t) => gameDayOf(graph, resources, t, environment, actionMinute)),
+    templates: templates.map((t) => gameDayOf(graph, resources, t, lossShare, actionMinute)),
     ...(actionMinute !== undefined ? { price: { actionMinute, source: (snapshot.sources.faultInjection?.[0] ?? "(no source recorded)").split(" ")[0] } } : {}),
   };
 }
