@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { logStreamsArn, retainedLogGroup } from "../shared/logGroup";
 import { azLossTemplate, FleetTargets } from "./azLoss";
 import { auroraFailoverTemplate, cacheAzPowerTemplate } from "./dataTierScenarios";
-import { AccountScope, chooseAzId, Concat, GameDayScenario, SCENARIO_TAG, stackArn, TemplatePlan } from "./plan";
+import { AccountScope, chooseZone, Concat, GameDayScenario, SCENARIO_TAG, stackArn, TemplatePlan } from "./plan";
 
 /** How long each bounded rehearsal lasts (ISO 8601, PT1M to PT12H, the FIS bounds). */
 export interface GameDayDurationSettings {
@@ -120,11 +120,8 @@ export class GameDays extends pulumi.ComponentResource {
     if (args.stopConditionAlarmArns.length === 0) {
       throw new Error("GameDays: at least one stop condition alarm (the stack's trading-degraded alarm) is required");
     }
-    this.azId = chooseAzId(
-      args.zones.map((zone) => zone.azId),
-      args.azId,
-    );
-    const zone = args.zones.find((z) => z.azId === this.azId) as GameDayZone;
+    const zone = chooseZone(args.zones, args.azId);
+    this.azId = zone.azId;
     const concat: Concat<pulumi.Input<string>> = (...parts) => pulumi.concat(...parts);
     const scope: AccountScope<pulumi.Input<string>> = {
       partition: aws.getPartitionOutput({}, parent).partition,

@@ -80,18 +80,16 @@ export function stackArn<T>(concat: Concat<T>, scope: AccountScope<T>, service: 
 }
 
 /**
- * The AZ the AZ-loss rehearsal takes out: `requested` when given (it must be one of the stack's
- * AZ IDs: FIS would otherwise select nothing and the rehearsal would prove nothing), else the first.
+ * The AZ the AZ-loss rehearsal takes out: the one `requested` when given (it must be one of the
+ * stack's: FIS would otherwise select nothing and the rehearsal would prove nothing), else the first.
  */
-export function chooseAzId(stackAzIds: readonly string[], requested?: string): string {
-  if (stackAzIds.length === 0) {
+export function chooseZone<Z extends { azId: string }>(zones: readonly Z[], requested?: string): Z {
+  const chosen = requested === undefined ? zones[0] : zones.find((zone) => zone.azId === requested);
+  if (zones.length === 0) {
     throw new Error("GameDays: the stack has no AZs to take out");
   }
-  if (requested === undefined) {
-    return stackAzIds[0];
+  if (!chosen) {
+    throw new Error(`GameDays: azId "${String(requested)}" is not one of the stack's AZs (${zones.map((zone) => zone.azId).join(", ")})`);
   }
-  if (!stackAzIds.includes(requested)) {
-    throw new Error(`GameDays: azId "${requested}" is not one of the stack's AZs (${stackAzIds.join(", ")})`);
-  }
-  return requested;
+  return chosen;
 }

@@ -10,7 +10,7 @@ import { checkGameDaysConfig, gameDaysConfigShape } from "../../../components/ga
 import { auroraFailoverTemplate, cacheAzPowerTemplate } from "../../../components/gamedays/dataTierScenarios";
 import { fisDurationSeconds } from "../../../components/gamedays/duration";
 import { FIS_ACTIONS, FIS_PERMISSIONS_ON_ALL_RESOURCES, permissionsOf } from "../../../components/gamedays/fisActions";
-import { chooseAzId, Concat, TemplatePlan } from "../../../components/gamedays/plan";
+import { chooseZone, Concat, TemplatePlan } from "../../../components/gamedays/plan";
 
 const concat: Concat<string> = (...parts) => parts.join("");
 const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
@@ -53,10 +53,11 @@ describe("GameDays: FIS durations", () => {
 
 describe("GameDays: the AZ taken out", () => {
   it("is the stack's first AZ by default, or the one asked for if it is the stack's", () => {
-    expect(chooseAzId(["use1-az1", "use1-az2", "use1-az4"])).to.equal("use1-az1");
-    expect(chooseAzId(["use1-az1", "use1-az2", "use1-az4"], "use1-az4")).to.equal("use1-az4");
-    expect(() => chooseAzId(["use1-az1", "use1-az2", "use1-az4"], "use1-az3")).to.throw('azId "use1-az3" is not one of the stack\'s AZs (use1-az1, use1-az2, use1-az4)');
-    expect(() => chooseAzId([])).to.throw(/no AZs/);
+    const zones = ["use1-az1", "use1-az2", "use1-az4"].map((azId) => ({ azId }));
+    expect(chooseZone(zones)).to.equal(zones[0]);
+    expect(chooseZone(zones, "use1-az4")).to.equal(zones[2]);
+    expect(() => chooseZone(zones, "use1-az3")).to.throw('azId "use1-az3" is not one of the stack\'s AZs (use1-az1, use1-az2, use1-az4)');
+    expect(() => chooseZone([])).to.throw(/no AZs/);
   });
 });
 
