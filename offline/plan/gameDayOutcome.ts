@@ -8,11 +8,12 @@
 import { ENVIRONMENT } from "../../services/trading-api/src/config";
 import type { FisTarget } from "../../policy/lib/fis";
 import { GraphResource, ResourceGraph, TYPES } from "../../policy/lib/graph";
-import { asgSpread, cachePlacement, dbClusterPlacements } from "../../policy/lib/placement";
+import { cachePlacement, dbClusterPlacements } from "../../policy/lib/placement";
 import { AzLossConfig, azLossFindings } from "../../policy/lib/resilience/azLoss";
 import { describeSeconds } from "../../policy/lib/resilience/fisDurations";
 import { peekNumber, peekString } from "../../policy/lib/values";
 import type { AlarmFacts } from "./gameDayAlarms";
+import { fleetsHit } from "./gameDayFleet";
 
 /**
  * Aurora's own figure for a failover to a replica: "service is typically restored in less than 60
@@ -104,9 +105,9 @@ function alarmAz(graph: ResourceGraph, alarm: AlarmFacts): string | undefined {
   return azs.size === 1 ? [...azs][0] : undefined;
 }
 
-/** Whether the alarm's AutoScalingGroupName dimension names `asg` (or, unknown in a preview, was computed from it). */
-const watchesGroup = (alarm: AlarmFacts, asg: GraphResource, groupName: string) =>
-  alarm.dimensions.AutoScalingGroupName === groupName || (alarm.unknownDimensions.includes("AutoScalingGroupName") && alarm.dimensionDeps.includes(asg));
+/** Whether the alarm's `dimension` names the fleet (or, unknown in a preview, was computed from it). */
+const watches = (alarm: AlarmFacts, fleet: GraphResource, dimension: string, name: string) =>
+  alarm.dimensions[dimension] === name || (alarm.unknownDimensions.includes(dimension) && alarm.dimensionDeps.includes(fleet));
 
 function stopOf(alarms: ExpectedAlarm[], stopAlarms: readonly string[], lengthSeconds: number): { alarm: string; afterSeconds: number } | undefined {
   const firing = alarms
@@ -122,42 +123,31 @@ const SERVICE_ANSWERS =
 /** The AZ loss of the fleet and its network path: instances (or tasks) stopped, subnets cut. */
 function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
   const { graph } = input;
-  // The group the instances target names by AWS's group tag; in a preview (its name unknown) the
-  // group the targets were computed from; with no group tag, every group spanning the lost AZ.
-  const tags = input.targets.flatMap((t) => t.tags.filter((tag) => tag.key === "aws:autoscaling:groupName").map((tag) => tag.value));
-  const tagged = tags.filter((v): v is string => typeof v === "string");
-  const asgs = graph.ofType(TYPES.autoscalingGroup).filter((asg) =>
-    tags.length === 0 ? asgSpread(graph, asg).azs.includes(az) : tagged.includes(peekString(asg.props, "name") as string) || (tagged.length < tags.length && input.targetDeps.includes(asg)),
-  );
   const effects: string[] = [];
   const kept: string[] = [];
   const alarms: ExpectedAlarm[] = [];
   let detect = TG_DEFAULTS.interval * TG_DEFAULTS.unhealthyThreshold;
   let back = 0;
-  for (const asg of asgs) {
-    const min = peekNumber(asg.props, "minSize");
-    const azCount = asgSpread(graph, asg).azs.length;
-    const groupName = nameOf(asg, "name");
-    const group = graph.refs(asg, "targetGroupArns", [TYPES.targetGroup], ["arn"]).resources[0];
+  for (const fleet of fleetsHit(graph, input.targets, input.targetDeps, az)) {
     const check = (key: keyof typeof TG_DEFAULTS) => {
-      const value = group ? peekNumber(group.props, "healthCheck", key) : undefined;
+      const value = fleet.targetGroup ? peekNumber(fleet.targetGroup.props, "healthCheck", key) : undefined;
       return typeof value === "number" ? value : TG_DEFAULTS[key];
     };
     detect = check("interval") * check("unhealthyThreshold");
-    const grace = peekNumber(asg.props, "healthCheckGracePeriod");
-    back = Math.max(back, (typeof grace === "number" ? grace : 0) + check("interval") * check("healthyThreshold"));
-    if (typeof min !== "number" || azCount === 0) continue;
+    back = Math.max(back, fleet.graceSeconds + check("interval") * check("healthyThreshold"));
+    const { min, azCount } = fleet;
+    if (min === undefined || min <= 0 || azCount === 0) continue;
     // The AZ-loss model's arithmetic (azLoss.ts): the fullest AZ holds ceil(min / AZs).
     const lost = Math.ceil(min / azCount);
     const left = min - lost;
-    kept.push(`${groupName} kept at least ${left} instances in service`);
+    kept.push(`${fleet.name} kept at least ${left} ${fleet.members} in service`);
     effects.push(
-      `auto scaling group ${groupName} keeps ${left} of its minimum ${min} instances in the other ${azCount - 1} AZ(s) (loses ${Math.round((lost / min) * 100)} %; ` +
+      `${fleet.label} ${fleet.name} keeps ${left} of its minimum ${min} ${fleet.members} in the other ${azCount - 1} AZ(s) (loses ${Math.round((lost / min) * 100)} %; ` +
         `az-loss-survivability allows ${Math.round(input.azLoss.maxCapacityLossShare * 100)} %); the load balancer stops routing to ${az} within ${detect} s ` +
         `(health check every ${check("interval")} s, ${check("unhealthyThreshold")} failures)`,
     );
     for (const alarm of input.alarms) {
-      if (alarm.metricName === "GroupInServiceInstances" && watchesGroup(alarm, asg, groupName) && alarm.comparison?.startsWith("LessThan") && (alarm.threshold ?? 0) > left) {
+      if (alarm.metricName === fleet.countMetric && watches(alarm, fleet.resource, fleet.dimension, fleet.name) && alarm.comparison?.startsWith("LessThan") && (alarm.threshold ?? 0) > left) {
         alarms.push({ name: alarm.name, afterSeconds: alarm.breachSeconds, why: `${left} in service < ${alarm.threshold}`, composites: alarm.composites });
       }
     }

@@ -99,7 +99,7 @@ function gameDayOf(graph: ResourceGraph, resources: readonly GraphResource[], te
     selectedBy: targetScope(graph, template, t, "Stack", deps).selectedBy,
     filters: [
       ...t.filters.map((f) => `${f.path} = ${f.values.join(" | ") || "(unknown until the update)"}`),
-      ...Object.entries(t.parameters).map(([k, v]) => `${k} = ${text(v)}`),
+      ...Object.keys(t.parameters).map((k) => `${k} = ${text(peekString(t.parameters, k))}`),
     ],
   }));
   const actions = actionsOfTemplate(template);

@@ -107,6 +107,31 @@ describe("plan: game days", () => {
     expect(preview).to.deep.equal(expected(false));
   });
 
+  it("on Fargate: the ECS service the tasks target names, its minimum, its target group's checks and its grace period", () => {
+    const fx = new Fixture();
+    const stack = gameDayStack(fx, {
+      actions: [
+        { name: "stop-tasks", actionId: "aws:ecs:stop-task", target: { key: "Tasks", value: "tasks" } },
+        { name: "cut", actionId: "aws:network:disrupt-connectivity", parameters: [{ key: "duration", value: "PT10M" }], target: { key: "Subnets", value: "subnets" } },
+      ],
+      targets: () => [{ name: "tasks", resourceType: "aws:ecs:task", selectionMode: "ALL", parameters: { cluster: "trading-fixture", service: "trading-fixture-api" }, filters: [{ path: "AvailabilityZone", values: ["us-east-1c"] }] }],
+    });
+    const tg = fx.add(T.targetGroup, "api-tg", { port: 8080, healthCheck: { interval: 10, unhealthyThreshold: 3, healthyThreshold: 2 } }, { computed: { arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/1" } });
+    fx.add("aws:ecs/service:Service", "api", {
+      name: "trading-fixture-api",
+      desiredCount: 3,
+      healthCheckGracePeriodSeconds: 60,
+      networkConfiguration: { subnets: stack.subnets.map((s) => fx.ref(s)), assignPublicIp: false },
+      loadBalancers: [{ targetGroupArn: fx.ref(tg, "arn"), containerName: "api", containerPort: 8080 }],
+    });
+    const { outcome, actionMinutes } = report(fx).templates[0];
+    expect(outcome.effects).to.have.length(1);
+    // 3 tasks over 3 AZs: 2 left; unhealthy after 3 x 10 s; back 60 s grace + 2 x 10 s after the 10-minute cut.
+    expect(outcome.effects[0]).to.match(/^ECS service trading-fixture-api keeps 2 of its minimum 3 tasks in the other 2 AZ\(s\).* within 30 s \(health check every 10 s, 3 failures\)$/);
+    expect(outcome.recoverySeconds).to.equal(600 + 60 + 20);
+    expect(actionMinutes).to.equal(1 + 10);
+  });
+
   it("prices an instant action at one action-minute, and says when the stack has no template", () => {
     const fx = new Fixture();
     gameDayStack(fx, { actions: [{ name: "failover", actionId: "aws:rds:failover-db-cluster", target: { key: "Clusters", value: "db" } }], targets: () => [] });
