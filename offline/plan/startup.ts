@@ -6,8 +6,8 @@
  *   transpiles as it loads, and maps every frame of every stack trace formatted, and the Pulumi SDK
  *   formats one for each promise it tracks (`new Error().stack` in runtime/debuggable.js, thousands
  *   per stack, short ones: offline/cloud/shortStacks.ts). Measured with `node --cpu-prof`: about a
- *   quarter of a cold `--all`'s CPU. Off, a crash's stack names the transpiled line; `node
- *   --enable-source-maps` (or in NODE_OPTIONS) keeps them on.
+ *   quarter of a cold `--all`'s CPU. Off, a crash's stack names the transpiled line (and program runs
+ *   keep no frames, plan.ts); `node --enable-source-maps` (or in NODE_OPTIONS) keeps them on.
  * - V8's compile cache on (`module.enableCompileCache`, Node.js 22.1+): the code compiled for each
  *   module (@pulumi/aws's thousands of files, the program as tsx emits it) is kept in the OS temp
  *   folder and reused while the module's source is unchanged. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
