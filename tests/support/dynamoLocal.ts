@@ -3,17 +3,19 @@
  * by offline/local/servers/dynamoLocal.ts (the one implementation, shared with `npm run local`);
  * this file adds the run-wide instance.
  *
- * One instance serves the whole mocha run: {@link sharedDynamoLocal} starts it on first use and a
- * root-level `after` hook registered below stops it; each test file creates its own table.
+ * One instance serves each test process (the serial run, or each parallel worker):
+ * {@link sharedDynamoLocal} starts it on first use and it is stopped after the process's last file
+ * (./processEnd.ts); each test file creates its own table.
  */
 import { startDynamoLocal, type DynamoLocal } from "../../offline/local/servers/dynamoLocal";
+import { stopAtProcessEnd } from "./processEnd";
 
 export { startDynamoLocal, type DynamoLocal } from "../../offline/local/servers/dynamoLocal";
 export { freeLoopbackPort } from "../../offline/local/servers/ports";
 
 let shared: Promise<DynamoLocal> | undefined;
 
-/** The run-wide instance, started on first use. */
+/** The process-wide instance, started on first use. */
 export function sharedDynamoLocal(): Promise<DynamoLocal> {
   shared ??= startDynamoLocal();
   return shared;
@@ -25,11 +27,5 @@ export async function stopSharedDynamoLocal(): Promise<void> {
   if (instance) await (await instance).stop();
 }
 
-// Root-level hook: runs once after every suite of the run (mocha attaches it to the root suite).
-// Outside mocha (the benchmark) `after` does not exist and callers stop their own instance.
-if (typeof after === "function") {
-  after(async function () {
-    this.timeout(15_000);
-    await stopSharedDynamoLocal();
-  });
-}
+// Outside mocha (the benchmark) nothing is registered and callers stop their own instance.
+stopAtProcessEnd("DynamoDB Local", 15_000, stopSharedDynamoLocal);

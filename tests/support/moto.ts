@@ -4,13 +4,15 @@
  * migration function (Secrets Manager), every region served by the one process (the region is read
  * from each request's signature).
  *
- * It is started on first use and stopped by a root-level `after` hook. When moto_server is not
- * installed the tests that need it FAIL with the install command: they never skip.
+ * One serves each test process (the serial run, or each parallel worker): started on first use,
+ * stopped after the process's last file (./processEnd.ts). When moto_server is not installed the
+ * tests that need it FAIL with the install command: they never skip.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freeLoopbackPort } from "./dynamoLocal";
+import { stopAtProcessEnd } from "./processEnd";
 
 export const MOTO_INSTALL = "pip install 'moto[server]'";
 /** moto accepts any credentials; fixed ones keep the SDK from looking for real ones. */
@@ -111,17 +113,14 @@ function motoAt(endpoint: string, port: number, child: ChildProcess, hasExited: 
 
 let shared: Promise<Moto> | undefined;
 
-/** The run-wide instance, started on first use. */
+/** The process-wide instance, started on first use. */
 export function sharedMoto(): Promise<Moto> {
   shared ??= startMoto();
   return shared;
 }
 
-if (typeof after === "function") {
-  after(async function () {
-    this.timeout(15_000);
-    const instance = shared;
-    shared = undefined;
-    if (instance) await (await instance.catch(() => undefined))?.stop();
-  });
-}
+stopAtProcessEnd("moto_server", 15_000, async () => {
+  const instance = shared;
+  shared = undefined;
+  if (instance) await (await instance.catch(() => undefined))?.stop();
+});

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -206,9 +206,14 @@ describe("npm run local stopped with Ctrl-C (SIGINT to the terminal's whole proc
   it("Ctrl-C while the servers are still starting: it waits for them, stops them, and leaves no process or temporary directory", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "local-ctrlc-early-"));
     const port = await freeLoopbackPort();
-    const pgDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("trading-pg-")));
+    // Its own temporary folder (TMPDIR, which os.tmpdir() reads): another test process may be
+    // starting a PostgreSQL of its own meanwhile, whose directory must not count as this run's.
+    // Readable by all, as /tmp is: the cluster's directory inside it belongs to the postgres user.
+    const temp = mkdtempSync(path.join(tmpdir(), "local-ctrlc-tmp-"));
+    chmodSync(temp, 0o755);
+    const pgDirs = () => new Set(readdirSync(temp).filter((name) => name.startsWith("trading-pg-")));
     const before = pgDirs();
-    const local = spawn(NPM, ["run", "local"], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port), LOCAL_STATE_DIR: dir }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const local = spawn(NPM, ["run", "local"], { cwd: REPOSITORY, env: { ...process.env, PORT: String(port), LOCAL_STATE_DIR: dir, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     local.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise((resolve) => local.once("exit", resolve));
@@ -231,6 +236,7 @@ describe("npm run local stopped with Ctrl-C (SIGINT to the terminal's whole proc
     } finally {
       if (local.exitCode === null && local.pid) process.kill(-local.pid, "SIGKILL");
       rmSync(dir, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 });
