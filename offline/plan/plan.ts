@@ -107,12 +107,13 @@ function attributed(error: Error, options: PlanOptions): Error {
 }
 
 /**
- * Runs `fn` capturing no stack frames where stacks are unreadable anyway: with source maps off (the
- * CLI, offline/plan/startup.ts) their frames name transpiled lines. The Pulumi SDK captures and
- * formats a stack for every promise it tracks, only to report leaked promises: with the four frames
- * offline/cloud/shortStacks.ts keeps, that formatting was 0.3 s of a cold `--all` by `node
- * --cpu-prof`. Errors keep their messages, which is what a PlanFailure reports; tests (source maps
- * on) and FULL_STACKS=1 keep the frames.
+ * Runs `fn` (a program run and its analysis) capturing no stack frames where stacks are unreadable
+ * anyway: with source maps off (the CLI, offline/plan/startup.ts) their frames name transpiled
+ * lines. The Pulumi SDK captures and formats a stack for every promise it tracks, only to report
+ * leaked promises, and the policy evaluator an Error per not-applicable check: with the four frames
+ * offline/cloud/shortStacks.ts keeps, that was 0.3 s of a cold `--all` by `node --cpu-prof`. Errors
+ * keep their messages, which is what a PlanFailure reports; tests (source maps on) and
+ * FULL_STACKS=1 keep the frames.
  */
 async function withoutStackFrames<T>(fn: () => Promise<T>): Promise<T> {
   if (process.sourceMapsEnabled || process.env.FULL_STACKS || process.env.PLAN_FULL_STACKS) {
@@ -129,9 +130,7 @@ async function withoutStackFrames<T>(fn: () => Promise<T>): Promise<T> {
 
 async function runOrFail(stack: string, options: PlanOptions): Promise<StackRun> {
   try {
-    return await withoutStackFrames(() =>
-      runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) }),
-    );
+    return await runStackFile(stack, { preview: options.preview, overrides: options.overrides, stackReferences: stackReferencesFor(stack) });
   } catch (err) {
     if (err instanceof ProgramRunFailure) {
       throw new PlanFailure(stack, attributed(err.error, options));
@@ -197,7 +196,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<St
   if (!hasStackFile(stack)) {
     throw new PlanFailure(stack, new Error(noStackFileMessage(stack)));
   }
-  return withShortStacks(async () => {
+  return withShortStacks(() => withoutStackFrames(async () => {
     const started = performance.now();
     const run = await runOrFail(stack, options);
     const programMs = performance.now() - started;
@@ -205,7 +204,7 @@ export async function plan(stack: string, options: PlanOptions = {}): Promise<St
       deployedOutputs.set(stack, run.outputs);
     }
     return await planFromRun(run, options, programMs);
-  });
+  }));
 }
 
 /** What a stack name with no file gets: the file looked for and the stacks there are. */
