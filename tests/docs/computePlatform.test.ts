@@ -196,5 +196,10 @@ describe("README: choosing a compute platform", function () {
       expect(versioning.map((v) => (v.inputs.versioningConfiguration as { status?: string } | undefined)?.status)).to.deep.equal(["Enabled"]);
       expect(SECTION).to.include("`BucketNotEmpty`").and.include("every object version: the artifact bucket is versioned");
     });
+
+    it("switching back, prod's ECR repository is not force-deleted either, so its images must go first", () => {
+      expect(fargate.single("aws:ecr/repository:Repository").inputs.forceDelete).to.equal(false);
+      expect(SECTION).to.include("ECR repository is not force-deleted either").and.include("delete its images before the final `pulumi up`");
+    });
   });
 });
