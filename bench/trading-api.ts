@@ -23,9 +23,9 @@
  * prints its profile's top frames. Figures go to stdout and bench/results/ (git-ignored). Not a test:
  * the numbers depend on the machine.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { startDynamoLocal, type DynamoLocal } from "../tests/support/dynamoLocal";
 import { openLoop, type OpenLoopResult } from "./openLoop";
 import { formatTopFrames } from "./profileTop";
@@ -43,6 +43,9 @@ const P99_GOAL_MS = 2;
 const IMPLS: Impl[] = ["bare", "fastify", "service"];
 const STORES = (process.env.BENCH_STORES ?? "memory").split(",").map((s) => s.trim()) as Store[];
 for (const store of STORES) if (store !== "dynamo" && store !== "memory") throw new Error(`BENCH_STORES: expected memory and/or dynamo, got ${store}`);
+/** BENCH_OPS=read (or place) measures one operation only (profiling one path). */
+const OPS = (process.env.BENCH_OPS ?? "place,read").split(",").map((s) => s.trim()) as Op[];
+for (const op of OPS) if (op !== "place" && op !== "read") throw new Error(`BENCH_OPS: expected place and/or read, got ${op}`);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 interface StoreResult {
@@ -50,9 +53,10 @@ interface StoreResult {
   /** redis-server's CPU per service request (it shares the machine's CPUs; the targets do not count it). */
   redisUs: Record<Op, number>;
   latency: Record<Op, { rate: number; service: OpenLoopResult; bare: OpenLoopResult }>;
-  /** Every request the service answered (warm-ups and latency runs included), for the profile's per-request figures. */
-  served: number;
-  profile?: string;
+  /** Every request each target answered (warm-ups and latency runs included), for the profiles' per-request figures. */
+  served: Record<Impl, number>;
+  /** Each target's CPU profile (BENCH_CPU_PROF). */
+  profiles?: Record<Impl, string>;
 }
 
 const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
@@ -61,12 +65,8 @@ const loadAverage = () => loadavg().map((l) => l.toFixed(2)).join(" ");
  * `op` against every target: a one-second warm-up each, then three samples each in a rotating
  * order, so drift (JIT, GC as the in-memory store grows, the machine's other load) hits all alike.
  */
-async function compare(op: Op, targets: Record<Impl, Target>, store: Store, redisCpu: () => number): Promise<{ medians: Record<Impl, Sample>; redisUs: number; served: number }> {
-  let served = 0;
-  for (const impl of IMPLS) {
-    const warm = await load(targets[impl], op, 1, CONNECTIONS, `warm-${store}-${impl}`);
-    if (impl === "service") served += warm.requests;
-  }
+async function compare(op: Op, targets: Record<Impl, Target>, store: Store, redisCpu: () => number, served: Record<Impl, number>): Promise<{ medians: Record<Impl, Sample>; redisUs: number }> {
+  for (const impl of IMPLS) served[impl] += (await load(targets[impl], op, 1, CONNECTIONS, `warm-${store}-${impl}`)).requests;
   const samples: Record<Impl, Sample[]> = { bare: [], fastify: [], service: [] };
   const redis: number[] = [];
   for (let turn = 0; turn < 3; turn++) {
@@ -74,15 +74,13 @@ async function compare(op: Op, targets: Record<Impl, Target>, store: Store, redi
       const impl = IMPLS[(turn + k) % IMPLS.length];
       const before = redisCpu();
       const sample = await load(targets[impl], op, SECONDS, CONNECTIONS, `${store}-${impl}-${turn}`);
-      if (impl === "service") {
-        redis.push((redisCpu() - before) / Math.max(1, sample.requests));
-        served += sample.requests;
-      }
+      if (impl === "service") redis.push((redisCpu() - before) / Math.max(1, sample.requests));
+      served[impl] += sample.requests;
       samples[impl].push(sample);
     }
   }
   redis.sort((x, y) => x - y);
-  return { medians: { bare: median(samples.bare), fastify: median(samples.fastify), service: median(samples.service) }, redisUs: redis[1], served };
+  return { medians: { bare: median(samples.bare), fastify: median(samples.fastify), service: median(samples.service) }, redisUs: redis[1] };
 }
 
 function httpRequest(target: Target, op: Op, label: string): (i: number) => string {
@@ -98,37 +96,33 @@ async function latencyAt(target: Target, op: Op, rate: number, label: string): P
   return openLoop({ port: target.port, rate, seconds: LATENCY_SECONDS, connections: LATENCY_CONNECTIONS, request: httpRequest(target, op, label), expectedStatus: op === "place" ? 201 : 200 });
 }
 
-function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => resolve(dir, f));
-  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-}
-
 async function measureStore(store: Store, env: Record<string, string>, redisCpu: () => number): Promise<StoreResult> {
-  const profileArgs = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
-  const service = await startTarget("service", store, env, profileArgs);
-  const bare = await startTarget("bare", store, env);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const profileOf = (impl: Impl) => resolve(PROFILE_DIR ?? "", `${impl}-${store}-${stamp}.cpuprofile`);
+  const start = (impl: Impl) => startTarget(impl, store, env, PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${basename(profileOf(impl))}`] : []);
+  const service = await start("service");
   // Every target gets the service's header, so all parse the same request bytes.
-  const targets: Record<Impl, Target> = { service, bare: { ...bare, authorization: service.authorization }, fastify: { ...(await startTarget("fastify", store, env)), authorization: service.authorization } };
-  const result = { samples: {}, redisUs: {}, latency: {}, served: 0 } as StoreResult;
+  const targets: Record<Impl, Target> = { service, bare: { ...(await start("bare")), authorization: service.authorization }, fastify: { ...(await start("fastify")), authorization: service.authorization } };
+  const result = { samples: {}, redisUs: {}, latency: {}, served: { bare: 0, fastify: 0, service: 0 } } as StoreResult;
   try {
-    for (const op of ["place", "read"] as const) {
-      const { medians, redisUs, served } = await compare(op, targets, store, redisCpu);
-      result.served += served;
+    for (const op of OPS) {
+      const { medians, redisUs } = await compare(op, targets, store, redisCpu, result.served);
       result.samples[op] = medians;
       result.redisUs[op] = redisUs;
     }
-    for (const op of ["place", "read"] as const) {
+    for (const op of OPS) {
       const rate = Math.max(100, Math.round(result.samples[op].service.rps / 2));
       const serviceLatency = await latencyAt(targets.service, op, rate, `latency-${store}-service`);
       const bareLatency = await latencyAt(targets.bare, op, rate, `latency-${store}-bare`);
       result.latency[op] = { rate, service: serviceLatency, bare: bareLatency };
-      result.served += serviceLatency.answered;
+      result.served.service += serviceLatency.answered;
+      result.served.bare += bareLatency.answered;
     }
   } finally {
     await Promise.all(IMPLS.map((impl) => stopTarget(targets[impl])));
   }
-  if (PROFILE_DIR) result.profile = newestProfile(PROFILE_DIR);
+  if (PROFILE_DIR) result.profiles = { bare: profileOf("bare"), fastify: profileOf("fastify"), service: profileOf("service") };
   return result;
 }
 
@@ -138,7 +132,7 @@ const ms = (x: number) => x.toFixed(2);
 function report(results: Partial<Record<Store, StoreResult>>): void {
   const rows = [`${pad("store", 8)}${pad("op", 7)}${pad("target", 9)}${pad("req/s", 10)}${pad("cpu us/req", 12)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("requests", 10)}unexpected`];
   for (const [store, r] of Object.entries(results)) {
-    for (const op of ["place", "read"] as const) {
+    for (const op of OPS) {
       for (const impl of IMPLS) {
         const s = r.samples[op][impl];
         rows.push(`${pad(store, 8)}${pad(op, 7)}${pad(impl, 9)}${pad(s.rps.toFixed(0), 10)}${pad(s.cpuUs.toFixed(1), 12)}${pad(String(s.p50), 8)}${pad(String(s.p99), 8)}${pad(String(s.requests), 10)}${s.unexpected}`);
@@ -147,7 +141,7 @@ function report(results: Partial<Record<Store, StoreResult>>): void {
   }
   console.log(`\nclosed loop, ${CONNECTIONS} connections (CPU per request is the target process's own; p50/p99 here are at full load):\n${rows.join("\n")}\n`);
   for (const [store, r] of Object.entries(results)) {
-    for (const op of ["place", "read"] as const) {
+    for (const op of OPS) {
       const { bare, fastify, service } = r.samples[op];
       const ratio = service.cpuUs / bare.cpuUs;
       console.log(
@@ -159,7 +153,7 @@ function report(results: Partial<Record<Store, StoreResult>>): void {
   }
   const latencyRows = [`${pad("store", 8)}${pad("op", 7)}${pad("target", 9)}${pad("rate/s", 8)}${pad("p50 ms", 8)}${pad("p99 ms", 8)}${pad("max ms", 8)}${pad("p99 from due", 14)}${pad("answered", 10)}unexpected`];
   for (const [store, r] of Object.entries(results)) {
-    for (const op of ["place", "read"] as const) {
+    for (const op of OPS) {
       const l = r.latency[op];
       for (const [impl, x] of [["service", l.service], ["bare", l.bare]] as const) {
         latencyRows.push(`${pad(store, 8)}${pad(op, 7)}${pad(impl, 9)}${pad(String(l.rate), 8)}${pad(ms(x.p50), 8)}${pad(ms(x.p99), 8)}${pad(ms(x.max), 8)}${pad(ms(x.p99FromDue), 14)}${pad(String(x.answered), 10)}${x.unexpected}`);
@@ -168,7 +162,7 @@ function report(results: Partial<Record<Store, StoreResult>>): void {
   }
   console.log(`\nopen loop at half the service's peak rate, ${LATENCY_SECONDS} s, ${LATENCY_CONNECTIONS} connections (latency from the request's write; "from due" adds the generator's lag):\n${latencyRows.join("\n")}\n`);
   for (const [store, r] of Object.entries(results)) {
-    for (const op of ["place", "read"] as const) {
+    for (const op of OPS) {
       const p99 = r.latency[op].service.p99;
       console.log(`${store}/${op}: service p99 at ${r.latency[op].rate}/s = ${ms(p99)} ms -> goal < ${P99_GOAL_MS} ms ${p99 < P99_GOAL_MS ? "MET" : "NOT MET"}`);
     }
@@ -202,9 +196,8 @@ async function main(): Promise<void> {
   );
   console.log(`load average at the end: ${loadAverage()}`);
   for (const r of Object.values(results)) {
-    if (!r.profile) continue;
-    // The profile covers the whole process, start-up included: per request is a slight upper bound.
-    console.log(`\n${formatTopFrames(r.profile, r.served)}`);
+    // A profile covers the whole process, start-up included: per request is a slight upper bound.
+    for (const impl of IMPLS) if (r.profiles) console.log(`\n${impl}: ${formatTopFrames(r.profiles[impl], r.served[impl])}`);
   }
   const dir = resolve(__dirname, "results");
   mkdirSync(dir, { recursive: true });
