@@ -4,15 +4,17 @@
  * timings depend on the machine and its load (printed with them).
  *
  * The breakdown, in the order a cold `npm run plan -- --all` pays it:
- * - process start to this file: Node's start-up and tsx (`--import tsx`) registering;
- * - module loading, by group: the Pulumi SDK (which also loads the 9 MB `typescript` compiler for
- *   closure serialisation), the AWS provider SDK (every service's index, resources lazily), the
- *   policy SDK, and the repository's own modules (the plan, the mock cloud, the policy packs, the
- *   program's components), each transpiled by tsx (esbuild, cached in the OS temp folder);
+ * - process start to this file: Node's start-up, tsx (`--import tsx`) registering and the CLI's
+ *   start-up settings (offline/plan/startup.ts: source maps off, V8's compile cache);
+ * - module loading, by group: the Pulumi SDK (its `typescript` compiler, for closure serialisation,
+ *   deferred by startup.ts to first use), the AWS provider SDK (every service's index, resources
+ *   lazily), the policy SDK, and the repository's own modules (the plan, the mock cloud, the policy
+ *   packs, the program's components), each transpiled by tsx (esbuild, cached in the OS temp folder);
  * - the esbuild bundles of the trading API (components/cluster/artifact.ts bundleService) and of the
- *   two Lambda handlers (components/dynamo/bundle.ts), which the first program run builds once per
- *   process (timed here on their own, before pass 1; esbuild's work runs in its own process, so
- *   the CPU column shows only this process's share);
+ *   two Lambda handlers (components/dynamo/bundle.ts), which the first program run needs once per
+ *   process: from the bundle cache (components/shared/bundleCache.ts) when no input changed, else
+ *   built (timed here on their own, before pass 1; esbuild's work runs in its own process, so the
+ *   CPU column shows only this process's share);
  * - what is left of the first pass over later ones: the resource classes @pulumi/aws loads on first
  *   use, and V8 compiling the program's functions the first time they run;
  * - per stack: running the program in the mock cloud, and the analysis (policy packs, cost,
@@ -120,19 +122,19 @@ async function main(): Promise<void> {
   console.log(`  ${"process start -> bench (node, tsx registering)".padEnd(58)}${ms(startedAt)}  ${ms(cpuMs())}`);
   // Loaded one group at a time so each is timed on its own (a group's figure excludes what an
   // earlier group already loaded); `import` would load them all before the first line runs.
-  timed("load @pulumi/pulumi (with typescript, grpc, protobuf)", () => requireNow("@pulumi/pulumi") as unknown);
+  timed("load @pulumi/pulumi (grpc, protobuf; typescript on first use)", () => requireNow("@pulumi/pulumi") as unknown);
   timed("load @pulumi/aws (every service's index)", () => requireNow("@pulumi/aws") as unknown);
   timed("load @pulumi/policy", () => requireNow("@pulumi/policy") as unknown);
   const { plan, stacksInPlanOrder } = timed("load the repository's modules (plan, mock cloud, packs, program)", () => requireNow("../offline/plan/plan") as PlanModule);
   const { bundleService } = requireNow("../components/cluster/artifact") as ArtifactModule;
-  timed("esbuild bundle of the trading API (once per process)", () => bundleService());
+  timed("bundle of the trading API (cache or esbuild, once per process)", () => bundleService());
   const { bundleHandler, STREAM_PROCESSOR_ENTRY } = requireNow("../components/dynamo/bundle") as BundleModule;
   const { MIGRATION_HANDLER_ENTRY } = requireNow("../services/reference-data/contract") as ReferenceDataContract;
   {
     const t = performance.now();
     const c = process.cpuUsage();
     await Promise.all([bundleHandler(STREAM_PROCESSOR_ENTRY), bundleHandler(MIGRATION_HANDLER_ENTRY)]);
-    console.log(`  ${"esbuild bundles of the two Lambda handlers (once per process)".padEnd(58)}${ms(performance.now() - t)}  ${ms(cpuMs(c))}`);
+    console.log(`  ${"bundles of the two Lambda handlers (cache or esbuild)".padEnd(58)}${ms(performance.now() - t)}  ${ms(cpuMs(c))}`);
   }
   const beforePasses = performance.now();
   const cpuBeforePasses = cpuMs();
