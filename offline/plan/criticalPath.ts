@@ -205,7 +205,7 @@ export function sourcesLine(cp: CriticalPath): string {
   const seconds = (kind: CreationTimeSource["kind"]) => cp.chain.filter((s) => s.source.kind === kind).reduce((sum, s) => sum + s.seconds, 0);
   const published = seconds("published");
   return (
-    `Times are typical creation times per type, not guarantees (offline/plan/creationTimes.ts cites each one's AWS document): ` +
+    `Times are typical creation times per type, not guarantees (offline/plan/creationTimes.ts cites each one's source): ` +
     `${formatDuration(published)} of the path from durations AWS publishes, ${formatDuration(seconds("estimate"))} estimated.`
   );
 }
