@@ -53,7 +53,13 @@ const T = {
   record: "aws:route53/record:Record",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   cluster: "aws:rds/cluster:Cluster",
+  ecsService: "aws:ecs/service:Service",
 } as const;
+
+/** What the stack's fleet is made of: the ECS service's tasks on Fargate, else the group's instances. */
+function fleetNoun(run: StackRun): "tasks" | "instances" {
+  return run.ofType(T.ecsService).length > 0 ? "tasks" : "instances";
+}
 
 /** The global cluster the stack's Aurora cluster is a member of (owned, or joined), if any. */
 function globalClusterOf(run: StackRun): string | undefined {
@@ -82,6 +88,7 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
   const detection = HEALTH_CHECK.requestInterval * HEALTH_CHECK.failureThreshold;
   const command = (to: string, force: boolean) => `npm run failover -- --env ${environment} --to ${to}${force ? " --force" : ""}`;
   const globalDatabase = globalClusterOf(run);
+  const fleet = fleetNoun(run);
 
   if (!writesHere) {
     return {
@@ -90,7 +97,7 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
       otherRegions,
       writesHere,
       keepsWorking: [
-        `${initial} (the write region) keeps taking writes and serving reads: its instances read their own flag; ${region}'s flag being unreadable changes nothing there.`,
+        `${initial} (the write region) keeps taking writes and serving reads: its ${fleet} read their own flag; ${region}'s flag being unreadable changes nothing there.`,
         dnsName
           ? `${dnsName} keeps answering with ${initial} (PRIMARY); ${region}'s ${failoverRole} record only matters if ${initial} fails too.`
           : "No DNS failover is configured: clients keep using their region's ALB name.",
@@ -120,20 +127,20 @@ export function regionLossOf(run: StackRun): RegionLoss | undefined {
       dnsName
         ? `${dnsName}: Route 53 answers with ${other}'s SECONDARY record once ${region}'s health check fails (about ${detection} s: every ${HEALTH_CHECK.requestInterval} s, ${HEALTH_CHECK.failureThreshold} failures), so clients reach the surviving region for reads at once.`
         : `No DNS failover is configured: clients must switch to ${other}'s ALB name themselves.`,
-      `${region}'s instances that are still running but cannot read their flag stop writing ${flagBound()} after their last read (fenced).`,
+      `${region}'s ${fleet} that are still running but cannot read their flag stop writing ${flagBound()} after their last read (fenced).`,
     ],
     failoverChanges: [
       `Run ${command(other, true)} (--force: ${region}'s ReplicationLatency cannot be read while it is down).`,
       `${flagName} in ${region}: set to ${other} with a new epoch, best effort (it is unreachable: the command says so and waits out the fence bound).`,
       `Its stream consumer (${run.ofType(T.mapping)[0]?.name ?? "mapping"}): disabled, best effort.`,
-      `${flagName} in ${other}: set to ${other} with that epoch; ${other}'s stream consumer enabled; its instances report write mode within one poll.`,
+      `${flagName} in ${other}: set to ${other} with that epoch; ${other}'s stream consumer enabled; its ${fleet} report write mode within one poll.`,
       dnsName ? `Route 53: ${region}'s PRIMARY health check forced unhealthy (Disabled + Inverted), so ${dnsName} stays on ${other} when ${region} returns.` : "DNS: not configured, nothing to change.",
     ],
     recoveryPoint:
       `The ReplicationLatency ${region} -> ${other} at the moment of loss (typically under a second; AWS gives no SLA for it): writes acknowledged in ${region} ` +
       `within that window are missing in ${other} until ${region} returns, and then replicate item by item (last writer wins against writes made in ${other} meanwhile).`,
     manualSteps: [
-      `When ${region} answers again: run ${command(other, false)} once more. It fences ${region} (flag, stream consumer); until then its instances, once they can read ${other}'s newer flag, stay read-only, but its stream consumer may resume.`,
+      `When ${region} answers again: run ${command(other, false)} once more. It fences ${region} (flag, stream consumer); until then its ${fleet}, once they can read ${other}'s newer flag, stay read-only, but its stream consumer may resume.`,
       `Positions: fills written in ${region} during the lag window reach ${other} late; if ${region}'s consumer ran again before the re-run, recompute the positions of the accounts it touched from their fills.`,
       globalDatabase
         ? `The cache is ${region}'s own; ${other}'s is filled from ${other}'s reader of the global database, which already holds the reference data.`

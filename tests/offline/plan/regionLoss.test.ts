@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { PLAIN } from "../../../offline/plan/format";
 import { plan } from "../../../offline/plan/plan";
 import { renderPlan } from "../../../offline/plan/render";
-import { plannedStack } from "./support";
+import { plannedFargateStack, plannedStack } from "./support";
 
 describe("offline plan: region loss", function () {
   this.timeout(120_000);
@@ -55,5 +55,16 @@ describe("offline plan: region loss", function () {
     const plan = await plannedStack("dev");
     expect(plan.regionLoss).to.equal(undefined);
     expect(renderPlan(plan, PLAIN)).to.contain("8. Region loss\n  dev runs in us-east-1 only: losing the region loses the environment");
+  });
+
+  it("on Fargate the fleet it speaks of is the service's tasks, never instances", async () => {
+    for (const stack of ["prod-us-east-1", "prod-eu-west-1"]) {
+      const loss = (await plannedFargateStack(stack)).regionLoss;
+      const text = [...(loss?.keepsWorking ?? []), ...(loss?.failoverChanges ?? []), ...(loss?.manualSteps ?? [])].join("\n");
+      expect(text, stack).to.not.match(/\binstances\b/);
+      expect(text, stack).to.contain("tasks");
+    }
+    const ec2 = (await plannedStack("prod-us-east-1")).regionLoss;
+    expect(ec2?.keepsWorking.join("\n")).to.contain("us-east-1's instances that are still running");
   });
 });
