@@ -2,7 +2,8 @@
  * The two baselines the service is measured against (server.ts, BENCH_IMPL=bare or fastify): each
  * answers the two routes of the load with the same OrderStore calls the service makes, and nothing
  * else (no authentication, validation, risk checks, metrics, gate or log line):
- * - `bare`: a node:http handler, JSON.parse of the body and JSON.stringify of the answer;
+ * - `bare`: a node:http handler, JSON.parse of the body and JSON.stringify of the answer, sent with
+ *   its Content-Length;
  * - `fastify`: a plain Fastify route per operation (default JSON parser and serialiser, logger off).
  * The difference between the two is Fastify's own cost; between fastify and the service, the
  * service's. Both place orders as the service with risk checks does: with the open-order counter in
@@ -53,9 +54,12 @@ export async function listenBare(store: OrderStore, extraUs = 0): Promise<number
     respond(404, { error: "not_found" });
   };
   const server = createServer((req, res: ServerResponse) => {
+    // With the length given, Node sends the body whole, as Fastify does; headers set by writeHead
+    // alone would make it chunked (Node adds no Content-Length once the head is written).
     const respond = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(body));
+      const text = JSON.stringify(body);
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
     };
     handle(req, respond).catch(() => respond(500, { error: "internal_error" }));
   });
