@@ -115,7 +115,7 @@ async function main(): Promise<void> {
     const response =
       op === "read"
         ? await app.inject({ method: "GET", url: paths[sequence % paths.length], headers: { authorization } })
-        : await app.inject({ method: "POST", url: "/v1/orders", headers: { authorization, "content-type": "application/json" }, payload: orderBody(label, sequence) });
+        : await app.inject({ method: "POST", url: "/v1/orders", headers: { authorization, "content-type": "application/json" }, payload: orderBody(label.replace(/[^A-Za-z0-9._:-]/g, "-"), sequence) });
     if (response.statusCode !== (op === "read" ? 200 : 201)) throw new Error(`${label}: ${response.statusCode} ${response.body}`);
   };
   const run = async (app: FastifyInstance, label: string, n: number) => {
