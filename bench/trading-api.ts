@@ -112,7 +112,7 @@ async function measureStore(store: Store, env: Record<string, string>, redisCpu:
       result.redisUs[op] = redisUs;
     }
     for (const op of OPS) {
-      const rate = Math.max(100, Math.round(result.samples[op].service.rps / 2));
+      const rate = Math.max(1, Math.round(result.samples[op].service.rps / 2));
       const serviceLatency = await latencyAt(targets.service, op, rate, `latency-${store}-service`);
       const bareLatency = await latencyAt(targets.bare, op, rate, `latency-${store}-bare`);
       result.latency[op] = { rate, service: serviceLatency, bare: bareLatency };
