@@ -147,7 +147,8 @@ export function spreadOverZones(count: number, zoneCount: number): number[] {
 }
 
 /**
- * Aurora promotion tier of the i-th instance. Instance 0 is created first and becomes the writer;
+ * Aurora promotion tier of the i-th instance. In a cluster with a writer, instance 0 is created
+ * first and becomes it (on a global secondary, which has none, all are readers created at once);
  * readers get tiers 1, 2, … in order so that the failover target is predictable (the reader in the
  * next AZ first) instead of Aurora picking among equal tiers. Tiers stop at 15.
  */
