@@ -1,14 +1,16 @@
 /**
  * How `npm test` runs the suite (tests/support/suite.ts): which files run alone and which in
  * parallel, the merged summary's closing line, and the shared servers' stop once per test process
- * (tests/support/processEnd.ts), in a parallel worker as in a serial run. The last is proved on
- * generated test files run by the repository's own mocha and .mocharc.json.
+ * (tests/support/processEnd.ts), in a parallel worker as in a serial run, and the lock the
+ * one-at-a-time files take turns with (tests/support/oneAtATime.ts). The stop is proved on generated
+ * test files run by the repository's own mocha and .mocharc.json.
  */
 import { expect } from "chai";
 import { spawn } from "node:child_process";
-import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { globSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { acquire, ONE_AT_A_TIME, release } from "../support/oneAtATime";
 import { RUN_ALONE, START_FIRST, suiteFiles } from "../support/suite";
 import { mergeReports, summaryLines, type RunReport } from "../support/suiteSummary";
 
@@ -36,6 +38,39 @@ describe("npm test's runner", () => {
     const first = START_FIRST.filter((file) => all.includes(file));
     expect(parallel.slice(0, first.length)).to.deep.equal(first);
     expect(parallel).to.include("tests/runtime/testSuite.test.ts");
+  });
+
+  it("the one-at-a-time files run in the parallel run, none of them next to another in the start order", () => {
+    const { parallel } = suiteFiles();
+    expect(parallel).to.include.members(ONE_AT_A_TIME);
+    const positions = ONE_AT_A_TIME.map((file) => START_FIRST.indexOf(file)).sort((a, b) => a - b);
+    expect(positions[0]).to.equal(0);
+    for (let i = 1; i < positions.length; i++) expect(positions[i] - positions[i - 1]).to.be.greaterThan(1);
+  });
+
+  it("the one-at-a-time lock: a second taker waits for the release; a lock whose holder is gone is taken over", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "one-at-a-time-"));
+    try {
+      const lock = path.join(dir, "lock");
+      await acquire(lock);
+      let second = false;
+      const waiting = acquire(lock).then(() => (second = true));
+      await new Promise((r) => setTimeout(r, 600));
+      expect(second, "taken while held").to.equal(false);
+      release(lock);
+      await waiting;
+      expect(second).to.equal(true);
+      release(lock);
+      // A holder that died without releasing: a pid no process has (a child that has exited).
+      const gone = spawn(process.execPath, ["-e", ""]);
+      await new Promise((resolve) => gone.once("exit", resolve));
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, "pid"), String(gone.pid));
+      await acquire(lock);
+      expect(readFileSync(path.join(lock, "pid"), "utf8")).to.equal(String(process.pid));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("every test file that writes a stack file into the project root runs alone", () => {

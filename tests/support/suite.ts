@@ -6,7 +6,9 @@
  * 2. Every other file runs under `mocha --parallel` (one worker per core, at least two): most of
  *    the suite's time is spent waiting on servers and child processes, which two workers overlap.
  *    The longest files are handed out first ({@link START_FIRST}), so no worker is left with one of
- *    them at the end while the other has nothing to do.
+ *    them at the end while the other has nothing to do. The few files that must not run beside
+ *    each other (./oneAtATime.ts) take turns through a lock under SUITE_LOCK_DIR; they are spaced
+ *    out in that list so that one seldom waits for the other.
  *
  * Each run's reporter writes its counts and file timings to a file (its summaryFile option, see
  * ./summaryReporter.ts); this prints the slowest files over both and the closing line, last, and
@@ -34,14 +36,18 @@ export const RUN_ALONE = [
   "tests/offline/preflight/preflight.test.ts",
 ];
 
-/** The longest files (bench/README.md's timings), started first; a file missing here is skipped. */
+/**
+ * The longest files (bench/README.md's timings), started first; a file missing here is skipped. The
+ * one-at-a-time files are apart: the drill first, the failover command's test after about as much
+ * work as the drill takes, the fault test further on.
+ */
 export const START_FIRST = [
   "tests/failover/drill.test.ts",
-  "tests/services/failover.test.ts",
   "tests/policy/stacks.test.ts",
   "tests/policy/server.test.ts",
   "tests/offline/local/local.test.ts",
   "tests/offline/cliErrors.test.ts",
+  "tests/services/failover.test.ts",
   "tests/stacks/dataTier.test.ts",
   "tests/stacks/deployCorrectness.test.ts",
   "tests/offline/plan/plan.test.ts",
@@ -59,8 +65,8 @@ export function suiteFiles(root: string = REPO_ROOT): { alone: string[]; paralle
 }
 
 /** Runs mocha with `args`, its output passed through; resolves to its report (undefined if it wrote none) and exit code. */
-async function mocha(args: string[], reportFile: string): Promise<{ code: number; report: RunReport | undefined }> {
-  const child = spawn(MOCHA, [...args, "--reporter-option", `summaryFile=${reportFile}`], { cwd: REPO_ROOT, stdio: "inherit" });
+async function mocha(args: string[], reportFile: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; report: RunReport | undefined }> {
+  const child = spawn(MOCHA, [...args, "--reporter-option", `summaryFile=${reportFile}`], { cwd: REPO_ROOT, stdio: "inherit", env: { ...process.env, ...env } });
   const code = await new Promise<number>((resolve) => {
     child.once("error", () => resolve(1));
     child.once("exit", (status, signal) => resolve(status ?? (signal ? 1 : 0)));
@@ -80,7 +86,7 @@ async function main(): Promise<number> {
     const runs = [];
     if (alone.length > 0) runs.push({ name: "files that run alone", ...(await mocha(alone, path.join(dir, "alone.json"))) });
     if (parallel.length > 0) {
-      runs.push({ name: `parallel files (${jobs} workers)`, ...(await mocha(["--parallel", "--jobs", String(jobs), ...parallel], path.join(dir, "parallel.json"))) });
+      runs.push({ name: `parallel files (${jobs} workers)`, ...(await mocha(["--parallel", "--jobs", String(jobs), ...parallel], path.join(dir, "parallel.json"), { SUITE_LOCK_DIR: dir })) });
     }
     const missing = runs.filter((run) => run.report === undefined);
     for (const run of missing) console.log(`suite: the mocha run of ${run.name} exited with ${run.code} before reporting`);
