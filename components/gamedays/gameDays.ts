@@ -84,17 +84,6 @@ export interface GameDaysArgs {
 const DEFAULT_DURATION = "PT10M";
 
 /**
- * Where a role's reads that IAM authorises only on `*` go: a policy of their own on the role, with a
- * suppression of iam-least-privilege for exactly that policy (the role's scoped statements are a
- * separate RolePolicy, judged in full). The reason names why; the expiry makes it reviewed.
- */
-const READS_SUPPRESSION = {
-  key: "policy-suppress:iam-least-privilege",
-  value:
-    "2027-06-30 FIS target resolution reads that IAM authorises only on every resource: EC2 Describe calls and tag:GetResources have no resource type - components/gamedays/fisActions.ts",
-};
-
-/**
  * AWS FIS experiment templates that rehearse the failures the stack claims to survive: one AZ lost
  * (fleet and network path), Aurora's writer failed over, the cache's nodes in one AZ powered off.
  * Each template has its own role with exactly its actions' permissions, targets only this stack's
@@ -201,11 +190,13 @@ export class GameDays extends pulumi.ComponentResource {
             },
           ],
         }),
+        // The reads IAM authorises only on `*` are a policy of their own, apart from the scoped one
+        // below; iam-least-privilege admits `*` for exactly these (ACTIONS_ONLY_ON_ALL_RESOURCES).
         inlinePolicies:
           reads.length > 0
             ? [{ name: "target-resolution-reads", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "TargetResolutionReads", Effect: "Allow", Action: reads, Resource: "*" }] }) }]
             : [],
-        tags: { ...tags, [SCENARIO_TAG]: plan.scenario, ...(reads.length > 0 ? { [READS_SUPPRESSION.key]: READS_SUPPRESSION.value } : {}) },
+        tags: { ...tags, [SCENARIO_TAG]: plan.scenario },
       },
       { parent: this },
     );

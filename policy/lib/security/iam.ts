@@ -102,6 +102,14 @@ export const ACTIONS_ONLY_ON_ALL_RESOURCES: readonly { action: string; source: s
   { action: "ecr:GetAuthorizationToken", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html" },
   // Custom metrics: PutMetricData has no resource type (scope it with the cloudwatch:namespace condition key).
   { action: "cloudwatch:PutMetricData", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html" },
+  // An FIS experiment role's target resolution (the FIS actions reference's permissions for
+  // aws:ec2:stop-instances and aws:network:disrupt-connectivity; the Describe calls have no resource
+  // type) and the tagging API's lookup FIS uses for tag-selected targets (no resource type either).
+  ...["ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs"].map((action) => ({
+    action,
+    source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html",
+  })),
+  { action: "tag:GetResources", source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonresourcegrouptaggingapi.html" },
 ];
 
 /** What is wrong with an Allow statement beyond `*` on `*`: service-wide wildcards, `*` resources on other actions, Not*. */

@@ -4,6 +4,7 @@
  * permission lists.
  */
 import { expect } from "chai";
+import { ACTIONS_ONLY_ON_ALL_RESOURCES } from "../../../policy/lib/security/iam";
 import { z } from "zod";
 import { ASG_NAME_TAG, azLossTemplate, AzLossInput } from "../../../components/gamedays/azLoss";
 import { checkGameDaysConfig, gameDaysConfigShape } from "../../../components/gamedays/config";
@@ -174,6 +175,13 @@ describe("GameDays: the FIS permission lists", () => {
       expect(needed, entry.action).to.include(entry.action);
       expect(entry.source).to.match(/^https:\/\/docs\.aws\.amazon\.com\/service-authorization\/latest\/reference\/list_[a-z0-9]+\.html$/);
       expect(entry.action).to.match(/^(ec2:Describe|tag:GetResources$)/);
+    }
+  });
+
+  it("iam-least-privilege admits each of those reads on *, with the same source, so the roles need no suppression", () => {
+    const admitted = new Map(ACTIONS_ONLY_ON_ALL_RESOURCES.map((entry) => [entry.action, entry.source]));
+    for (const entry of FIS_PERMISSIONS_ON_ALL_RESOURCES) {
+      expect(admitted.get(entry.action), entry.action).to.equal(entry.source);
     }
   });
 });
