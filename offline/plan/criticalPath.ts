@@ -116,7 +116,15 @@ export interface CriticalPath {
   /** Chain edges with no value flowing along them (explicit dependsOn), between different components. */
   dependsOnAcrossComponents: { from: string; to: string }[];
   resourceCount: number;
+  /**
+   * When the trading fleet is ready to serve (the Auto Scaling group on ec2, the ECS service on
+   * fargate; the provider waits for their capacity or steady state), whether or not it is on the path.
+   */
+  fleet?: { name: string; type: string; readySeconds: number };
 }
+
+/** The resource types that stand for the trading fleet, one per compute platform. */
+const FLEET_TYPES = ["aws:autoscaling/group:Group", "aws:ecs/service:Service"];
 
 /** The provider-managed resources a dependency URN stands for (a component stands for its descendants). */
 function expand(run: StackRun, urn: string, children: Map<string, RecordedResource[]>): string[] {
@@ -190,8 +198,10 @@ export function criticalPathOf(run: StackRun): CriticalPath {
       floor = { name: r.name, type: r.type, seconds };
     }
   }
+  const fleetResource = custom.find((r) => FLEET_TYPES.includes(r.type));
   return {
     totalSeconds: path.totalSeconds,
+    fleet: fleetResource && { name: fleetResource.name, type: fleetResource.type, readySeconds: path.finish.get(fleetResource.urn) ?? 0 },
     floor,
     serialSeconds: custom.reduce((sum, r) => sum + creationTimeOf(r).seconds, 0),
     chain,
@@ -246,6 +256,14 @@ export function renderCriticalPath(cp: CriticalPath, style: Style): string {
       "",
       `  ${style.yellow("dependsOn")} across components on the chain (no value flows; drop it if the order is not needed):`,
       ...cp.dependsOnAcrossComponents.map((e) => `    ${e.from}  →  ${e.to}`),
+    );
+  }
+  if (cp.fleet) {
+    const slack = cp.totalSeconds - cp.fleet.readySeconds;
+    lines.push(
+      "",
+      `  The fleet (${cp.fleet.name}, ${cp.fleet.type}) is ready at ${formatDuration(cp.fleet.readySeconds)}` +
+        (slack > 0 ? `, ${formatDuration(slack)} before the path ends.` : ", at the end of the path."),
     );
   }
   lines.push("", `  ${sourcesLine(cp)}`);

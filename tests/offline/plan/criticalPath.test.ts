@@ -2,8 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { creationTime, creationTimeOf, CREATION_TIME_VARIANTS, CREATION_TIMES, DEFAULT_CREATION_TIME } from "../../../offline/plan/creationTimes";
-import { criticalPathOf, GraphNode, longestPath, sourcesLine } from "../../../offline/plan/criticalPath";
+import { criticalPathOf, GraphNode, longestPath, renderCriticalPath, sourcesLine } from "../../../offline/plan/criticalPath";
+import { PLAIN } from "../../../offline/plan/format";
 import { runProgram, stackConfig, StackRun } from "../../support/mockCloud";
+import { plannedFargateStack, plannedStack } from "./support";
 
 describe("plan: longest weighted path", () => {
   //   A(10) ─┬─ B(5) ──┐
@@ -175,5 +177,22 @@ describe("plan: critical path of a recorded program", () => {
     const cp = criticalPathOf(run);
     expect(cp.chain.map((s) => s.via)).to.deep.equal([undefined, "property", "property", "dependsOn"]);
     expect(cp.dependsOnAcrossComponents).to.deep.equal([{ from: "Box net / nat", to: "Box data / table" }]);
+  });
+});
+
+describe("plan: when the fleet is ready", function () {
+  this.timeout(120_000);
+
+  it("names the fleet of each platform with its ready time on the same graph as the path (ECS on fargate)", async () => {
+    for (const [planned, type] of [
+      [await plannedStack("prod-us-east-1"), "aws:autoscaling/group:Group"],
+      [await plannedFargateStack("prod-us-east-1"), "aws:ecs/service:Service"],
+    ] as const) {
+      const cp = planned.criticalPath;
+      expect(cp.fleet?.type).to.equal(type);
+      // Ready after its own creation time (it waits for the subnets, the load balancer and its identity) and no later than the whole path.
+      expect(cp.fleet?.readySeconds ?? 0).to.be.above(creationTime(type).seconds).and.at.most(cp.totalSeconds);
+      expect(renderCriticalPath(cp, PLAIN)).to.contain(`The fleet (${cp.fleet?.name}, ${type}) is ready at`);
+    }
   });
 });
