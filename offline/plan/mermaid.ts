@@ -6,7 +6,7 @@
  * have is simply not drawn.
  */
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
-import { discoverStacks, readStackFile } from "../cloud/stackFiles";
+import { discoverStacks, readStackFile, REPO_ROOT, StackFileError } from "../cloud/stackFiles";
 import { AzMatrix, subnetAzId, subnetRouting, T } from "./azMatrix";
 import { ECS_TYPES, serviceSubnets } from "./ecsTasks";
 
@@ -39,11 +39,23 @@ function deps(run: StackRun, r: RecordedResource, property: string, type: string
     .filter((x): x is RecordedResource => x?.type === type);
 }
 
-/** The stacks whose stack file names `stack` as their primary: the global table's other regions. */
-function replicaStacksOf(stack: string): { stack: string; region: string }[] {
+/**
+ * The stacks whose stack file names `stack` as their primary: the global table's other regions. A
+ * stack file that cannot be read is another stack's problem (its own plan reports it): it is left
+ * out here rather than failing this stack's diagram.
+ */
+export function replicaStacksOf(stack: string, root: string = REPO_ROOT): { stack: string; region: string }[] {
   const found: { stack: string; region: string }[] = [];
-  for (const other of discoverStacks()) {
-    const config = readStackFile(other);
+  for (const other of discoverStacks(root)) {
+    let config: Record<string, unknown>;
+    try {
+      config = readStackFile(other, root);
+    } catch (err) {
+      if (err instanceof StackFileError) {
+        continue;
+      }
+      throw err;
+    }
     const primary = str(config["trading-platform:primaryStack"]);
     if (primary && primary.split("/").pop() === stack) {
       found.push({ stack: other, region: str(config["aws:region"]) ?? "?" });
