@@ -5,6 +5,7 @@
  */
 import { GraphResource, TYPES } from "../graph";
 import { peek, peekNumber, peekString } from "../values";
+import { ecsServiceMinimum } from "../resilience/ecsService";
 import { addItem, note, regionPrices, typedPrice, type Context } from "./context";
 
 function launchTemplateOf(ctx: Context, asg: GraphResource): GraphResource | undefined {
@@ -84,19 +85,6 @@ export function priceCompute(ctx: Context): void {
 
 const ECS_SERVICE = "aws:ecs/service:Service";
 const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
-const SCALABLE_TARGET = "aws:appautoscaling/target:Target";
-
-/** The tasks a service runs at least: its scalable target's minimum, else its desired count. */
-function minimumTasks(ctx: Context, service: GraphResource): number | undefined {
-  const target = ctx.graph
-    .ofType(SCALABLE_TARGET)
-    .find((t) => peekString(t.props, "serviceNamespace") === "ecs" && (t.propertyDependencies.resourceId ?? []).some((d) => d.urn === service.urn));
-  const min = target ? peekNumber(target.props, "minCapacity") : undefined;
-  if (typeof min === "number") return min;
-  const desired = peekNumber(service.props, "desiredCount");
-  return typeof desired === "number" ? desired : undefined;
-}
-
 /**
  * Fargate bills a task's configured vCPU and memory per second while it runs (AWS Fargate pricing);
  * at the minimum footprint a service runs its minimum number of tasks all month. Only Linux on
@@ -128,7 +116,7 @@ export function priceFargate(ctx: Context): void {
     }
     const cpu = Number(peek(task.props, "cpu"));
     const memoryMiB = Number(peek(task.props, "memory"));
-    const tasks = minimumTasks(ctx, service);
+    const tasks = ecsServiceMinimum(ctx.graph, service).min;
     if (!Number.isFinite(cpu) || !Number.isFinite(memoryMiB) || typeof tasks !== "number") {
       ctx.unpriced.push(note(service, "its task size or minimum task count is unknown"));
       continue;
