@@ -9,7 +9,7 @@ import { rules } from "./rules";
 
 export const costPack: PolicyPackDefinition = {
   name: "trading-cost",
-  version: "1.2.0",
+  version: "1.2.1",
   description: "Provisioned-capacity and cost rules of the trading platform's AWS resources.",
   enforcementLevel: "mandatory",
   policies: rules.map(withSuppressions),
