@@ -8,10 +8,11 @@ import type { TradingCluster } from "../components/cluster/tradingCluster";
 import type { DataTier } from "../components/data/dataTier";
 import type { FleetTargets } from "../components/gamedays/azLoss";
 import { GameDays } from "../components/gamedays/gameDays";
-import { STACK_TAG } from "../components/gamedays/plan";
+import { GameDayScenario, STACK_TAG } from "../components/gamedays/plan";
 import type { HaNetwork } from "../components/network/haNetwork";
 import type { Observability } from "../components/observability/observability";
 import type { StackConfig } from "./config";
+import type { GameDayScenarioName, GameDaysOutputs, StackOutputValues } from "./outputs";
 
 export interface RehearsedComponents {
   network: HaNetwork;
@@ -62,4 +63,33 @@ export function gameDaysFor(config: StackConfig, c: RehearsedComponents): GameDa
   });
   // #endregion usage:GameDays
   return gameDays;
+}
+
+// The contract names the scenarios itself (it imports zod only); these fail to compile as soon as
+// the component and the contract disagree on them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameScenarios: Same<GameDayScenario, GameDayScenarioName> = true;
+void sameScenarios;
+
+/**
+ * The contract's `gameDays` section (since 1.5.0) of a stack's GameDays. Built key by key from the
+ * scenarios, which are known before any template exists, so a preview shows the section's shape.
+ */
+export function gameDaysOutputsOf(gameDays: GameDays): StackOutputValues<GameDaysOutputs> {
+  const idOf = (scenario: GameDayScenario) =>
+    gameDays.templateIds.apply((ids) => {
+      const id = ids[scenario];
+      if (id === undefined) {
+        throw new Error(`GameDays has no ${scenario} template`);
+      }
+      return id;
+    });
+  return {
+    templateIds: {
+      "az-loss": idOf("az-loss"),
+      ...(gameDays.scenarios.includes("aurora-failover") ? { "aurora-failover": idOf("aurora-failover") } : {}),
+      "cache-az-power": idOf("cache-az-power"),
+    },
+    logGroupName: gameDays.logGroupName,
+  };
 }

@@ -25,14 +25,19 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { DynamoOutputs, dynamoOutputsSchema } from "../components/dynamo/outputs";
 import { ComputeOutputs, computeOutputsSchema } from "./computeOutputs";
+import { GameDaysOutputs, gameDaysOutputsSchema } from "./gameDaysOutputs";
 
 export { type ComputeOutputs, computeOutputsSchema } from "./computeOutputs";
+export { GAME_DAY_SCENARIOS, type GameDayScenarioName, type GameDayTemplateIds, type GameDaysOutputs, gameDaysOutputsSchema } from "./gameDaysOutputs";
 
 /** Version of the contract the stacks built from this commit publish (and the helper reads). */
-export const CONTRACT_VERSION = "1.4.0";
+export const CONTRACT_VERSION = "1.5.0";
 
-/** The sections of the contract, one per tier; a consumer may read only the ones it needs. */
-export const OUTPUT_SECTIONS = ["network", "cluster", "compute", "dynamo", "data", "failover", "auth", "observability"] as const;
+/**
+ * The sections of the contract, one per tier; a consumer may read only the ones it needs. An
+ * optional section (gameDays) is absent from a stack whose config leaves its tier off.
+ */
+export const OUTPUT_SECTIONS = ["network", "cluster", "compute", "dynamo", "data", "failover", "auth", "observability", "gameDays"] as const;
 export type OutputSection = (typeof OUTPUT_SECTIONS)[number];
 
 /** Network of the stack: every list is ordered like `availabilityZoneIds` (index i = the same AZ). */
@@ -228,6 +233,8 @@ export interface CommonStackOutputs {
   failover: FailoverOutputs;
   auth: AuthOutputs;
   observability: ObservabilityOutputs;
+  /** The AWS FIS templates by scenario and their log group (since 1.5.0); only with `gameDays: true`. */
+  gameDays?: GameDaysOutputs;
 }
 
 /** Outputs of a primary stack (prod-us-east-1, dev): it owns the global table. */
@@ -378,6 +385,7 @@ const commonShape = {
   failover: failoverOutputsSchema,
   auth: authOutputsSchema,
   observability: observabilityOutputsSchema,
+  gameDays: gameDaysOutputsSchema.optional(),
 };
 
 export const primaryStackOutputsSchema = z.object({ ...commonShape, role: z.literal("primary") });
@@ -403,9 +411,10 @@ const exact: {
   failover: Exactly<z.output<typeof failoverOutputsSchema>, FailoverOutputs>;
   auth: Exactly<z.output<typeof authOutputsSchema>, AuthOutputs>;
   observability: Exactly<z.output<typeof observabilityOutputsSchema>, ObservabilityOutputs>;
+  gameDays: Exactly<z.output<typeof gameDaysOutputsSchema>, GameDaysOutputs>;
   primary: Exactly<z.output<typeof primaryStackOutputsSchema>, PrimaryStackOutputs>;
   replica: Exactly<z.output<typeof replicaStackOutputsSchema>, ReplicaStackOutputs>;
-} = { network: true, cluster: true, compute: true, dynamo: true, data: true, failover: true, auth: true, observability: true, primary: true, replica: true };
+} = { network: true, cluster: true, compute: true, dynamo: true, data: true, failover: true, auth: true, observability: true, gameDays: true, primary: true, replica: true };
 void exact;
 
 /**

@@ -25,6 +25,8 @@ export type {
   ClusterOutputs,
   CommonStackOutputs,
   DataOutputs,
+  GameDaysOutputs,
+  GameDayTemplateIds,
   NetworkOutputs,
   ObservabilityOutputs,
   OutputSection,
@@ -62,7 +64,7 @@ export interface PlatformOutputsOptions<R extends StackRole = StackRole, S exten
   /** Fail unless the stack has this role (and type the result for it). Default: either role. */
   role?: R;
   /**
-   * Contract sections to read and validate (network, cluster, dynamo, data); a consumer that names
+   * Contract sections to read and validate (of OUTPUT_SECTIONS); a consumer that names
    * only what it uses does not depend on the rest. Default: all.
    */
   sections?: readonly S[];
@@ -175,6 +177,10 @@ export function parsePlatformOutputs<R extends StackRole = StackRole, S extends 
   let missing = false;
   for (const key of requested.filter((k) => k in shape)) {
     if (raw[key] === undefined) {
+      // An optional section (gameDays) is absent where the stack's config leaves it off.
+      if (shape[key].safeParse(undefined).success) {
+        continue;
+      }
       missing = true;
       problems.push(`${outputName(key)} is missing: the stack has not been deployed with it, or is not a trading-platform stack`);
       continue;

@@ -22,7 +22,7 @@ import { WriteRegionFlag } from "../components/region/writeRegionFlag";
 import { loadStackConfig } from "./config";
 import { refusePlaceholders } from "./placeholders";
 import { observabilityFor } from "./observability";
-import { gameDaysFor } from "./gameDays";
+import { gameDaysFor, gameDaysOutputsOf } from "./gameDays";
 import { SERVICE_METRICS_NAMESPACE } from "../services/trading-api/src/metricsContract";
 import { stackAuthentication } from "./edge";
 import { readAuthPrimary } from "./primaryAuth";
@@ -221,7 +221,7 @@ export async function main() {
 
   // Step 8 (config gameDays): AWS FIS templates rehearsing an AZ loss and the data tier's failovers,
   // stopped by the composite alarm above; the Aurora failover only where this cluster holds the writer.
-  gameDaysFor(config, { network, cluster, data, observability, holdsWriter: referenceData.holdsWriter });
+  const gameDays = gameDaysFor(config, { network, cluster, data, observability, holdsWriter: referenceData.holdsWriter });
 
   // `satisfies` makes the compiler hold every section to the contract: a missing or extra key fails tsc.
   const sections = {
@@ -294,6 +294,8 @@ export async function main() {
       dashboardName: observability.dashboardName,
       serviceMetricsNamespace: SERVICE_METRICS_NAMESPACE,
     },
+    // Absent where gameDays is off: the section is optional in the contract (since 1.5.0).
+    ...(gameDays ? { gameDays: gameDaysOutputsOf(gameDays) } : {}),
   } satisfies Pick<StackOutputValues<PrimaryStackOutputs>, OutputSection>;
   const { environment, region } = config;
   if (dynamoPrimary) {

@@ -6,6 +6,7 @@
  */
 import { expect } from "chai";
 import { CONTRACT_VERSION, contractPaths, STACK_OUTPUT_SCHEMAS, StackRole } from "../../stacks/outputs";
+import { SCENARIO_TAG } from "../../components/gamedays/plan";
 import { readStackFile, runStackFile, StackRun } from "../support/mockCloud";
 import { deployedStackRun } from "../support/stackRuns";
 
@@ -69,7 +70,15 @@ describe("stack outputs contract", () => {
     expect(primary).to.include.members(["data.dbClusterArn"]);
     expect(primary.filter((path) => path.startsWith("data.dbGlobal"))).to.deep.equal([]);
     expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include")).to.include.members(["data.dbGlobalClusterIdentifier", "data.dbGlobalWriterEndpoint"]);
-    expect(CONTRACT_VERSION).to.equal("1.4.0");
+    // 1.5.0: the game days, a section only stacks with gameDays have (so optional, with its keys).
+    expect(primary.filter((path) => path.startsWith("gameDays"))).to.deep.equal([]);
+    expect(contractPaths(STACK_OUTPUT_SCHEMAS.primary, "", "include").filter((path) => path.startsWith("gameDays"))).to.deep.equal([
+      "gameDays.logGroupName",
+      "gameDays.templateIds.aurora-failover",
+      "gameDays.templateIds.az-loss",
+      "gameDays.templateIds.cache-az-power",
+    ]);
+    expect(CONTRACT_VERSION).to.equal("1.5.0");
   });
 
   it("finds a missing and an unexpected key (the comparison can fail)", () => {
@@ -122,6 +131,29 @@ describe("stack outputs contract", () => {
     // Each region's own cluster; the replica's master secret is its region's copy of the primary's.
     expect(data("prod-eu-west-1").dbClusterArn).to.equal("arn:aws:rds:eu-west-1:123456789012:cluster:trading-prod-eu-west-1-db");
     expect(String(data("prod-eu-west-1").dbMasterSecretArn).split(":")[3]).to.equal("eu-west-1");
+  });
+
+  it("publishes each FIS template's id by scenario and the experiments' log group where gameDays is on; dev, where it is off, has no section", () => {
+    for (const [stack, scenarios] of [
+      ["prod-us-east-1", ["aurora-failover", "az-loss", "cache-az-power"]],
+      ["prod-eu-west-1", ["az-loss", "cache-az-power"]],
+    ] as const) {
+      const run = runs[stack];
+      const templates = run.ofType("aws:fis/experimentTemplate:ExperimentTemplate");
+      const recorded = Object.fromEntries(templates.map((t) => [(t.inputs.tags as Record<string, string>)[SCENARIO_TAG], t.id]));
+      const gameDays = run.outputs.gameDays as { templateIds: Record<string, string>; logGroupName: string };
+      expect(Object.keys(gameDays.templateIds).sort(), stack).to.deep.equal([...scenarios]);
+      expect(gameDays.templateIds, stack).to.deep.equal(recorded);
+      expect(gameDays.logGroupName, stack).to.equal(`/aws/fis/trading-${stack}`);
+      expect(run.single("aws:cloudwatch/logGroup:LogGroup", (g) => g.inputs.name === gameDays.logGroupName).outputs.name, stack).to.equal(gameDays.logGroupName);
+    }
+    expect(runs.dev.outputs).to.not.have.property("gameDays");
+    // A preview knows the section's keys before any template exists (they come from the scenarios).
+    expect(Object.keys((runs["prod-us-east-1 (preview)"].outputs.gameDays as { templateIds: object }).templateIds).sort()).to.deep.equal([
+      "aurora-failover",
+      "az-loss",
+      "cache-az-power",
+    ]);
   });
 
   it("the replica names the primary stack its table replicates", () => {

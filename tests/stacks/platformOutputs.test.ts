@@ -22,6 +22,11 @@ import { deployedStackRun } from "../support/stackRuns";
 const PRIMARY = "acme-markets/trading-platform/prod-us-east-1";
 const REPLICA = "acme-markets/trading-platform/prod-eu-west-1";
 const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+/** This contract's version with its minor moved by `by` (0 for its next patch), for readers and stacks of other minors. */
+const minorFrom = (by: number) => {
+  const [major, minor, patch] = CONTRACT_VERSION.split(".").map(Number);
+  return by === 0 ? `${major}.${minor}.${patch + 2}` : `${major}.${minor + by}.0`;
+};
 
 type Outputs = Record<string, unknown>;
 type Sections = Record<string, Record<string, unknown>>;
@@ -248,28 +253,67 @@ describe("platformOutputs (consumer helper)", () => {
     });
   });
 
+  describe("the optional gameDays section", () => {
+    it("reads the templates by scenario and the log group where the stack has game days", () => {
+      const values = parsePlatformOutputs(PRIMARY, primary, { role: "primary", sections: ["gameDays"] });
+      expect(values.gameDays).to.deep.equal(primary.gameDays);
+      expect(Object.keys(values.gameDays?.templateIds ?? {}).sort()).to.deep.equal(["aurora-failover", "az-loss", "cache-az-power"]);
+    });
+
+    it("accepts a stack without it (gameDays off), asked for or not", () => {
+      const off = primaryWith((o) => delete (o as Outputs).gameDays);
+      expect(parsePlatformOutputs(PRIMARY, off, { role: "primary" })).to.not.have.property("gameDays");
+      expect(parsePlatformOutputs(PRIMARY, off, { role: "primary", sections: ["gameDays"] })).to.not.have.property("gameDays");
+    });
+
+    it("refuses a malformed section, naming each key", () => {
+      const broken = primaryWith((o) => {
+        const templateIds = (o.gameDays as Record<string, Outputs>).templateIds;
+        delete templateIds["az-loss"];
+        templateIds["cache-az-power"] = "EXT not an id";
+        (o.gameDays as Outputs).logGroupName = "";
+      });
+      expect(() => parsePlatformOutputs(PRIMARY, broken, { sections: ["gameDays"] }))
+        .to.throw(PlatformOutputsError)
+        .with.property("problems")
+        .that.deep.equals([
+          'output "gameDays.templateIds.az-loss" is missing',
+          'output "gameDays.templateIds.cache-az-power" must be an AWS FIS experiment template id (got "EXT not an id")',
+          'output "gameDays.logGroupName" must be a CloudWatch Logs log group name (got "")',
+        ]);
+    });
+  });
+
   describe("versions within the same major", () => {
     it("accepts a newer minor or patch and ignores the outputs it does not know", () => {
       const newer = primaryWith((o) => {
-        (o as Outputs).contractVersion = "1.4.2";
+        (o as Outputs).contractVersion = minorFrom(0);
         (o as Outputs).tracing = { collectorUrl: "https://example.com" };
         o.network.ipv6CidrBlock = "2600:1f18::/56";
       });
       const values = parsePlatformOutputs(PRIMARY, newer, { role: "primary" });
-      expect(values.contractVersion).to.equal("1.4.2");
+      expect(values.contractVersion).to.equal(minorFrom(0));
       expect(values).to.not.have.property("tracing");
       expect(values.network).to.deep.equal(primary.network);
     });
 
     it("tells a stack on an older minor that lacks an output to redeploy", () => {
       const older = primaryWith((o) => delete o.network.vpcId);
-      expect(() => parsePlatformOutputs(PRIMARY, older, {}, "1.5.0"))
+      expect(() => parsePlatformOutputs(PRIMARY, older, {}, minorFrom(1)))
         .to.throw(PlatformOutputsError)
         .with.property("problems")
         .that.deep.equals([
           'output "network.vpcId" is missing',
-          `the stack publishes contract ${CONTRACT_VERSION}, older than the 1.5.0 this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
+          `the stack publishes contract ${CONTRACT_VERSION}, older than the ${minorFrom(1)} this program reads: redeploy it (pulumi up -s ${PRIMARY}) to publish the outputs added since`,
         ]);
+    });
+
+    it("reads a 1.4.0 stack, which has no gameDays section, at 1.5.0 (the section is optional)", () => {
+      const older = primaryWith((o) => {
+        (o as Outputs).contractVersion = "1.4.0";
+        delete (o as Outputs).gameDays;
+      });
+      expect(parsePlatformOutputs(PRIMARY, older, { role: "primary" }, "1.5.0")).to.not.have.property("gameDays");
     });
 
     it("reads a 1.2.0 stack, which has no global database fields, at 1.3.0 (they are optional)", () => {
@@ -294,6 +338,7 @@ describe("platformOutputs (consumer helper)", () => {
       "stacks/platformOutputs.ts",
       "stacks/outputs.ts",
       "stacks/computeOutputs.ts",
+      "stacks/gameDaysOutputs.ts",
       "stacks/outputProblems.ts",
       "components/dynamo/outputs.ts",
     ]);
