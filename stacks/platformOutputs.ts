@@ -24,6 +24,7 @@ export type {
   AuthOutputs,
   ClusterOutputs,
   CommonStackOutputs,
+  ComputeOutputs,
   DataOutputs,
   GameDaysOutputs,
   GameDayTemplateIds,
