@@ -72,6 +72,9 @@ export function alarmTargets(config: StackConfig, c: WatchedComponents): AlarmTa
         identifier: instance.identifier,
         memoryBytes: auroraInstanceMemoryBytes(config.dataDbInstanceClass),
       })),
+      // A replica stack with the global database joins it as a secondary (stacks/primaryData.ts),
+      // the only place AWS publishes the global database's RPO lag.
+      globalSecondary: config.role === "replica" && config.dataGlobalDatabase,
     },
     cache: {
       members: cachePlacement.map((zoneIndex, i) => ({

@@ -99,7 +99,15 @@ export interface AlarmTargets<T> {
     receivingRegions: string[];
   };
   dax: { clusterName: T };
-  aurora: { clusterIdentifier: T; instances: { azId: string; identifier: T; memoryBytes: number }[] };
+  aurora: {
+    clusterIdentifier: T;
+    instances: { azId: string; identifier: T; memoryBytes: number }[];
+    /**
+     * The cluster is a secondary of an Aurora global database (it replicates from another
+     * Region's primary). Left out or false: a regional cluster or the global database's primary.
+     */
+    globalSecondary?: boolean;
+  };
   /** Member (cache) clusters of the replication group, in placement order. */
   cache: { members: { azId: string; cacheClusterId: T }[] };
   /** The stream processor and its on-failure queue; absent where it does not run (replica). */
@@ -119,6 +127,7 @@ export interface AlarmThresholds {
   daxFaultsPerMinute: number;
   daxEvictedMiBPer5Minutes: number;
   auroraReplicaLagMs: number;
+  auroraGlobalRpoLagMs: number;
   auroraCpuPercent: number;
   auroraFreeableMemoryPercent: number;
   auroraDeadlocksPerMinute: number;

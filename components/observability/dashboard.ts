@@ -299,8 +299,9 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
     : [];
   grid.row([
     {
-      title: "DAX CPU (%) and faults",
-      stat: "Average",
+      title: "DAX CPU of the busiest node (%) and faults",
+      stat: "Maximum",
+      // The hottest node's CPU, as the alarm reads it (dynamoAlarms.ts).
       metrics: [line("AWS/DAX", "CPUUtilization", dax), line("AWS/DAX", "FaultRequestCount", dax, { stat: "Sum" })],
     },
     {
@@ -318,6 +319,8 @@ export function dashboardBody<T>(layout: DashboardLayout<T>): DashboardBody<T> {
         line("AWS/RDS", "AuroraReplicaLagMaximum", { DBClusterIdentifier: t.aurora.clusterIdentifier }),
         // The writer's, as the alarm reads it (alarmPlan.ts): the cluster average divides it by the instance count.
         line("AWS/RDS", "Deadlocks", { DBClusterIdentifier: t.aurora.clusterIdentifier, Role: "WRITER" }, { stat: "Maximum" }),
+        // Published for a global database's secondary only (dataStoreAlarms.ts).
+        ...(t.aurora.globalSecondary ? [line("AWS/RDS", "AuroraGlobalDBRPOLag", { DBClusterIdentifier: t.aurora.clusterIdentifier })] : []),
       ],
     },
   ]);

@@ -44,6 +44,37 @@ export function auroraAlarms<T>(t: AlarmTargets<T>, th: AlarmThresholds): AlarmS
       critical: false,
     },
   ];
+  if (t.aurora.globalSecondary) {
+    alarms.push({
+      id: "aurora-global-rpo-lag",
+      tier: "data",
+      group: "Aurora",
+      description:
+        "This secondary of the Aurora global database is behind its primary for committed user transactions: a failover to this Region now would lose them.",
+      // AuroraGlobalDBRPOLag: "how far the secondary cluster is behind the primary cluster for user
+      // transactions", Milliseconds, a cluster-level metric "available only in secondary AWS
+      // Regions" (Aurora User Guide, "Amazon CloudWatch metrics for Amazon Aurora",
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html),
+      // hence only where this stack's cluster is a secondary. The RPO metric, not
+      // AuroraGlobalDBReplicationLag: for Aurora PostgreSQL global databases (this cluster's
+      // engine) AWS directs operators to AuroraGlobalDBRPOLag to judge a switchover or failover
+      // ("Using switchover or failover in Amazon Aurora Global Database"). Maximum: the worst
+      // minute is what a failover at that moment would lose.
+      metric: metric("AWS/RDS", "AuroraGlobalDBRPOLag", cluster, "Maximum"),
+      comparison: "GreaterThanThreshold",
+      threshold: th.auroraGlobalRpoLagMs,
+      thresholdText: `> ${th.auroraGlobalRpoLagMs} ms`,
+      configKey: "alarmAuroraGlobalRpoLagMs",
+      ...window(3, 5),
+      // No data from a secondary is not a healthy one: it stays INSUFFICIENT_DATA, visibly.
+      treatMissingData: "missing",
+      // Not critical: a lagging secondary degrades the recovery point, not trading in either
+      // Region (writes go to the primary, reads here are a little stale), and the composite it
+      // would join is the stop condition of this stack's game days, which an unrelated
+      // cross-Region lag must not end.
+      critical: false,
+    });
+  }
   t.aurora.instances.forEach((instance, i) => {
     const dims = { DBInstanceIdentifier: instance.identifier };
     alarms.push(

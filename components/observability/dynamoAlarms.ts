@@ -98,8 +98,16 @@ export function daxAlarms<T>(t: AlarmTargets<T>, th: AlarmThresholds): AlarmSpec
       id: "dax-cpu",
       tier: "data",
       group: "DAX",
-      description: "DAX nodes run hot: latency rises and the cluster needs more or larger nodes.",
-      metric: metric("AWS/DAX", "CPUUtilization", cluster, "Average"),
+      description: "A DAX node runs hot: its requests slow down and the cluster needs more or larger nodes.",
+      // CPUUtilization is "the percentage of CPU utilization of the node or cluster"; ClusterId
+      // aggregates the cluster's nodes and ClusterId + NodeId limits it to one node, and Minimum,
+      // Maximum and Average are its valid statistics (DynamoDB Developer Guide, "Viewing DAX
+      // metrics and dimensions",
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/dax-metrics-dimensions-dax.html).
+      // Maximum over the cluster is the hottest node's value: one hot node (a hot key, or the
+      // primary taking every write) is not diluted by idle replicas as the Average was, and the
+      // alarm does not name node ids that a scale-in or a node replacement changes.
+      metric: metric("AWS/DAX", "CPUUtilization", cluster, "Maximum"),
       comparison: "GreaterThanThreshold",
       threshold: th.daxCpuPercent,
       thresholdText: `> ${th.daxCpuPercent} %`,

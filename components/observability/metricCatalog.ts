@@ -145,6 +145,10 @@ export const METRIC_CATALOG: Record<string, NamespaceCatalog> = {
     metrics: {
       AuroraReplicaLag: doc(sets(["DBInstanceIdentifier"]), "Milliseconds"),
       AuroraReplicaLagMaximum: doc(RDS, "Milliseconds"),
+      // A cluster-level Aurora Global Database metric, "available only in secondary AWS Regions".
+      // The dimensions page lists DBClusterIdentifier ("a specific Aurora DB cluster") and
+      // SourceRegion ("the specified Region only") as separate sets and no combination of the two.
+      AuroraGlobalDBRPOLag: doc(sets(["DBClusterIdentifier"], ["SourceRegion"]), "Milliseconds"),
       CPUUtilization: doc(RDS, "Percent"),
       FreeableMemory: doc(RDS, "Bytes"),
       // "The average number of deadlocks in the database per second", Count per second.

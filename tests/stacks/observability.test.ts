@@ -110,6 +110,8 @@ function expectedAlarmIds(cfg: StackConfig, receivingRegions: string[]): string[
     "dax-evictions",
     "aurora-replica-lag",
     "aurora-deadlocks",
+    // AWS publishes the global database's RPO lag for a secondary cluster only: a replica stack's.
+    ...(cfg.role === "replica" && cfg.dataGlobalDatabase ? ["aurora-global-rpo-lag"] : []),
     ...Array.from({ length: cfg.dataDbInstanceCount }, (_, i) => [`aurora-${i}-cpu`, `aurora-${i}-freeable-memory`]).flat(),
     ...Array.from({ length: cfg.dataCacheNodeCount }, (_, i) => `00${i + 1}`).flatMap((n) => ["engine-cpu", "memory", "replication-lag", "connections"].map((m) => `cache-${n}-${m}`)),
     // Both roles run a stream processor (the replica's is enabled only after a failover).
@@ -149,6 +151,7 @@ function expectedThreshold(id: string, cfg: StackConfig): number {
     [/^dax-evictions$/, () => cfg.alarmDaxEvictedMiBPer5Minutes * MIB],
     [/^aurora-replica-lag$/, () => cfg.alarmAuroraReplicaLagMs],
     [/^aurora-deadlocks$/, () => cfg.alarmAuroraDeadlocksPerMinute / 60],
+    [/^aurora-global-rpo-lag$/, () => cfg.alarmAuroraGlobalRpoLagMs],
     [/^aurora-\d+-cpu$/, () => cfg.alarmAuroraCpuPercent],
     [/^aurora-\d+-freeable-memory$/, () => Math.round((cfg.alarmAuroraFreeableMemoryPercent / 100) * MEMORY_GIB[cfg.dataDbInstanceClass] * 1024 ** 3)],
     [/^cache-\d+-engine-cpu$/, () => cfg.alarmCacheEngineCpuPercent],
@@ -254,12 +257,13 @@ function expectationFor(run: StackRun, id: string): Expectation {
       dimensions: table,
       perMetric: { name: "Operation", values: DYNAMODB_OPERATIONS },
     }),
-    "dax-cpu": () => ({ namespace: "AWS/DAX", metrics: ["CPUUtilization"], stat: "Average", dimensions: dax }),
+    "dax-cpu": () => ({ namespace: "AWS/DAX", metrics: ["CPUUtilization"], stat: "Maximum", dimensions: dax }),
     "dax-faults": () => ({ namespace: "AWS/DAX", metrics: ["FaultRequestCount"], stat: "Sum", dimensions: dax }),
     "dax-evictions": () => ({ namespace: "AWS/DAX", metrics: ["EvictedSize"], stat: "Sum", dimensions: dax }),
     "aurora-replica-lag": () => ({ namespace: "AWS/RDS", metrics: ["AuroraReplicaLagMaximum"], stat: "Maximum", dimensions: cluster }),
     // The writer's deadlocks, not diluted by the readers' zeros.
     "aurora-deadlocks": () => ({ namespace: "AWS/RDS", metrics: ["Deadlocks"], stat: "Maximum", dimensions: { ...cluster, Role: "WRITER" } }),
+    "aurora-global-rpo-lag": () => ({ namespace: "AWS/RDS", metrics: ["AuroraGlobalDBRPOLag"], stat: "Maximum", dimensions: cluster }),
     "stream-errors": () => ({ namespace: "AWS/Lambda", metrics: ["Errors"], stat: "Sum", dimensions: fn() }),
     "stream-iterator-age": () => ({ namespace: "AWS/Lambda", metrics: ["IteratorAge"], stat: "Maximum", dimensions: fn() }),
     "stream-dlq-not-empty": () => ({ namespace: "AWS/SQS", metrics: ["ApproximateNumberOfMessagesVisible"], stat: "Maximum", dimensions: { QueueName: [run.single(T.queue), out("name")] } }),

@@ -95,6 +95,7 @@ function thresholds(overrides: Partial<AlarmThresholds> = {}): AlarmThresholds {
     daxFaultsPerMinute: d.alarmDaxFaultsPerMinute,
     daxEvictedMiBPer5Minutes: d.alarmDaxEvictedMiBPer5Minutes,
     auroraReplicaLagMs: d.alarmAuroraReplicaLagMs,
+    auroraGlobalRpoLagMs: d.alarmAuroraGlobalRpoLagMs,
     auroraCpuPercent: d.alarmAuroraCpuPercent,
     auroraFreeableMemoryPercent: d.alarmAuroraFreeableMemoryPercent,
     auroraDeadlocksPerMinute: d.alarmAuroraDeadlocksPerMinute,
