@@ -1,8 +1,14 @@
 /**
  * The AZ-loss rehearsal: in one AZ, the fleet's EC2 instances stopped (or, on Fargate, its ECS tasks
- * stopped) and the AZ's app and data subnets cut off from everything outside them, for a bounded time.
- * What FIS can do of AWS's "AZ Availability: Power Interruption" scenario to this stack's own resources.
+ * stopped), the AZ's app and data subnets cut off from everything outside them, the cache's nodes
+ * there powered off and Aurora's writer failed over if it is there, for a bounded time. What FIS can
+ * do of AWS's "AZ Availability: Power Interruption" scenario (FIS User Guide, Scenario library) to
+ * this stack's own resources. The scenario pairs the subnets' disruption with the data stores' own
+ * AZ actions because cutting a subnet off does not fail anything over: the cache's primary and the
+ * writer stay healthy, only unreachable, so without those actions the rehearsal would be a partition
+ * of the data tier for its whole duration rather than an AZ loss.
  */
+import { AuroraFailoverInput, auroraFailoverPart, CacheTarget, cacheAzPowerPart } from "./dataTierScenarios";
 import { fisDurationSeconds } from "./duration";
 import { FIS_ACTIONS, FIS_PERMISSIONS_ON_ALL_RESOURCES } from "./fisActions";
 import { AccountScope, ActionPlan, Concat, stackArn, StatementPlan, TargetPlan, TemplatePlan } from "./plan";
@@ -27,6 +33,11 @@ export interface AzLossInput<T> {
   vpcArn: T;
   zone: LostZone<T>;
   fleet: FleetTargets<T>;
+  /**
+   * The data stores with nodes in the lost AZ: the cache (always) and the Aurora cluster where it
+   * holds the writer (a global database's secondary has none to fail over).
+   */
+  dataTier: { cache: CacheTarget<T>; database?: AuroraFailoverInput<T> };
   /** How long the AZ stays lost: the subnets' disruption and the instances' time stopped. */
   duration: string;
 }
@@ -141,25 +152,38 @@ export function azLossTemplate<T>(input: AzLossInput<T>, concat: Concat<T>): Tem
   fisDurationSeconds(input.duration, "GameDays azLoss duration");
   const fleet = fleetPart(input, concat);
   const what = input.fleet.platform === "ec2" ? "instances" : "tasks";
+  const { azId } = input.zone;
+  // The cache's nodes in the AZ lose power for as long as the AZ is lost (its primary there: a
+  // replica elsewhere is promoted); the writer is failed over only if it is in the AZ. The
+  // component's emptyTargetResolutionMode "fail" makes an experiment whose writer is elsewhere fail
+  // at its start, before any action, rather than run a rehearsal of a different failure.
+  const cache = cacheAzPowerPart({ ...input.dataTier.cache, azId, duration: input.duration }, concat);
+  const database = input.dataTier.database ? auroraFailoverPart(input.dataTier.database, concat, azId) : undefined;
+  const dataParts = [{ ...cache, action: { ...cache.action, name: "interrupt-cache-az-power" } }, ...(database ? [database] : [])];
   return {
     scenario: "az-loss",
-    description: `AZ loss: ${input.zone.azId} for ${input.duration}: the fleet's ${what} there stopped, its app and data subnets cut off`,
-    targets: [fleet.target, { name: "LostSubnets", resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceArns: input.zone.subnetArns }],
+    description:
+      `AZ loss: ${azId} for ${input.duration}: the fleet's ${what} there stopped, its app and data subnets cut off, ` +
+      `the cache's nodes there powered off${database ? " and Aurora's writer failed over if it is there" : ""}`,
+    targets: [fleet.target, { name: "LostSubnets", resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceArns: input.zone.subnetArns }, ...dataParts.map((p) => p.target)],
     actions: [
       fleet.action,
       {
         name: "disrupt-subnets",
         actionId: FIS_ACTIONS.disruptConnectivity,
-        description: `Deny all traffic entering and leaving the app and data subnets of ${input.zone.azId} for ${input.duration}`,
+        description: `Deny all traffic entering and leaving the app and data subnets of ${azId} for ${input.duration}`,
         // scope all: "Denies all traffic entering and leaving the subnet" (traffic within it still flows).
         parameters: { duration: input.duration, scope: "all" },
         target: { key: "Subnets", value: "LostSubnets" },
       },
+      ...dataParts.map((p) => p.action),
     ],
-    statements: [...fleet.statements, ...networkStatements(input, concat)],
+    statements: [...fleet.statements, ...networkStatements(input, concat), ...dataParts.map((p) => p.statement)],
     readsOnAllResources: [
-      ...fleet.reads,
-      ...onAll(["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]),
+      ...new Set([
+        ...fleet.reads,
+        ...onAll(["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "tag:GetResources"]),
+      ]),
     ].sort(),
   };
 }

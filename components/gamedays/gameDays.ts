@@ -120,8 +120,18 @@ export class GameDays extends pulumi.ComponentResource {
     const durations = { azLoss: args.durations?.azLoss ?? DEFAULT_DURATION, cacheAzPower: args.durations?.cacheAzPower ?? DEFAULT_DURATION };
 
     const plans: TemplatePlan<pulumi.Input<string>>[] = [
-      azLossTemplate({ scope, vpcArn: args.vpcArn, zone: { azId: zone.azId, azName: zone.azName, subnetArns: zone.subnetArns }, fleet: args.fleet, duration: durations.azLoss }, concat),
-      ...(args.database ? [auroraFailoverTemplate(args.database)] : []),
+      azLossTemplate(
+        {
+          scope,
+          vpcArn: args.vpcArn,
+          zone: { azId: zone.azId, azName: zone.azName, subnetArns: zone.subnetArns },
+          fleet: args.fleet,
+          dataTier: { cache: { ...args.cache, stackTag: args.stackTag }, ...(args.database ? { database: args.database } : {}) },
+          duration: durations.azLoss,
+        },
+        concat,
+      ),
+      ...(args.database ? [auroraFailoverTemplate(args.database, concat)] : []),
       cacheAzPowerTemplate({ ...args.cache, stackTag: args.stackTag, azId: this.azId, duration: durations.cacheAzPower }, concat),
     ];
 

@@ -8,7 +8,7 @@
 import { ENVIRONMENT } from "../../services/trading-api/src/config";
 import type { FisTarget } from "../../policy/lib/fis";
 import { GraphResource, ResourceGraph, TYPES } from "../../policy/lib/graph";
-import { cachePlacement, dbClusterPlacements } from "../../policy/lib/placement";
+import { cachePlacement, daxPlacement, dbClusterPlacements } from "../../policy/lib/placement";
 import { AzLossConfig, azLossFindings } from "../../policy/lib/resilience/azLoss";
 import { describeSeconds } from "../../policy/lib/resilience/fisDurations";
 import { peekNumber, peekString } from "../../policy/lib/values";
@@ -120,6 +120,45 @@ const SERVICE_ANSWERS =
   `the service answers writes it cannot complete with 503 and Retry-After: ${ENVIRONMENT.RETRY_AFTER_SECONDS.default} s (store busy or unavailable, ` +
   `or past its ${seconds("REQUEST_DEADLINE_MS")} s request deadline), never 500; an order is acknowledged only once its DynamoDB transaction has committed, so no acknowledged order is lost`;
 
+/**
+ * What the AZ loss does to the data tier, from the models the aurora-failover and cache-az-power
+ * templates use: the cache's nodes in the AZ powered off (its primary there: a replica promoted), the
+ * writer failed over when it is there, and DAX's node there lost (no FIS action: the subnet's
+ * disruption cuts it off, and the DAX client sends its requests to the cluster's other nodes).
+ */
+function dataTierOutcome(input: OutcomeInput, az: string, faultEnd: number): Pick<GameDayOutcome, "effects" | "service" | "passed"> {
+  const ids = new Set(input.actionIds);
+  const effects: string[] = [];
+  const service: string[] = [];
+  const passed: string[] = [];
+  if ([...ids].some((id) => id.startsWith("aws:elasticache:"))) {
+    const cache = cacheOutcome({ ...input, lengthSeconds: faultEnd }, az);
+    effects.push(...cache.effects);
+    service.push(`While the cache's primary moves, cache commands past ${ENVIRONMENT.CACHE_COMMAND_TIMEOUT_MS.default} ms (CACHE_COMMAND_TIMEOUT_MS) fail closed: new orders get 503 with Retry-After; cancels are never blocked.`);
+    passed.push(...cache.passed);
+  }
+  if (ids.has("aws:rds:failover-db-cluster")) {
+    const failover = failoverOutcome(input);
+    const writerHere = failover.clusters.filter((c) => c.instances[0]?.az === az);
+    effects.push(
+      ...writerHere.map(
+        (c) =>
+          `Aurora cluster ${nameOf(c.cluster, "clusterIdentifier")}: its writer is in ${az}, so one of its ${c.instances.length - 1} reader(s) becomes the writer; Aurora gives "typically less than ${AURORA_FAILOVER_SECONDS} seconds"`,
+      ),
+    );
+    if (writerHere.length > 0) {
+      service.push(`Reference-data writes (npm run refdata) fail until the new writer answers, within about ${AURORA_FAILOVER_SECONDS} s; orders keep using the reference data they have for up to ${seconds("REFDATA_MAX_STALENESS_SECONDS")} s (REFDATA_MAX_STALENESS_SECONDS).`);
+      passed.push(`the refdata CLI writes again within ${AURORA_FAILOVER_SECONDS} s`);
+    }
+  }
+  for (const dax of input.graph.ofType(TYPES.daxCluster)) {
+    const { nodes } = daxPlacement(input.graph, dax);
+    const down = nodes.filter((n) => n === az).length;
+    if (down > 0) effects.push(`DAX cluster ${nameOf(dax, "clusterName")} keeps ${nodes.length - down} of ${nodes.length} nodes; the client uses the other nodes (DAX has no FIS action; the data subnet's disruption cuts its node in ${az} off)`);
+  }
+  return { effects, service, passed };
+}
+
 /** The AZ loss of the fleet and its network path: instances (or tasks) stopped, subnets cut. */
 function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
   const { graph } = input;
@@ -162,14 +201,16 @@ function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
   const faultEnd = stop?.afterSeconds ?? input.lengthSeconds;
   const modelFindings = azLossFindings(input.resources, input.azLoss).filter((f) => f.az === az).map((f) => f.message);
   const elb5xx = input.alarms.find((a) => a.metricName === "HTTPCode_ELB_5XX_Count");
+  const data = dataTierOutcome(input, az, faultEnd);
   return {
     lostAz: az,
-    effects,
+    effects: [...effects, ...data.effects],
     modelFindings,
     alarms,
     ...(stop ? { stop } : {}),
     service: [
       `Requests the load balancer sends to ${az}'s targets before it marks them unhealthy (up to ${detect} s) can fail at the load balancer (502/504, HTTPCode_ELB_5XX_Count${elb5xx ? `; ${elb5xx.name} needs ${describeSeconds(elb5xx.breachSeconds)} above its threshold` : ""}).`,
+      ...data.service,
       `Everywhere else ${SERVICE_ANSWERS}.`,
     ],
     recoverySeconds: faultEnd + back,
@@ -179,13 +220,14 @@ function zoneOutcome(input: OutcomeInput, az: string): GameDayOutcome {
     passed: [
       ...kept,
       `the targets' 5xx are the service's 503s with Retry-After, never a 500; load balancer 5xx only in the first ${detect} s`,
+      ...data.passed,
       `every AZ healthy again within ${describeSeconds(faultEnd + back)} of the start; no acknowledged order missing afterwards`,
     ],
   };
 }
 
-/** Aurora's writer failed over to a reader (aws:rds:failover-db-cluster). */
-function failoverOutcome(input: OutcomeInput): GameDayOutcome {
+/** Aurora's writer failed over to a reader (aws:rds:failover-db-cluster): the outcome and the clusters it targets. */
+function failoverOutcome(input: OutcomeInput): { outcome: GameDayOutcome; clusters: ReturnType<typeof dbClusterPlacements> } {
   const arns = input.targets.filter((t) => t.resourceType === "aws:rds:cluster").flatMap((t) => t.arns.values);
   const clusters = dbClusterPlacements(input.graph).filter((c) => arns.includes(peekString(c.cluster.props, "arn") as string) || (arns.length === 0 && input.targetDeps.includes(c.cluster)));
   const effects = clusters.map((c) => {
@@ -193,7 +235,7 @@ function failoverOutcome(input: OutcomeInput): GameDayOutcome {
     return `Aurora cluster ${nameOf(c.cluster, "clusterIdentifier")}: one of its ${c.instances.length - 1} reader(s) becomes the writer (instances in ${azs.join(", ")}); Aurora gives "typically less than ${AURORA_FAILOVER_SECONDS} seconds"`;
   });
   const staleness = seconds("REFDATA_MAX_STALENESS_SECONDS");
-  return {
+  const outcome: GameDayOutcome = {
     effects,
     modelFindings: [],
     alarms: [],
@@ -205,6 +247,7 @@ function failoverOutcome(input: OutcomeInput): GameDayOutcome {
     recovery: `The new writer answers within about ${AURORA_FAILOVER_SECONDS} s (Aurora User Guide, High availability for Amazon Aurora).`,
     passed: [`no order rejected with 503 (the cache's copy outlived the failover); trading degraded stayed OK; the refdata CLI writes again within ${AURORA_FAILOVER_SECONDS} s`],
   };
+  return { outcome, clusters };
 }
 
 /** The cache's nodes in one AZ powered off (aws:elasticache:replicationgroup-interrupt-az-power). */
@@ -246,7 +289,7 @@ export function expectedOutcome(input: OutcomeInput): GameDayOutcome {
     return zoneOutcome(input, az);
   }
   if (ids.has("aws:rds:failover-db-cluster")) {
-    return failoverOutcome(input);
+    return failoverOutcome(input).outcome;
   }
   if ([...ids].some((id) => id.startsWith("aws:elasticache:"))) {
     return cacheOutcome(input, az);

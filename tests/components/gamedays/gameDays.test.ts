@@ -58,6 +58,12 @@ describe("GameDays (component)", function () {
     expect(subnets.resourceArns).to.deep.equal([`${ACCOUNT}:subnet/subnet-app-use1-az4`, `${ACCOUNT}:subnet/subnet-data-use1-az4`]);
     const cache = templates(r).get("cache-az-power")?.inputs.targets as { parameters: Record<string, string> }[];
     expect(cache[0].parameters).to.deep.equal({ availabilityZoneIdentifier: "use1-az4" });
+    // The AZ loss powers off the cache's nodes of the same AZ and fails the writer over when it is there.
+    const lostData = (azLoss?.inputs.targets as { name: string; parameters?: Record<string, string> }[]).slice(2).map((t) => [t.name, t.parameters]);
+    expect(lostData).to.deep.equal([
+      ["CacheReplicationGroup", { availabilityZoneIdentifier: "use1-az4" }],
+      ["ReferenceCluster", { writerAvailabilityZoneIdentifiers: "use1-az4" }],
+    ]);
   });
 
   it("without a database writer creates no failover template; durations and retention are its own", async () => {
@@ -67,6 +73,7 @@ describe("GameDays (component)", function () {
     expect(parameters(templates(r).get("az-loss"))).to.deep.equal([
       ["stop-fleet-instances", { startInstancesAfterDuration: "PT5M", completeIfInstancesTerminated: "true" }],
       ["disrupt-subnets", { duration: "PT5M", scope: "all" }],
+      ["interrupt-cache-az-power", { duration: "PT5M" }],
     ]);
     expect(parameters(templates(r).get("cache-az-power"))).to.deep.equal([["interrupt-az-power", { duration: "PT3M" }]]);
     expect(r.single("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays).to.equal(30);

@@ -17,6 +17,19 @@ const concat: Concat<string> = (...parts) => parts.join("");
 const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
 const SUBNETS = ["arn:aws:ec2:us-east-1:123456789012:subnet/subnet-app1", "arn:aws:ec2:us-east-1:123456789012:subnet/subnet-data1"];
 const VPC = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1";
+const CLUSTER = "arn:aws:rds:us-east-1:123456789012:cluster:trading-prod-us-east-1-db";
+const CACHE_ARN = "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:trading-prod-us-east-1-cache-9f7d";
+const CACHE = { replicationGroupArn: CACHE_ARN, nameTag: "trading-prod-us-east-1-cache", stackTag: { key: "Stack", value: "prod-us-east-1" } };
+const CACHE_TARGET = {
+  name: "CacheReplicationGroup",
+  resourceType: "aws:elasticache:replicationgroup",
+  selectionMode: "ALL",
+  resourceTags: [
+    { key: "Stack", value: "prod-us-east-1" },
+    { key: "Name", value: "trading-prod-us-east-1-cache" },
+  ],
+  parameters: { availabilityZoneIdentifier: "use1-az1" },
+};
 
 function azLoss(overrides: Partial<AzLossInput<string>> = {}): TemplatePlan<string> {
   return azLossTemplate(
@@ -25,6 +38,7 @@ function azLoss(overrides: Partial<AzLossInput<string>> = {}): TemplatePlan<stri
       vpcArn: VPC,
       zone: { azId: "use1-az1", azName: "us-east-1a", subnetArns: SUBNETS },
       fleet: { platform: "ec2", autoScalingGroupName: "trading-api-1a2b" },
+      dataTier: { cache: CACHE, database: { clusterArn: CLUSTER } },
       duration: "PT10M",
       ...overrides,
     },
@@ -78,18 +92,50 @@ describe("GameDays: the AZ-loss template", () => {
         ],
       },
       { name: "LostSubnets", resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceArns: SUBNETS },
+      CACHE_TARGET,
+      { name: "ReferenceCluster", resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceArns: [CLUSTER], parameters: { writerAvailabilityZoneIdentifiers: "use1-az1" } },
     ]);
     expect(plan.actions.map((a) => [a.actionId, a.parameters, a.target])).to.deep.equal([
       [FIS_ACTIONS.stopInstances, { startInstancesAfterDuration: "PT10M", completeIfInstancesTerminated: "true" }, { key: "Instances", value: "FleetInstances" }],
       [FIS_ACTIONS.disruptConnectivity, { duration: "PT10M", scope: "all" }, { key: "Subnets", value: "LostSubnets" }],
+      [FIS_ACTIONS.cacheInterruptAzPower, { duration: "PT10M" }, { key: "ReplicationGroups", value: "CacheReplicationGroup" }],
+      [FIS_ACTIONS.failoverDbCluster, {}, { key: "Clusters", value: "ReferenceCluster" }],
     ]);
-    expect(plan.description).to.equal("AZ loss: use1-az1 for PT10M: the fleet's instances there stopped, its app and data subnets cut off");
+    expect(plan.description).to.equal(
+      "AZ loss: use1-az1 for PT10M: the fleet's instances there stopped, its app and data subnets cut off, the cache's nodes there powered off and Aurora's writer failed over if it is there",
+    );
   });
 
-  it("gives its role exactly the reference's permissions of its two actions, the * reads apart", () => {
+  it("fails over every data store whose primary sits in the data subnet it cuts off, as a real AZ loss does (AWS's AZ power interruption scenario)", () => {
+    // Cutting the data subnet alone leaves the cache primary and the writer healthy but unreachable:
+    // neither service fails over, so the other AZs' cache commands time out for the whole duration.
     const plan = azLoss();
-    expect(allowed(plan)).to.deep.equal(permissionsOf([FIS_ACTIONS.stopInstances, FIS_ACTIONS.disruptConnectivity]));
-    expect(plan.readsOnAllResources).to.deep.equal(["ec2:DescribeInstances", "ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]);
+    const cache = plan.actions.find((a) => a.actionId === FIS_ACTIONS.cacheInterruptAzPower);
+    expect(cache?.parameters.duration).to.equal(plan.actions.find((a) => a.actionId === FIS_ACTIONS.disruptConnectivity)?.parameters.duration);
+    expect(plan.targets.find((t) => t.name === cache?.target.value)?.parameters).to.deep.equal({ availabilityZoneIdentifier: "use1-az1" });
+    const failover = plan.actions.find((a) => a.actionId === FIS_ACTIONS.failoverDbCluster);
+    expect(plan.targets.find((t) => t.name === failover?.target.value)?.parameters).to.deep.equal({ writerAvailabilityZoneIdentifiers: "use1-az1" });
+    // The replica stack's cluster holds no writer: no failover there, the cache's power still cut.
+    const replica = azLoss({ dataTier: { cache: CACHE } });
+    expect(replica.actions.map((a) => a.actionId)).to.deep.equal([FIS_ACTIONS.stopInstances, FIS_ACTIONS.disruptConnectivity, FIS_ACTIONS.cacheInterruptAzPower]);
+    expect(allowed(replica)).to.deep.equal(permissionsOf([FIS_ACTIONS.stopInstances, FIS_ACTIONS.disruptConnectivity, FIS_ACTIONS.cacheInterruptAzPower]));
+    expect(replica.statements.flatMap((s) => s.actions)).to.not.include("rds:FailoverDBCluster");
+  });
+
+  it("gives its role exactly the reference's permissions of its four actions, the * reads apart", () => {
+    const plan = azLoss();
+    expect(allowed(plan)).to.deep.equal(permissionsOf([FIS_ACTIONS.stopInstances, FIS_ACTIONS.disruptConnectivity, FIS_ACTIONS.cacheInterruptAzPower, FIS_ACTIONS.failoverDbCluster]));
+    expect(plan.readsOnAllResources).to.deep.equal([
+      "ec2:DescribeInstances",
+      "ec2:DescribeManagedPrefixLists",
+      "ec2:DescribeNetworkAcls",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "tag:GetResources",
+    ]);
+    const bySid = Object.fromEntries(plan.statements.map((s) => [s.sid, s]));
+    expect(bySid.InterruptCacheAzPower.resources).to.deep.equal([CACHE_ARN]);
+    expect(bySid.FailoverReferenceCluster.resources).to.deep.equal([CLUSTER]);
     for (const statement of plan.statements) {
       expect(statement.resources, statement.sid).to.not.include("*");
       expect(statement.actions.filter((a) => plan.readsOnAllResources.includes(a)), statement.sid).to.deep.equal([]);
@@ -123,9 +169,9 @@ describe("GameDays: the AZ-loss template", () => {
       parameters: { cluster: "trading-ecs", service: "trading-api" },
       filters: [{ path: "AvailabilityZone", values: ["us-east-1a"] }],
     });
-    expect(plan.actions.map((a) => a.actionId)).to.deep.equal([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity]);
+    expect(plan.actions.map((a) => a.actionId)).to.deep.equal([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity, FIS_ACTIONS.cacheInterruptAzPower, FIS_ACTIONS.failoverDbCluster]);
     expect(plan.actions[0].target).to.deep.equal({ key: "Tasks", value: "ServiceTasks" });
-    expect(allowed(plan)).to.deep.equal(permissionsOf([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity]));
+    expect(allowed(plan)).to.deep.equal(permissionsOf([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity, FIS_ACTIONS.cacheInterruptAzPower, FIS_ACTIONS.failoverDbCluster]));
     expect(allowed(plan)).to.not.include("ec2:StopInstances");
     const stop = plan.statements.find((s) => s.sid === "StopServiceTasks");
     expect(stop?.resources).to.deep.equal(["arn:aws:ecs:us-east-1:123456789012:task/trading-ecs/*"]);
@@ -134,8 +180,8 @@ describe("GameDays: the AZ-loss template", () => {
 
 describe("GameDays: the data tier's templates", () => {
   it("fails over the stack's Aurora cluster, chosen by its ARN, with only that cluster's failover allowed", () => {
-    const arn = "arn:aws:rds:us-east-1:123456789012:cluster:trading-prod-us-east-1-db";
-    const plan = auroraFailoverTemplate({ clusterArn: arn });
+    const arn = CLUSTER;
+    const plan = auroraFailoverTemplate({ clusterArn: arn }, concat);
     expect(plan.targets).to.deep.equal([{ name: "ReferenceCluster", resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceArns: [arn] }]);
     expect(plan.actions.map((a) => [a.actionId, a.parameters])).to.deep.equal([[FIS_ACTIONS.failoverDbCluster, {}]]);
     expect(plan.statements).to.deep.equal([{ sid: "FailoverReferenceCluster", actions: ["rds:DescribeDBClusters", "rds:FailoverDBCluster"], resources: [arn] }]);

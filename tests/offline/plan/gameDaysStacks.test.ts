@@ -19,9 +19,18 @@ describe("plan: game days of the committed stacks", () => {
       expect(day.stopConditions, day.scenario).to.deep.equal([{ alarm: "trading-prod-us-east-1-trading-degraded", composite: true }]);
     }
     const az = days["az-loss"];
-    expect([az.lengthSeconds, az.actionMinutes, az.costUsd]).to.deep.equal([600, 20, 2]);
+    // Four actions: instances stopped, subnets cut and the cache's power off for 10 min each, and the writer's failover (one).
+    expect([az.lengthSeconds, az.actionMinutes, az.costUsd]).to.deep.equal([600, 31, 3.1]);
     expect(az.outcome.lostAz).to.equal("use1-az1");
     expect(az.outcome.effects[0]).to.match(/^auto scaling group trading-api keeps 2 of its minimum 3 instances/);
+    // The data subnet of use1-az1 holds the cache's primary, Aurora's writer and a DAX node: the outcome
+    // states each one's failover from the same models as the cache-az-power and aurora-failover templates.
+    expect(az.outcome.effects.slice(1).join("\n")).to.match(/keeps 2 of 3 nodes; its primary is in use1-az1, so the replica with the least replication lag is promoted/);
+    expect(az.outcome.effects.slice(1).join("\n")).to.match(/Aurora cluster trading-prod-us-east-1-db: its writer is in use1-az1, so one of its 2 reader\(s\) becomes the writer/);
+    expect(az.outcome.effects.slice(1).join("\n")).to.match(/DAX cluster \S+ keeps 2 of 3 nodes; the client uses the other nodes/);
+    expect(az.outcome.service.join(" ")).to.include("While the cache's primary moves").and.to.include("new orders get 503 with Retry-After");
+    expect(az.outcome.service.join(" ")).to.include("Reference-data writes (npm run refdata) fail until the new writer answers, within about 60 s");
+    expect(az.outcome.passed.join("; ")).to.not.include("no order rejected with 503");
     expect(az.outcome.modelFindings).to.deep.equal([]);
     // The target group checks every 5 s and needs 2 failures (10 s); the per-AZ alarm then needs 2 one-minute periods.
     expect(az.outcome.alarms.map((a) => [a.name, a.afterSeconds])).to.deep.equal([
@@ -36,7 +45,12 @@ describe("plan: game days of the committed stacks", () => {
   });
 
   it("prod-eu-west-1 has no Aurora failover (its cluster is a global database's secondary, with no writer); dev has no template", async () => {
-    expect((await plannedStack("prod-eu-west-1")).gameDays.templates.map((d) => d.scenario).sort()).to.deep.equal(["az-loss", "cache-az-power"]);
+    const replica = byScenario((await plannedStack("prod-eu-west-1")).gameDays.templates);
+    expect(Object.keys(replica).sort()).to.deep.equal(["az-loss", "cache-az-power"]);
+    // Its az-loss powers off the cache's nodes but fails no writer over: 3 actions of 10 min.
+    expect(replica["az-loss"].actionMinutes).to.equal(30);
+    expect(replica["az-loss"].actions.map((a) => a.actionId)).to.not.include("aws:rds:failover-db-cluster");
+    expect(replica["az-loss"].outcome.effects.join("\n")).to.not.match(/Aurora cluster/);
     expect((await plannedStack("dev")).gameDays.templates).to.deep.equal([]);
   });
 
