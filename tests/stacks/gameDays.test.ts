@@ -94,7 +94,7 @@ describe("game days in the real stacks (gameDays on in prod)", function () {
         }
       });
 
-      it("takes out the stack's first AZ: the group's instances there, and that AZ's app and data subnets, for ten minutes", () => {
+      it("takes out the stack's first AZ: the group's instances there, that AZ's app and data subnets, the cache's nodes there and a writer there, for ten minutes", () => {
         const run = runs[stack];
         const template = templatesOf(run).get("az-loss") as RecordedResource;
         const [lost, ...kept] = azIdsOf(stack);
@@ -112,9 +112,17 @@ describe("game days in the real stacks (gameDays on in prod)", function () {
         expect(lostSubnets).to.have.length(2);
         expect(subnets.resourceType).to.equal("aws:ec2:subnet");
         expect([...(subnets.resourceArns ?? [])].sort()).to.deep.equal(lostSubnets.map((s) => String(s.outputs.arn)).sort());
+        // The data tier fails over as in a real AZ loss: the cache's nodes there powered off for as
+        // long, and the writer failed over only where the stack's cluster holds one (not the replica's).
         expect(actionsOf(template).map((a) => [a.actionId, a.parameters])).to.deep.equal([
           [FIS_ACTIONS.stopInstances, [{ key: "startInstancesAfterDuration", value: "PT10M" }, { key: "completeIfInstancesTerminated", value: "true" }]],
           [FIS_ACTIONS.disruptConnectivity, [{ key: "duration", value: "PT10M" }, { key: "scope", value: "all" }]],
+          [FIS_ACTIONS.cacheInterruptAzPower, [{ key: "duration", value: "PT10M" }]],
+          ...(stack === "prod-us-east-1" ? [[FIS_ACTIONS.failoverDbCluster, undefined]] : []),
+        ]);
+        expect(targetsOf(template).slice(2).map((t) => [t.resourceType, t.parameters])).to.deep.equal([
+          ["aws:elasticache:replicationgroup", { availabilityZoneIdentifier: lost }],
+          ...(stack === "prod-us-east-1" ? [["aws:rds:cluster", { writerAvailabilityZoneIdentifiers: lost }]] : []),
         ]);
       });
 
@@ -184,11 +192,12 @@ describe("game days on Fargate and in a stack without the stack tag", function (
       parameters: { cluster: run.single(T.ecsCluster).outputs.name, service: run.single(T.ecsService).outputs.name },
       filters: [{ path: "AvailabilityZone", values: [azNameForId("us-east-1", azIdsOf("prod-us-east-1")[0])] }],
     });
-    expect(actionsOf(template).map((a) => a.actionId)).to.deep.equal([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity]);
+    const data = [FIS_ACTIONS.cacheInterruptAzPower, FIS_ACTIONS.failoverDbCluster];
+    expect(actionsOf(template).map((a) => a.actionId)).to.deep.equal([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity, ...data]);
     const { scoped, onAll } = roleOf(run, template);
     const granted = [...scoped, ...onAll].flatMap((s) => s.Action);
     expect(granted).to.not.include("ec2:StopInstances");
-    expect([...new Set(granted)].sort()).to.deep.equal(permissionsOf([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity]));
+    expect([...new Set(granted)].sort()).to.deep.equal(permissionsOf([FIS_ACTIONS.stopTask, FIS_ACTIONS.disruptConnectivity, ...data]));
   });
 
   it("refuses gameDays in a stack whose default tags lack Stack: <stack>, before anything is created", async () => {
