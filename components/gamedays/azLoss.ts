@@ -38,7 +38,7 @@ export interface AzLossInput<T> {
    * holds the writer (a global database's secondary has none to fail over).
    */
   dataTier: { cache: CacheTarget<T>; database?: AuroraFailoverInput<T> };
-  /** How long the AZ stays lost: the subnets' disruption and the instances' time stopped. */
+  /** How long the AZ stays lost: the subnets' disruption, the instances' time stopped and the cache's power interruption. */
   duration: string;
 }
 

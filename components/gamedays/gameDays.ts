@@ -8,7 +8,8 @@ import { AccountScope, chooseZone, Concat, GameDayScenario, SCENARIO_TAG, stackA
 /** How long each bounded rehearsal lasts (ISO 8601, PT1M to PT12H, the FIS bounds). */
 export interface GameDayDurationSettings {
   /**
-   * The AZ loss: the subnets' disruption and the instances' time stopped. Ten minutes covers what
+   * The AZ loss: the subnets' disruption, the instances' time stopped and the cache's nodes' power
+   * interruption in that AZ. Ten minutes covers what
    * the rehearsal is there to see (the load balancer marking the AZ's targets unhealthy within a
    * minute, the fleet's replacement capacity launching in the other AZs, the alarms' evaluation
    * windows of up to five minutes reaching ALARM and then OK) and keeps the blast and the FIS
@@ -85,7 +86,8 @@ const DEFAULT_DURATION = "PT10M";
 
 /**
  * AWS FIS experiment templates that rehearse the failures the stack claims to survive: one AZ lost
- * (fleet and network path), Aurora's writer failed over, the cache's nodes in one AZ powered off.
+ * (fleet, network path and the data stores' nodes there, which fail over as in AWS's AZ power
+ * interruption scenario), Aurora's writer failed over, the cache's nodes in one AZ powered off.
  * Each template has its own role with exactly its actions' permissions, targets only this stack's
  * resources (by ARN, or by a tag only this stack's resources carry, narrowed to the AZ), stops on the
  * given alarms, bounds every action that has a duration, and logs to a log group with a retention.
