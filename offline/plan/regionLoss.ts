@@ -42,7 +42,7 @@ export interface RegionLoss {
 export const REFERENCE_DATA_FIGURES = {
   replicationLag: "typically under a second",
   failoverRto: "in the order of minutes",
-  failoverRpo: "the replication lag at the moment of loss (typically seconds; AuroraGlobalDBRPOLag shows it)",
+  failoverRpo: "the replication lag at the moment of loss (typically seconds; AuroraGlobalDBRPOLag shows it, and the secondary's alarm aurora-global-rpo-lag notifies when it passes alarmAuroraGlobalRpoLagMs)",
   switchoverRpo: "0 (the secondaries are synchronised before the roles change)",
 } as const;
 
