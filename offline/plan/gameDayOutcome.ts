@@ -73,6 +73,15 @@ export interface OutcomeInput {
   azLoss: AzLossConfig;
 }
 
+/** The subnets a template's targets name by ARN, or in a preview the subnets its targets were computed from. */
+function subnetsOf(graph: ResourceGraph, targets: readonly FisTarget[], targetDeps: readonly GraphResource[]): GraphResource[] {
+  const named = targets
+    .filter((t) => t.resourceType === "aws:ec2:subnet")
+    .flatMap((t) => t.arns.values)
+    .flatMap((arn) => graph.ofType(TYPES.subnet).filter((s) => peekString(s.props, "arn") === arn));
+  return named.length > 0 ? named : targetDeps.filter((d) => d.type === TYPES.subnet);
+}
+
 /**
  * The AZ (ID) a template's targets narrow to: an AZ filter, an availabilityZoneIdentifier parameter,
  * or the AZ of every subnet it names (by ARN, or in a preview the subnets its targets were computed from).
@@ -85,11 +94,7 @@ export function lostAzOf(graph: ResourceGraph, targets: readonly FisTarget[], ta
       return graph.azKey(/^[a-z]{2,4}[0-9]+-az[0-9]+$/.test(named) ? { id: named } : { name: named });
     }
   }
-  const named = targets
-    .filter((t) => t.resourceType === "aws:ec2:subnet")
-    .flatMap((t) => t.arns.values)
-    .flatMap((arn) => graph.ofType(TYPES.subnet).filter((s) => peekString(s.props, "arn") === arn));
-  const subnets = named.length > 0 ? named : targetDeps.filter((d) => d.type === TYPES.subnet);
+  const subnets = subnetsOf(graph, targets, targetDeps);
   const subnetAzs = new Set(subnets.map((s) => graph.azKey(graph.subnetAz(s))));
   return subnetAzs.size === 1 ? [...subnetAzs][0] : undefined;
 }
@@ -131,7 +136,22 @@ function dataTierOutcome(input: OutcomeInput, az: string, faultEnd: number): Pic
   const effects: string[] = [];
   const service: string[] = [];
   const passed: string[] = [];
-  if ([...ids].some((id) => id.startsWith("aws:elasticache:"))) {
+  const cacheAction = [...ids].some((id) => id.startsWith("aws:elasticache:"));
+  if (!cacheAction && ids.has("aws:network:disrupt-connectivity")) {
+    // A cut subnet fails nothing over: ElastiCache sees the primary healthy, only the other AZs cannot reach it.
+    const cut = subnetsOf(input.graph, input.targets, input.targetDeps);
+    for (const group of input.graph.ofType(TYPES.cacheReplicationGroup)) {
+      const subnetGroups = input.graph.refs(group, "subnetGroupName", [TYPES.cacheSubnetGroup], ["name", "id"]).resources;
+      const inCut = subnetGroups.some((sg) => input.graph.refs(sg, "subnetIds", [TYPES.subnet]).resources.some((subnet) => cut.includes(subnet)));
+      if (cachePlacement(input.graph, group).nodes[0] !== az || !inCut) continue;
+      effects.push(`replication group ${nameOf(group, "replicationGroupId")}: its primary is in ${az}'s cut-off subnet and is not failed over (the node is healthy, only unreachable; the template has no ElastiCache action)`);
+      service.push(
+        `Cache commands from the other AZs time out after ${ENVIRONMENT.CACHE_COMMAND_TIMEOUT_MS.default} ms (CACHE_COMMAND_TIMEOUT_MS) and fail closed: new orders get 503 with Retry-After for the whole ${describeSeconds(faultEnd)} of the disruption; cancels are never blocked.`,
+      );
+      passed.push("new orders refused with 503 and Retry-After, never a 500, until the disruption ended");
+    }
+  }
+  if (cacheAction) {
     const cache = cacheOutcome({ ...input, lengthSeconds: faultEnd }, az);
     effects.push(...cache.effects);
     service.push(`While the cache's primary moves, cache commands past ${ENVIRONMENT.CACHE_COMMAND_TIMEOUT_MS.default} ms (CACHE_COMMAND_TIMEOUT_MS) fail closed: new orders get 503 with Retry-After; cancels are never blocked.`);

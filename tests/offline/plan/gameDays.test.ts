@@ -6,7 +6,7 @@ import { gameDaysOf, renderGameDays } from "../../../offline/plan/gameDays";
 import { PLAIN } from "../../../offline/plan/format";
 import { toPolicyResources } from "../../../offline/policy/evaluator";
 import { loadPriceSnapshot } from "../../../policy/lib/prices";
-import { T } from "../../policy/support/builders";
+import { cache, T } from "../../policy/support/builders";
 import { GameDayStack, gameDayStack } from "../../policy/support/fisBuilders";
 import { Fixture } from "../../policy/support/fixture";
 
@@ -130,6 +130,18 @@ describe("plan: game days", () => {
     expect(outcome.effects[0]).to.match(/^ECS service trading-fixture-api keeps 2 of its minimum 3 tasks in the other 2 AZ\(s\).* within 30 s \(health check every 10 s, 3 failures\)$/);
     expect(outcome.recoverySeconds).to.equal(600 + 60 + 20);
     expect(actionMinutes).to.equal(1 + 10);
+  });
+
+  it("a template that cuts off the data subnet holding the cache's primary without failing it over says new orders get 503 for the whole disruption", () => {
+    const fx = new Fixture();
+    const stack = gameDayStack(fx);
+    const sg = fx.add("aws:elasticache/subnetGroup:SubnetGroup", "cache-subnets", { name: "trading-fixture-cache", subnetIds: stack.subnets.map((s) => fx.ref(s)) });
+    cache(fx, ["use1-az1", "use1-az2", "use1-az4"], { subnetGroupName: fx.ref(sg, "name", "trading-fixture-cache") });
+    const { outcome } = report(fx).templates[0];
+    // The node is healthy, only unreachable: ElastiCache promotes nothing, so the other AZs' commands time out.
+    expect(outcome.effects.join("\n")).to.match(/replication group \S+: its primary is in use1-az1's cut-off subnet and is not failed over/);
+    expect(outcome.service.join(" ")).to.include("new orders get 503 with Retry-After for the whole 10 min of the disruption");
+    expect(outcome.passed.join("; ")).to.include("new orders refused with 503 and Retry-After, never a 500, until the disruption ended");
   });
 
   it("prices an instant action at one action-minute, and says when the stack has no template", () => {

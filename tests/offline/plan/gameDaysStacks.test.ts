@@ -31,6 +31,8 @@ describe("plan: game days of the committed stacks", () => {
     expect(az.outcome.service.join(" ")).to.include("While the cache's primary moves").and.to.include("new orders get 503 with Retry-After");
     expect(az.outcome.service.join(" ")).to.include("Reference-data writes (npm run refdata) fail until the new writer answers, within about 60 s");
     expect(az.outcome.passed.join("; ")).to.not.include("no order rejected with 503");
+    // The cache's primary is failed over, not left cut off.
+    expect(az.outcome.effects.join("\n")).to.not.match(/not failed over/);
     expect(az.outcome.modelFindings).to.deep.equal([]);
     // The target group checks every 5 s and needs 2 failures (10 s); the per-AZ alarm then needs 2 one-minute periods.
     expect(az.outcome.alarms.map((a) => [a.name, a.afterSeconds])).to.deep.equal([
