@@ -18,6 +18,7 @@
  */
 import type {
   EnforcementLevel,
+  PolicyResource,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationArgs,
@@ -34,6 +35,59 @@ import { cloneWire, getPulumiType, isResourcePolicy, isStackPolicy, isTypeOf, No
 
 export type { AnalysisInput, AnalyzedResource, NotApplicable, PackEvaluation, ReportedLevel, Violation } from "./analysis";
 export { toPolicyResources } from "./policyResources";
+
+/**
+ * Makes the wire-form values of a fresh copy read-only in place, so every stack policy of a pack
+ * evaluation can share it: each property read-only and each object and array closed to new
+ * entries, so a write throws a TypeError (the packs' modules are strict) instead of reaching the
+ * next policy, which the server's per-policy deserialization (server.js makeAnalyzeStackRpcFun)
+ * keeps it from doing. Not Object.freeze: the SDK's unknown-checking proxy returns a
+ * non-configurable, non-writable property's value unwrapped (a Proxy invariant, proxy.js), so below
+ * a frozen object an unknown value would be read instead of throwing. Read-only but configurable
+ * keeps every level wrapped. Non-plain objects (assets, archives) are left as cloneWire leaves them.
+ */
+function makeReadOnly(value: unknown): void {
+  const plain = value !== null && typeof value === "object" && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype);
+  if (!plain || Object.isExtensible(value) === false) {
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    makeReadOnly((value as Record<string, unknown>)[key]);
+    Object.defineProperty(value, key, { writable: false });
+  }
+  if (Array.isArray(value)) {
+    Object.defineProperty(value, "length", { writable: false }); // push, pop, splice and sort throw
+  }
+  Object.preventExtensions(value);
+}
+
+/** What the SDK's unknown-checking proxy wraps (its own escape hatch, proxy.js getSpecialProxyTarget). */
+function proxyTarget(props: unknown): unknown {
+  return (props as Record<string, unknown>)["__getSpecialProxyTarget"];
+}
+
+/**
+ * The resources every stack policy of a pack evaluation (and the suppression audit) sees: built
+ * once by toPolicyResources (its own copy of the outputs, so the caller's input is untouched), props
+ * made read-only under the proxy, the resource objects, their links and the list frozen (they are
+ * not behind the proxy, so freezing hides nothing). One copy instead of one per policy: copying
+ * every resource's outputs per stack policy was most of the evaluation's time.
+ */
+function sharedPolicyResources(resources: readonly AnalyzedResource[]): PolicyResource[] {
+  const built = toPolicyResources(resources);
+  for (const resource of built) {
+    makeReadOnly(proxyTarget(resource.props));
+    Object.freeze(resource.dependencies);
+    Object.values(resource.propertyDependencies).forEach((links) => Object.freeze(links));
+    Object.freeze(resource.propertyDependencies);
+    if (resource.provider) {
+      makeReadOnly(proxyTarget(resource.provider.props));
+      Object.freeze(resource.provider);
+    }
+    Object.freeze(resource);
+  }
+  return Object.freeze(built) as PolicyResource[];
+}
 
 function levelOf(pack: PolicyPackDefinition, name: string, config: Map<string, ResolvedPolicyConfig>): EnforcementLevel {
   return config.get(name)?.enforcementLevel ?? pack.enforcementLevel;
@@ -106,6 +160,7 @@ async function analyzeStack(
   pack: PolicyPackDefinition,
   policy: StackValidationPolicy,
   input: AnalysisInput,
+  resources: () => PolicyResource[],
   config: Map<string, ResolvedPolicyConfig>,
   result: PackEvaluation,
 ): Promise<void> {
@@ -116,7 +171,7 @@ async function analyzeStack(
     return;
   }
   const args: StackValidationArgs = {
-    resources: toPolicyResources(input.resources),
+    resources: resources(),
     getConfig: getConfigFor(policy.name, config),
     stackTags: input.stackTags,
     notApplicable: throwNotApplicable,
@@ -166,17 +221,19 @@ export async function evaluatePack(
       await analyzeResource(pack, resourcePolicy, resource, input, config, result);
     }
   }
+  // Built on first use: a pack whose stack policies do not apply (or that has none) still audits.
+  let shared: PolicyResource[] | undefined;
+  const resources = () => (shared ??= sharedPolicyResources(input.resources));
   for (const policy of pack.policies) {
     if (levelOf(pack, policy.name, config) === "disabled" || !isStackPolicy(policy)) {
       continue;
     }
-    await analyzeStack(pack, policy as StackValidationPolicy, input, config, result);
+    await analyzeStack(pack, policy as StackValidationPolicy, input, resources, config, result);
   }
   // The suppressions in force, computed by the same audit the rules run in their stack phase.
-  const resources = toPolicyResources(input.resources);
   for (const policy of pack.policies) {
     if (levelOf(pack, policy.name, config) !== "disabled") {
-      result.suppressions.push(...auditSuppressions(policy.name, config.get(policy.name)?.properties[SUPPRESSIONS_PROPERTY], resources).inForce);
+      result.suppressions.push(...auditSuppressions(policy.name, config.get(policy.name)?.properties[SUPPRESSIONS_PROPERTY], resources()).inForce);
     }
   }
   return result;

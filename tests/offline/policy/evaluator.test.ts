@@ -150,6 +150,44 @@ describe("offline evaluator", () => {
       expect(() => (byName("asg").props.vpcZoneIdentifiers as unknown[])[0]).to.throw(/can't be known during preview/);
       expect(peek(byName("asg").props, "vpcZoneIdentifiers", 0)).to.equal(UNKNOWN);
     });
+    it("shares one read-only copy of the resources across its stack policies: a write throws instead of reaching the next policy", async () => {
+      const fx = new Fixture({ preview: true });
+      const subnet = fx.add(T.subnet, "subnet", { availabilityZoneId: "use1-az1", tags: { tier: "app" } });
+      fx.add(T.asg, "asg", { vpcZoneIdentifiers: [fx.ref(subnet)], minSize: 1 });
+      const input = fx.input();
+      const seen: PolicyResource[][] = [];
+      const reader = (name: string) => ({
+        name,
+        description: "reads the resources",
+        validateStack: (args: StackValidationArgs) => {
+          seen.push(args.resources);
+        },
+      });
+      await evaluatePack(packOf([reader("first"), reader("second")]), input);
+      // One copy for the pack's stack policies, not one per policy.
+      expect(seen[0]).to.equal(seen[1]);
+      const asg = seen[0].find((r) => r.name === "asg") as PolicyResource;
+      // Still behind the SDK's proxy at every depth: a nested unknown throws when read.
+      expect(() => (asg.props.vpcZoneIdentifiers as unknown[])[0]).to.throw(/can't be known during preview/);
+      const writes: [string, (resources: PolicyResource[]) => void][] = [
+        ["a property", (resources) => ((resources[0].props as Record<string, unknown>).availabilityZoneId = "use1-az2")],
+        ["a nested property", (resources) => ((resources[0].props.tags as Record<string, unknown>).tier = "data")],
+        ["a new property", (resources) => ((resources[0].props as Record<string, unknown>).added = true)],
+        ["an array", (resources) => (peek(resources[1].props, "vpcZoneIdentifiers") as unknown[]).push("subnet-0")],
+        ["the list", (resources) => resources.pop()],
+        ["a dependency", (resources) => resources[1].dependencies.push(resources[0])],
+      ];
+      for (const [what, write] of writes) {
+        const pack = packOf([{ name: "writer", description: `writes ${what}`, validateStack: (args) => write(args.resources) }, reader("after")]);
+        await evaluatePack(pack, input).then(
+          () => expect.fail(`writing ${what} did not throw`),
+          (err: Error) => expect(err.message).to.match(/Error validating stack with policy 'writer'[\s\S]*TypeError/),
+        );
+      }
+      // The recorded input is the caller's and stays as it was.
+      expect(input.resources[0].outputs).to.deep.include({ availabilityZoneId: "use1-az1", tags: { tier: "app" } });
+      expect(input.resources).to.have.length(2);
+    });
   });
 
   describe("config", () => {
