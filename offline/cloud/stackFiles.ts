@@ -6,7 +6,7 @@
  * The stacks are the `Pulumi.<stack>.yaml` files in the project root, as the Pulumi CLI finds them:
  * a copied or new stack file is a stack, with no list to update.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { parse, YAMLParseError } from "yaml";
 
@@ -49,17 +49,55 @@ export function hasStackFile(stack: string, root: string = REPO_ROOT): boolean {
   return discoverStacks(root).includes(stack);
 }
 
-/** The YAML document of `file` (relative to the project root); syntax errors as one line with line and column. */
+/**
+ * Parsed documents by absolute path, each with the identity of the file it was parsed from: a plan
+ * reads every stack file several times (discovery, the diagrams' regions, each stack's config) and
+ * parsing them again was measurable in a cold `npm run plan -- --all`. Keyed by inode, size and
+ * modification and change times in nanoseconds, so a file rewritten since (a test, an editor,
+ * `pulumi config set`) is parsed again, even at the same size with its modification time set back
+ * (nothing sets the change time back). Documents that fail to read or parse are not kept.
+ */
+const parsed = new Map<string, { identity: string; document: unknown }>();
+let parses = 0;
+
+/** How many YAML documents this process has parsed (stack and project files); the cache's tests read it. */
+export function stackFileParses(): number {
+  return parses;
+}
+
+function cannotRead(file: string, root: string, err: unknown): StackFileError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new StackFileError(file, code === "ENOENT" ? `${file}: no such file in ${root}` : `${file}: cannot be read (${code ?? String(err)})`);
+}
+
+/**
+ * The YAML document of `file` (relative to the project root); syntax errors as one line with line
+ * and column. A copy of the parsed document each call, so a caller that changes what it got cannot
+ * change what the next one reads.
+ */
 function readYaml(file: string, root: string): unknown {
+  const full = path.resolve(root, file);
+  let identity: string;
+  try {
+    const stat = statSync(full, { bigint: true });
+    identity = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch (err) {
+    throw cannotRead(file, root, err);
+  }
+  const hit = parsed.get(full);
+  if (hit?.identity === identity) {
+    return structuredClone(hit.document);
+  }
   let text: string;
   try {
-    text = readFileSync(path.join(root, file), "utf8");
+    text = readFileSync(full, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new StackFileError(file, code === "ENOENT" ? `${file}: no such file in ${root}` : `${file}: cannot be read (${code ?? String(err)})`);
+    throw cannotRead(file, root, err);
   }
+  let document: unknown;
   try {
-    return parse(text);
+    parses++;
+    document = parse(text);
   } catch (err) {
     if (err instanceof YAMLParseError) {
       // The yaml package's message ends with a code frame over several lines: the first line is the reason.
@@ -69,6 +107,8 @@ function readYaml(file: string, root: string): unknown {
     }
     throw err;
   }
+  parsed.set(full, { identity, document });
+  return structuredClone(document);
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
-import { discoverStacks, StackFileError } from "../../offline/cloud/stackFiles";
+import { discoverStacks, StackFileError, stackFileParses } from "../../offline/cloud/stackFiles";
 import { cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { parseStackConfig, PROJECT, stackConfigSchema, stackConfigShape } from "../../stacks/config";
 import { readProjectFile, readStackFile, stackConfig, STACKS } from "../support/mockCloud";
@@ -115,6 +115,28 @@ describe("stack file discovery and reading", () => {
     );
     write("Pulumi.yaml", "name: trading-platform\nconfig:\n  - [unclosed\n");
     expect(failure(() => readProjectFile(root))).to.match(/^Pulumi\.yaml:\d+:\d+: YAML syntax error: [^\n]+$/);
+  });
+
+  it("parses an unchanged stack file once, and again once it is rewritten, even at the same size and time", () => {
+    write("Pulumi.cached.yaml", "config:\n  aws:region: us-east-1\n");
+    const first = readStackFile("cached", root);
+    const parses = stackFileParses();
+    first["aws:region"] = "changed by a caller";
+    expect(readStackFile("cached", root)).to.deep.equal({ "aws:region": "us-east-1" });
+    expect(readStackFile("cached", root)).to.deep.equal({ "aws:region": "us-east-1" });
+    expect(stackFileParses()).to.equal(parses);
+    // Rewritten in place: at the same length with the modification time put back, the change time tells.
+    const full = path.join(root, "Pulumi.cached.yaml");
+    const when = new Date("2026-01-01T00:00:00Z");
+    utimesSync(full, when, when);
+    readStackFile("cached", root);
+    const before = stackFileParses();
+    write("Pulumi.cached.yaml", "config:\n  aws:region: eu-west-1\n");
+    utimesSync(full, when, when);
+    expect(readStackFile("cached", root)).to.deep.equal({ "aws:region": "eu-west-1" });
+    write("Pulumi.cached.yaml", "config:\n  aws:region: eu-west-2\n");
+    expect(readStackFile("cached", root)).to.deep.equal({ "aws:region": "eu-west-2" });
+    expect(stackFileParses()).to.equal(before + 2);
   });
 
   it("refuses a stack file whose config is not a mapping, naming the file", () => {
