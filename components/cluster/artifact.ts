@@ -7,7 +7,7 @@
 import { buildSync } from "esbuild";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { cachedBundleSync, CacheableOptions, builtBundle } from "../shared/bundleCache";
+import { cachedBundleSync, CacheableOptions, builtBundle, nodeBundleOptions } from "../shared/bundleCache";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -39,20 +39,7 @@ const bundles = new Map<string, ServiceArtifact>();
 
 /** The esbuild options of the service's bundle (exported so tests can build it without the cache). */
 export function serviceBuildOptions(entry: string = TRADING_API_ENTRY): CacheableOptions {
-  return {
-    entryPoints: [entry],
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: `node${NODE_MAJOR}`,
-    write: false,
-    // Identifiers stay, so stack traces in the service's logs stay readable.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-    logLevel: "silent",
-  };
+  return nodeBundleOptions(entry, `node${NODE_MAJOR}`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { build } from "esbuild";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { cachedBundle, CacheableOptions, builtBundle } from "../shared/bundleCache";
+import { cachedBundle, CacheableOptions, builtBundle, nodeBundleOptions } from "../shared/bundleCache";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,20 +20,7 @@ const bundles = new Map<string, Promise<string>>();
 
 /** The esbuild options of a handler's bundle (exported so tests can build it without the cache). */
 export function handlerBuildOptions(entry: string): CacheableOptions {
-  return {
-    entryPoints: [entry],
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: BUNDLE_TARGET,
-    write: false,
-    // Whitespace and syntax only: identifiers stay, so stack traces in the logs stay readable.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-    logLevel: "silent",
-  };
+  return nodeBundleOptions(entry, BUNDLE_TARGET);
 }
 
 /**

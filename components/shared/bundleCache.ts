@@ -31,6 +31,28 @@ const KEY_FILES = ["package-lock.json", "tsconfig.json"];
 /** The options this cache accepts: one entry point, output kept in memory, inputs under absWorkingDir. */
 export type CacheableOptions = BuildOptions & { entryPoints: [string]; absWorkingDir: string; write: false };
 
+/**
+ * The options of every bundle the program deploys: `entry` and everything it imports as one
+ * CommonJS file for Node `target`, built from the repo root so the output does not depend on where
+ * `pulumi` runs; whitespace and syntax minified only, so identifiers (and the stack traces in the
+ * logs) stay readable.
+ */
+export function nodeBundleOptions(entry: string, target: string): CacheableOptions {
+  return {
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target,
+    write: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    logLevel: "silent",
+  };
+}
+
 interface Manifest {
   /** Input path (relative to absWorkingDir, as esbuild's metafile names it) to the SHA-256 of its content. */
   inputs: Record<string, string>;
