@@ -80,11 +80,24 @@ export function regionPrices(ctx: Context, resource: GraphResource): { region: s
   return { region, prices };
 }
 
-export function addItem(ctx: Context, resource: GraphResource, region: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
+/**
+ * Adds one line for `resource`. `shownAs` names the line otherwise: a group of many small charges
+ * under one component (the alarms) is shown as that component with a label.
+ */
+export function addItem(
+  ctx: Context,
+  resource: GraphResource,
+  region: string,
+  description: string,
+  quantity: number,
+  unit: string,
+  unitPriceUsd: number,
+  shownAs?: { urn: string; name: string },
+): void {
   const component = ctx.graph.componentOf(resource);
   ctx.items.push({
-    resourceUrn: resource.urn,
-    resourceName: resource.name,
+    resourceUrn: shownAs?.urn ?? resource.urn,
+    resourceName: shownAs?.name ?? resource.name,
     resourceType: resource.type,
     ...(component ? { component: { urn: component.urn, name: component.name, type: component.type } } : {}),
     region,

@@ -81,19 +81,7 @@ function dashboardCustomMetrics(body: unknown): string[] | undefined {
 
 /** Adds one line for resources grouped under the same component (alarms are many small charges). */
 function addGroupItem(ctx: Context, first: GraphResource, region: string, label: string, description: string, quantity: number, unit: string, unitPriceUsd: number): void {
-  const component = ctx.graph.componentOf(first);
-  ctx.items.push({
-    resourceUrn: component?.urn ?? first.urn,
-    resourceName: label,
-    resourceType: first.type,
-    ...(component ? { component: { urn: component.urn, name: component.name, type: component.type } } : {}),
-    region,
-    description,
-    quantity,
-    unit,
-    unitPriceUsd,
-    monthlyUsd: quantity * unitPriceUsd,
-  });
+  addItem(ctx, first, region, description, quantity, unit, unitPriceUsd, { urn: ctx.graph.componentOf(first)?.urn ?? first.urn, name: label });
 }
 
 export function priceObservability(ctx: Context): void {
