@@ -194,18 +194,7 @@ describe("GameDays: the data tier's templates", () => {
       { replicationGroupArn: arn, nameTag: "trading-prod-us-east-1-cache", stackTag: { key: "Stack", value: "prod-us-east-1" }, azId: "use1-az1", duration: "PT10M" },
       concat,
     );
-    expect(plan.targets).to.deep.equal([
-      {
-        name: "CacheReplicationGroup",
-        resourceType: "aws:elasticache:replicationgroup",
-        selectionMode: "ALL",
-        resourceTags: [
-          { key: "Stack", value: "prod-us-east-1" },
-          { key: "Name", value: "trading-prod-us-east-1-cache" },
-        ],
-        parameters: { availabilityZoneIdentifier: "use1-az1" },
-      },
-    ]);
+    expect(plan.targets).to.deep.equal([CACHE_TARGET]);
     expect(plan.actions.map((a) => [a.actionId, a.parameters, a.target])).to.deep.equal([
       [FIS_ACTIONS.cacheInterruptAzPower, { duration: "PT10M" }, { key: "ReplicationGroups", value: "CacheReplicationGroup" }],
     ]);
