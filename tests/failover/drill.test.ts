@@ -58,7 +58,7 @@ import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
-import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, GetHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { CreateHostedZoneCommand, GetHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { formatWriteRegionFlag, parseWriteRegionFlag, regionInfoParameterName, writeRegionParameterName, type RegionInfo } from "../../services/trading-api/src/contract";
 import { defaultReadTimeoutMs } from "../../services/trading-api/src/writeRegion";
@@ -66,6 +66,7 @@ import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
 import { CURSOR_SECRET } from "../services/fixtures";
 import { admittedWrites, handOver, overlaps, type AdmittedWrite } from "./drillLogs";
 import { startRegionFleet, type DrillInstance, type Platform, type RegionFleet } from "./drillFleet";
+import { createFailoverRecord } from "./failoverRecords";
 import { throwawayCertificates, type Certificates } from "./edge";
 import { rdsGlobalFake, type GlobalDatabaseFake } from "./rdsGlobalFake";
 import { sharedTable, type SharedTable } from "./sharedTable";
@@ -191,33 +192,7 @@ describe("failover drill: real processes, both regions writing, the CLI between 
         new CreateEventSourceMappingCommand({ EventSourceArn: streamTable.TableDescription?.LatestStreamArn, FunctionName: functionName, StartingPosition: "TRIM_HORIZON", Enabled: region === PRIMARY }),
       );
       mappings[region] = String(mapping.UUID);
-      const check = await route53.send(
-        new CreateHealthCheckCommand({
-          CallerReference: `drill-hc-${region}-${Date.now()}`,
-          HealthCheckConfig: { Type: "HTTPS", FullyQualifiedDomainName: `trading-alb.${region}.elb.amazonaws.com`, Port: 443, ResourcePath: "/livez" },
-        }),
-      );
-      healthChecks[region] = String(check.HealthCheck?.Id);
-      await route53.send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: zone.HostedZone?.Id,
-          ChangeBatch: {
-            Changes: [
-              {
-                Action: "CREATE",
-                ResourceRecordSet: {
-                  Name: API_NAME,
-                  Type: "A",
-                  SetIdentifier: region,
-                  Failover: region === PRIMARY ? "PRIMARY" : "SECONDARY",
-                  HealthCheckId: check.HealthCheck?.Id,
-                  AliasTarget: { DNSName: `trading-alb.${region}.elb.amazonaws.com`, HostedZoneId: region === PRIMARY ? "Z35SXDOTRQ7X7K" : "Z32O12XQLNTSW2", EvaluateTargetHealth: true },
-                },
-              },
-            ],
-          },
-        }),
-      );
+      healthChecks[region] = await createFailoverRecord(route53, { zoneId: zone.HostedZone?.Id, apiName: API_NAME, region, primaryRegion: PRIMARY, callerPrefix: "drill-hc" });
       await ssm(region).send(new PutParameterCommand({ Name: FLAG, Value: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), Type: "String" }));
       await new CloudWatchClient(clients(region)).send(
         new PutMetricDataCommand({

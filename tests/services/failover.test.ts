@@ -32,16 +32,11 @@ import {
   LambdaClient,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
-import {
-  ChangeResourceRecordSetsCommand,
-  CreateHealthCheckCommand,
-  CreateHostedZoneCommand,
-  GetHealthCheckCommand,
-  Route53Client,
-} from "@aws-sdk/client-route-53";
+import { CreateHostedZoneCommand, GetHealthCheckCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { CreateDBClusterCommand, CreateGlobalClusterCommand, DescribeGlobalClustersCommand, RDSClient } from "@aws-sdk/client-rds";
 import type { FastifyInstance } from "fastify";
+import { createFailoverRecord } from "../failover/failoverRecords";
 import { freeLoopbackPort } from "../support/dynamoLocal";
 import { MOTO_CREDENTIALS, sharedMoto, type Moto } from "../support/moto";
 import {
@@ -198,35 +193,10 @@ describe("failover command against moto_server", function () {
           Enabled: name === PRIMARY,
         }),
       );
-      const check = await route53().send(
-        new CreateHealthCheckCommand({
-          CallerReference: `hc-${name}-${Date.now()}`,
-          HealthCheckConfig: { Type: "HTTPS", FullyQualifiedDomainName: `trading-alb.${name}.elb.amazonaws.com`, Port: 443, ResourcePath: "/healthz" },
-        }),
-      );
       // Each stack's record of the failover pair, as RegionFailover declares it.
-      await route53().send(
-        new ChangeResourceRecordSetsCommand({
-          HostedZoneId: zone.HostedZone?.Id,
-          ChangeBatch: {
-            Changes: [
-              {
-                Action: "CREATE",
-                ResourceRecordSet: {
-                  Name: "api.trading.acme-markets.example",
-                  Type: "A",
-                  SetIdentifier: name,
-                  Failover: name === PRIMARY ? "PRIMARY" : "SECONDARY",
-                  HealthCheckId: check.HealthCheck?.Id,
-                  AliasTarget: { DNSName: `trading-alb.${name}.elb.amazonaws.com`, HostedZoneId: name === PRIMARY ? "Z35SXDOTRQ7X7K" : "Z32O12XQLNTSW2", EvaluateTargetHealth: true },
-                },
-              },
-            ],
-          },
-        }),
-      );
+      const healthCheckId = await createFailoverRecord(route53(), { zoneId: zone.HostedZone?.Id, apiName: API_NAME, region: name, primaryRegion: PRIMARY, callerPrefix: "hc" });
       await ssm(name).send(new PutParameterCommand({ Name: FLAG, Value: formatWriteRegionFlag({ writeRegion: PRIMARY, epoch: 0 }), Type: "String" }));
-      await startInstance(name, String(mapping.UUID), String(check.HealthCheck?.Id), String(zone.HostedZone?.Id));
+      await startInstance(name, String(mapping.UUID), healthCheckId, String(zone.HostedZone?.Id));
     }
     await putLag(PRIMARY, REPLICA, 850);
     await putLag(REPLICA, PRIMARY, 700);
