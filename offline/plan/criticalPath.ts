@@ -11,7 +11,9 @@
  * look, because an unneeded `dependsOn` between components lengthens every deploy.
  */
 import type { RecordedResource, StackRun } from "../cloud/mockCloud";
+import { T } from "./azMatrix";
 import { creationTimeOf, type CreationTimeSource } from "./creationTimes";
+import { ECS_TYPES } from "./ecsTasks";
 import { Style, formatDuration, table } from "./format";
 
 /** A node of a dependency graph: an id, its duration, and the ids that must finish before it starts. */
@@ -124,7 +126,7 @@ export interface CriticalPath {
 }
 
 /** The resource types that stand for the trading fleet, one per compute platform. */
-const FLEET_TYPES = ["aws:autoscaling/group:Group", "aws:ecs/service:Service"];
+const FLEET_TYPES: string[] = [T.asg, ECS_TYPES.service];
 
 /** The provider-managed resources a dependency URN stands for (a component stands for its descendants). */
 function expand(run: StackRun, urn: string, children: Map<string, RecordedResource[]>): string[] {

@@ -7,6 +7,7 @@
 import { DEFAULT_WRITE_REGION_FENCE_MS, parseWriteRegionFlag } from "../../services/trading-api/src/contract";
 import { HEALTH_CHECK } from "../../components/region/regionFailover";
 import type { StackRun } from "../cloud/mockCloud";
+import { ECS_TYPES } from "./ecsTasks";
 import { type Style, wrap } from "./format";
 
 export interface RegionLoss {
@@ -53,12 +54,11 @@ const T = {
   record: "aws:route53/record:Record",
   globalCluster: "aws:rds/globalCluster:GlobalCluster",
   cluster: "aws:rds/cluster:Cluster",
-  ecsService: "aws:ecs/service:Service",
 } as const;
 
 /** What the stack's fleet is made of: the ECS service's tasks on Fargate, else the group's instances. */
 function fleetNoun(run: StackRun): "tasks" | "instances" {
-  return run.ofType(T.ecsService).length > 0 ? "tasks" : "instances";
+  return run.ofType(ECS_TYPES.service).length > 0 ? "tasks" : "instances";
 }
 
 /** The global cluster the stack's Aurora cluster is a member of (owned, or joined), if any. */
